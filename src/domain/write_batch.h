@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/attempt.h"
+#include "domain/course.h"
+#include "domain/user.h"
+
+namespace cohort::domain {
+
+// Where an item came from in the request body, so an error can name it: the JSON pointer of
+// the list that holds it ("" for a body that is the list itself, "/attempts" in an import
+// document), and whether the item sits in a list (then errors carry its index).
+struct Origin {
+  std::string list_pointer;
+  bool indexed = true;
+};
+
+template <typename T>
+struct Section {
+  Origin origin;
+  std::vector<T> items;
+};
+
+// `user.password` is the clear text as parsed; the service replaces it by `password_hash`
+// (argon2id) before the batch reaches the store, which never sees a clear password.
+struct UserWrite {
+  User user;
+  std::optional<std::string> password_hash;
+};
+
+// A user key that a request deactivates or erases.
+struct UserRemoval {
+  std::string user;
+  bool erase = false;  // false: deactivate; true: remove the person and every event of theirs
+};
+
+// Everything one request (or one import file) writes: what ingest parses a body into and the
+// store applies. Store::Apply applies it in one
+// transaction, in this order: groups (name), courses, users (and their memberships), group
+// managers, enrollments, enrollment removals, attempts, user removals. Referential checks
+// (unknown user, group, course, exercise, email taken) happen inside that transaction.
+struct WriteBatch {
+  Section<Group> groups;
+  Section<Course> courses;
+  Section<UserWrite> users;
+  Section<Enrollment> enrollments;
+  Section<Enrollment> enrollment_removals;
+  Section<Attempt> attempts;
+  std::vector<UserRemoval> user_removals;
+
+  bool empty() const {
+    return groups.items.empty() && courses.items.empty() && users.items.empty() &&
+           enrollments.items.empty() && enrollment_removals.items.empty() &&
+           attempts.items.empty() && user_removals.empty();
+  }
+};
+
+// What a committed WriteBatch did.
+struct WriteSummary {
+  std::size_t accepted = 0;    // attempts newly stored
+  std::size_t duplicates = 0;  // attempts already stored with identical content
+  std::size_t responses = 0;   // responses newly stored
+  std::size_t enrolled = 0;    // enrollments created by attempts or PUT
+  bool operator==(const WriteSummary&) const = default;
+};
+
+}  // namespace cohort::domain

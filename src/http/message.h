@@ -1,0 +1,36 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cohort::http {
+
+// A request as routes see it: no Beast types, so routes compile fast and test without sockets.
+struct Request {
+  std::string method;  // "GET", "PUT", ...
+  std::string target;  // as sent: path and query
+  std::string path;    // decoded path, no query
+  std::multimap<std::string, std::string> query;  // decoded query parameters
+  std::map<std::string, std::string> headers;     // names lower-cased
+  std::string body;
+  std::string remote_address;
+
+  // The header's value, or "" when absent. `name` must be lower case.
+  std::string_view Header(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// Answers one request. Called on a server thread; must be thread-safe; must not throw (the
+// server turns an escaped exception into a 500 all the same).
+using Handler = std::function<Response(const Request&)>;
+
+}  // namespace cohort::http

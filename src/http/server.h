@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "http/message.h"
+
+namespace cohort::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;        // 0 picks a free port (tests)
+  int threads = 4;                  // I/O threads that also run handlers
+  std::size_t max_body_bytes = 32u << 20;   // larger bodies answer 413
+  int request_timeout_s = 30;       // a request must arrive whole within this
+  int idle_timeout_s = 60;          // an idle keep-alive connection is closed after this
+  std::size_t max_connections = 10'000;
+};
+
+// An HTTP/1.1 server (Boost.Beast + Asio, the only files that include them). Serves every
+// request through one Handler. Start() binds and begins serving on background threads;
+// Stop() stops accepting, lets in-flight requests finish, and joins the threads.
+// Thread-safe: Stop() may be called from any thread, once.
+class Server {
+ public:
+  virtual ~Server() = default;
+  // The bound port (useful when options.port was 0).
+  virtual std::uint16_t port() const = 0;
+  // Blocks until SIGTERM or SIGINT arrives (or Stop() is called), then shuts down gracefully.
+  virtual void WaitForShutdownSignal() = 0;
+  virtual void Stop() = 0;
+};
+
+// Binds and starts serving. Errors: kUnavailable when the address cannot be bound.
+Result<std::unique_ptr<Server>> StartServer(const ServerOptions& options, Handler handler);
+
+}  // namespace cohort::http

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time.h"
+#include "domain/account.h"
+#include "domain/attempt.h"
+#include "domain/token.h"
+#include "domain/write_batch.h"
+
+namespace cohort::store {
+
+struct AccountId {
+  std::int64_t value = 0;
+  auto operator<=>(const AccountId&) const = default;
+};
+
+struct AccountRecord {
+  AccountId id;
+  domain::Account account;
+};
+
+struct TokenRecord {
+  std::int64_t id = 0;
+  AccountId account;
+  std::string name;
+  domain::ScopeSet scopes;
+  Instant created_at;
+  std::optional<Instant> revoked_at;
+};
+
+// A user as stored, for sign-in and the CLI (password hash included; never sent to clients).
+struct UserRecord {
+  std::int64_t id = 0;
+  domain::User user;  // password is never filled
+  std::optional<std::string> password_hash;
+};
+
+// Row counts of one account, per table: what tests use to prove "nothing applied".
+struct TableCounts {
+  std::int64_t users = 0, groups = 0, group_members = 0, group_managers = 0, courses = 0,
+               chapters = 0, exercises = 0, enrollments = 0, attempts = 0, responses = 0;
+  bool operator==(const TableCounts&) const = default;
+};
+
+// The system of record (SPEC §1, §7): accounts, catalog, people, events, tokens.
+//
+// Every write is one transaction, committed durably before the call returns OK; a failed call
+// changes nothing. Thread-safe: writes are serialized (one writer), reads may run concurrently
+// with a write and see the last committed state.
+//
+// Errors: kInvalid for a broken rule that needs the store to see (unknown user/course/exercise/
+// group, naming the item and pointer), kConflict (attempt id re-posted with other content,
+// email taken, account exists), kNotFound, kUnavailable when the database cannot take writes
+// now (locked, read-only, disk full), kInternal for anything else.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Result<AccountId> CreateAccount(const domain::Account& account) = 0;
+  virtual Result<AccountRecord> FindAccount(std::string_view key) = 0;
+  virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
+
+  // Stores a token by the digest of its secret (never the secret). Returns the token id.
+  virtual Result<std::int64_t> CreateToken(AccountId account, std::string_view name,
+                                           domain::ScopeSet scopes,
+                                           std::string_view secret_digest, Instant now) = 0;
+  // kNotFound when no token has this digest (revoked tokens are returned with revoked_at).
+  virtual Result<TokenRecord> FindTokenByDigest(std::string_view secret_digest) = 0;
+
+  // Applies a batch in one transaction (see WriteBatch for the order). `now` is the default
+  // enrolled_at of PUT enrollments.
+  virtual Result<domain::WriteSummary> Apply(AccountId account, const domain::WriteBatch& batch, Instant now) = 0;
+
+  virtual Result<UserRecord> FindUser(AccountId account, std::string_view user_key) = 0;
+  // The attempt with this id, with responses in index order; kNotFound when absent.
+  virtual Result<domain::Attempt> GetAttempt(AccountId account, std::string_view attempt_id) = 0;
+  virtual Result<TableCounts> Counts(AccountId account) = 0;
+};
+
+// Opens (creating if missing) a SQLite database file and applies pending migrations.
+// Errors: kUnavailable when the file cannot be opened or migrated.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+}  // namespace cohort::store
