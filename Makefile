@@ -1,0 +1,35 @@
+# Cohort — the two Quick start commands are `make demo` and `make test`.
+BUILD_DIR ?= build
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+DEMO_DB ?= demo.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all build setup demo test bench clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOHORT_WERROR=ON $(CMAKE_FLAGS)
+
+build: setup $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	@if [ ! -f $(DEMO_DB) ]; then $(BUILD_DIR)/cohort demo --db $(DEMO_DB); \
+	 else echo "Using the existing $(DEMO_DB) (delete it to start afresh)."; cat $(DEMO_DB).sign-in.txt 2>/dev/null || true; fi
+	@echo "Open http://$(LISTEN)/healthz, or call the API with the token above, e.g."
+	@echo "  curl -H 'Authorization: Bearer TOKEN' -X POST http://$(LISTEN)/api/v1/attempts -d '[]'"
+	$(BUILD_DIR)/cohort serve --db $(DEMO_DB) --listen $(LISTEN)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: build
+	$(BUILD_DIR)/bench/cohort_bench_ingest --benchmark_counters_tabular=true
+
+clean:
+	rm -rf $(BUILD_DIR)

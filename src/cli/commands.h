@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cohort::cli {
+
+// The subcommands of SPEC §8. Each returns the process exit code: 0 done, 1 refused (bad input,
+// conflict; the reason is printed), 2 unexpected failure.
+
+struct ServeOptions {
+  std::string db;
+  std::string listen = "127.0.0.1:8080";
+  int threads = 4;
+};
+int RunServe(const ServeOptions& options);
+
+int RunAccountCreate(const std::string& db, const std::string& key, const std::string& name,
+                     const std::string& timezone);
+int RunTokenCreate(const std::string& db, const std::string& account, const std::string& scopes,
+                   const std::string& name);
+
+struct UserCreateOptions {
+  std::string db, account, key, email, name;
+  std::vector<std::string> roles, groups;
+  bool password_stdin = false;
+};
+int RunUserCreate(const UserCreateOptions& options);
+
+int RunImport(const std::string& db, const std::string& account,
+              const std::vector<std::string>& files);
+
+struct DemoCliOptions {
+  std::string db;
+  std::string account = "demo";
+  int users = 2000;
+  int courses = 8;
+  std::uint64_t seed = 1;
+};
+int RunDemo(const DemoCliOptions& options);
+
+}  // namespace cohort::cli

@@ -1,0 +1,104 @@
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace cohort::cli;
+  CLI::App app{"Cohort: learning-progress metrics server"};
+  app.require_subcommand(1);
+  std::string db = "cohort.db";
+  app.add_option("--db", db, "SQLite database file")->capture_default_str();
+
+  ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the API on an address");
+  serve_cmd->add_option("--listen", serve.listen, "host:port to listen on")->capture_default_str();
+  serve_cmd->add_option("--threads", serve.threads, "server threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+
+  CLI::App* account_cmd = app.add_subcommand("account", "Manage accounts");
+  account_cmd->require_subcommand(1);
+  std::string account_key, account_name, timezone = "UTC";
+  CLI::App* account_create = account_cmd->add_subcommand("create", "Create an account");
+  account_create->add_option("KEY", account_key, "account key")->required();
+  account_create->add_option("--name", account_name, "display name")->required();
+  account_create->add_option("--timezone", timezone, "IANA time zone")->capture_default_str();
+
+  CLI::App* token_cmd = app.add_subcommand("token", "Manage API tokens");
+  token_cmd->require_subcommand(1);
+  std::string token_account, token_scopes, token_name = "cli";
+  CLI::App* token_create = token_cmd->add_subcommand("create", "Create an API token; prints it");
+  token_create->add_option("--account", token_account, "account key")->required();
+  token_create->add_option("--scope", token_scopes, "scopes: read,ingest,admin")->required();
+  token_create->add_option("--name", token_name, "a label for the token")->capture_default_str();
+
+  UserCreateOptions user;
+  CLI::App* user_cmd = app.add_subcommand("user", "Manage users");
+  user_cmd->require_subcommand(1);
+  CLI::App* user_create = user_cmd->add_subcommand("create", "Create or update a user");
+  user_create->add_option("--account", user.account, "account key")->required();
+  user_create->add_option("--key", user.key, "user key")->required();
+  user_create->add_option("--email", user.email, "email address")->required();
+  user_create->add_option("--name", user.name, "full name")->required();
+  user_create->add_option("--role", user.roles, "role (repeatable or comma-separated)")
+      ->delimiter(',');
+  user_create->add_option("--group", user.groups, "group membership (repeatable)")
+      ->delimiter(',');
+  user_create->add_flag("--password-stdin", user.password_stdin,
+                        "read the password from the first line of standard input");
+
+  std::string import_account;
+  std::vector<std::string> import_files;
+  CLI::App* import_cmd = app.add_subcommand("import", "Import JSON or CSV files");
+  import_cmd->add_option("--account", import_account, "account key")->required();
+  import_cmd->add_option("FILE", import_files, "files (.json or .csv)")->required();
+
+  DemoCliOptions demo;
+  CLI::App* demo_cmd = app.add_subcommand("demo", "Create a demo organisation");
+  demo_cmd->add_option("--account", demo.account, "account key")->capture_default_str();
+  demo_cmd->add_option("--users", demo.users, "number of people")
+      ->check(CLI::Range(20, 200000))
+      ->capture_default_str();
+  demo_cmd->add_option("--courses", demo.courses, "number of courses")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  demo_cmd->add_option("--seed", demo.seed, "random seed")->capture_default_str();
+
+  // --db may stand anywhere on the command line (SPEC §9).
+  for (CLI::App* sub : {serve_cmd, account_cmd, account_create, token_cmd, token_create, user_cmd,
+                        user_create, import_cmd, demo_cmd}) {
+    sub->fallthrough();
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (serve_cmd->parsed()) {
+      serve.db = db;
+      return RunServe(serve);
+    }
+    if (account_create->parsed()) return RunAccountCreate(db, account_key, account_name, timezone);
+    if (token_create->parsed()) return RunTokenCreate(db, token_account, token_scopes, token_name);
+    if (user_create->parsed()) {
+      user.db = db;
+      return RunUserCreate(user);
+    }
+    if (import_cmd->parsed()) return RunImport(db, import_account, import_files);
+    if (demo_cmd->parsed()) {
+      demo.db = db;
+      return RunDemo(demo);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "cohort: unexpected failure: " << e.what() << "\n";
+    return 2;
+  }
+  return 2;
+}

@@ -1,0 +1,189 @@
+#include "http/api.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/errors.h"
+#include "ingest/json_documents.h"
+
+namespace cohort::http {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) {
+      out.push_back(path.substr(start));
+      break;
+    }
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Matches "/api/v1/courses/{course}" against `segments`; fills `params` with the {names}' values.
+bool Match(std::string_view pattern, const std::vector<std::string_view>& segments,
+           std::vector<std::string_view>& params) {
+  const std::vector<std::string_view> parts = Segments(pattern);
+  if (parts.size() != segments.size()) return false;
+  params.clear();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (!parts[i].empty() && parts[i].front() == '{') {
+      if (segments[i].empty()) return false;
+      params.push_back(segments[i]);
+    } else if (parts[i] != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Response Json(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+json SummaryJson(const domain::WriteSummary& s) {
+  return {{"accepted", s.accepted}, {"duplicates", s.duplicates}};
+}
+
+std::string_view BearerToken(const Request& request) {
+  std::string_view auth = request.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
+    return auth.substr(kBearer.size());
+  }
+  return {};
+}
+
+bool QueryFlag(const Request& request, std::string_view name) {
+  auto it = request.query.find(std::string(name));
+  return it != request.query.end() && (it->second == "true" || it->second == "1");
+}
+
+}  // namespace
+
+Response Api::Handle(const Request& request) {
+  const std::vector<std::string_view> segments = Segments(request.path);
+  std::vector<std::string_view> p;
+  const std::string& method = request.method;
+
+  if (Match("/healthz", segments, p)) {
+    if (method != "GET" && method != "HEAD") return ErrorResponse(405, "method_not_allowed", "use GET");
+    return Json(200, {{"status", "ok"}});
+  }
+
+  struct Route {
+    const char* method;
+    const char* pattern;
+  };
+  static constexpr std::array<Route, 8> kRoutes{{
+      {"PUT", "/api/v1/courses/{course}"},
+      {"PUT", "/api/v1/users/{user}"},
+      {"DELETE", "/api/v1/users/{user}"},
+      {"PUT", "/api/v1/groups/{group}"},
+      {"PUT", "/api/v1/enrollments/{user}/{course}"},
+      {"DELETE", "/api/v1/enrollments/{user}/{course}"},
+      {"POST", "/api/v1/attempts"},
+      {"GET", "/api/v1/whoami"},
+  }};
+  const Route* route = nullptr;
+  bool path_known = false;
+  for (const Route& r : kRoutes) {
+    if (!Match(r.pattern, segments, p)) continue;
+    path_known = true;
+    if (method == r.method) {
+      route = &r;
+      break;
+    }
+  }
+  if (route == nullptr) {
+    if (path_known) return ErrorResponse(405, "method_not_allowed", "method not allowed here");
+    return ErrorResponse(404, "not_found", "no such resource");
+  }
+  Match(route->pattern, segments, p);
+
+  Result<service::Caller> caller = service_.Authenticate(BearerToken(request));
+  if (!caller.ok()) return ErrorResponse(caller.status());
+  const std::string_view pattern = route->pattern;
+  const Instant now = service_.clock().Now();
+
+  if (pattern == "/api/v1/whoami") {
+    return Json(200, {{"account", caller->account_key},
+                      {"scopes", domain::ScopeNames(caller->scopes)}});
+  }
+  if (pattern == "/api/v1/attempts") {
+    Result<domain::WriteBatch> batch = ingest::ParseAttempts(request.body, now);
+    if (!batch.ok()) return ErrorResponse(batch.status());
+    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch).value());
+    if (!done.ok()) return ErrorResponse(done.status());
+    return Json(200, SummaryJson(*done));
+  }
+  if (pattern == "/api/v1/courses/{course}") {
+    Result<domain::Course> course = ingest::ParseCourse(p[0], request.body);
+    if (!course.ok()) return ErrorResponse(course.status());
+    domain::WriteBatch batch;
+    batch.courses.origin = {"", false};
+    batch.courses.items.push_back(std::move(course).value());
+    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch));
+    if (!done.ok()) return ErrorResponse(done.status());
+    return Json(200, {{"course", p[0]}});
+  }
+  if (pattern == "/api/v1/users/{user}" && method == "PUT") {
+    Result<domain::User> user = ingest::ParseUser(p[0], request.body);
+    if (!user.ok()) return ErrorResponse(user.status());
+    domain::WriteBatch batch;
+    batch.users.origin = {"", false};
+    batch.users.items.push_back({std::move(user).value(), std::nullopt});
+    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch));
+    if (!done.ok()) return ErrorResponse(done.status());
+    return Json(200, {{"user", p[0]}});
+  }
+  if (pattern == "/api/v1/users/{user}") {  // DELETE
+    const bool erase = QueryFlag(request, "erase");
+    Status s = service_.RemoveUser(*caller, p[0], erase);
+    if (!s.ok()) return ErrorResponse(s);
+    if (erase) return Json(200, {{"user", p[0]}, {"erased", true}});
+    return Json(200, {{"user", p[0]}, {"active", false}});
+  }
+  if (pattern == "/api/v1/groups/{group}") {
+    Result<domain::Group> group = ingest::ParseGroup(p[0], request.body);
+    if (!group.ok()) return ErrorResponse(group.status());
+    domain::WriteBatch batch;
+    batch.groups.origin = {"", false};
+    batch.groups.items.push_back(std::move(group).value());
+    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch));
+    if (!done.ok()) return ErrorResponse(done.status());
+    return Json(200, {{"group", p[0]}});
+  }
+  if (pattern == "/api/v1/enrollments/{user}/{course}" && method == "PUT") {
+    Result<std::optional<Instant>> at = ingest::ParseEnrollment(request.body);
+    if (!at.ok()) return ErrorResponse(at.status());
+    domain::WriteBatch batch;
+    batch.enrollments.origin = {"", false};
+    batch.enrollments.items.push_back({std::string(p[0]), std::string(p[1]), *at});
+    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch));
+    if (!done.ok()) return ErrorResponse(done.status());
+    return Json(200, {{"user", p[0]}, {"course", p[1]}});
+  }
+  if (pattern == "/api/v1/enrollments/{user}/{course}") {  // DELETE
+    Status s = service_.RemoveEnrollment(*caller, p[0], p[1]);
+    if (!s.ok()) return ErrorResponse(s);
+    return Json(200, {{"user", p[0]}, {"course", p[1]}, {"enrolled", false}});
+  }
+  spdlog::error("route {} matched but has no handler", pattern);
+  return ErrorResponse(500, "internal", "internal error");
+}
+
+}  // namespace cohort::http

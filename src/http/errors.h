@@ -1,0 +1,17 @@
+#pragma once
+
+#include "common/status.h"
+#include "http/message.h"
+
+namespace cohort::http {
+
+// The one place that maps an ErrorCode to an HTTP status (SPEC §9).
+int HttpStatusOf(ErrorCode code);
+
+// A JSON error response of SPEC §4.1: {"error": {"code", "message", "details": [...]}}.
+Response ErrorResponse(const Status& status);
+
+// A JSON error for failures found before a Status exists (unknown route, bad method).
+Response ErrorResponse(int http_status, const char* code, std::string message);
+
+}  // namespace cohort::http

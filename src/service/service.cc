@@ -1,0 +1,165 @@
+#include "service/service.h"
+
+#include <array>
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include "domain/key.h"
+
+namespace cohort::service {
+namespace {
+
+constexpr std::string_view kTokenPrefix = "coh_";
+
+bool EnsureSodium() {
+  static const bool ok = sodium_init() >= 0;
+  return ok;
+}
+
+std::string TokenDigest(std::string_view secret) {
+  std::array<unsigned char, crypto_generichash_BYTES> digest{};
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                     nullptr, 0);
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+}
+
+std::string NewSecret() {
+  std::array<unsigned char, 32> random{};
+  randombytes_buf(random.data(), random.size());
+  std::array<char, sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)> text{};
+  sodium_bin2base64(text.data(), text.size(), random.data(), random.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return std::string(kTokenPrefix) + text.data();
+}
+
+}  // namespace
+
+Result<std::string> HashPassword(std::string_view password) {
+  if (!EnsureSodium()) return Status::Internal("libsodium failed to initialise");
+  std::array<char, crypto_pwhash_STRBYTES> out{};
+  if (crypto_pwhash_str(out.data(), password.data(), password.size(),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Status::Unavailable("not enough memory to hash a password");
+  }
+  return std::string(out.data());
+}
+
+bool VerifyPassword(std::string_view hash, std::string_view password) {
+  if (!EnsureSodium()) return false;
+  const std::string h(hash);  // crypto_pwhash_str_verify needs a NUL-terminated string
+  return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+Result<store::AccountId> Service::CreateAccount(const domain::Account& account) {
+  std::vector<ErrorDetail> problems;
+  if (!domain::IsValidKey(account.key)) {
+    problems.push_back({std::nullopt, "/key",
+                        fmt::format("'{}' is not a valid account key (1-128 bytes of A-Z a-z "
+                                    "0-9 . _ -)",
+                                    account.key)});
+  }
+  if (account.name.empty() || account.name.size() > 1024) {
+    problems.push_back({std::nullopt, "/name", "the account name must be 1-1024 bytes"});
+  }
+  if (!TimeZone::Find(account.timezone)) {
+    problems.push_back({std::nullopt, "/timezone",
+                        fmt::format("'{}' is not an IANA time zone name", account.timezone)});
+  }
+  if (!problems.empty()) {
+    const std::string first = problems.front().reason;
+    return Status::Invalid(first, std::move(problems));
+  }
+  return store_.CreateAccount(account);
+}
+
+Result<NewToken> Service::CreateToken(std::string_view account_key, std::string_view name,
+                                      domain::ScopeSet scopes) {
+  if (!EnsureSodium()) return Status::Internal("libsodium failed to initialise");
+  if (scopes.bits == 0) return Status::Invalid("a token needs at least one scope");
+  if (name.size() > 200) return Status::Invalid("a token name is at most 200 bytes");
+  Result<store::AccountRecord> account = store_.FindAccount(account_key);
+  if (!account.ok()) return account.status();
+  const std::string secret = NewSecret();
+  Result<std::int64_t> id =
+      store_.CreateToken(account->id, name, scopes, TokenDigest(secret), clock_.Now());
+  if (!id.ok()) return id.status();
+  return NewToken{id.value(), secret};
+}
+
+Result<Caller> Service::Authenticate(std::string_view bearer_token) {
+  if (!EnsureSodium()) return Status::Internal("libsodium failed to initialise");
+  if (bearer_token.empty()) return Status::Unauthenticated("an API token is required");
+  if (!bearer_token.starts_with(kTokenPrefix) || bearer_token.size() > 200) {
+    return Status::Unauthenticated("the API token is not valid");
+  }
+  Result<store::TokenRecord> token = store_.FindTokenByDigest(TokenDigest(bearer_token));
+  if (!token.ok()) {
+    if (token.status().code() == ErrorCode::kNotFound) {
+      return Status::Unauthenticated("the API token is not valid");
+    }
+    return token.status();
+  }
+  if (token->revoked_at) return Status::Unauthenticated("the API token has been revoked");
+  Result<std::vector<store::AccountRecord>> accounts = store_.ListAccounts();
+  if (!accounts.ok()) return accounts.status();
+  for (const store::AccountRecord& a : accounts.value()) {
+    if (a.id == token->account) return Caller{a.id, a.account.key, token->scopes};
+  }
+  return Status::Unauthenticated("the API token's account no longer exists");
+}
+
+Result<Caller> Service::LocalAdmin(std::string_view account_key) {
+  Result<store::AccountRecord> account = store_.FindAccount(account_key);
+  if (!account.ok()) return account.status();
+  domain::ScopeSet all;
+  all.Add(domain::Scope::kAdmin);
+  return Caller{account->id, account->account.key, all};
+}
+
+Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteBatch batch) {
+  if (!caller.scopes.Allows(domain::Scope::kIngest)) {
+    return Status::Forbidden("this token's scopes do not include 'ingest'");
+  }
+  for (domain::UserWrite& w : batch.users.items) {
+    if (!w.user.password) continue;
+    if (!caller.scopes.Allows(domain::Scope::kAdmin)) {
+      return Status::Forbidden("setting a password needs the 'admin' scope");
+    }
+    Result<std::string> hash = HashPassword(*w.user.password);
+    if (!hash.ok()) return hash.status();
+    w.password_hash = std::move(hash).value();
+    w.user.password.reset();
+  }
+  return store_.Apply(caller.account, batch, clock_.Now());
+}
+
+Status Service::RemoveUser(const Caller& caller, std::string_view user_key, bool erase) {
+  if (!caller.scopes.Allows(domain::Scope::kIngest)) {
+    return Status::Forbidden("this token's scopes do not include 'ingest'");
+  }
+  Result<store::UserRecord> user = store_.FindUser(caller.account, user_key);
+  if (!user.ok()) return user.status();
+  domain::WriteBatch batch;
+  batch.user_removals.push_back({std::string(user_key), erase});
+  return store_.Apply(caller.account, batch, clock_.Now()).status();
+}
+
+Status Service::RemoveEnrollment(const Caller& caller, std::string_view user_key,
+                                 std::string_view course_key) {
+  if (!caller.scopes.Allows(domain::Scope::kIngest)) {
+    return Status::Forbidden("this token's scopes do not include 'ingest'");
+  }
+  domain::WriteBatch batch;
+  batch.enrollment_removals.origin = {"", false};
+  batch.enrollment_removals.items.push_back(
+      {std::string(user_key), std::string(course_key), std::nullopt});
+  Status s = store_.Apply(caller.account, batch, clock_.Now()).status();
+  // The keys come from the path: an unknown one is a missing resource, not a bad body.
+  if (s.code() == ErrorCode::kInvalid) return Status::NotFound(s.message());
+  return s;
+}
+
+}  // namespace cohort::service
