@@ -1,0 +1,320 @@
+#include "metrics/engine.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "metrics/engine_state.h"
+
+namespace cohort::metrics {
+namespace {
+
+AccountState* FindAccount(Engine::State& s, std::string_view key);
+
+// Resolves a course's catalog into slots, reusing the slots of exercises it already had.
+// Returns true when the structure that metrics depend on changed.
+bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* zone) {
+  std::vector<int> chapter_of(c.slot_keys.size(), -1);
+  std::vector<std::vector<int>> chapter_slots;
+  std::vector<int> live;
+  c.chapter_keys.clear();
+  c.chapter_titles.clear();
+  for (const domain::ChapterDef& ch : course.chapters) {
+    const int chapter = static_cast<int>(chapter_slots.size());
+    c.chapter_keys.push_back(ch.key);
+    c.chapter_titles.push_back(ch.title);
+    chapter_slots.emplace_back();
+    for (const domain::ExerciseDef& ex : ch.exercises) {
+      auto [it, inserted] = c.slot_of.emplace(ex.key, static_cast<int>(c.slot_keys.size()));
+      if (inserted) {
+        c.slot_keys.push_back(ex.key);
+        c.slot_titles.push_back(ex.title);
+        chapter_of.push_back(-1);
+      }
+      const int slot = it->second;
+      c.slot_titles[static_cast<std::size_t>(slot)] = ex.title;
+      chapter_of[static_cast<std::size_t>(slot)] = chapter;
+      chapter_slots.back().push_back(slot);
+      live.push_back(slot);
+    }
+  }
+  const bool changed = chapter_of != c.shape.chapter_of_slot ||
+                       chapter_slots != c.shape.chapter_slots || live != c.shape.live_slots ||
+                       !(course.settings == c.shape.settings);
+  c.shape.chapter_of_slot = std::move(chapter_of);
+  c.shape.chapter_slots = std::move(chapter_slots);
+  c.shape.live_slots = std::move(live);
+  c.shape.settings = course.settings;
+  c.shape.zone = zone;
+  return changed;
+}
+
+void ReplayEnrolled(const AttemptLoader& loader, const AccountState& a, const CourseState& c,
+                    Enrolled& e) {
+  std::vector<domain::Attempt> attempts =
+      loader(a.account.key, a.users[static_cast<std::size_t>(e.user)].key, c.key);
+  std::vector<const domain::Attempt*> ptrs;
+  std::vector<int> slots;
+  for (const domain::Attempt& at : attempts) {
+    ptrs.push_back(&at);
+    auto it = c.slot_of.find(at.exercise);
+    slots.push_back(it == c.slot_of.end() ? -1 : it->second);
+  }
+  e.state->Reset(c.slot_keys.size());
+  e.state->Append(c.shape, ptrs, slots);
+}
+
+Enrolled& Enroll(AccountState& a, CourseState& c, int user, Instant at, bool explicit_date) {
+  if (c.enrollment_of_user.size() < a.users.size()) {
+    c.enrollment_of_user.resize(a.users.size(), -1);
+  }
+  if (Enrolled* e = c.Find(user)) return *e;
+  c.enrollment_of_user[static_cast<std::size_t>(user)] = static_cast<int>(c.enrolled.size());
+  Enrolled e;
+  e.user = user;
+  e.explicit_date = explicit_date;
+  e.state = std::make_unique<UserCourse>(c.slot_keys.size());
+  e.state->enrolled_at = at;
+  c.enrolled.push_back(std::move(e));
+  return c.enrolled.back();
+}
+
+void Unenroll(CourseState& c, int user) {
+  if (user < 0 || static_cast<std::size_t>(user) >= c.enrollment_of_user.size()) return;
+  const int pos = c.enrollment_of_user[static_cast<std::size_t>(user)];
+  if (pos < 0) return;
+  const std::size_t last = c.enrolled.size() - 1;
+  if (static_cast<std::size_t>(pos) != last) {
+    c.enrolled[static_cast<std::size_t>(pos)] = std::move(c.enrolled[last]);
+    c.enrollment_of_user[static_cast<std::size_t>(c.enrolled[static_cast<std::size_t>(pos)].user)] =
+        pos;
+  }
+  c.enrolled.pop_back();
+  c.enrollment_of_user[static_cast<std::size_t>(user)] = -1;
+}
+
+int UserIndex(AccountState& a, const std::string& key) {
+  auto it = a.user_of.find(key);
+  if (it != a.user_of.end()) return it->second;
+  const int index = static_cast<int>(a.users.size());
+  a.users.push_back({key, key, "", true, false, {}});
+  a.user_of.emplace(key, index);
+  return index;
+}
+
+AccountState* FindAccount(Engine::State& s, std::string_view key) {
+  auto it = s.accounts.find(std::string(key));
+  return it == s.accounts.end() ? nullptr : it->second.get();
+}
+
+}  // namespace
+
+Engine::Engine(AttemptLoader loader)
+    : state_(std::make_unique<State>()), loader_(std::move(loader)) {}
+
+Engine::~Engine() = default;
+
+void Engine::PutAccount(const domain::Account& account) {
+  std::unique_lock lock(mutex_);
+  auto& slot = state_->accounts[account.key];
+  if (!slot) slot = std::make_unique<AccountState>();
+  slot->account = account;
+  std::optional<TimeZone> zone = TimeZone::Find(account.timezone);
+  if (!slot->zone) {
+    slot->zone = std::make_unique<TimeZone>(zone ? *zone : TimeZone::Utc());
+  } else {
+    *slot->zone = zone ? *zone : TimeZone::Utc();
+  }
+}
+
+void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, Instant now) {
+  std::unique_lock lock(mutex_);
+  AccountState* a = FindAccount(*state_, account);
+  if (a == nullptr) return;
+
+  for (const domain::Group& g : batch.groups.items) {
+    auto [it, inserted] = a->group_of.emplace(g.key, static_cast<int>(a->groups.size()));
+    if (inserted) a->groups.push_back({g.key, g.name, {}});
+    GroupState& group = a->groups[static_cast<std::size_t>(it->second)];
+    group.name = g.name;
+    group.managers = g.managers;
+  }
+
+  for (const domain::Course& course : batch.courses.items) {
+    auto [it, inserted] = a->course_of.emplace(course.key, static_cast<int>(a->courses.size()));
+    if (inserted) a->courses.push_back(std::make_unique<CourseState>());
+    CourseState& c = *a->courses[static_cast<std::size_t>(it->second)];
+    c.key = course.key;
+    c.title = course.title;
+    if (Restructure(c, course, a->zone.get()) && !inserted) {
+      for (Enrolled& e : c.enrolled) ReplayEnrolled(loader_, *a, c, e);
+    }
+  }
+
+  for (const domain::UserWrite& w : batch.users.items) {
+    const int u = UserIndex(*a, w.user.key);
+    UserState& user = a->users[static_cast<std::size_t>(u)];
+    user.name = w.user.name;
+    user.email = w.user.email;
+    user.active = w.user.active;
+    user.groups.clear();
+    for (const std::string& g : w.user.groups) {
+      auto it = a->group_of.find(g);
+      if (it != a->group_of.end()) user.groups.push_back(it->second);
+    }
+    std::sort(user.groups.begin(), user.groups.end());
+  }
+
+  auto course_index = [&](const std::string& key) {
+    auto it = a->course_of.find(key);
+    return it == a->course_of.end() ? -1 : it->second;
+  };
+  auto user_index = [&](const std::string& key) {
+    auto it = a->user_of.find(key);
+    return it == a->user_of.end() ? -1 : it->second;
+  };
+  auto after_enrolling = [&](CourseState& c, int course, Enrolled& e) {
+    if (a->unenrolled_with_history.erase({e.user, course}) > 0) ReplayEnrolled(loader_, *a, c, e);
+  };
+
+  for (const domain::Enrollment& en : batch.enrollments.items) {
+    const int u = user_index(en.user), ci = course_index(en.course);
+    if (u < 0 || ci < 0) continue;
+    CourseState& c = *a->courses[static_cast<std::size_t>(ci)];
+    const Instant at = en.enrolled_at.value_or(now);
+    Enrolled& e = Enroll(*a, c, u, at, true);
+    e.explicit_date = true;
+    e.state->enrolled_at = at;
+    after_enrolling(c, ci, e);
+  }
+  for (const domain::Enrollment& en : batch.enrollment_removals.items) {
+    const int u = user_index(en.user), ci = course_index(en.course);
+    if (u < 0 || ci < 0) continue;
+    CourseState& c = *a->courses[static_cast<std::size_t>(ci)];
+    if (const Enrolled* e = c.Find(u); e && e->state->LastActive()) {
+      a->unenrolled_with_history.insert({u, ci});
+    }
+    Unenroll(c, u);
+  }
+
+  // Attempts, grouped by (course, user) in a stable order.
+  std::map<std::pair<int, int>, std::vector<const domain::Attempt*>> groups;
+  for (const domain::Attempt& at : batch.attempts.items) {
+    const int u = user_index(at.user), ci = course_index(at.course);
+    if (u < 0 || ci < 0) continue;
+    groups[{ci, u}].push_back(&at);
+  }
+  for (auto& [key, attempts] : groups) {
+    CourseState& c = *a->courses[static_cast<std::size_t>(key.first)];
+    Instant earliest = attempts.front()->started_at;
+    for (const domain::Attempt* at : attempts) earliest = std::min(earliest, at->started_at);
+    const bool existed = c.Find(key.second) != nullptr;
+    Enrolled& e = Enroll(*a, c, key.second, earliest, false);
+    if (existed && !e.explicit_date && earliest < e.state->enrolled_at) {
+      e.state->enrolled_at = earliest;
+    }
+    if (!existed && a->unenrolled_with_history.erase({key.second, key.first}) > 0) {
+      ReplayEnrolled(loader_, *a, c, e);
+      continue;
+    }
+    std::vector<int> slots;
+    for (const domain::Attempt* at : attempts) {
+      auto it = c.slot_of.find(at->exercise);
+      slots.push_back(it == c.slot_of.end() ? -1 : it->second);
+    }
+    if (e.state->NeedsReplay(attempts, slots)) {
+      ReplayEnrolled(loader_, *a, c, e);
+    } else {
+      e.state->Append(c.shape, attempts, slots);
+    }
+  }
+
+  for (const domain::UserRemoval& removal : batch.user_removals) {
+    const int u = user_index(removal.user);
+    if (u < 0) continue;
+    UserState& user = a->users[static_cast<std::size_t>(u)];
+    if (!removal.erase) {
+      user.active = false;
+      continue;
+    }
+    for (int ci = 0; ci < static_cast<int>(a->courses.size()); ++ci) {
+      Unenroll(*a->courses[static_cast<std::size_t>(ci)], u);
+      a->unenrolled_with_history.erase({u, ci});
+    }
+    a->user_of.erase(user.key);
+    user = UserState{};
+    user.erased = true;
+    user.active = false;
+  }
+}
+
+void Engine::SetEnrollment(std::string_view account, std::string_view user,
+                           std::string_view course, Instant enrolled_at) {
+  std::unique_lock lock(mutex_);
+  AccountState* a = FindAccount(*state_, account);
+  if (a == nullptr) return;
+  auto u = a->user_of.find(std::string(user));
+  auto c = a->course_of.find(std::string(course));
+  if (u == a->user_of.end() || c == a->course_of.end()) return;
+  CourseState& cs = *a->courses[static_cast<std::size_t>(c->second)];
+  Enrolled& e = Enroll(*a, cs, u->second, enrolled_at, false);
+  e.state->enrolled_at = enrolled_at;
+}
+
+void Engine::SetImportedCertifications(std::string_view account, std::string_view user,
+                                       std::string_view course, std::vector<Certification> certs) {
+  std::unique_lock lock(mutex_);
+  AccountState* a = FindAccount(*state_, account);
+  if (a == nullptr) return;
+  auto u = a->user_of.find(std::string(user));
+  auto c = a->course_of.find(std::string(course));
+  if (u == a->user_of.end() || c == a->course_of.end()) return;
+  if (Enrolled* e = a->courses[static_cast<std::size_t>(c->second)]->Find(u->second)) {
+    e->imported = std::move(certs);
+  }
+}
+
+void Engine::Replay(std::string_view account, std::string_view user, std::string_view course,
+                    const std::vector<domain::Attempt>& attempts) {
+  std::unique_lock lock(mutex_);
+  AccountState* a = FindAccount(*state_, account);
+  if (a == nullptr) return;
+  auto u = a->user_of.find(std::string(user));
+  auto ci = a->course_of.find(std::string(course));
+  if (u == a->user_of.end() || ci == a->course_of.end()) return;
+  CourseState& c = *a->courses[static_cast<std::size_t>(ci->second)];
+  Enrolled* e = c.Find(u->second);
+  if (e == nullptr) return;
+  std::vector<const domain::Attempt*> ptrs;
+  std::vector<int> slots;
+  for (const domain::Attempt& at : attempts) {
+    ptrs.push_back(&at);
+    auto it = c.slot_of.find(at.exercise);
+    slots.push_back(it == c.slot_of.end() ? -1 : it->second);
+  }
+  e->state->Reset(c.slot_keys.size());
+  e->state->Append(c.shape, ptrs, slots);
+}
+
+Result<TimeZone> Engine::Zone(std::string_view account) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = FindAccount(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  return *a->zone;
+}
+
+Engine::Size Engine::size() const {
+  std::shared_lock lock(mutex_);
+  Size s;
+  for (const auto& [key, a] : state_->accounts) {
+    ++s.accounts;
+    s.users += a->user_of.size();
+    for (const auto& c : a->courses) {
+      s.enrollments += c->enrolled.size();
+      s.cells += c->enrolled.size() * c->slot_keys.size();
+    }
+  }
+  return s;
+}
+
+}  // namespace cohort::metrics

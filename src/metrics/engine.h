@@ -1,0 +1,111 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time.h"
+#include "domain/account.h"
+#include "domain/write_batch.h"
+#include "metrics/user_course.h"
+#include "metrics/views.h"
+
+namespace cohort::metrics {
+
+// Loads every stored attempt of a user in a course (any order). The service implements it over
+// the store; the engine calls it only when it must replay a user × course (a late attempt, a
+// catalog or settings change).
+using AttemptLoader = std::function<std::vector<domain::Attempt>(
+    std::string_view account, std::string_view user, std::string_view course)>;
+
+// Filters and paging of a table view (SPEC §3.8, §4.1).
+struct TableQuery {
+  std::string sort = "rank";
+  bool descending = false;
+  bool order_given = false;  // `order` was in the request
+  std::size_t limit = 100;
+  std::size_t offset = 0;
+  std::string q;  // case-insensitive substring of the name
+  std::optional<std::string> group;
+  bool active = true;  // false: inactive users only
+  std::optional<bool> completed, certified, at_risk;
+  // Restricts every figure to these users (a group manager's members); nullopt = everyone.
+  const std::vector<std::string>* only_users = nullptr;
+};
+
+template <typename Row>
+struct Table {
+  std::vector<Row> rows;
+  std::size_t total = 0;
+};
+
+// The in-memory metrics engine (SPEC §3, §7): per account, the catalog and people as dense
+// arrays, and per enrollment a UserCourse with its user × exercise cells. Every figure is a
+// pure function of the stored events in SPEC order; the service applies each committed write
+// here, after the commit.
+//
+// Thread-safety: one writer at a time (the service serializes writes); readers take a shared
+// lock while they build a view, so a view never sees half a request.
+class Engine {
+ public:
+  explicit Engine(AttemptLoader loader);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // --- writes (after the store committed them) ---
+  void PutAccount(const domain::Account& account);
+  // Applies a committed batch, in WriteBatch order. Attempts that were duplicates must not be
+  // in it: pass only what the store newly stored (the service filters).
+  void Apply(std::string_view account, const domain::WriteBatch& batch, Instant now);
+  // Sets an enrollment's date as stored (attempt-made enrollments take the earliest start).
+  void SetEnrollment(std::string_view account, std::string_view user, std::string_view course,
+                     Instant enrolled_at);
+  void SetImportedCertifications(std::string_view account, std::string_view user,
+                                 std::string_view course, std::vector<Certification> certs);
+  // Rebuild: replaces a user × course's derived state from all its attempts.
+  void Replay(std::string_view account, std::string_view user, std::string_view course,
+              const std::vector<domain::Attempt>& attempts);
+
+  // --- views (SPEC §4.1); kNotFound for unknown account, course, user ---
+  Result<Table<AllCoursesRow>> AllCourses(std::string_view account, Instant now,
+                                          const std::vector<std::string>* only_users) const;
+  Result<CourseView> Course(std::string_view account, std::string_view course, Instant now,
+                            const std::vector<std::string>* only_users) const;
+  Result<Table<LeagueRow>> UserLeague(std::string_view account, std::string_view course,
+                                      const TableQuery& query, Instant now) const;
+  Result<Table<GroupRow>> GroupLeague(std::string_view account, std::string_view course,
+                                      const TableQuery& query, Instant now,
+                                      const std::vector<std::string>* only_groups) const;
+  Result<UserCourseView> UserInCourse(std::string_view account, std::string_view course,
+                                      std::string_view user, Instant now) const;
+  // History rows need the attempts themselves; the caller loads them (same loader).
+  Result<std::vector<HistoryRow>> History(std::string_view account, std::string_view course,
+                                          std::string_view user, std::string_view exercise,
+                                          const std::vector<domain::Attempt>& attempts) const;
+  Result<Table<ReportRow>> Report(std::string_view account, const TableQuery& query,
+                                  Instant now) const;
+  // The account's time zone (for rendering times).
+  Result<TimeZone> Zone(std::string_view account) const;
+
+  // Sizes, for logs and /metrics.
+  struct Size {
+    std::size_t accounts = 0, users = 0, enrollments = 0, cells = 0;
+  };
+  Size size() const;
+
+  struct State;  // defined in engine_state.h, private to metrics/
+
+ private:
+  mutable std::shared_mutex mutex_;  // guards state_: exclusive for writes, shared for views
+  std::unique_ptr<State> state_;
+  AttemptLoader loader_;
+};
+
+}  // namespace cohort::metrics

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/account.h"
+#include "domain/course.h"
+#include "metrics/engine.h"
+#include "metrics/user_course.h"
+
+namespace cohort::metrics {
+
+// The engine's data, private to metrics/. Invariants:
+// - every index stored anywhere (user, group, course, slot) is valid in its account;
+// - an erased user keeps its index (tombstone, `erased` = true) but is in no map, course or
+//   group, so nothing of them is visible;
+// - CourseState::enrollment_of_user[u] is -1 or the position of u's entry in `enrolled`.
+
+struct UserState {
+  std::string key, name, email;
+  bool active = true;
+  bool erased = false;
+  std::vector<int> groups;  // group indexes, sorted
+};
+
+struct GroupState {
+  std::string key, name;
+  std::vector<std::string> managers;  // user keys
+};
+
+struct Enrolled {
+  int user = -1;
+  bool explicit_date = false;  // enrolled_at came from PUT, not from attempts
+  std::unique_ptr<UserCourse> state;
+  std::vector<Certification> imported;
+};
+
+struct CourseState {
+  std::string key, title;
+  CourseShape shape;
+  std::vector<std::string> slot_keys, slot_titles;
+  std::unordered_map<std::string, int> slot_of;
+  std::vector<std::string> chapter_keys, chapter_titles;
+  std::vector<int> enrollment_of_user;
+  std::vector<Enrolled> enrolled;
+
+  Enrolled* Find(int user) {
+    if (user < 0 || static_cast<std::size_t>(user) >= enrollment_of_user.size()) return nullptr;
+    const int e = enrollment_of_user[static_cast<std::size_t>(user)];
+    return e < 0 ? nullptr : &enrolled[static_cast<std::size_t>(e)];
+  }
+  const Enrolled* Find(int user) const { return const_cast<CourseState*>(this)->Find(user); }
+};
+
+struct AccountState {
+  domain::Account account;
+  std::unique_ptr<TimeZone> zone;  // stable address: CourseShape points at it
+  std::vector<UserState> users;
+  std::unordered_map<std::string, int> user_of;
+  std::vector<GroupState> groups;
+  std::unordered_map<std::string, int> group_of;
+  std::vector<std::unique_ptr<CourseState>> courses;
+  std::unordered_map<std::string, int> course_of;
+  // (user, course) pairs unenrolled while they had attempts: a later enrollment replays them.
+  std::set<std::pair<int, int>> unenrolled_with_history;
+};
+
+struct Engine::State {
+  std::unordered_map<std::string, std::unique_ptr<AccountState>> accounts;
+};
+
+}  // namespace cohort::metrics

@@ -1,0 +1,596 @@
+// The read side of the engine: every view of SPEC §4.1, computed from the per-enrollment state
+// in O(users in the course) (plus a sort), under the shared lock.
+#include <algorithm>
+#include <mutex>
+#include <unordered_set>
+
+#include "metrics/engine.h"
+#include "metrics/engine_state.h"
+#include "metrics/table_sort.h"
+
+namespace cohort::metrics {
+namespace {
+
+constexpr std::int32_t kMonday = 4;
+
+std::int64_t WeekOfDay(std::int64_t day) {
+  const std::int64_t since = day - kMonday;
+  const std::int64_t weeks = since >= 0 ? since / 7 : -((-since + 6) / 7);
+  return kMonday + weeks * 7;
+}
+
+const AccountState* Account(const Engine::State& s, std::string_view key) {
+  auto it = s.accounts.find(std::string(key));
+  return it == s.accounts.end() ? nullptr : it->second.get();
+}
+
+const CourseState* Course(const AccountState& a, std::string_view key) {
+  auto it = a.course_of.find(std::string(key));
+  return it == a.course_of.end() ? nullptr : a.courses[static_cast<std::size_t>(it->second)].get();
+}
+
+// Pooled figures of one enrollment over the course's live exercises.
+struct Pooled {
+  std::int64_t responses = 0, correct = 0, points = 0, time_ms = 0, attempts = 0, hints = 0;
+  std::optional<double> score() const {
+    if (responses == 0) return std::nullopt;
+    return static_cast<double>(correct) / static_cast<double>(responses);
+  }
+};
+
+Pooled Pool(const CourseState& c, const UserCourse& uc) {
+  Pooled p;
+  for (int slot : c.shape.live_slots) {
+    const ExerciseCell& cell = uc.cells()[static_cast<std::size_t>(slot)];
+    p.responses += cell.responses;
+    p.correct += cell.correct;
+    p.points += cell.points;
+    p.time_ms += cell.time_ms;
+    p.attempts += cell.attempts;
+    p.hints += cell.hints;
+  }
+  return p;
+}
+
+std::optional<double> ChapterMastery(const CourseState& c, const UserCourse& uc, std::size_t ch) {
+  const std::vector<int>& slots = c.shape.chapter_slots[ch];
+  if (slots.empty()) return std::nullopt;
+  double sum = 0;
+  for (int slot : slots) sum += uc.cells()[static_cast<std::size_t>(slot)].mastery.Value(c.shape.settings);
+  return sum / static_cast<double>(slots.size());
+}
+
+LeagueRow MakeLeagueRow(const AccountState& a, const CourseState& c, const Enrolled& e,
+                        Instant now) {
+  const UserState& u = a.users[static_cast<std::size_t>(e.user)];
+  const UserCourse& uc = *e.state;
+  LeagueRow r;
+  r.user = u.key;
+  r.name = u.name;
+  r.mastery = uc.Mastery(c.shape);
+  r.progress = uc.Progress(c.shape);
+  r.completed_at = uc.CompletedAt(c.shape);
+  r.completed = r.completed_at.has_value();
+  if (std::optional<Certification> held = uc.HeldAt(now, e.imported)) {
+    r.certified = true;
+    r.certified_at = held->issued_at;
+  }
+  const Pooled p = Pool(c, uc);
+  r.score = p.score();
+  r.points = p.points;
+  r.time_ms = p.time_ms;
+  r.last_active = uc.LastActive();
+  r.at_risk = uc.AtRisk(c.shape, now);
+  r.active = u.active;
+  return r;
+}
+
+bool InSet(const std::vector<std::string>* only, const std::string& key) {
+  return only == nullptr || std::find(only->begin(), only->end(), key) != only->end();
+}
+
+std::optional<double> Mean(double sum, std::int64_t n) {
+  if (n == 0) return std::nullopt;
+  return sum / static_cast<double>(n);
+}
+
+template <typename Row>
+std::string_view RowName(const Row& r) {
+  return r.name;
+}
+std::string_view LeagueKey(const LeagueRow& r) { return r.user; }
+std::string_view GroupKey(const GroupRow& r) { return r.group; }
+std::string_view CourseTitle(const AllCoursesRow& r) { return r.title; }
+std::string_view CourseKey(const AllCoursesRow& r) { return r.course; }
+std::string_view ReportName(const ReportRow& r) { return r.name; }
+std::string_view ReportKey(const ReportRow& r) { return r.user; }
+
+const Columns<LeagueRow>& LeagueColumns() {
+  static const Columns<LeagueRow> columns = {
+      {"rank", [](const LeagueRow& r) { return SortValue(r.rank); }},
+      {"user", [](const LeagueRow& r) { return SortValue(std::string_view(r.user)); }},
+      {"name", [](const LeagueRow& r) { return SortValue(std::string_view(r.name)); }},
+      {"mastery", [](const LeagueRow& r) { return SortValue(r.mastery); }},
+      {"progress", [](const LeagueRow& r) { return SortValue(r.progress); }},
+      {"completed", [](const LeagueRow& r) { return SortValue(r.completed); }},
+      {"completed_at", [](const LeagueRow& r) { return Nullable(r.completed_at); }},
+      {"certified", [](const LeagueRow& r) { return SortValue(r.certified); }},
+      {"certified_at", [](const LeagueRow& r) { return Nullable(r.certified_at); }},
+      {"score", [](const LeagueRow& r) { return Nullable(r.score); }},
+      {"points", [](const LeagueRow& r) { return SortValue(r.points); }},
+      {"time", [](const LeagueRow& r) { return SortValue(r.time_ms); }},
+      {"last_active", [](const LeagueRow& r) { return Nullable(r.last_active); }},
+      {"at_risk", [](const LeagueRow& r) { return SortValue(r.at_risk); }},
+  };
+  return columns;
+}
+
+const Columns<GroupRow>& GroupColumns() {
+  static const Columns<GroupRow> columns = {
+      {"rank", [](const GroupRow& r) { return SortValue(r.rank); }},
+      {"group", [](const GroupRow& r) { return SortValue(std::string_view(r.group)); }},
+      {"name", [](const GroupRow& r) { return SortValue(std::string_view(r.name)); }},
+      {"users", [](const GroupRow& r) { return SortValue(r.users); }},
+      {"mastery", [](const GroupRow& r) { return Nullable(r.mastery); }},
+      {"completed", [](const GroupRow& r) { return SortValue(r.completed); }},
+      {"certified", [](const GroupRow& r) { return SortValue(r.certified); }},
+      {"score", [](const GroupRow& r) { return Nullable(r.score); }},
+      {"points", [](const GroupRow& r) { return SortValue(r.points); }},
+      {"time", [](const GroupRow& r) { return SortValue(r.time_ms); }},
+  };
+  return columns;
+}
+
+const Columns<AllCoursesRow>& CourseColumns() {
+  static const Columns<AllCoursesRow> columns = {
+      {"course", [](const AllCoursesRow& r) { return SortValue(std::string_view(r.course)); }},
+      {"title", [](const AllCoursesRow& r) { return SortValue(std::string_view(r.title)); }},
+      {"users", [](const AllCoursesRow& r) { return SortValue(r.users); }},
+      {"mastery", [](const AllCoursesRow& r) { return Nullable(r.mastery); }},
+      {"certified", [](const AllCoursesRow& r) { return SortValue(r.certified); }},
+      {"completed", [](const AllCoursesRow& r) { return SortValue(r.completed); }},
+      {"at_risk", [](const AllCoursesRow& r) { return SortValue(r.at_risk); }},
+      {"score", [](const AllCoursesRow& r) { return Nullable(r.score); }},
+  };
+  return columns;
+}
+
+const Columns<ReportRow>& ReportColumns() {
+  static const Columns<ReportRow> columns = {
+      {"user", [](const ReportRow& r) { return SortValue(std::string_view(r.user)); }},
+      {"name", [](const ReportRow& r) { return SortValue(std::string_view(r.name)); }},
+      {"email", [](const ReportRow& r) { return SortValue(std::string_view(r.email)); }},
+      {"course", [](const ReportRow& r) { return SortValue(std::string_view(r.course)); }},
+      {"title", [](const ReportRow& r) { return SortValue(std::string_view(r.title)); }},
+      {"mastery", [](const ReportRow& r) { return SortValue(r.mastery); }},
+      {"progress", [](const ReportRow& r) { return SortValue(r.progress); }},
+      {"completed_at", [](const ReportRow& r) { return Nullable(r.completed_at); }},
+      {"certified_at", [](const ReportRow& r) { return Nullable(r.certified_at); }},
+      {"score", [](const ReportRow& r) { return Nullable(r.score); }},
+      {"points", [](const ReportRow& r) { return SortValue(r.points); }},
+      {"time", [](const ReportRow& r) { return SortValue(r.time_ms); }},
+      {"attempts", [](const ReportRow& r) { return SortValue(r.attempts); }},
+      {"hints", [](const ReportRow& r) { return SortValue(r.hints); }},
+      {"last_active", [](const ReportRow& r) { return Nullable(r.last_active); }},
+  };
+  return columns;
+}
+
+// Assigns rank = position by mastery descending, ties by name then key.
+template <typename Row, typename Mastery>
+void AssignRanks(std::vector<Row>& rows, Mastery mastery, std::string_view (*key)(const Row&)) {
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const std::optional<double> mx = mastery(rows[x]), my = mastery(rows[y]);
+    if (mx.has_value() != my.has_value()) return mx.has_value();
+    if (mx && *mx != *my) return *mx > *my;
+    if (rows[x].name != rows[y].name) return std::string_view(rows[x].name) < rows[y].name;
+    return key(rows[x]) < key(rows[y]);
+  });
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    rows[order[i]].rank = static_cast<std::int64_t>(i + 1);
+  }
+}
+
+}  // namespace
+
+Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instant now,
+                                                const std::vector<std::string>* only_users) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  Table<AllCoursesRow> out;
+  for (const auto& cp : a->courses) {
+    const CourseState& c = *cp;
+    AllCoursesRow row{c.key, c.title, 0, std::nullopt, 0, 0, 0, std::nullopt};
+    double mastery = 0, score = 0;
+    std::int64_t scored = 0;
+    for (const Enrolled& e : c.enrolled) {
+      const UserState& u = a->users[static_cast<std::size_t>(e.user)];
+      if (!u.active || !InSet(only_users, u.key)) continue;
+      ++row.users;
+      mastery += e.state->Mastery(c.shape);
+      if (e.state->CompletedAt(c.shape)) ++row.completed;
+      if (e.state->HeldAt(now, e.imported)) ++row.certified;
+      if (e.state->AtRisk(c.shape, now)) ++row.at_risk;
+      if (std::optional<double> s = Pool(c, *e.state).score()) {
+        score += *s;
+        ++scored;
+      }
+    }
+    if (row.users == 0) continue;
+    row.mastery = Mean(mastery, row.users);
+    row.score = Mean(score, scored);
+    out.rows.push_back(std::move(row));
+  }
+  out.total = out.rows.size();
+  Status s = SortRows(out.rows, CourseColumns(), "title", false, &CourseTitle, &CourseKey);
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
+                                  const std::vector<std::string>* only_users) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  const CourseState* c = metrics::Course(*a, course);
+  if (c == nullptr) return Status::NotFound("course '" + std::string(course) + "' is unknown");
+  CourseView v;
+  v.course = c->key;
+  v.title = c->title;
+  v.settings = c->shape.settings;
+  double mastery = 0, score = 0;
+  std::int64_t scored = 0;
+  std::vector<double> chapter_sum(c->chapter_keys.size(), 0.0);
+  std::vector<const Enrolled*> counted;
+  for (const Enrolled& e : c->enrolled) {
+    const UserState& u = a->users[static_cast<std::size_t>(e.user)];
+    if (!u.active || !InSet(only_users, u.key)) continue;
+    counted.push_back(&e);
+    ++v.users;
+    mastery += e.state->Mastery(c->shape);
+    if (e.state->CompletedAt(c->shape)) ++v.completed;
+    if (e.state->HeldAt(now, e.imported)) ++v.certified;
+    if (e.state->AtRisk(c->shape, now)) ++v.at_risk;
+    const Pooled p = Pool(*c, *e.state);
+    if (std::optional<double> s = p.score()) {
+      score += *s;
+      ++scored;
+    }
+    v.points += p.points;
+    v.time_ms += p.time_ms;
+    for (std::size_t ch = 0; ch < chapter_sum.size(); ++ch) {
+      chapter_sum[ch] += ChapterMastery(*c, *e.state, ch).value_or(0.0);
+    }
+  }
+  v.mastery = Mean(mastery, v.users);
+  v.score = Mean(score, scored);
+  if (v.users > 0) v.avg_time_ms = static_cast<double>(v.time_ms) / static_cast<double>(v.users);
+  for (std::size_t ch = 0; ch < chapter_sum.size(); ++ch) {
+    ChapterFigure f{c->chapter_keys[ch], c->chapter_titles[ch], std::nullopt};
+    if (!c->shape.chapter_slots[ch].empty()) f.mastery = Mean(chapter_sum[ch], v.users);
+    v.chapters.push_back(std::move(f));
+  }
+  // Weekly series (SPEC §3.8).
+  std::optional<std::int64_t> first;
+  for (const Enrolled* e : counted) {
+    if (std::optional<std::int64_t> w = e->state->FirstWeek(); w && (!first || *w < *first)) {
+      first = w;
+    }
+  }
+  if (first) {
+    const std::int64_t current = WeekOfDay(a->zone->LocalDay(now));
+    std::vector<std::int64_t> enrolled_week;
+    for (const Enrolled* e : counted) {
+      enrolled_week.push_back(WeekOfDay(a->zone->LocalDay(e->state->enrolled_at)));
+    }
+    for (std::int64_t week = *first; week <= current; week += 7) {
+      double sum = 0;
+      std::int64_t n = 0;
+      for (std::size_t i = 0; i < counted.size(); ++i) {
+        if (enrolled_week[i] > week) continue;
+        sum += counted[i]->state->MasteryAtWeek(week);
+        ++n;
+      }
+      v.weekly.push_back({week, Mean(sum, n)});
+    }
+  }
+  return v;
+}
+
+Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::string_view course,
+                                            const TableQuery& query, Instant now) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  const CourseState* c = metrics::Course(*a, course);
+  if (c == nullptr) return Status::NotFound("course '" + std::string(course) + "' is unknown");
+  int group = -1;
+  if (query.group) {
+    auto it = a->group_of.find(*query.group);
+    if (it == a->group_of.end()) {
+      return Status::NotFound("group '" + *query.group + "' is unknown");
+    }
+    group = it->second;
+  }
+  Table<LeagueRow> out;
+  for (const Enrolled& e : c->enrolled) {
+    const UserState& u = a->users[static_cast<std::size_t>(e.user)];
+    if (u.active != query.active || !InSet(query.only_users, u.key)) continue;
+    if (group >= 0 && !std::binary_search(u.groups.begin(), u.groups.end(), group)) continue;
+    if (!ContainsFolded(u.name, query.q)) continue;
+    LeagueRow r = MakeLeagueRow(*a, *c, e, now);
+    if (query.completed && r.completed != *query.completed) continue;
+    if (query.certified && r.certified != *query.certified) continue;
+    if (query.at_risk && r.at_risk != *query.at_risk) continue;
+    out.rows.push_back(std::move(r));
+  }
+  out.total = out.rows.size();
+  AssignRanks(out.rows, [](const LeagueRow& r) { return std::optional<double>(r.mastery); },
+              &LeagueKey);
+  Status s = SortRows(out.rows, LeagueColumns(), query.sort, query.descending, &RowName<LeagueRow>,
+                      &LeagueKey);
+  if (!s.ok()) return s;
+  Page(out.rows, query.offset, query.limit);
+  return out;
+}
+
+Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::string_view course,
+                                            const TableQuery& query, Instant now,
+                                            const std::vector<std::string>* only_groups) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  const CourseState* c = metrics::Course(*a, course);
+  if (c == nullptr) return Status::NotFound("course '" + std::string(course) + "' is unknown");
+  struct Acc {
+    std::int64_t users = 0, completed = 0, certified = 0, points = 0, time_ms = 0, scored = 0;
+    double mastery = 0, score = 0;
+  };
+  std::vector<Acc> acc(a->groups.size());
+  for (const Enrolled& e : c->enrolled) {
+    const UserState& u = a->users[static_cast<std::size_t>(e.user)];
+    if (!u.active || u.groups.empty()) continue;
+    const double m = e.state->Mastery(c->shape);
+    const bool completed = e.state->CompletedAt(c->shape).has_value();
+    const bool certified = e.state->HeldAt(now, e.imported).has_value();
+    const Pooled p = Pool(*c, *e.state);
+    for (int g : u.groups) {
+      Acc& x = acc[static_cast<std::size_t>(g)];
+      ++x.users;
+      x.mastery += m;
+      x.completed += completed;
+      x.certified += certified;
+      x.points += p.points;
+      x.time_ms += p.time_ms;
+      if (std::optional<double> s = p.score()) {
+        x.score += *s;
+        ++x.scored;
+      }
+    }
+  }
+  Table<GroupRow> out;
+  for (std::size_t g = 0; g < acc.size(); ++g) {
+    const Acc& x = acc[g];
+    const GroupState& gs = a->groups[g];
+    if (x.users == 0 || !InSet(only_groups, gs.key) || !ContainsFolded(gs.name, query.q)) continue;
+    out.rows.push_back({0, gs.key, gs.name, x.users, Mean(x.mastery, x.users), x.completed,
+                        x.certified, Mean(x.score, x.scored), x.points, x.time_ms});
+  }
+  out.total = out.rows.size();
+  AssignRanks(out.rows, [](const GroupRow& r) { return r.mastery; }, &GroupKey);
+  Status s = SortRows(out.rows, GroupColumns(), query.sort, query.descending, &RowName<GroupRow>,
+                      &GroupKey);
+  if (!s.ok()) return s;
+  Page(out.rows, query.offset, query.limit);
+  return out;
+}
+
+Result<UserCourseView> Engine::UserInCourse(std::string_view account, std::string_view course,
+                                            std::string_view user, Instant now) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  const CourseState* c = metrics::Course(*a, course);
+  if (c == nullptr) return Status::NotFound("course '" + std::string(course) + "' is unknown");
+  auto u = a->user_of.find(std::string(user));
+  const Enrolled* e = u == a->user_of.end() ? nullptr : c->Find(u->second);
+  if (e == nullptr) {
+    return Status::NotFound("user '" + std::string(user) + "' is not enrolled in '" +
+                            std::string(course) + "'");
+  }
+  const LeagueRow r = MakeLeagueRow(*a, *c, *e, now);
+  const Pooled p = Pool(*c, *e->state);
+  UserCourseView v;
+  v.user = r.user;
+  v.name = r.name;
+  v.course = c->key;
+  v.title = c->title;
+  v.mastery = r.mastery;
+  v.progress = r.progress;
+  v.completed = r.completed;
+  v.completed_at = r.completed_at;
+  v.certified = r.certified;
+  v.certified_at = r.certified_at;
+  v.score = r.score;
+  v.points = r.points;
+  v.time_ms = r.time_ms;
+  v.attempts = p.attempts;
+  v.hints = p.hints;
+  v.last_active = r.last_active;
+  v.at_risk = r.at_risk;
+  v.enrolled_at = e->state->enrolled_at;
+  v.certifications = e->state->certifications();
+  for (const Certification& cert : e->imported) v.certifications.push_back(cert);
+  std::sort(v.certifications.begin(), v.certifications.end(),
+            [](const Certification& x, const Certification& y) { return x.issued_at < y.issued_at; });
+  v.badges = e->state->Badges(c->shape, c->chapter_keys);
+  for (std::size_t ch = 0; ch < c->chapter_keys.size(); ++ch) {
+    v.chapters.push_back({c->chapter_keys[ch], c->chapter_titles[ch], ChapterMastery(*c, *e->state, ch)});
+  }
+  const double threshold = c->shape.settings.ResolvedThreshold();
+  for (int slot : c->shape.live_slots) {
+    const ExerciseCell& cell = e->state->cells()[static_cast<std::size_t>(slot)];
+    ExerciseFigure f;
+    f.exercise = c->slot_keys[static_cast<std::size_t>(slot)];
+    f.title = c->slot_titles[static_cast<std::size_t>(slot)];
+    f.chapter = c->chapter_keys[static_cast<std::size_t>(
+        c->shape.chapter_of_slot[static_cast<std::size_t>(slot)])];
+    f.mastery = cell.mastery.Value(c->shape.settings);
+    f.mastered = cell.responses > 0 && MeetsThreshold(f.mastery, threshold);
+    if (cell.responses > 0) {
+      f.score = static_cast<double>(cell.correct) / static_cast<double>(cell.responses);
+    }
+    f.attempts = cell.attempts;
+    f.hints = cell.hints;
+    if (cell.attempts > 0) {
+      f.avg_time_ms = static_cast<double>(cell.time_ms) / static_cast<double>(cell.attempts);
+      f.last_attempt = Instant{cell.last_started_ms};
+    }
+    v.exercises.push_back(std::move(f));
+  }
+  return v;
+}
+
+Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::string_view course,
+                                                std::string_view user, std::string_view exercise,
+                                                const std::vector<domain::Attempt>& attempts) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  const CourseState* c = metrics::Course(*a, course);
+  if (c == nullptr) return Status::NotFound("course '" + std::string(course) + "' is unknown");
+  auto u = a->user_of.find(std::string(user));
+  if (u == a->user_of.end() || c->Find(u->second) == nullptr) {
+    return Status::NotFound("user '" + std::string(user) + "' is not enrolled in '" +
+                            std::string(course) + "'");
+  }
+  auto slot = c->slot_of.find(std::string(exercise));
+  if (slot == c->slot_of.end() ||
+      c->shape.chapter_of_slot[static_cast<std::size_t>(slot->second)] < 0) {
+    return Status::NotFound("exercise '" + std::string(exercise) + "' is unknown");
+  }
+  const domain::CourseSettings& s = c->shape.settings;
+  std::vector<const domain::Attempt*> mine;
+  for (const domain::Attempt& at : attempts) {
+    if (at.exercise == exercise) mine.push_back(&at);
+  }
+  // Replay the cell in SPEC order, noting the mastery after each attempt's last response.
+  struct Step {
+    OrderKey key;
+    std::size_t attempt;
+    const domain::Response* response;
+  };
+  std::vector<Step> steps;
+  std::vector<std::size_t> remaining(mine.size());
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    remaining[i] = mine[i]->responses.size();
+    for (std::size_t r = 0; r < mine[i]->responses.size(); ++r) {
+      steps.push_back({{mine[i]->responses[r].answered_at.ms, mine[i]->started_at.ms, mine[i]->id,
+                        static_cast<std::uint32_t>(r)},
+                       i, &mine[i]->responses[r]});
+    }
+  }
+  std::sort(steps.begin(), steps.end(), [](const Step& x, const Step& y) { return x.key < y.key; });
+  std::vector<double> after(mine.size(), 0.0);
+  MasteryState m;
+  for (const Step& step : steps) {
+    m.Apply(CreditOf(step.response->correct, step.response->hints), s);
+    if (--remaining[step.attempt] == 0) after[step.attempt] = m.Value(s);
+  }
+  // An attempt without responses shows the mastery as it stood at its start.
+  std::vector<std::size_t> order(mine.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return std::tie(mine[x]->started_at, mine[x]->id) < std::tie(mine[y]->started_at, mine[y]->id);
+  });
+  std::vector<HistoryRow> rows;
+  double last_mastery = 0;
+  for (std::size_t i : order) {
+    const domain::Attempt& at = *mine[i];
+    HistoryRow row;
+    row.attempt = at.id;
+    row.started_at = at.started_at;
+    std::int64_t duration = 0;
+    if (at.finished_at) {
+      duration = at.finished_at->ms - at.started_at.ms;
+    } else {
+      for (const domain::Response& r : at.responses) duration += r.time_ms;
+    }
+    row.duration_ms = std::min<std::int64_t>(duration, std::int64_t{s.max_attempt_seconds} * 1000);
+    for (const domain::Response& r : at.responses) {
+      ++row.responses;
+      if (r.correct) ++row.correct;
+      row.hints += r.hints;
+      std::int64_t pts = r.points ? *r.points
+                                  : (!r.correct ? 0
+                                                : (r.hints == 0 ? s.points_per_question
+                                                                : s.points_per_question / 2));
+      row.points += pts;
+      row.detail.push_back({r.question, r.correct, r.hints, r.time_ms, r.answered_at, pts});
+    }
+    row.incorrect = row.responses - row.correct;
+    if (row.responses > 0) {
+      row.score = static_cast<double>(row.correct) / static_cast<double>(row.responses);
+      last_mastery = after[i];
+    }
+    row.mastery_after = row.responses > 0 ? after[i] : last_mastery;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
+                                        Instant now) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  Table<ReportRow> out;
+  for (const auto& cp : a->courses) {
+    const CourseState& c = *cp;
+    for (const Enrolled& e : c.enrolled) {
+      const UserState& u = a->users[static_cast<std::size_t>(e.user)];
+      if (!u.active || !InSet(query.only_users, u.key) || !ContainsFolded(u.name, query.q)) continue;
+      const LeagueRow r = MakeLeagueRow(*a, c, e, now);
+      const Pooled p = Pool(c, *e.state);
+      ReportRow row;
+      row.user = u.key;
+      row.name = u.name;
+      row.email = u.email;
+      for (int g : u.groups) row.groups.push_back(a->groups[static_cast<std::size_t>(g)].key);
+      std::sort(row.groups.begin(), row.groups.end());
+      row.course = c.key;
+      row.title = c.title;
+      row.mastery = r.mastery;
+      row.progress = r.progress;
+      row.completed_at = r.completed_at;
+      row.certified_at = r.certified_at;
+      row.score = r.score;
+      row.points = r.points;
+      row.time_ms = r.time_ms;
+      row.attempts = p.attempts;
+      row.hints = p.hints;
+      row.last_active = r.last_active;
+      out.rows.push_back(std::move(row));
+    }
+  }
+  out.total = out.rows.size();
+  // Default order: by person, then course.
+  std::stable_sort(out.rows.begin(), out.rows.end(), [](const ReportRow& x, const ReportRow& y) {
+    return std::tie(x.name, x.user, x.course) < std::tie(y.name, y.user, y.course);
+  });
+  if (query.sort != "rank" && query.sort != "name") {
+    Status s = SortRows(out.rows, ReportColumns(), query.sort, query.descending, &ReportName,
+                        &ReportKey);
+    if (!s.ok()) return s;
+  } else if (query.descending) {
+    Status s = SortRows(out.rows, ReportColumns(), "name", true, &ReportName, &ReportKey);
+    if (!s.ok()) return s;
+  }
+  Page(out.rows, query.offset, query.limit);
+  return out;
+}
+
+}  // namespace cohort::metrics

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time.h"
+
+namespace cohort::metrics {
+
+// A sortable cell: null, a number, a string (compared byte-wise) or a boolean (false first).
+using SortValue = std::variant<std::monostate, bool, std::int64_t, double, std::string_view>;
+
+inline SortValue Nullable(const std::optional<double>& v) {
+  return v ? SortValue(*v) : SortValue();
+}
+inline SortValue Nullable(const std::optional<Instant>& v) {
+  return v ? SortValue(v->ms) : SortValue();
+}
+
+// Column extractors of a row type, by the JSON field names (SPEC §3.8: `sort` takes them).
+template <typename Row>
+using Columns = std::unordered_map<std::string, std::function<SortValue(const Row&)>>;
+
+// Sorts `rows` by `column` (nulls last in both directions), ties by name then key ascending in
+// both directions. kInvalid for an unknown column.
+template <typename Row>
+Status SortRows(std::vector<Row>& rows, const Columns<Row>& columns, const std::string& column,
+                bool descending, std::string_view (*name)(const Row&),
+                std::string_view (*key)(const Row&)) {
+  auto it = columns.find(column);
+  if (it == columns.end()) {
+    std::string known;
+    std::vector<std::string> names;
+    for (const auto& [k, v] : columns) names.push_back(k);
+    std::sort(names.begin(), names.end());
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    return Status::Invalid("cannot sort by '" + column + "'",
+                           {{std::nullopt, "", "sort must be one of: " + known}});
+  }
+  const auto& extract = it->second;
+  std::vector<std::pair<SortValue, std::size_t>> keyed;
+  keyed.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) keyed.emplace_back(extract(rows[i]), i);
+  auto less = [&](const std::pair<SortValue, std::size_t>& a,
+                  const std::pair<SortValue, std::size_t>& b) {
+    const bool a_null = std::holds_alternative<std::monostate>(a.first);
+    const bool b_null = std::holds_alternative<std::monostate>(b.first);
+    if (a_null != b_null) return b_null;  // nulls last in both directions
+    if (!a_null && a.first != b.first) {
+      return descending ? b.first < a.first : a.first < b.first;
+    }
+    const Row& ra = rows[a.second];
+    const Row& rb = rows[b.second];
+    const std::string_view na = name(ra), nb = name(rb);
+    if (na != nb) return na < nb;
+    return key(ra) < key(rb);
+  };
+  std::stable_sort(keyed.begin(), keyed.end(), less);
+  std::vector<Row> sorted;
+  sorted.reserve(rows.size());
+  for (auto& [value, index] : keyed) sorted.push_back(std::move(rows[index]));
+  rows = std::move(sorted);
+  return Status();
+}
+
+// Keeps rows [offset, offset + limit).
+template <typename Row>
+void Page(std::vector<Row>& rows, std::size_t offset, std::size_t limit) {
+  if (offset >= rows.size()) {
+    rows.clear();
+    return;
+  }
+  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(offset));
+  if (rows.size() > limit) rows.resize(limit);
+}
+
+// Case-insensitive (ASCII) substring test for `q` filters.
+inline bool ContainsFolded(std::string_view haystack, std::string_view needle) {
+  if (needle.empty()) return true;
+  auto fold = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                     [&](char a, char b) { return fold(a) == fold(b); }) != haystack.end();
+}
+
+}  // namespace cohort::metrics

@@ -1,0 +1,261 @@
+#include "metrics/user_course.h"
+
+#include <algorithm>
+#include <limits>
+#include <tuple>
+
+namespace cohort::metrics {
+namespace {
+
+constexpr std::int32_t kMonday = 4;  // 1970-01-01 was a Thursday: day 4 was a Monday
+
+std::int32_t WeekOf(std::int64_t local_day) {
+  const std::int64_t since = local_day - kMonday;
+  const std::int64_t weeks = since >= 0 ? since / 7 : -((-since + 6) / 7);
+  return static_cast<std::int32_t>(kMonday + weeks * 7);
+}
+
+std::int64_t PointsOf(const domain::Response& r, const domain::CourseSettings& s) {
+  if (r.points) return *r.points;
+  if (!r.correct) return 0;
+  return r.hints == 0 ? s.points_per_question : s.points_per_question / 2;
+}
+
+std::int64_t CappedDuration(const domain::Attempt& a, const domain::CourseSettings& s) {
+  std::int64_t ms;
+  if (a.finished_at) {
+    ms = a.finished_at->ms - a.started_at.ms;
+  } else {
+    ms = 0;
+    for (const domain::Response& r : a.responses) ms += r.time_ms;
+  }
+  return std::min<std::int64_t>(ms, std::int64_t{s.max_attempt_seconds} * 1000);
+}
+
+struct Step {
+  OrderKey key;
+  const domain::Response* response;
+  int slot;
+};
+
+}  // namespace
+
+bool OrderKey::operator<(const OrderKey& o) const {
+  return std::tie(answered_ms, started_ms, attempt_id, index) <
+         std::tie(o.answered_ms, o.started_ms, o.attempt_id, o.index);
+}
+
+bool UserCourse::NeedsReplay(const std::vector<const domain::Attempt*>& attempts,
+                             const std::vector<int>& slots) const {
+  if (!any_) return false;
+  for (std::size_t i = 0; i < attempts.size(); ++i) {
+    if (slots[i] < 0) continue;
+    const domain::Attempt& a = *attempts[i];
+    for (std::size_t r = 0; r < a.responses.size(); ++r) {
+      const OrderKey k{a.responses[r].answered_at.ms, a.started_at.ms, a.id,
+                       static_cast<std::uint32_t>(r)};
+      if (!(last_ < k)) return true;
+    }
+  }
+  return false;
+}
+
+void UserCourse::Reset(std::size_t slots) {
+  const Instant enrolled = enrolled_at;
+  const bool active = active_enrollment;
+  *this = UserCourse(slots);
+  enrolled_at = enrolled;
+  active_enrollment = active;
+}
+
+void UserCourse::Append(const CourseShape& shape,
+                        const std::vector<const domain::Attempt*>& attempts,
+                        const std::vector<int>& slots) {
+  const domain::CourseSettings& s = shape.settings;
+  if (cells_.size() < shape.chapter_of_slot.size()) cells_.resize(shape.chapter_of_slot.size());
+  if (chapter_master_.size() < shape.chapter_slots.size()) {
+    chapter_master_.resize(shape.chapter_slots.size());
+  }
+  const double live = static_cast<double>(shape.live_slots.size());
+  const double threshold = s.ResolvedThreshold();
+
+  // Attempt-level figures do not depend on order.
+  std::vector<Step> steps;
+  for (std::size_t i = 0; i < attempts.size(); ++i) {
+    const int slot = slots[i];
+    if (slot < 0 || shape.chapter_of_slot[static_cast<std::size_t>(slot)] < 0) continue;
+    const domain::Attempt& a = *attempts[i];
+    ExerciseCell& cell = cells_[static_cast<std::size_t>(slot)];
+    if (cell.attempts == 0 || a.started_at.ms > cell.last_started_ms) {
+      cell.last_started_ms = a.started_at.ms;
+    }
+    ++cell.attempts;
+    cell.time_ms += CappedDuration(a, s);
+    bool clean = a.responses.size() >= 5;
+    for (std::size_t r = 0; r < a.responses.size(); ++r) {
+      const domain::Response& resp = a.responses[r];
+      clean = clean && resp.correct && resp.hints == 0;
+      steps.push_back({{resp.answered_at.ms, a.started_at.ms, a.id, static_cast<std::uint32_t>(r)},
+                       &resp, slot});
+    }
+    if (clean) {
+      // Dated by the attempt's last response in SPEC order.
+      OrderKey last{a.responses[0].answered_at.ms, a.started_at.ms, a.id, 0};
+      for (std::size_t r = 1; r < a.responses.size(); ++r) {
+        OrderKey k{a.responses[r].answered_at.ms, a.started_at.ms, a.id,
+                   static_cast<std::uint32_t>(r)};
+        if (last < k) last = k;
+      }
+      if (!flawless_key_ || last < *flawless_key_) {
+        flawless_ = Instant{last.answered_ms};
+        flawless_key_ = last;
+      }
+    }
+  }
+  std::sort(steps.begin(), steps.end(),
+            [](const Step& x, const Step& y) { return x.key < y.key; });
+
+  for (const Step& step : steps) {
+    const domain::Response& r = *step.response;
+    ExerciseCell& cell = cells_[static_cast<std::size_t>(step.slot)];
+    const double before = cell.mastery.Value(s);
+    cell.mastery.Apply(CreditOf(r.correct, r.hints), s);
+    mastery_sum_ += cell.mastery.Value(s) - before;
+    if (cell.responses == 0) {
+      cell.first_answered_ms = r.answered_at.ms;
+      ++attempted_live_;
+    }
+    ++cell.responses;
+    if (r.correct) ++cell.correct;
+    const std::uint64_t hints = std::uint64_t{cell.hints} + static_cast<std::uint64_t>(r.hints);
+    cell.hints = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(hints, std::numeric_limits<std::uint32_t>::max()));
+    cell.points += PointsOf(r, s);
+    last_active_ms_ = r.answered_at.ms;
+    last_ = step.key;
+    any_ = true;
+
+    const Instant at = r.answered_at;
+    const std::int64_t day = shape.zone->LocalDay(at);
+    if (days_.empty() || days_.back().first != day) {
+      days_.emplace_back(static_cast<std::int32_t>(day), at.ms);
+    }
+    const double course_mastery = live > 0 ? mastery_sum_ / live : 0.0;
+    const std::int32_t week = WeekOf(day);
+    if (weeks_.empty() || weeks_.back().first != week) {
+      weeks_.emplace_back(week, course_mastery);
+    } else {
+      weeks_.back().second = course_mastery;
+    }
+
+    // Certification (SPEC §3.5, §3.8): completed and at the line; again after expiry.
+    const bool completed = live > 0 && attempted_live_ == shape.live_slots.size();
+    const bool holding = !certifications_.empty() &&
+                         (!certifications_.back().expires_at ||
+                          at < *certifications_.back().expires_at);
+    if (!holding && completed && MeetsThreshold(course_mastery, s.certification_mastery)) {
+      Certification c{at, std::nullopt, false};
+      if (s.certification_valid_days) {
+        c.expires_at = Instant{at.ms + std::int64_t{*s.certification_valid_days} * kMsPerDay};
+      }
+      certifications_.push_back(c);
+    }
+
+    // chapter-master: the first response after which every exercise of the chapter is mastered.
+    const int chapter = shape.chapter_of_slot[static_cast<std::size_t>(step.slot)];
+    auto& awarded = chapter_master_[static_cast<std::size_t>(chapter)];
+    if (!awarded) {
+      bool all = true;
+      for (int slot : shape.chapter_slots[static_cast<std::size_t>(chapter)]) {
+        all = all && MeetsThreshold(cells_[static_cast<std::size_t>(slot)].mastery.Value(s),
+                                    threshold);
+      }
+      if (all) awarded = at;
+    }
+  }
+}
+
+double UserCourse::Mastery(const CourseShape& shape) const {
+  if (shape.live_slots.empty()) return 0.0;
+  double sum = 0;
+  for (int slot : shape.live_slots) {
+    sum += cells_[static_cast<std::size_t>(slot)].mastery.Value(shape.settings);
+  }
+  return sum / static_cast<double>(shape.live_slots.size());
+}
+
+double UserCourse::Progress(const CourseShape& shape) const {
+  if (shape.live_slots.empty()) return 0.0;
+  return static_cast<double>(attempted_live_) / static_cast<double>(shape.live_slots.size());
+}
+
+std::optional<Instant> UserCourse::CompletedAt(const CourseShape& shape) const {
+  if (shape.live_slots.empty() || attempted_live_ != shape.live_slots.size()) return std::nullopt;
+  std::int64_t at = std::numeric_limits<std::int64_t>::min();
+  for (int slot : shape.live_slots) {
+    at = std::max(at, cells_[static_cast<std::size_t>(slot)].first_answered_ms);
+  }
+  return Instant{at};
+}
+
+std::optional<Instant> UserCourse::LastActive() const {
+  if (!last_active_ms_) return std::nullopt;
+  return Instant{*last_active_ms_};
+}
+
+std::optional<Certification> UserCourse::HeldAt(
+    Instant now, const std::vector<Certification>& imported) const {
+  std::optional<Certification> held;
+  auto consider = [&](const Certification& c) {
+    if (c.issued_at > now || (c.expires_at && !(now < *c.expires_at))) return;
+    if (!held || held->issued_at < c.issued_at) held = c;
+  };
+  for (const Certification& c : certifications_) consider(c);
+  for (const Certification& c : imported) consider(c);
+  return held;
+}
+
+bool UserCourse::AtRisk(const CourseShape& shape, Instant now) const {
+  if (CompletedAt(shape)) return false;
+  const std::int64_t since = last_active_ms_ ? *last_active_ms_ : enrolled_at.ms;
+  return now.ms - since >= std::int64_t{shape.settings.at_risk_days} * kMsPerDay;
+}
+
+std::vector<Badge> UserCourse::Badges(const CourseShape& shape,
+                                      const std::vector<std::string>& chapter_keys) const {
+  std::vector<Badge> out;
+  for (std::size_t c = 0; c < chapter_master_.size() && c < chapter_keys.size(); ++c) {
+    if (chapter_master_[c]) out.push_back({"chapter-master:" + chapter_keys[c], *chapter_master_[c]});
+  }
+  if (flawless_) out.push_back({"flawless", *flawless_});
+  if (std::optional<Instant> done = CompletedAt(shape)) out.push_back({"finisher", *done});
+  // streak-5: the first day that ends five consecutive local days with responses.
+  int run = 0;
+  for (std::size_t i = 0; i < days_.size(); ++i) {
+    run = (i > 0 && days_[i].first == days_[i - 1].first + 1) ? run + 1 : 1;
+    if (run == 5) {
+      out.push_back({"streak-5", Instant{days_[i].second}});
+      break;
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Badge& a, const Badge& b) {
+    return std::tie(a.awarded_at, a.badge) < std::tie(b.awarded_at, b.badge);
+  });
+  return out;
+}
+
+double UserCourse::MasteryAtWeek(std::int64_t week_day) const {
+  double value = 0;
+  for (const auto& [week, mastery] : weeks_) {
+    if (week > week_day) break;
+    value = mastery;
+  }
+  return value;
+}
+
+std::optional<std::int64_t> UserCourse::FirstWeek() const {
+  if (weeks_.empty()) return std::nullopt;
+  return weeks_.front().first;
+}
+
+}  // namespace cohort::metrics

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "domain/attempt.h"
+#include "domain/course.h"
+#include "metrics/mastery.h"
+#include "metrics/views.h"
+
+namespace cohort::metrics {
+
+// A course's catalog resolved to dense exercise slots, shared by all its enrollments.
+// Slots are never reused: a removed exercise keeps its slot (and its responses stay stored) but
+// has chapter -1 and is not counted.
+struct CourseShape {
+  domain::CourseSettings settings;
+  std::vector<int> chapter_of_slot;             // -1 for a removed exercise
+  std::vector<std::vector<int>> chapter_slots;  // live slots of each chapter, in order
+  std::vector<int> live_slots;                  // in catalog order
+  const TimeZone* zone = nullptr;               // the account's
+};
+
+// The figures of one user × exercise (SPEC §3.2). 64 bytes, kept in a dense array per
+// enrollment.
+struct ExerciseCell {
+  MasteryState mastery;
+  std::uint32_t attempts = 0, responses = 0, correct = 0, hints = 0;  // hints saturate
+  std::int64_t time_ms = 0;    // Σ capped attempt durations
+  std::int64_t points = 0;
+  std::int64_t first_answered_ms = 0;  // valid when responses > 0
+  std::int64_t last_started_ms = 0;    // valid when attempts > 0
+};
+
+// The SPEC ordering key of a response: (answered_at, attempt started_at, attempt id, index).
+struct OrderKey {
+  std::int64_t answered_ms = 0;
+  std::int64_t started_ms = 0;
+  std::string attempt_id;
+  std::uint32_t index = 0;
+  bool operator<(const OrderKey& o) const;
+};
+
+// Everything derived for one user in one course, as a pure function of their attempts in SPEC
+// order (SPEC §3.8). Attempts that arrive after everything seen so far are appended; anything
+// else is answered by Reset + Append of the full list (see NeedsReplay).
+//
+// Not thread-safe; the engine guards it.
+class UserCourse {
+ public:
+  explicit UserCourse(std::size_t slots) : cells_(slots) {}
+
+  // True when appending `attempts` would not follow SPEC order (one of its responses sorts
+  // before the last one applied), so the caller must replay the full list instead.
+  bool NeedsReplay(const std::vector<const domain::Attempt*>& attempts,
+                   const std::vector<int>& slots) const;
+  // Applies attempts (each with its exercise slot, -1 = not counted) whose responses all sort
+  // after what was applied before.
+  void Append(const CourseShape& shape, const std::vector<const domain::Attempt*>& attempts,
+              const std::vector<int>& slots);
+  // Forgets every derived figure (keeps the enrollment).
+  void Reset(std::size_t slots);
+
+  // Read side.
+  const std::vector<ExerciseCell>& cells() const { return cells_; }
+  double Mastery(const CourseShape& shape) const;   // mean over live exercises
+  double Progress(const CourseShape& shape) const;
+  std::optional<Instant> CompletedAt(const CourseShape& shape) const;
+  std::optional<Instant> LastActive() const;
+  // The certification held at `now` (issued ≤ now < expires), counting `imported` ones too.
+  std::optional<Certification> HeldAt(Instant now,
+                                      const std::vector<Certification>& imported) const;
+  bool AtRisk(const CourseShape& shape, Instant now) const;
+  const std::vector<Certification>& certifications() const { return certifications_; }
+  std::vector<Badge> Badges(const CourseShape& shape,
+                            const std::vector<std::string>& chapter_keys) const;
+  // Course mastery at the end of local week `week_day` (a Monday), from responses before then.
+  double MasteryAtWeek(std::int64_t week_day) const;
+  std::optional<std::int64_t> FirstWeek() const;
+
+  Instant enrolled_at;
+  bool active_enrollment = true;
+
+ private:
+  std::vector<ExerciseCell> cells_;
+  OrderKey last_;
+  bool any_ = false;
+  double mastery_sum_ = 0;  // running Σ of live cells' mastery, in application order
+  std::uint32_t attempted_live_ = 0;
+  std::optional<std::int64_t> last_active_ms_;
+  std::vector<Certification> certifications_;
+  std::vector<std::optional<Instant>> chapter_master_;  // per chapter index
+  std::optional<Instant> flawless_;
+  std::optional<OrderKey> flawless_key_;
+  // Local days with responses and the first response time on each, sorted by day.
+  std::vector<std::pair<std::int32_t, std::int64_t>> days_;
+  // Course mastery at the end of each local week with responses: (Monday, mastery), by week.
+  std::vector<std::pair<std::int32_t, double>> weeks_;
+};
+
+}  // namespace cohort::metrics

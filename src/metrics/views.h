@@ -1,0 +1,147 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "domain/course.h"
+
+namespace cohort::metrics {
+
+// The rows and documents of the views of SPEC §4.1, as plain values. Times are Instants (the
+// http layer formats them in the account's zone); durations are milliseconds; fractions are
+// in [0, 1]; std::nullopt renders as null.
+
+struct AllCoursesRow {
+  std::string course, title;
+  std::int64_t users = 0;
+  std::optional<double> mastery;
+  std::int64_t certified = 0, completed = 0, at_risk = 0;
+  std::optional<double> score;
+};
+
+struct ChapterFigure {
+  std::string chapter, title;
+  std::optional<double> mastery;  // null for a mean over no one
+};
+
+struct WeekPoint {
+  std::int64_t week_day = 0;       // days since 1970-01-01 of the week's Monday (account zone)
+  std::optional<double> mastery;   // mean over the users counted that week; null when none
+};
+
+struct CourseView {
+  std::string course, title;
+  domain::CourseSettings settings;
+  std::int64_t users = 0;
+  std::optional<double> mastery;
+  std::int64_t certified = 0, completed = 0, at_risk = 0;
+  std::optional<double> score;
+  std::int64_t points = 0;
+  std::int64_t time_ms = 0;
+  std::optional<double> avg_time_ms;  // mean time per user
+  std::vector<ChapterFigure> chapters;
+  std::vector<WeekPoint> weekly;
+};
+
+struct LeagueRow {
+  std::int64_t rank = 0;
+  std::string user, name;
+  double mastery = 0, progress = 0;
+  bool completed = false;
+  std::optional<Instant> completed_at;
+  bool certified = false;
+  std::optional<Instant> certified_at;
+  std::optional<double> score;
+  std::int64_t points = 0;
+  std::int64_t time_ms = 0;
+  std::optional<Instant> last_active;
+  bool at_risk = false;
+  bool active = true;  // not a column; lets callers filter
+};
+
+struct GroupRow {
+  std::int64_t rank = 0;
+  std::string group, name;
+  std::int64_t users = 0;
+  std::optional<double> mastery;
+  std::int64_t completed = 0, certified = 0;
+  std::optional<double> score;
+  std::int64_t points = 0;
+  std::int64_t time_ms = 0;
+};
+
+struct Certification {
+  Instant issued_at;
+  std::optional<Instant> expires_at;
+  bool imported = false;
+  bool operator==(const Certification&) const = default;
+};
+
+struct Badge {
+  std::string badge;
+  Instant awarded_at;
+  bool operator==(const Badge&) const = default;
+};
+
+struct ExerciseFigure {
+  std::string exercise, title, chapter;
+  double mastery = 0;
+  bool mastered = false;
+  std::optional<double> score;
+  std::int64_t attempts = 0, hints = 0;
+  std::optional<double> avg_time_ms;
+  std::optional<Instant> last_attempt;
+};
+
+struct UserCourseView {
+  std::string user, name, course, title;
+  double mastery = 0, progress = 0;
+  bool completed = false;
+  std::optional<Instant> completed_at;
+  bool certified = false;
+  std::optional<Instant> certified_at;
+  std::optional<double> score;
+  std::int64_t points = 0, time_ms = 0, attempts = 0, hints = 0;
+  std::optional<Instant> last_active;
+  bool at_risk = false;
+  Instant enrolled_at;
+  std::vector<Certification> certifications;
+  std::vector<Badge> badges;
+  std::vector<ChapterFigure> chapters;
+  std::vector<ExerciseFigure> exercises;
+};
+
+struct HistoryResponse {
+  std::string question;
+  bool correct = false;
+  std::int64_t hints = 0, time_ms = 0;
+  Instant answered_at;
+  std::int64_t points = 0;
+};
+
+struct HistoryRow {
+  std::string attempt;
+  Instant started_at;
+  std::int64_t duration_ms = 0;  // capped
+  std::int64_t responses = 0, correct = 0, incorrect = 0, hints = 0;
+  std::optional<double> score;
+  std::int64_t points = 0;
+  double mastery_after = 0;
+  std::vector<HistoryResponse> detail;
+};
+
+struct ReportRow {
+  std::string user, name, email;
+  std::vector<std::string> groups;
+  std::string course, title;
+  double mastery = 0, progress = 0;
+  std::optional<Instant> completed_at, certified_at;
+  std::optional<double> score;
+  std::int64_t points = 0, time_ms = 0, attempts = 0, hints = 0;
+  std::optional<Instant> last_active;
+};
+
+}  // namespace cohort::metrics
