@@ -249,7 +249,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
 }
 
 void Engine::SetEnrollment(std::string_view account, std::string_view user,
-                           std::string_view course, Instant enrolled_at) {
+                           std::string_view course, Instant enrolled_at, bool explicit_date) {
   std::unique_lock lock(mutex_);
   AccountState* a = FindAccount(*state_, account);
   if (a == nullptr) return;
@@ -257,7 +257,8 @@ void Engine::SetEnrollment(std::string_view account, std::string_view user,
   auto c = a->course_of.find(std::string(course));
   if (u == a->user_of.end() || c == a->course_of.end()) return;
   CourseState& cs = *a->courses[static_cast<std::size_t>(c->second)];
-  Enrolled& e = Enroll(*a, cs, u->second, enrolled_at, false);
+  Enrolled& e = Enroll(*a, cs, u->second, enrolled_at, explicit_date);
+  e.explicit_date = explicit_date;
   e.state->enrolled_at = enrolled_at;
 }
 

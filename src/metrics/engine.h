@@ -64,9 +64,10 @@ class Engine {
   // Applies a committed batch, in WriteBatch order. Attempts that were duplicates must not be
   // in it: pass only what the store newly stored (the service filters).
   void Apply(std::string_view account, const domain::WriteBatch& batch, Instant now);
-  // Sets an enrollment's date as stored (attempt-made enrollments take the earliest start).
+  // Rebuild: an enrollment as stored; `explicit_date` when it came from PUT (attempt-made
+  // enrollments take the earliest start of the user's attempts in the course).
   void SetEnrollment(std::string_view account, std::string_view user, std::string_view course,
-                     Instant enrolled_at);
+                     Instant enrolled_at, bool explicit_date);
   void SetImportedCertifications(std::string_view account, std::string_view user,
                                  std::string_view course, std::vector<Certification> certs);
   // Rebuild: replaces a user × course's derived state from all its attempts.
