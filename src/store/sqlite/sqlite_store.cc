@@ -1,0 +1,391 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <exception>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "store/sqlite/batch_writer.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/statements.h"
+
+namespace cohort::store::sqlite {
+
+struct SqliteStore::Side {
+  std::unique_ptr<Connection> connection;
+  Statements statements;  // declared after `connection`: finalized before it closes
+};
+
+namespace {
+
+// Runs `body`, turning an exception (bad_alloc, a library's) into kInternal: the store never
+// throws. A write transaction open in `body` is rolled back by its guard while unwinding.
+template <typename Body>
+auto Guarded(const char* operation, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    spdlog::error("store: {} failed with an exception: {}", operation, e.what());
+  } catch (...) {
+    spdlog::error("store: {} failed with an unknown exception", operation);
+  }
+  return Status::Internal("the store failed unexpectedly");
+}
+
+AccountRecord ReadAccount(const Query& query) {
+  return {AccountId{query.Int(0)}, domain::Account{query.Text(1), query.Text(2), query.Text(3)}};
+}
+
+// Reads find_course's columns from 2 on.
+domain::CourseSettings ReadSettings(const Query& query) {
+  domain::CourseSettings s;
+  s.mastery_model =
+      query.Text(2) == "bkt" ? domain::MasteryModel::kBkt : domain::MasteryModel::kRecent;
+  s.mastery_window = static_cast<int>(query.Int(3));
+  s.mastery_threshold = query.OptionalDouble(4);
+  s.p_init = query.Double(5);
+  s.p_learn = query.Double(6);
+  s.p_guess = query.Double(7);
+  s.p_slip = query.Double(8);
+  s.points_per_question = static_cast<int>(query.Int(9));
+  s.max_attempt_seconds = static_cast<int>(query.Int(10));
+  s.certification_mastery = query.Double(11);
+  if (!query.IsNull(12)) s.certification_valid_days = static_cast<int>(query.Int(12));
+  s.at_risk_days = static_cast<int>(query.Int(13));
+  return s;
+}
+
+// The course row's id, title and settings; nullopt when absent.
+Result<std::optional<std::pair<std::int64_t, domain::Course>>> FindCourseRow(Statements& st,
+                                                                             AccountId account,
+                                                                             std::string_view key) {
+  Query query(st.find_course);
+  query.BindInt(1, account.value);
+  query.BindText(2, key);
+  Result<bool> row = query.Step();
+  if (!row.ok()) return row.status();
+  if (!row.value()) return std::optional<std::pair<std::int64_t, domain::Course>>();
+  domain::Course course;
+  course.key = std::string(key);
+  course.title = query.Text(1);
+  course.settings = ReadSettings(query);
+  return std::optional(std::pair(query.Int(0), std::move(course)));
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<Side> writer, std::unique_ptr<Side> reader)
+    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore::Side>> SqliteStore::OpenSide(const std::string& path,
+                                                                 bool read_only,
+                                                                 int busy_timeout_ms) {
+  Result<std::unique_ptr<Connection>> connection =
+      Connection::Open(path, {.read_only = read_only, .busy_timeout_ms = busy_timeout_ms});
+  if (!connection.ok()) return connection.status();
+  if (!read_only) COHORT_RETURN_IF_ERROR(Migrate(*connection.value()));
+  auto side = std::make_unique<SqliteStore::Side>();
+  side->connection = std::move(connection).value();
+  COHORT_RETURN_IF_ERROR(side->statements.Prepare(*side->connection));
+  return side;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const SqliteStoreOptions& options) {
+  return Guarded("open", [&]() -> Result<std::unique_ptr<SqliteStore>> {
+    Result<std::unique_ptr<Side>> writer = OpenSide(path, false, options.busy_timeout_ms);
+    if (!writer.ok()) return writer.status();
+    // Opened after the writer, which created the file and its WAL index.
+    Result<std::unique_ptr<Side>> reader = OpenSide(path, true, options.busy_timeout_ms);
+    if (!reader.ok()) return reader.status();
+    return std::unique_ptr<SqliteStore>(
+        new SqliteStore(std::move(writer).value(), std::move(reader).value()));
+  });
+}
+
+Result<AccountId> SqliteStore::CreateAccount(const domain::Account& account) {
+  return Guarded("CreateAccount", [&]() -> Result<AccountId> {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->statements.insert_account);
+    query.BindText(1, account.key);
+    query.BindText(2, account.name);
+    query.BindText(3, account.timezone);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) {
+      std::string reason = fmt::format("account '{}' already exists", account.key);
+      return Status::Conflict(reason, {{std::nullopt, "/key", reason}});
+    }
+    return AccountId{query.Int(0)};
+  });
+}
+
+Result<AccountRecord> SqliteStore::FindAccount(std::string_view key) {
+  return Guarded("FindAccount", [&]() -> Result<AccountRecord> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->statements.find_account);
+    query.BindText(1, key);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::NotFound(fmt::format("account '{}' is unknown", key));
+    return ReadAccount(query);
+  });
+}
+
+Result<std::vector<AccountRecord>> SqliteStore::ListAccounts() {
+  return Guarded("ListAccounts", [&]() -> Result<std::vector<AccountRecord>> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->statements.list_accounts);
+    std::vector<AccountRecord> out;
+    while (true) {
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) return out;
+      out.push_back(ReadAccount(query));
+    }
+  });
+}
+
+Result<std::int64_t> SqliteStore::CreateToken(AccountId account, std::string_view name,
+                                              domain::ScopeSet scopes,
+                                              std::string_view secret_digest, Instant now) {
+  return Guarded("CreateToken", [&]() -> Result<std::int64_t> {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->statements.insert_token);
+    query.BindInt(1, account.value);
+    query.BindText(2, name);
+    query.BindBlob(3, secret_digest);
+    query.BindInt(4, scopes.bits);
+    query.BindInt(5, now.ms);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::Internal("the token was not stored");
+    return query.Int(0);
+  });
+}
+
+Result<TokenRecord> SqliteStore::FindTokenByDigest(std::string_view secret_digest) {
+  return Guarded("FindTokenByDigest", [&]() -> Result<TokenRecord> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->statements.find_token);
+    query.BindBlob(1, secret_digest);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::NotFound("no token has this secret");
+    TokenRecord token;
+    token.id = query.Int(0);
+    token.account = AccountId{query.Int(1)};
+    token.name = query.Text(2);
+    token.scopes.bits = static_cast<std::uint8_t>(query.Int(3));
+    token.created_at = Instant{query.Int(4)};
+    if (!query.IsNull(5)) token.revoked_at = Instant{query.Int(5)};
+    return token;
+  });
+}
+
+Result<domain::WriteSummary> SqliteStore::Apply(AccountId account, const domain::WriteBatch& batch,
+                                                Instant now) {
+  if (batch.empty()) return domain::WriteSummary{};
+  return Guarded("Apply", [&]() -> Result<domain::WriteSummary> {
+    std::lock_guard lock(write_mu_);
+    WriteTransaction transaction(*writer_->connection);
+    COHORT_RETURN_IF_ERROR(transaction.Begin());
+    BatchWriter writer(writer_->statements, account, now);
+    Result<domain::WriteSummary> summary = writer.Run(batch);
+    if (!summary.ok()) return summary.status();  // rolled back by `transaction`
+    COHORT_RETURN_IF_ERROR(transaction.Commit());
+    return summary;
+  });
+}
+
+Result<UserRecord> SqliteStore::FindUser(AccountId account, std::string_view user_key) {
+  return Guarded("FindUser", [&]() -> Result<UserRecord> {
+    std::lock_guard lock(read_mu_);
+    Statements& st = reader_->statements;
+    UserRecord record;
+    {
+      Query query(st.find_user);
+      query.BindInt(1, account.value);
+      query.BindText(2, user_key);
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) return Status::NotFound(fmt::format("user '{}' is unknown", user_key));
+      record.id = query.Int(0);
+      record.user.key = std::string(user_key);
+      record.user.name = query.Text(1);
+      record.user.email = query.Text(2);
+      record.user.roles.bits = static_cast<std::uint8_t>(query.Int(3));
+      record.user.active = query.Int(4) != 0;
+      if (!query.IsNull(5)) record.password_hash = query.Text(5);
+    }
+    Query query(st.list_user_groups);
+    query.BindInt(1, record.id);
+    while (true) {
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) return record;
+      record.user.groups.push_back(query.Text(0));
+    }
+  });
+}
+
+Result<domain::Attempt> SqliteStore::GetAttempt(AccountId account, std::string_view attempt_id) {
+  return Guarded("GetAttempt", [&]() -> Result<domain::Attempt> {
+    std::lock_guard lock(read_mu_);
+    Result<std::optional<domain::Attempt>> attempt =
+        LoadAttempt(reader_->statements, account, attempt_id);
+    if (!attempt.ok()) return attempt.status();
+    if (!attempt.value()) {
+      return Status::NotFound(fmt::format("attempt '{}' is unknown", attempt_id));
+    }
+    return std::move(*std::move(attempt).value());
+  });
+}
+
+Result<TableCounts> SqliteStore::Counts(AccountId account) {
+  return Guarded("Counts", [&]() -> Result<TableCounts> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->statements.counts);
+    query.BindInt(1, account.value);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::Internal("the database returned no row");
+    TableCounts c;
+    int column = 0;
+    for (std::int64_t* field :
+         {&c.users, &c.groups, &c.group_members, &c.group_managers, &c.courses, &c.chapters,
+          &c.exercises, &c.enrollments, &c.attempts, &c.responses}) {
+      *field = query.Int(column++);
+    }
+    return c;
+  });
+}
+
+Result<domain::Course> SqliteStore::FindCourse(AccountId account, std::string_view course_key) {
+  return Guarded("FindCourse", [&]() -> Result<domain::Course> {
+    std::lock_guard lock(read_mu_);
+    Statements& st = reader_->statements;
+    auto found = FindCourseRow(st, account, course_key);
+    if (!found.ok()) return found.status();
+    if (!found.value()) {
+      return Status::NotFound(fmt::format("course '{}' is unknown", course_key));
+    }
+    auto& [course_id, course] = *found.value();
+    std::unordered_map<std::string, std::size_t> chapter_index;
+    {
+      Query query(st.list_chapters);
+      query.BindInt(1, course_id);
+      while (true) {
+        Result<bool> row = query.Step();
+        if (!row.ok()) return row.status();
+        if (!row.value()) break;
+        chapter_index[query.Text(0)] = course.chapters.size();
+        course.chapters.push_back({query.Text(0), query.Text(1), {}});
+      }
+    }
+    Query query(st.list_exercises);
+    query.BindInt(1, course_id);
+    while (true) {
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value() || query.Int(3) != 0) break;  // removed ones come last
+      const auto chapter = chapter_index.find(query.Text(2));
+      if (chapter == chapter_index.end()) return Status::Internal("an exercise lost its chapter");
+      course.chapters[chapter->second].exercises.push_back({query.Text(0), query.Text(1)});
+    }
+    return std::move(course);
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::RemovedExercises(AccountId account,
+                                                               std::string_view course_key) {
+  return Guarded("RemovedExercises", [&]() -> Result<std::vector<std::string>> {
+    std::lock_guard lock(read_mu_);
+    Statements& st = reader_->statements;
+    auto found = FindCourseRow(st, account, course_key);
+    if (!found.ok()) return found.status();
+    if (!found.value()) {
+      return Status::NotFound(fmt::format("course '{}' is unknown", course_key));
+    }
+    Query query(st.list_exercises);
+    query.BindInt(1, found.value()->first);
+    std::vector<std::string> removed;
+    while (true) {
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) return removed;
+      if (query.Int(3) != 0) removed.push_back(query.Text(0));
+    }
+  });
+}
+
+Result<Instant> SqliteStore::EnrolledAt(AccountId account, std::string_view user_key,
+                                        std::string_view course_key) {
+  return Guarded("EnrolledAt", [&]() -> Result<Instant> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->statements.enrolled_at_by_keys);
+    query.BindInt(1, account.value);
+    query.BindText(2, user_key);
+    query.BindText(3, course_key);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) {
+      return Status::NotFound(
+          fmt::format("user '{}' is not enrolled in course '{}'", user_key, course_key));
+    }
+    return Instant{query.Int(0)};
+  });
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  return Guarded("SchemaVersion", [&]() -> Result<int> {
+    std::lock_guard lock(read_mu_);
+    return sqlite::SchemaVersion(*reader_->connection);
+  });
+}
+
+Result<std::vector<std::pair<std::string, std::vector<std::string>>>>
+SqliteStore::DescribeTables() {
+  using Tables = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  return Guarded("DescribeTables", [&]() -> Result<Tables> {
+    std::lock_guard lock(read_mu_);
+    Statements& st = reader_->statements;
+    Tables tables;
+    {
+      Query query(st.list_tables);
+      while (true) {
+        Result<bool> row = query.Step();
+        if (!row.ok()) return row.status();
+        if (!row.value()) break;
+        tables.emplace_back(query.Text(0), std::vector<std::string>());
+      }
+    }
+    for (auto& [name, columns] : tables) {
+      Query query(st.list_columns);
+      query.BindText(1, name);
+      while (true) {
+        Result<bool> row = query.Step();
+        if (!row.ok()) return row.status();
+        if (!row.value()) break;
+        columns.push_back(query.Text(0));
+      }
+    }
+    return tables;
+  });
+}
+
+}  // namespace cohort::store::sqlite
+
+namespace cohort::store {
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  Result<std::unique_ptr<sqlite::SqliteStore>> store = sqlite::SqliteStore::Open(path);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Store>(std::move(store).value());
+}
+
+}  // namespace cohort::store

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/course.h"
+#include "store/store.h"
+
+namespace cohort::store::sqlite {
+
+class Connection;
+struct Statements;
+
+struct SqliteStoreOptions {
+  int busy_timeout_ms = 5000;  // how long a write waits for another process's write lock
+};
+
+// The Store on one SQLite file (SPEC §7): WAL, synchronous=FULL, foreign keys on, numbered
+// migrations applied at open (store/sqlite/migrations.cc holds the schema).
+//
+// Thread-safety: one writer connection, used under `write_mu_`, so writes are serialized and
+// each is one BEGIN IMMEDIATE transaction; one reader connection under `read_mu_`, which in WAL
+// mode sees the last committed state and never waits behind a write in progress. Never throws:
+// an exception from below becomes kInternal.
+//
+// `path` may be a "file:" URI (e.g. "file:cohort.db?mode=ro" opens it read-only; writes then
+// fail with kUnavailable).
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating when missing) and migrates. Errors: kUnavailable when the file cannot be
+  // opened, created or migrated (locked, read-only, missing directory, newer schema).
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   const SqliteStoreOptions& options = {});
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Result<AccountId> CreateAccount(const domain::Account& account) override;
+  Result<AccountRecord> FindAccount(std::string_view key) override;
+  Result<std::vector<AccountRecord>> ListAccounts() override;
+  Result<std::int64_t> CreateToken(AccountId account, std::string_view name,
+                                   domain::ScopeSet scopes, std::string_view secret_digest,
+                                   Instant now) override;
+  Result<TokenRecord> FindTokenByDigest(std::string_view secret_digest) override;
+  Result<domain::WriteSummary> Apply(AccountId account, const domain::WriteBatch& batch,
+                                     Instant now) override;
+  Result<UserRecord> FindUser(AccountId account, std::string_view user_key) override;
+  Result<domain::Attempt> GetAttempt(AccountId account, std::string_view attempt_id) override;
+  Result<TableCounts> Counts(AccountId account) override;
+
+  // The course as last put: its listed chapters and exercises in order, and its settings.
+  // kNotFound when absent.
+  Result<domain::Course> FindCourse(AccountId account, std::string_view course_key);
+  // Keys of the course's exercises that a later put no longer lists (kept, marked removed).
+  Result<std::vector<std::string>> RemovedExercises(AccountId account, std::string_view course_key);
+  // When `user_key` was enrolled in `course_key`; kNotFound when not enrolled.
+  Result<Instant> EnrolledAt(AccountId account, std::string_view user_key,
+                             std::string_view course_key);
+  // The version recorded in schema_migrations.
+  Result<int> SchemaVersion();
+  // Every table (schema_migrations included) with its column names, by table name.
+  Result<std::vector<std::pair<std::string, std::vector<std::string>>>> DescribeTables();
+
+ private:
+  struct Side;  // a connection with its prepared statements
+
+  SqliteStore(std::unique_ptr<Side> writer, std::unique_ptr<Side> reader);
+  // Opens a connection and prepares its statements; the writer also migrates the schema.
+  static Result<std::unique_ptr<Side>> OpenSide(const std::string& path, bool read_only,
+                                                int busy_timeout_ms);
+
+  std::mutex write_mu_;  // guards writer_: its connection, statements and open transaction
+  std::unique_ptr<Side> writer_;
+  std::mutex read_mu_;  // guards reader_: its connection and statements
+  std::unique_ptr<Side> reader_;
+};
+
+}  // namespace cohort::store::sqlite

@@ -1,0 +1,564 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "store/sqlite/write_lock_holder.h"
+
+namespace cohort::store::sqlite {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr Instant kNow{1'772'000'000'000};
+
+// accepted, duplicates, responses, enrolled of a WriteSummary, to compare in one line.
+using Tally = std::array<std::size_t, 4>;
+Tally Counted(const domain::WriteSummary& s) {
+  return {s.accepted, s.duplicates, s.responses, s.enrolled};
+}
+
+// A fresh temporary directory per test, removed afterwards, holding one database file.
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "cohort-store-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    path_ = (dir_ / "cohort.db").string();
+    Reopen();
+    Result<AccountId> id = store_->CreateAccount({"acme", "Acme", "Europe/London"});
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    account_ = id.value();
+    ApplyOk(Catalog());
+  }
+
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Reopen() {
+    store_.reset();
+    Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(path_, {.busy_timeout_ms = 50});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+  }
+
+  domain::WriteSummary ApplyOk(const domain::WriteBatch& batch) {
+    Result<domain::WriteSummary> done = store_->Apply(account_, batch, kNow);
+    EXPECT_TRUE(done.ok()) << done.status().ToString();
+    return done.ok() ? done.value() : domain::WriteSummary{};
+  }
+
+  Status ApplyFails(const domain::WriteBatch& batch) {
+    Result<domain::WriteSummary> done = store_->Apply(account_, batch, kNow);
+    EXPECT_FALSE(done.ok());
+    return done.status();
+  }
+
+  TableCounts CountsNow() {
+    Result<TableCounts> counts = store_->Counts(account_);
+    EXPECT_TRUE(counts.ok()) << counts.status().ToString();
+    return counts.ok() ? counts.value() : TableCounts{};
+  }
+
+  static domain::Course Course(
+      std::string key, std::vector<std::pair<std::string, std::vector<std::string>>> chapters) {
+    domain::Course course{std::move(key), "Course", {}, {}};
+    for (auto& [chapter, exercises] : chapters) {
+      domain::ChapterDef& c = course.chapters.emplace_back();
+      c.key = chapter;
+      c.title = fmt::format("Chapter {}", chapter);
+      for (const std::string& e : exercises)
+        c.exercises.push_back({e, fmt::format("Exercise {}", e)});
+    }
+    return course;
+  }
+
+  static domain::UserWrite User(std::string key, std::string email,
+                                std::vector<std::string> groups = {}) {
+    domain::UserWrite w;
+    w.user.key = std::move(key);
+    w.user.name = fmt::format("Name of {}", w.user.key);
+    w.user.email = std::move(email);
+    w.user.roles.Add(domain::Role::kLearner);
+    w.user.groups = std::move(groups);
+    return w;
+  }
+
+  static domain::Attempt Attempt(std::string id, std::string user, std::string exercise,
+                                 std::int64_t started_ms, int responses = 3) {
+    domain::Attempt a{std::move(id),
+                      std::move(user),
+                      "c1",
+                      std::move(exercise),
+                      Instant{started_ms},
+                      Instant{started_ms + 60'000},
+                      {}};
+    for (int i = 0; i < responses; ++i) {
+      a.responses.push_back({fmt::format("q{}", i), i % 2 == 0, i, 1000 * (i + 1),
+                             Instant{started_ms + 1000 * (i + 1)},
+                             i == 1 ? std::optional<std::int64_t>(7) : std::nullopt});
+    }
+    return a;
+  }
+
+  // Groups g1, g2; course c1 (chapters ch1: e1, e2; ch2: e3); users ann, bob.
+  static domain::WriteBatch Catalog() {
+    domain::WriteBatch b;
+    b.groups.items = {{"g1", "Group 1", {}}, {"g2", "Group 2", {}}};
+    b.courses.items = {Course("c1", {{"ch1", {"e1", "e2"}}, {"ch2", {"e3"}}})};
+    b.users.items = {User("ann", "ann@example.com", {"g1"}), User("bob", "bob@example.com")};
+    return b;
+  }
+
+  static domain::WriteBatch Attempts(std::vector<domain::Attempt> attempts,
+                                     std::string list_pointer = "") {
+    domain::WriteBatch b;
+    b.attempts.origin = {std::move(list_pointer), true};
+    b.attempts.items = std::move(attempts);
+    return b;
+  }
+
+  // 70 attempts with 0-6 responses: two full multi-row chunks of 32, then single-row inserts; the
+  // id a3 comes again inside the first chunk (item 5), a40 again at the end (item 69).
+  static std::vector<domain::Attempt> LargeBatch() {
+    std::vector<domain::Attempt> attempts;
+    for (int i = 0; i < 68; ++i) {
+      attempts.push_back(
+          Attempt(fmt::format("a{}", i), i % 2 ? "ann" : "bob", "e2", 1000 * i, i % 7));
+      if (i == 4) attempts.push_back(attempts[3]);
+    }
+    attempts.push_back(attempts[41]);
+    return attempts;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  std::unique_ptr<SqliteStore> store_;
+  AccountId account_;
+};
+
+TEST_F(SqliteStoreTest, MigrationsCreateEveryTableKeyedByAccount) {
+  Result<int> version = store_->SchemaVersion();
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(version.value(), 1);
+  auto tables = store_->DescribeTables();
+  ASSERT_TRUE(tables.ok());
+  std::vector<std::string> names;
+  for (const auto& [name, columns] : tables.value()) {
+    names.push_back(name);
+    if (name == "accounts" || name == "schema_migrations") continue;
+    EXPECT_NE(std::find(columns.begin(), columns.end(), "account_id"), columns.end()) << name;
+  }
+  EXPECT_THAT(names, ElementsAre("accounts", "api_tokens", "attempts", "awards", "certifications",
+                                 "chapters", "courses", "enrollments", "exercises",
+                                 "group_managers", "group_members", "groups", "responses",
+                                 "schema_migrations", "sessions", "users"));
+}
+
+TEST_F(SqliteStoreTest, ReopeningAMigratedDatabaseKeepsItsVersionAndData) {
+  const TableCounts before = CountsNow();
+  Reopen();
+  EXPECT_EQ(store_->SchemaVersion().value(), 1);
+  EXPECT_EQ(CountsNow(), before);
+  EXPECT_TRUE(store_->FindAccount("acme").ok());
+}
+
+TEST_F(SqliteStoreTest, AccountsAreCreatedOnceAndFoundByKey) {
+  Result<AccountId> again = store_->CreateAccount({"acme", "Other", "UTC"});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), ErrorCode::kConflict);
+  EXPECT_THAT(again.status().message(), HasSubstr("'acme'"));
+
+  Result<AccountRecord> found = store_->FindAccount("acme");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, account_);
+  EXPECT_EQ(found->account, (domain::Account{"acme", "Acme", "Europe/London"}));
+  EXPECT_EQ(store_->FindAccount("nope").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListAccounts().value().size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, TokensAreFoundByBinaryDigest) {
+  const std::string digest("\x00\xff\x10 digest", 10);
+  domain::ScopeSet scopes;
+  scopes.Add(domain::Scope::kRead);
+  Result<std::int64_t> id = store_->CreateToken(account_, "ci", scopes, digest, kNow);
+  ASSERT_TRUE(id.ok());
+  Result<TokenRecord> token = store_->FindTokenByDigest(digest);
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(token->id, id.value());
+  EXPECT_EQ(token->account, account_);
+  EXPECT_EQ(token->scopes, scopes);
+  EXPECT_EQ(token->created_at, kNow);
+  EXPECT_FALSE(token->revoked_at);
+  EXPECT_EQ(store_->FindTokenByDigest(std::string("\x00\xff", 2)).status().code(),
+            ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, CourseWithEverySettingRoundTrips) {
+  domain::Course course = Course("c2", {{"a", {"x"}}});
+  course.settings = {
+      domain::MasteryModel::kBkt, 7, 0.9, 0.3, 0.15, 0.25, 0.05, 20, 600, 0.7, 30, 21};
+  domain::WriteBatch b;
+  b.courses.items = {course};
+  ApplyOk(b);
+  Result<domain::Course> stored = store_->FindCourse(account_, "c2");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored.value(), course);
+  EXPECT_EQ(store_->FindCourse(account_, "c1").value(), Catalog().courses.items[0]);
+  EXPECT_EQ(store_->FindCourse(account_, "zz").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ReputCourseMovesRemovesAndReaddsExercisesKeepingResponses) {
+  ApplyOk(Attempts({Attempt("a1", "ann", "e3", 1000)}));
+  domain::WriteBatch moved;  // e1 moves to ch2; e3 is no longer listed
+  moved.courses.items = {Course("c1", {{"ch1", {"e2"}}, {"ch2", {"e1"}}})};
+  ApplyOk(moved);
+  EXPECT_EQ(store_->FindCourse(account_, "c1").value(), moved.courses.items[0]);
+  EXPECT_THAT(store_->RemovedExercises(account_, "c1").value(), ElementsAre("e3"));
+  EXPECT_EQ(CountsNow().exercises, 3);
+  EXPECT_TRUE(store_->GetAttempt(account_, "a1").ok());  // kept, though no longer counted
+
+  domain::WriteBatch readded;
+  readded.courses.items = {Course("c1", {{"ch2", {"e3", "e1"}}, {"ch1", {"e2"}}})};
+  ApplyOk(readded);
+  EXPECT_EQ(store_->FindCourse(account_, "c1").value(), readded.courses.items[0]);
+  EXPECT_TRUE(store_->RemovedExercises(account_, "c1").value().empty());
+  EXPECT_EQ(CountsNow().exercises, 3);
+}
+
+TEST_F(SqliteStoreTest, AttemptForRemovedExerciseIsInvalid) {
+  domain::WriteBatch b;
+  b.courses.items = {Course("c1", {{"ch1", {"e1"}}})};
+  ApplyOk(b);
+  Status s = ApplyFails(Attempts({Attempt("a1", "ann", "e2", 1000)}));
+  EXPECT_EQ(s.code(), ErrorCode::kInvalid);
+  EXPECT_THAT(s.details(), ElementsAre(ErrorDetail{0, "/0/exercise",
+                                                   "exercise 'e2' was removed from course 'c1'"}));
+}
+
+TEST_F(SqliteStoreTest, UserUpsertReplacesFieldsAndGroupsAndKeepsThePasswordHash) {
+  domain::WriteBatch first;
+  first.users.items = {User("cy", "cy@example.com", {"g1"})};
+  first.users.items[0].password_hash = "$argon2id$hash";
+  ApplyOk(first);
+
+  domain::WriteBatch second;
+  second.users.items = {User("cy", "CY@Example.org", {"g2"})};
+  second.users.items[0].user.active = false;
+  second.users.items[0].user.roles.Add(domain::Role::kExecutive);
+  ApplyOk(second);
+
+  Result<UserRecord> cy = store_->FindUser(account_, "cy");
+  ASSERT_TRUE(cy.ok());
+  EXPECT_EQ(cy->user.email, "CY@Example.org");
+  EXPECT_EQ(cy->user.roles, second.users.items[0].user.roles);
+  EXPECT_FALSE(cy->user.active);
+  EXPECT_THAT(cy->user.groups, ElementsAre("g2"));
+  EXPECT_EQ(cy->password_hash, "$argon2id$hash");
+  EXPECT_FALSE(cy->user.password);
+  EXPECT_EQ(store_->FindUser(account_, "zed").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, EmailOfAnotherUserInOtherCaseIsAConflictAndNothingApplies) {
+  const TableCounts before = CountsNow();
+  domain::WriteBatch b;
+  b.users.origin = {"/users", true};
+  b.users.items = {User("cy", "cy@example.com"), User("dan", "ANN@example.COM")};
+  Status s = ApplyFails(b);
+  EXPECT_EQ(s.code(), ErrorCode::kConflict);
+  ASSERT_EQ(s.details().size(), 1u);
+  EXPECT_EQ(s.details()[0].index, 1u);
+  EXPECT_EQ(s.details()[0].pointer, "/users/1/email");
+  EXPECT_EQ(CountsNow(), before);
+  EXPECT_EQ(store_->FindUser(account_, "cy").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, UnknownGroupOfAUserIsInvalid) {
+  domain::WriteBatch b;
+  b.users.origin = {"", false};  // a single PUT body
+  b.users.items = {User("cy", "cy@example.com", {"g1", "nope"})};
+  Status s = ApplyFails(b);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalid);
+  EXPECT_THAT(s.details(),
+              ElementsAre(ErrorDetail{std::nullopt, "/groups/1", "group 'nope' is unknown"}));
+  EXPECT_EQ(store_->FindUser(account_, "cy").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, GroupManagersAreReplacedAndMustBeKnownUsers) {
+  domain::WriteBatch b;
+  b.groups.items = {{"g1", "Group 1", {"ann", "bob"}}};
+  ApplyOk(b);
+  b.groups.items = {{"g1", "Group 1", {"bob"}}};
+  ApplyOk(b);
+  EXPECT_EQ(CountsNow().group_managers, 1);
+
+  b.groups.origin = {"/groups", true};
+  b.groups.items = {{"g2", "Renamed", {}}, {"g1", "Group 1", {"ann", "ghost"}}};
+  Status s = ApplyFails(b);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalid);
+  EXPECT_THAT(s.details(),
+              ElementsAre(ErrorDetail{1, "/groups/1/managers/1", "user 'ghost' is unknown"}));
+  EXPECT_EQ(CountsNow().group_managers, 1);
+}
+
+TEST_F(SqliteStoreTest, StoredAttemptReadsBackEqual) {
+  domain::Attempt open = Attempt("a2", "bob", "e2", 5000, 0);
+  open.finished_at.reset();
+  const domain::WriteSummary done = ApplyOk(Attempts({Attempt("a1", "ann", "e1", 1000), open}));
+  EXPECT_EQ(Counted(done), (Tally{2, 0, 3, 2}));
+  EXPECT_THAT(done.new_attempts, ElementsAre(0, 1));
+  EXPECT_EQ(store_->GetAttempt(account_, "a1").value(), Attempt("a1", "ann", "e1", 1000));
+  EXPECT_EQ(store_->GetAttempt(account_, "a2").value(), open);
+  EXPECT_EQ(store_->GetAttempt(account_, "a3").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(CountsNow().responses, 3);
+}
+
+TEST_F(SqliteStoreTest, IdenticalRepostCountsDuplicatesAndStoresNothing) {
+  const domain::WriteBatch b = Attempts({Attempt("a1", "ann", "e1", 1000)});
+  ApplyOk(b);
+  const TableCounts before = CountsNow();
+  EXPECT_EQ(Counted(ApplyOk(b)), (Tally{0, 1, 0, 0}));
+  EXPECT_EQ(CountsNow(), before);
+}
+
+TEST_F(SqliteStoreTest, RepostWithOtherContentIsAConflictNamingTheId) {
+  ApplyOk(Attempts({Attempt("a1", "ann", "e1", 1000)}));
+  const TableCounts before = CountsNow();
+  domain::Attempt changed = Attempt("a1", "ann", "e1", 1000);
+  changed.responses[2].hints = 5;
+  Status s = ApplyFails(Attempts({Attempt("a9", "bob", "e1", 1000), changed}, "/attempts"));
+  EXPECT_EQ(s.code(), ErrorCode::kConflict);
+  EXPECT_THAT(s.details(),
+              ElementsAre(ErrorDetail{1, "/attempts/1/id",
+                                      "attempt 'a1' was already stored with different content"}));
+  EXPECT_EQ(CountsNow(), before);
+}
+
+TEST_F(SqliteStoreTest, SameIdTwiceInOneBatchIsADuplicateWhenIdentical) {
+  const domain::Attempt a = Attempt("a1", "ann", "e1", 1000);
+  const domain::WriteSummary done = ApplyOk(Attempts({a, a}));
+  EXPECT_EQ(Counted(done), (Tally{1, 1, 3, 1}));
+  EXPECT_THAT(done.new_attempts, ElementsAre(0));
+}
+
+TEST_F(SqliteStoreTest, SameIdTwiceInOneBatchIsAConflictWhenDifferent) {
+  domain::Attempt other = Attempt("a1", "bob", "e1", 1000);
+  Status s = ApplyFails(Attempts({Attempt("a1", "ann", "e1", 1000), other}));
+  EXPECT_EQ(s.code(), ErrorCode::kConflict);
+  ASSERT_EQ(s.details().size(), 1u);
+  EXPECT_EQ(s.details()[0].pointer, "/1/id");
+  EXPECT_EQ(CountsNow().attempts, 0);
+}
+
+TEST_F(SqliteStoreTest, LargeBatchStoresEveryAttemptOnceAcrossChunks) {
+  const std::vector<domain::Attempt> attempts = LargeBatch();
+  ASSERT_EQ(attempts[5].id, "a3");
+  ASSERT_EQ(attempts[69].id, "a40");
+  const domain::WriteSummary done = ApplyOk(Attempts(attempts));
+  EXPECT_EQ(done.accepted, 68u);
+  EXPECT_EQ(done.duplicates, 2u);
+  ASSERT_EQ(done.new_attempts.size(), 68u);
+  EXPECT_EQ(done.new_attempts[5], 6u);  // item 5 repeats a3: not new
+  EXPECT_TRUE(std::is_sorted(done.new_attempts.begin(), done.new_attempts.end()));
+  EXPECT_EQ(done.new_attempts.back(), 68u);  // item 69 repeats a40
+  std::size_t responses = 0;
+  for (int i = 0; i < 68; ++i) responses += static_cast<std::size_t>(i % 7);
+  EXPECT_EQ(done.responses, responses);
+  EXPECT_EQ(CountsNow().responses, static_cast<std::int64_t>(responses));
+  for (const domain::Attempt& a : attempts)
+    EXPECT_EQ(store_->GetAttempt(account_, a.id).value(), a);
+  EXPECT_EQ(Counted(ApplyOk(Attempts(attempts))), (Tally{0, 70, 0, 0}));
+}
+
+TEST_F(SqliteStoreTest, LargeBatchWithAChangedRepeatInsideAChunkIsAConflict) {
+  std::vector<domain::Attempt> attempts = LargeBatch();
+  attempts[5].started_at.ms += 1;
+  Status s = ApplyFails(Attempts(attempts));
+  EXPECT_EQ(s.code(), ErrorCode::kConflict);
+  EXPECT_THAT(s.details(),
+              ElementsAre(ErrorDetail{5, "/5/id",
+                                      "attempt 'a3' was already stored with different content"}));
+  EXPECT_EQ(CountsNow().attempts, 0);
+}
+
+TEST_F(SqliteStoreTest, UnknownKeysOfAttemptsAreInvalidWithIndexAndPointerAndNothingApplies) {
+  const TableCounts before = CountsNow();
+  domain::Attempt bad_course = Attempt("a3", "ann", "e1", 1000);
+  bad_course.course = "c9";
+  Status s =
+      ApplyFails(Attempts({Attempt("a1", "ann", "e1", 1000), Attempt("a2", "zoe", "e1", 1000),
+                           bad_course, Attempt("a4", "bob", "e7", 1000)},
+                          "/attempts"));
+  EXPECT_EQ(s.code(), ErrorCode::kInvalid);
+  EXPECT_THAT(s.details(),
+              ElementsAre(ErrorDetail{1, "/attempts/1/user", "user 'zoe' is unknown"},
+                          ErrorDetail{2, "/attempts/2/course", "course 'c9' is unknown"},
+                          ErrorDetail{3, "/attempts/3/exercise",
+                                      "exercise 'e7' is unknown in course 'c1'"}));
+  EXPECT_EQ(CountsNow(), before);
+}
+
+TEST_F(SqliteStoreTest, DetailsStopAtOneHundred) {
+  std::vector<domain::Attempt> attempts;
+  for (int i = 0; i < 150; ++i) attempts.push_back(Attempt(std::to_string(i), "zoe", "e1", 1));
+  Status s = ApplyFails(Attempts(attempts));
+  EXPECT_EQ(s.code(), ErrorCode::kInvalid);
+  EXPECT_EQ(s.details().size(), 100u);
+}
+
+TEST_F(SqliteStoreTest, AttemptEnrollmentIsAtTheEarliestStartedAtWhateverTheArrivalOrder) {
+  EXPECT_EQ(ApplyOk(Attempts({Attempt("a1", "ann", "e1", 50'000)})).enrolled, 1u);
+  EXPECT_EQ(store_->EnrolledAt(account_, "ann", "c1").value(), Instant{50'000});
+  EXPECT_EQ(
+      ApplyOk(Attempts({Attempt("a2", "ann", "e2", 90'000), Attempt("a3", "ann", "e3", 20'000),
+                        Attempt("a4", "ann", "e1", 30'000)}))
+          .enrolled,
+      0u);
+  EXPECT_EQ(store_->EnrolledAt(account_, "ann", "c1").value(), Instant{20'000});
+  EXPECT_EQ(CountsNow().enrollments, 1);
+}
+
+TEST_F(SqliteStoreTest, ReenrollmentByAttemptTakesTheEarliestOfAllAttempts) {
+  ApplyOk(Attempts({Attempt("a1", "ann", "e1", 10'000), Attempt("a2", "ann", "e1", 50'000)}));
+  domain::WriteBatch removal;
+  removal.enrollment_removals.items = {{"ann", "c1", std::nullopt}};
+  ApplyOk(removal);
+  EXPECT_EQ(ApplyOk(Attempts({Attempt("a3", "ann", "e2", 30'000)})).enrolled, 1u);
+  EXPECT_EQ(store_->EnrolledAt(account_, "ann", "c1").value(), Instant{10'000});
+}
+
+TEST_F(SqliteStoreTest, PutEnrollmentKeepsItsDateAgainstEarlierAttempts) {
+  domain::WriteBatch b;
+  b.enrollments.items = {{"ann", "c1", Instant{70'000}}, {"bob", "c1", std::nullopt}};
+  EXPECT_EQ(ApplyOk(b).enrolled, 2u);
+  EXPECT_EQ(store_->EnrolledAt(account_, "bob", "c1").value(), kNow);
+  EXPECT_EQ(ApplyOk(Attempts({Attempt("a1", "ann", "e1", 10'000)})).enrolled, 0u);
+  EXPECT_EQ(store_->EnrolledAt(account_, "ann", "c1").value(), Instant{70'000});
+}
+
+TEST_F(SqliteStoreTest, EnrollmentRemovalDeletesTheRowAndNeedsKnownKeys) {
+  domain::WriteBatch b;
+  b.enrollments.items = {{"ann", "c1", Instant{70'000}}};
+  ApplyOk(b);
+  domain::WriteBatch removal;
+  removal.enrollment_removals.origin = {"", false};
+  removal.enrollment_removals.items = {{"ann", "c1", std::nullopt}};
+  ApplyOk(removal);
+  EXPECT_EQ(store_->EnrolledAt(account_, "ann", "c1").status().code(), ErrorCode::kNotFound);
+  removal.enrollment_removals.items = {{"ann", "c9", std::nullopt}};
+  EXPECT_THAT(ApplyFails(removal).details(),
+              ElementsAre(ErrorDetail{std::nullopt, "/course", "course 'c9' is unknown"}));
+}
+
+TEST_F(SqliteStoreTest, EraseRemovesEveryRowOfTheUserAndKeepsOthers) {
+  domain::WriteBatch managers;
+  managers.groups.items = {{"g1", "Group 1", {"ann", "bob"}}};
+  managers.users.items = {User("bob", "bob@example.com", {"g1"})};
+  ApplyOk(managers);
+  ApplyOk(Attempts({Attempt("a1", "ann", "e1", 1000), Attempt("a2", "ann", "e2", 2000),
+                    Attempt("b1", "bob", "e1", 1000)}));
+  domain::WriteBatch erase;
+  erase.user_removals = {{"ann", true}};
+  ApplyOk(erase);
+
+  EXPECT_EQ(CountsNow(), (TableCounts{.users = 1,
+                                      .groups = 2,
+                                      .group_members = 1,
+                                      .group_managers = 1,
+                                      .courses = 1,
+                                      .chapters = 2,
+                                      .exercises = 3,
+                                      .enrollments = 1,
+                                      .attempts = 1,
+                                      .responses = 3}));
+  EXPECT_EQ(store_->FindUser(account_, "ann").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetAttempt(account_, "a1").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetAttempt(account_, "b1").value(), Attempt("b1", "bob", "e1", 1000));
+}
+
+TEST_F(SqliteStoreTest, DeactivateKeepsTheUserAndTheirAttempts) {
+  ApplyOk(Attempts({Attempt("a1", "ann", "e1", 1000)}));
+  const TableCounts before = CountsNow();
+  domain::WriteBatch b;
+  b.user_removals = {{"ann", false}};
+  ApplyOk(b);
+  EXPECT_FALSE(store_->FindUser(account_, "ann").value().user.active);
+  EXPECT_EQ(CountsNow(), before);
+  EXPECT_EQ(ApplyOk(Attempts({Attempt("a2", "ann", "e1", 2000)})).accepted, 1u);
+}
+
+TEST_F(SqliteStoreTest, LockedDatabaseIsUnavailableAndWorksAgainAfterRelease) {
+  const TableCounts before = CountsNow();
+  const domain::WriteBatch b = Attempts({Attempt("a1", "ann", "e1", 1000)});
+  {
+    Result<std::unique_ptr<WriteLockHolder>> lock = WriteLockHolder::Hold(path_);
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+    Status s = ApplyFails(b);
+    EXPECT_EQ(s.code(), ErrorCode::kUnavailable);
+    EXPECT_THAT(s.message(), Not(HasSubstr(path_)));
+    EXPECT_THAT(s.message(), Not(HasSubstr("BEGIN")));
+    EXPECT_TRUE(store_->FindAccount("acme").ok());  // reads do not wait for the writer
+    EXPECT_EQ(CountsNow(), before);
+  }
+  EXPECT_EQ(ApplyOk(b).accepted, 1u);
+}
+
+TEST_F(SqliteStoreTest, ReadsDuringWritesSeeWholeBatchesOnly) {
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int b = 0; b < 30; ++b) {
+      std::vector<domain::Attempt> batch;
+      for (int i = 0; i < 10; ++i) {
+        batch.push_back(Attempt(fmt::format("{}-{}", b, i), "ann", "e1", 1000 * i));
+      }
+      ApplyOk(Attempts(batch));
+    }
+    done = true;
+  });
+  int reads = 0;
+  while (!done || reads == 0) {
+    const TableCounts c = CountsNow();
+    EXPECT_EQ(c.attempts % 10, 0);
+    EXPECT_EQ(c.responses, c.attempts * 3);
+    ++reads;
+  }
+  writer.join();
+  EXPECT_EQ(CountsNow().attempts, 300);
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyDatabaseIsUnavailableForWrites) {
+  store_.reset();
+  Result<std::unique_ptr<SqliteStore>> ro =
+      SqliteStore::Open(fmt::format("file:{}?mode=ro", path_));
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  Result<domain::WriteSummary> done =
+      ro.value()->Apply(account_, Attempts({Attempt("a1", "ann", "e1", 1000)}), kNow);
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(ro.value()->Counts(account_).value().attempts, 0);
+}
+
+TEST_F(SqliteStoreTest, MissingDirectoryIsUnavailable) {
+  Result<std::unique_ptr<Store>> s = OpenSqliteStore((dir_ / "no" / "such.db").string());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(s.status().message(), Not(HasSubstr("such.db")));
+}
+
+}  // namespace
+}  // namespace cohort::store::sqlite
