@@ -1,8 +1,11 @@
 #include "cli/commands.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,10 +17,12 @@
 #include "cli/progress.h"
 #include "common/clock.h"
 #include "domain/key.h"
+#include "domain/validation.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "ingest/csv_attempts.h"
 #include "ingest/json_documents.h"
+#include "metrics/engine.h"
 #include "service/demo.h"
 #include "service/service.h"
 #include "store/store.h"
@@ -70,10 +75,43 @@ int RunServe(const ServeOptions& options) {
               << options.listen << "'\n";
     return 1;
   }
+  // SIGTERM/SIGINT stay pending (not fatal) until the server waits for them, so a signal
+  // during the rebuild still ends in a clean shutdown. Threads started from here inherit this.
+  sigset_t shutdown_signals;
+  sigemptyset(&shutdown_signals);
+  sigaddset(&shutdown_signals, SIGINT);
+  sigaddset(&shutdown_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
   std::unique_ptr<store::Store> store = Open(options.db);
   if (!store) return 1;
   SystemClock clock;
-  service::Service service(*store, clock);
+  store::Store& s = *store;
+  metrics::Engine engine([&s](std::string_view account, std::string_view user,
+                              std::string_view course) {
+    Result<store::AccountRecord> a = s.FindAccount(account);
+    if (!a.ok()) return std::vector<domain::Attempt>();
+    Result<std::vector<domain::Attempt>> attempts = s.LoadAttempts(a->id, user, course);
+    if (!attempts.ok()) {
+      // The engine cannot answer without them; a store that fails here fails everywhere.
+      spdlog::critical("cannot load attempts for a replay: {}", attempts.status().ToString());
+      std::abort();
+    }
+    return std::move(attempts).value();
+  });
+  service::Service service(*store, clock, engine);
+  {
+    Progress progress("loading metrics from " + options.db);
+    progress.Stage("accounts", 0);
+    Status rebuilt = service.Rebuild(
+        [&progress](std::size_t done, std::size_t total) { progress.Update(done, total); });
+    if (!rebuilt.ok()) {
+      progress.Finish("failed");
+      return Fail(rebuilt);
+    }
+    const metrics::Engine::Size size = engine.size();
+    progress.Finish(fmt::format("{} accounts, {} users, {} enrollments, {} cells", size.accounts,
+                                size.users, size.enrollments, size.cells));
+  }
   http::Api api(service);
   http::ServerOptions server_options;
   server_options.host = options.listen.substr(0, colon);

@@ -1,13 +1,19 @@
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
   using namespace cohort::cli;
+  // A peer that closes a pipe or socket must not kill the process; writes report it instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Logs go to stderr: stdout carries what commands print (a token, sign-in details).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("cohort"));
   CLI::App app{"Cohort: learning-progress metrics server"};
   app.require_subcommand(1);
   std::string db = "cohort.db";
@@ -22,11 +28,11 @@ int main(int argc, char** argv) {
 
   CLI::App* account_cmd = app.add_subcommand("account", "Manage accounts");
   account_cmd->require_subcommand(1);
-  std::string account_key, account_name, timezone = "UTC";
+  std::string account_key, account_name, account_zone = "UTC";
   CLI::App* account_create = account_cmd->add_subcommand("create", "Create an account");
   account_create->add_option("KEY", account_key, "account key")->required();
   account_create->add_option("--name", account_name, "display name")->required();
-  account_create->add_option("--timezone", timezone, "IANA time zone")->capture_default_str();
+  account_create->add_option("--timezone", account_zone, "IANA time zone")->capture_default_str();
 
   CLI::App* token_cmd = app.add_subcommand("token", "Manage API tokens");
   token_cmd->require_subcommand(1);
@@ -85,7 +91,7 @@ int main(int argc, char** argv) {
       serve.db = db;
       return RunServe(serve);
     }
-    if (account_create->parsed()) return RunAccountCreate(db, account_key, account_name, timezone);
+    if (account_create->parsed()) return RunAccountCreate(db, account_key, account_name, account_zone);
     if (token_create->parsed()) return RunTokenCreate(db, token_account, token_scopes, token_name);
     if (user_create->parsed()) {
       user.db = db;

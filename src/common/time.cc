@@ -88,6 +88,13 @@ std::optional<Instant> ParseRfc3339(std::string_view s) {
   return Instant{ms_total};
 }
 
+std::string FormatDate(std::int64_t day) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{day}}};
+  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()),
+                     unsigned(ymd.day()));
+}
+
 std::string FormatRfc3339Utc(Instant t) { return FormatLocal(t.ms) + "Z"; }
 
 std::optional<TimeZone> TimeZone::Find(std::string_view name) {

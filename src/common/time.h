@@ -25,6 +25,9 @@ inline constexpr std::int64_t kMsPerDay = 86'400'000;
 // milliseconds are truncated. Returns nullopt for anything else, including out-of-range fields.
 std::optional<Instant> ParseRfc3339(std::string_view text);
 
+// "2026-03-02" for a day number (days since 1970-01-01).
+std::string FormatDate(std::int64_t day);
+
 // "2026-03-01T09:30:00.250Z"; the fraction only when it is not zero.
 std::string FormatRfc3339Utc(Instant t);
 

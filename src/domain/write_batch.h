@@ -65,6 +65,9 @@ struct WriteSummary {
   std::size_t duplicates = 0;  // attempts already stored with identical content
   std::size_t responses = 0;   // responses newly stored
   std::size_t enrolled = 0;    // enrollments created by attempts or PUT
+  // Indexes (into the batch's attempts) of the attempts newly stored, in batch order: what the
+  // metrics engine must apply (duplicates are already counted).
+  std::vector<std::uint32_t> new_attempts;
   bool operator==(const WriteSummary&) const = default;
 };
 

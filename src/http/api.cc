@@ -1,6 +1,7 @@
 #include "http/api.h"
 
 #include <array>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -8,12 +9,13 @@
 #include <spdlog/spdlog.h>
 
 #include "http/errors.h"
+#include "http/views_json.h"
 #include "ingest/json_documents.h"
 
 namespace cohort::http {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -72,6 +74,83 @@ bool QueryFlag(const Request& request, std::string_view name) {
   return it != request.query.end() && (it->second == "true" || it->second == "1");
 }
 
+Status BadParameter(const std::string& name, const std::string& reason) {
+  return Status::Invalid("query parameter '" + name + "': " + reason,
+                         {{std::nullopt, "", name + ": " + reason}});
+}
+
+// Reads sort, order, limit, offset, q and the league filters (SPEC §3.8, §4.1).
+Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* default_sort) {
+  metrics::TableQuery q;
+  q.sort = default_sort;
+  std::set<std::string> seen;
+  for (const auto& [name, value] : request.query) {
+    if (!seen.insert(name).second) return BadParameter(name, "given more than once");
+    auto boolean = [&](std::optional<bool>& out) -> Status {
+      if (value == "true") {
+        out = true;
+      } else if (value == "false") {
+        out = false;
+      } else {
+        return BadParameter(name, "must be true or false");
+      }
+      return Status();
+    };
+    auto number = [&](std::size_t& out, std::size_t max) -> Status {
+      std::size_t v = 0;
+      if (value.empty() || value.size() > 9 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
+        return BadParameter(name, "must be a whole number");
+      }
+      v = static_cast<std::size_t>(std::stoul(value));
+      if (v > max) return BadParameter(name, "must be at most " + std::to_string(max));
+      out = v;
+      return Status();
+    };
+    if (name == "sort") {
+      q.sort = value;
+    } else if (name == "order") {
+      if (value != "asc" && value != "desc") return BadParameter(name, "must be asc or desc");
+      q.descending = value == "desc";
+      q.order_given = true;
+    } else if (name == "limit") {
+      COHORT_RETURN_IF_ERROR(number(q.limit, 1000));
+      if (q.limit == 0) return BadParameter(name, "must be 1-1000");
+    } else if (name == "offset") {
+      COHORT_RETURN_IF_ERROR(number(q.offset, 100'000'000));
+    } else if (name == "q") {
+      q.q = value;
+    } else if (name == "group") {
+      q.group = value;
+    } else if (name == "active") {
+      std::optional<bool> active;
+      COHORT_RETURN_IF_ERROR(boolean(active));
+      q.active = *active;
+    } else if (name == "completed") {
+      COHORT_RETURN_IF_ERROR(boolean(q.completed));
+    } else if (name == "certified") {
+      COHORT_RETURN_IF_ERROR(boolean(q.certified));
+    } else if (name == "at_risk") {
+      COHORT_RETURN_IF_ERROR(boolean(q.at_risk));
+    } else if (name == "format") {
+      // Exports (a later issue) read it; JSON is the only format so far.
+      if (value != "json") return BadParameter(name, "only json is available");
+    } else {
+      return BadParameter(name, "unknown parameter");
+    }
+  }
+  return q;
+}
+
+template <typename T>
+Response ViewResponse(service::Service& service, const service::Caller& caller,
+                      const Result<T>& view) {
+  if (!view.ok()) return ErrorResponse(view.status());
+  Result<TimeZone> zone = service.Zone(caller);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  return Json(200, ToJson(view.value(), zone.value()));
+}
+
 }  // namespace
 
 Response Api::Handle(const Request& request) {
@@ -88,7 +167,14 @@ Response Api::Handle(const Request& request) {
     const char* method;
     const char* pattern;
   };
-  static constexpr std::array<Route, 8> kRoutes{{
+  static constexpr std::array<Route, 15> kRoutes{{
+      {"GET", "/api/v1/courses"},
+      {"GET", "/api/v1/courses/{course}"},
+      {"GET", "/api/v1/courses/{course}/users"},
+      {"GET", "/api/v1/courses/{course}/groups"},
+      {"GET", "/api/v1/courses/{course}/users/{user}"},
+      {"GET", "/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts"},
+      {"GET", "/api/v1/report"},
       {"PUT", "/api/v1/courses/{course}"},
       {"PUT", "/api/v1/users/{user}"},
       {"DELETE", "/api/v1/users/{user}"},
@@ -119,6 +205,32 @@ Response Api::Handle(const Request& request) {
   const std::string_view pattern = route->pattern;
   const Instant now = service_.clock().Now();
 
+  if (method == "GET") {
+    if (pattern == "/api/v1/courses") {
+      return ViewResponse(service_, *caller, service_.AllCourses(*caller));
+    }
+    if (pattern == "/api/v1/courses/{course}") {
+      return ViewResponse(service_, *caller, service_.CourseDetail(*caller, p[0]));
+    }
+    if (pattern == "/api/v1/courses/{course}/users/{user}") {
+      return ViewResponse(service_, *caller, service_.UserInCourse(*caller, p[0], p[1]));
+    }
+    if (pattern == "/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts") {
+      return ViewResponse(service_, *caller, service_.History(*caller, p[0], p[1], p[2]));
+    }
+    const bool league = pattern == "/api/v1/courses/{course}/users";
+    const bool groups = pattern == "/api/v1/courses/{course}/groups";
+    const bool report = pattern == "/api/v1/report";
+    if (league || groups || report) {
+      Result<metrics::TableQuery> query = ParseTableQuery(request, report ? "name" : "rank");
+      if (!query.ok()) return ErrorResponse(query.status());
+      if (league) return ViewResponse(service_, *caller, service_.UserLeague(*caller, p[0], *query));
+      if (groups) {
+        return ViewResponse(service_, *caller, service_.GroupLeague(*caller, p[0], *query));
+      }
+      return ViewResponse(service_, *caller, service_.Report(*caller, *query));
+    }
+  }
   if (pattern == "/api/v1/whoami") {
     return Json(200, {{"account", caller->account_key},
                       {"scopes", domain::ScopeNames(caller->scopes)}});

@@ -21,19 +21,19 @@ int HttpStatusOf(ErrorCode code) {
 }
 
 Response ErrorResponse(const Status& status) {
-  nlohmann::json details = nlohmann::json::array();
+  nlohmann::ordered_json details = nlohmann::ordered_json::array();
   for (const ErrorDetail& d : status.details()) {
-    nlohmann::json item = {{"pointer", d.pointer}, {"reason", d.reason}};
+    nlohmann::ordered_json item = {{"pointer", d.pointer}, {"reason", d.reason}};
     if (d.index) item["index"] = *d.index;
     details.push_back(std::move(item));
   }
   Response r;
   r.status = HttpStatusOf(status.code());
-  r.body = nlohmann::json{{"error",
+  r.body = nlohmann::ordered_json{{"error",
                            {{"code", ErrorCodeName(status.code())},
                             {"message", status.message()},
                             {"details", std::move(details)}}}}
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+               .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   if (status.code() == ErrorCode::kUnavailable) r.headers.emplace_back("Retry-After", "1");
   if (status.code() == ErrorCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
@@ -42,11 +42,11 @@ Response ErrorResponse(const Status& status) {
 Response ErrorResponse(int http_status, const char* code, std::string message) {
   Response r;
   r.status = http_status;
-  r.body = nlohmann::json{{"error",
+  r.body = nlohmann::ordered_json{{"error",
                            {{"code", code},
                             {"message", std::move(message)},
-                            {"details", nlohmann::json::array()}}}}
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                            {"details", nlohmann::ordered_json::array()}}}}
+               .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   return r;
 }
 

@@ -13,6 +13,8 @@
 #include "http/server.h"
 
 #include <utility>  // GCC 12 in C++20: before <boost/asio.hpp>
+#include <pthread.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -495,6 +497,13 @@ class ServerImpl final : public Server {
     signals.async_wait([&received](const beast::error_code& ec, int number) {
       if (!ec) received = number;
     });
+    // A caller may have blocked SIGINT/SIGTERM while it started (so that a signal arriving
+    // before this wait is kept pending, not fatal); the handler is installed now, so let them in.
+    sigset_t shutdown_signals;
+    sigemptyset(&shutdown_signals);
+    sigaddset(&shutdown_signals, SIGINT);
+    sigaddset(&shutdown_signals, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &shutdown_signals, nullptr);
     {
       std::lock_guard<std::mutex> lock(signal_mutex_);
       if (stop_requested_) signal_ioc.stop();

@@ -133,7 +133,19 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
     w.password_hash = std::move(hash).value();
     w.user.password.reset();
   }
-  return store_.Apply(caller.account, batch, clock_.Now());
+  std::lock_guard lock(write_mutex_);
+  const Instant now = clock_.Now();
+  Result<domain::WriteSummary> done = store_.Apply(caller.account, batch, now);
+  if (!done.ok() || engine_ == nullptr) return done;
+  // Committed: now the engine, with only the attempts that were newly stored.
+  std::vector<domain::Attempt> fresh;
+  fresh.reserve(done->new_attempts.size());
+  for (std::uint32_t i : done->new_attempts) {
+    fresh.push_back(std::move(batch.attempts.items[i]));
+  }
+  batch.attempts.items = std::move(fresh);
+  engine_->Apply(caller.account_key, batch, now);
+  return done;
 }
 
 Status Service::RemoveUser(const Caller& caller, std::string_view user_key, bool erase) {
@@ -144,7 +156,7 @@ Status Service::RemoveUser(const Caller& caller, std::string_view user_key, bool
   if (!user.ok()) return user.status();
   domain::WriteBatch batch;
   batch.user_removals.push_back({std::string(user_key), erase});
-  return store_.Apply(caller.account, batch, clock_.Now()).status();
+  return Write(caller, std::move(batch)).status();
 }
 
 Status Service::RemoveEnrollment(const Caller& caller, std::string_view user_key,
@@ -156,10 +168,43 @@ Status Service::RemoveEnrollment(const Caller& caller, std::string_view user_key
   batch.enrollment_removals.origin = {"", false};
   batch.enrollment_removals.items.push_back(
       {std::string(user_key), std::string(course_key), std::nullopt});
-  Status s = store_.Apply(caller.account, batch, clock_.Now()).status();
+  Status s = Write(caller, std::move(batch)).status();
   // The keys come from the path: an unknown one is a missing resource, not a bad body.
   if (s.code() == ErrorCode::kInvalid) return Status::NotFound(s.message());
   return s;
+}
+
+}  // namespace cohort::service
+
+namespace cohort::service {
+
+Status Service::Rebuild(const std::function<void(std::size_t, std::size_t)>& progress) {
+  if (engine_ == nullptr) return Status::Internal("no engine to rebuild");
+  std::lock_guard lock(write_mutex_);
+  Result<std::vector<store::AccountRecord>> accounts = store_.ListAccounts();
+  if (!accounts.ok()) return accounts.status();
+  const std::size_t total = accounts->size();
+  std::size_t done = 0;
+  for (const store::AccountRecord& a : accounts.value()) {
+    engine_->PutAccount(a.account);
+    Result<domain::WriteBatch> catalog = store_.LoadCatalog(a.id);
+    if (!catalog.ok()) return catalog.status();
+    const Instant now = clock_.Now();
+    engine_->Apply(a.account.key, catalog.value(), now);
+    Result<std::vector<store::EnrollmentRecord>> enrollments = store_.ListEnrollments(a.id);
+    if (!enrollments.ok()) return enrollments.status();
+    for (const store::EnrollmentRecord& e : enrollments.value()) {
+      engine_->SetEnrollment(a.account.key, e.user, e.course, e.enrolled_at, e.explicit_date);
+    }
+    Status scanned = store_.ScanAttempts(
+        a.id, [&](const std::string& user, const std::string& course,
+                  const std::vector<domain::Attempt>& attempts) {
+          engine_->Replay(a.account.key, user, course, attempts);
+        });
+    if (!scanned.ok()) return scanned;
+    if (progress) progress(++done, total);
+  }
+  return Status();
 }
 
 }  // namespace cohort::service

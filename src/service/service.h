@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -9,6 +11,7 @@
 #include "domain/token.h"
 #include "domain/user.h"
 #include "domain/write_batch.h"
+#include "metrics/engine.h"
 #include "store/store.h"
 
 namespace cohort::service {
@@ -31,7 +34,11 @@ struct NewToken {
 // (later) the metrics engine. Thread-safe: the store serializes writes.
 class Service {
  public:
+  // Without an engine, only writes and administration work (the CLI's import, demo, ...).
   Service(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // With an engine: each committed write is applied to it, and the views read from it.
+  Service(store::Store& store, const Clock& clock, metrics::Engine& engine)
+      : store_(store), clock_(clock), engine_(&engine) {}
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
@@ -60,12 +67,40 @@ class Service {
   Status RemoveEnrollment(const Caller& caller, std::string_view user_key,
                           std::string_view course_key);
 
+  // Loads every account from the store into the engine (on start, before serving).
+  // `progress(done, total)` reports accounts × stages. Errors: the store's.
+  Status Rebuild(const std::function<void(std::size_t, std::size_t)>& progress);
+
+  // The views of SPEC §4.1 for the caller's account; the `read` scope is required (kForbidden),
+  // unknown keys are kNotFound, a bad sort column is kInvalid.
+  Result<metrics::Table<metrics::AllCoursesRow>> AllCourses(const Caller& caller);
+  Result<metrics::CourseView> CourseDetail(const Caller& caller, std::string_view course);
+  Result<metrics::Table<metrics::LeagueRow>> UserLeague(const Caller& caller,
+                                                        std::string_view course,
+                                                        const metrics::TableQuery& query);
+  Result<metrics::Table<metrics::GroupRow>> GroupLeague(const Caller& caller,
+                                                        std::string_view course,
+                                                        const metrics::TableQuery& query);
+  Result<metrics::UserCourseView> UserInCourse(const Caller& caller, std::string_view course,
+                                               std::string_view user);
+  Result<std::vector<metrics::HistoryRow>> History(const Caller& caller, std::string_view course,
+                                                   std::string_view user,
+                                                   std::string_view exercise);
+  Result<metrics::Table<metrics::ReportRow>> Report(const Caller& caller,
+                                                    const metrics::TableQuery& query);
+  // The caller's account time zone, for rendering.
+  Result<TimeZone> Zone(const Caller& caller);
+
   const Clock& clock() const { return clock_; }
   store::Store& store() { return store_; }
 
  private:
+  Status CheckRead(const Caller& caller) const;
+
   store::Store& store_;
   const Clock& clock_;
+  metrics::Engine* engine_ = nullptr;
+  std::mutex write_mutex_;  // orders commits and engine applies: the engine sees commit order
 };
 
 // Hashes a password with argon2id (libsodium crypto_pwhash_str, interactive limits).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,17 @@ struct UserRecord {
   std::optional<std::string> password_hash;
 };
 
+// An enrollment as stored: `explicit_date` when enrolled_at came from PUT, not from attempts.
+struct EnrollmentRecord {
+  std::string user, course;
+  Instant enrolled_at;
+  bool explicit_date = false;
+};
+
+// Called once per user × course with all their stored attempts (any order).
+using AttemptVisitor = std::function<void(const std::string& user, const std::string& course,
+                                          const std::vector<domain::Attempt>& attempts)>;
+
 // Row counts of one account, per table: what tests use to prove "nothing applied".
 struct TableCounts {
   std::int64_t users = 0, groups = 0, group_members = 0, group_managers = 0, courses = 0,
@@ -82,6 +94,18 @@ class Store {
   // The attempt with this id, with responses in index order; kNotFound when absent.
   virtual Result<domain::Attempt> GetAttempt(AccountId account, std::string_view attempt_id) = 0;
   virtual Result<TableCounts> Counts(AccountId account) = 0;
+
+  // --- for the metrics engine: rebuild at start and replays ---
+  // The account's catalog and people as a WriteBatch (groups with managers, courses with their
+  // current chapters and exercises, users with groups), no attempts.
+  virtual Result<domain::WriteBatch> LoadCatalog(AccountId account) = 0;
+  virtual Result<std::vector<EnrollmentRecord>> ListEnrollments(AccountId account) = 0;
+  // Visits every user × course that has attempts, with all of them.
+  virtual Status ScanAttempts(AccountId account, const AttemptVisitor& visit) = 0;
+  // Every attempt of one user in one course (empty when none or unknown).
+  virtual Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account,
+                                                            std::string_view user,
+                                                            std::string_view course) = 0;
 };
 
 // Opens (creating if missing) a SQLite database file and applies pending migrations.

@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/store_side.h"
 
 #include <exception>
 #include <unordered_map>
@@ -13,10 +14,6 @@
 
 namespace cohort::store::sqlite {
 
-struct SqliteStore::Side {
-  std::unique_ptr<Connection> connection;
-  Statements statements;  // declared after `connection`: finalized before it closes
-};
 
 namespace {
 

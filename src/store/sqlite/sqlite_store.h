@@ -52,6 +52,11 @@ class SqliteStore final : public Store {
   Result<UserRecord> FindUser(AccountId account, std::string_view user_key) override;
   Result<domain::Attempt> GetAttempt(AccountId account, std::string_view attempt_id) override;
   Result<TableCounts> Counts(AccountId account) override;
+  Result<domain::WriteBatch> LoadCatalog(AccountId account) override;
+  Result<std::vector<EnrollmentRecord>> ListEnrollments(AccountId account) override;
+  Status ScanAttempts(AccountId account, const AttemptVisitor& visit) override;
+  Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account, std::string_view user,
+                                                    std::string_view course) override;
 
   // The course as last put: its listed chapters and exercises in order, and its settings.
   // kNotFound when absent.

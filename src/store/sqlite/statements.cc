@@ -183,6 +183,44 @@ constexpr Entry kEntries[] = {
      "answered_at, points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
 
     // ?1 account → the TableCounts fields in declaration order
+    // ?1 account → key
+    {&Statements::list_course_keys, "SELECT key FROM courses WHERE account_id = ?1 ORDER BY id"},
+    // ?1 account → id, key, name
+    {&Statements::list_groups, "SELECT id, key, name FROM groups WHERE account_id = ?1 ORDER BY id"},
+    // ?1 account → group id, manager key
+    {&Statements::list_all_managers,
+     "SELECT m.group_id, u.key FROM group_managers m JOIN users u ON u.id = m.user_id "
+     "WHERE m.account_id = ?1 ORDER BY m.group_id, u.key"},
+    // ?1 account → id, key, name, email, roles, active
+    {&Statements::list_users,
+     "SELECT id, key, name, email, roles, active FROM users WHERE account_id = ?1 ORDER BY id"},
+    // ?1 account → user id, group key
+    {&Statements::list_all_memberships,
+     "SELECT m.user_id, g.key FROM group_members m JOIN groups g ON g.id = m.group_id "
+     "WHERE m.account_id = ?1 ORDER BY m.user_id, g.key"},
+    // ?1 account → user key, course key, enrolled_at, by_attempts
+    {&Statements::list_enrollments,
+     "SELECT u.key, c.key, e.enrolled_at, e.by_attempts FROM enrollments e "
+     "JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id "
+     "WHERE e.account_id = ?1"},
+    // ?1 account → user key, course key, attempt columns, response columns (null when none);
+    // grouped by user × course through attempts_by_user.
+    {&Statements::scan_attempts,
+     "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, r.idx, r.question, "
+     "r.correct, r.hints, r.time_ms, r.answered_at, r.points, a.id "
+     "FROM attempts a JOIN users u ON u.id = a.user_id JOIN courses c ON c.id = a.course_id "
+     "JOIN exercises x ON x.id = a.exercise_id "
+     "LEFT JOIN responses r ON r.attempt_id = a.id "
+     "WHERE a.account_id = ?1 ORDER BY a.user_id, a.course_id, a.started_at, a.id, r.idx"},
+    // ?1 account, ?2 user key, ?3 course key → as scan_attempts
+    {&Statements::load_attempts,
+     "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, r.idx, r.question, "
+     "r.correct, r.hints, r.time_ms, r.answered_at, r.points, a.id "
+     "FROM users u JOIN courses c ON c.account_id = u.account_id AND c.key = ?3 "
+     "JOIN attempts a ON a.user_id = u.id AND a.course_id = c.id "
+     "JOIN exercises x ON x.id = a.exercise_id "
+     "LEFT JOIN responses r ON r.attempt_id = a.id "
+     "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY a.started_at, a.id, r.idx"},
     {&Statements::counts,
      "SELECT (SELECT count(*) FROM users WHERE account_id = ?1), "
      "(SELECT count(*) FROM groups WHERE account_id = ?1), "

@@ -43,6 +43,9 @@ struct Statements {
   static constexpr int kAttemptParameters = 8;
   Statement insert_attempts;
   Statement counts, list_tables, list_columns;
+  // For the metrics engine (rebuild and replays).
+  Statement list_course_keys, list_groups, list_all_managers, list_users, list_all_memberships,
+      list_enrollments, scan_attempts, load_attempts;
 };
 
 // The stored attempt `attempt_id` of `account` with its responses in index order, or nullopt

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "common/time.h"
+#include "metrics/engine.h"
+#include "metrics/views.h"
+
+namespace cohort::http {
+
+// Response documents keep their fields in the order SPEC §4.1 lists them.
+using OrderedJson = nlohmann::ordered_json;
+
+// JSON of the views of SPEC §4.1: fractions in [0, 1], durations in seconds with millisecond
+// fractions, times RFC 3339 in the account's zone, null where there is no value.
+OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZone& zone);
+OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone);
+OrderedJson ToJson(const metrics::Table<metrics::LeagueRow>& t, const TimeZone& zone);
+OrderedJson ToJson(const metrics::Table<metrics::GroupRow>& t, const TimeZone& zone);
+OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone);
+OrderedJson ToJson(const std::vector<metrics::HistoryRow>& rows, const TimeZone& zone);
+OrderedJson ToJson(const metrics::Table<metrics::ReportRow>& t, const TimeZone& zone);
+OrderedJson SettingsJson(const domain::CourseSettings& s);
+
+// Seconds from milliseconds, as a JSON number (75500 → 75.5).
+inline double Seconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+
+}  // namespace cohort::http

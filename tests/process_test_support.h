@@ -1,0 +1,53 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cohort::testing {
+
+// What a finished `cohort` command printed and returned.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs the real `cohort` binary with `args`, feeding `input` on stdin; waits for it to end.
+CommandResult RunCohort(const std::vector<std::string>& args, const std::string& input = "");
+
+// `cohort serve` as a child process on 127.0.0.1 and a free port. The destructor kills it.
+class ServerProcess {
+ public:
+  // Starts the server over `db` and waits until it prints the address it serves on. Its log
+  // goes to `<db>.server.log`.
+  explicit ServerProcess(const std::filesystem::path& db);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  bool started() const { return port_ != 0; }
+  std::uint16_t port() const { return port_; }
+  // Sends `signal` and waits for the process; returns its exit code (128 + signal if killed).
+  int StopWith(int signal);
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// A fresh temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace cohort::testing
