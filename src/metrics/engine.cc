@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 
 #include "metrics/engine_state.h"
 
@@ -49,19 +51,23 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
   return changed;
 }
 
-void ReplayEnrolled(const AttemptLoader& loader, const AccountState& a, const CourseState& c,
-                    Enrolled& e) {
+// Returns the earliest started_at among the loaded attempts (none when there are none).
+std::optional<Instant> ReplayEnrolled(const AttemptLoader& loader, const AccountState& a,
+                                      const CourseState& c, Enrolled& e) {
   std::vector<domain::Attempt> attempts =
       loader(a.account.key, a.users[static_cast<std::size_t>(e.user)].key, c.key);
   std::vector<const domain::Attempt*> ptrs;
   std::vector<int> slots;
+  std::optional<Instant> earliest;
   for (const domain::Attempt& at : attempts) {
+    if (!earliest || at.started_at < *earliest) earliest = at.started_at;
     ptrs.push_back(&at);
     auto it = c.slot_of.find(at.exercise);
     slots.push_back(it == c.slot_of.end() ? -1 : it->second);
   }
   e.state->Reset(c.slot_keys.size());
   e.state->Append(c.shape, ptrs, slots);
+  return earliest;
 }
 
 Enrolled& Enroll(AccountState& a, CourseState& c, int user, Instant at, bool explicit_date) {
@@ -131,6 +137,10 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
   std::unique_lock lock(mutex_);
   AccountState* a = FindAccount(*state_, account);
   if (a == nullptr) return;
+  // (course, user) pairs replayed from the store during this batch. The store committed the
+  // batch before this call, so a replay already holds the batch's attempts: appending them again
+  // would count them twice (an attempt without responses never triggers NeedsReplay).
+  std::set<std::pair<int, int>> replayed;
 
   for (const domain::Group& g : batch.groups.items) {
     auto [it, inserted] = a->group_of.emplace(g.key, static_cast<int>(a->groups.size()));
@@ -147,7 +157,10 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     c.key = course.key;
     c.title = course.title;
     if (Restructure(c, course, a->zone.get()) && !inserted) {
-      for (Enrolled& e : c.enrolled) ReplayEnrolled(loader_, *a, c, e);
+      for (Enrolled& e : c.enrolled) {
+        ReplayEnrolled(loader_, *a, c, e);
+        replayed.insert({it->second, e.user});
+      }
     }
   }
 
@@ -174,7 +187,10 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     return it == a->user_of.end() ? -1 : it->second;
   };
   auto after_enrolling = [&](CourseState& c, int course, Enrolled& e) {
-    if (a->unenrolled_with_history.erase({e.user, course}) > 0) ReplayEnrolled(loader_, *a, c, e);
+    if (a->unenrolled_with_history.erase({e.user, course}) > 0) {
+      ReplayEnrolled(loader_, *a, c, e);
+      replayed.insert({course, e.user});
+    }
   };
 
   for (const domain::Enrollment& en : batch.enrollments.items) {
@@ -191,9 +207,9 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     const int u = user_index(en.user), ci = course_index(en.course);
     if (u < 0 || ci < 0) continue;
     CourseState& c = *a->courses[static_cast<std::size_t>(ci)];
-    if (const Enrolled* e = c.Find(u); e && e->state->LastActive()) {
-      a->unenrolled_with_history.insert({u, ci});
-    }
+    // The attempts stay stored: a later enrollment replays them. Not only when LastActive():
+    // attempts without responses, or on exercises since removed, leave no last_active.
+    if (c.Find(u) != nullptr) a->unenrolled_with_history.insert({u, ci});
     Unenroll(c, u);
   }
 
@@ -214,9 +230,13 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
       e.state->enrolled_at = earliest;
     }
     if (!existed && a->unenrolled_with_history.erase({key.second, key.first}) > 0) {
-      ReplayEnrolled(loader_, *a, c, e);
+      // SPEC §3.8: enrolled_at is the earliest started_at of all the user's attempts in the
+      // course, including those stored before the enrollment was removed.
+      const std::optional<Instant> first = ReplayEnrolled(loader_, *a, c, e);
+      if (first && *first < e.state->enrolled_at) e.state->enrolled_at = *first;
       continue;
     }
+    if (replayed.count(key) > 0) continue;
     std::vector<int> slots;
     for (const domain::Attempt* at : attempts) {
       auto it = c.slot_of.find(at->exercise);

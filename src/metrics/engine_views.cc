@@ -184,7 +184,9 @@ void AssignRanks(std::vector<Row>& rows, Mastery mastery, std::string_view (*key
   std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
     const std::optional<double> mx = mastery(rows[x]), my = mastery(rows[y]);
     if (mx.has_value() != my.has_value()) return mx.has_value();
-    if (mx && *mx != *my) return *mx > *my;
+    if (mx && SortableFraction(*mx) != SortableFraction(*my)) {
+      return SortableFraction(*mx) > SortableFraction(*my);
+    }
     if (rows[x].name != rows[y].name) return std::string_view(rows[x].name) < rows[y].name;
     return key(rows[x]) < key(rows[y]);
   });
@@ -495,19 +497,30 @@ Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::s
   }
   std::sort(steps.begin(), steps.end(), [](const Step& x, const Step& y) { return x.key < y.key; });
   std::vector<double> after(mine.size(), 0.0);
+  std::vector<double> after_prefix{0.0};  // the mastery after the first k responses
   MasteryState m;
   for (const Step& step : steps) {
     m.Apply(CreditOf(step.response->correct, step.response->hints), s);
+    after_prefix.push_back(m.Value(s));
     if (--remaining[step.attempt] == 0) after[step.attempt] = m.Value(s);
   }
-  // An attempt without responses shows the mastery as it stood at its start.
+  // An attempt without responses shows the mastery as it stood at its start: after the responses
+  // that sort before one answered at that start (not the previous row's, whose responses may
+  // have been answered later, in SPEC order).
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    if (!mine[i]->responses.empty()) continue;
+    const OrderKey start{mine[i]->started_at.ms, mine[i]->started_at.ms, mine[i]->id, 0};
+    const auto first_after = std::lower_bound(
+        steps.begin(), steps.end(), start,
+        [](const Step& step, const OrderKey& key) { return step.key < key; });
+    after[i] = after_prefix[static_cast<std::size_t>(first_after - steps.begin())];
+  }
   std::vector<std::size_t> order(mine.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
     return std::tie(mine[x]->started_at, mine[x]->id) < std::tie(mine[y]->started_at, mine[y]->id);
   });
   std::vector<HistoryRow> rows;
-  double last_mastery = 0;
   for (std::size_t i : order) {
     const domain::Attempt& at = *mine[i];
     HistoryRow row;
@@ -534,9 +547,8 @@ Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::s
     row.incorrect = row.responses - row.correct;
     if (row.responses > 0) {
       row.score = static_cast<double>(row.correct) / static_cast<double>(row.responses);
-      last_mastery = after[i];
     }
-    row.mastery_after = row.responses > 0 ? after[i] : last_mastery;
+    row.mastery_after = after[i];
     rows.push_back(std::move(row));
   }
   return rows;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -25,6 +26,12 @@ inline SortValue Nullable(const std::optional<Instant>& v) {
   return v ? SortValue(v->ms) : SortValue();
 }
 
+// Fractions (mastery, progress, score) are means of sums taken in storage order, so figures that
+// are mathematically equal can differ in their last bits, and an engine rebuilt with another
+// storage order would break such ties differently. Tables compare fractions at 1e-9 (the
+// tolerance of SPEC §3.8), so equal figures tie and fall to name, then key.
+inline double SortableFraction(double v) { return std::nearbyint(v * 1e9); }
+
 // Column extractors of a row type, by the JSON field names (SPEC §3.8: `sort` takes them).
 template <typename Row>
 using Columns = std::unordered_map<std::string, std::function<SortValue(const Row&)>>;
@@ -48,7 +55,10 @@ Status SortRows(std::vector<Row>& rows, const Columns<Row>& columns, const std::
   const auto& extract = it->second;
   std::vector<std::pair<SortValue, std::size_t>> keyed;
   keyed.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) keyed.emplace_back(extract(rows[i]), i);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    keyed.emplace_back(extract(rows[i]), i);
+    if (double* d = std::get_if<double>(&keyed.back().first)) *d = SortableFraction(*d);
+  }
   auto less = [&](const std::pair<SortValue, std::size_t>& a,
                   const std::pair<SortValue, std::size_t>& b) {
     const bool a_null = std::holds_alternative<std::monostate>(a.first);
