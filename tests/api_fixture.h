@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "metrics/engine.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -22,8 +23,8 @@ struct Reply {
   nlohmann::json json;  // parsed body (null when not JSON)
 };
 
-// A real server on 127.0.0.1:<free port> over a fresh SQLite file in a temp directory, with an
-// account "acme" and tokens of each scope. The clock is fake: 2026-03-10T12:00:00Z.
+// A real server on 127.0.0.1:<free port> over a fresh SQLite file in a temp directory, with the
+// metrics engine, an account "acme" (Europe/Paris) and tokens of each scope. The clock is fake: 2026-03-10T12:00:00Z.
 class ApiFixture : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -46,6 +47,7 @@ class ApiFixture : public ::testing::Test {
   std::filesystem::path dir_;
   FakeClock clock_{Instant{1'773'144'000'000}};  // 2026-03-10T12:00:00Z
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<metrics::Engine> engine_;
   std::unique_ptr<service::Service> service_;
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<http::Server> server_;

@@ -133,6 +133,11 @@ void Engine::PutAccount(const domain::Account& account) {
   }
 }
 
+bool Engine::HasAccount(std::string_view account) const {
+  std::shared_lock lock(mutex_);
+  return state_->accounts.count(std::string(account)) > 0;
+}
+
 void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, Instant now) {
   std::unique_lock lock(mutex_);
   AccountState* a = FindAccount(*state_, account);

@@ -61,6 +61,7 @@ class Engine {
 
   // --- writes (after the store committed them) ---
   void PutAccount(const domain::Account& account);
+  bool HasAccount(std::string_view account) const;
   // Applies a committed batch, in WriteBatch order. Attempts that were duplicates must not be
   // in it: pass only what the store newly stored (the service filters).
   void Apply(std::string_view account, const domain::WriteBatch& batch, Instant now);

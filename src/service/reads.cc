@@ -3,11 +3,20 @@
 
 namespace cohort::service {
 
-Status Service::CheckRead(const Caller& caller) const {
+Status Service::CheckRead(const Caller& caller) {
   if (!caller.scopes.Allows(domain::Scope::kRead)) {
     return Status::Forbidden("this token's scopes do not include 'read'");
   }
   if (engine_ == nullptr) return Status::Internal("the metrics engine is not running");
+  if (!engine_->HasAccount(caller.account_key)) {
+    // An account created after the engine was built (e.g. by `cohort account create`).
+    std::lock_guard lock(write_mutex_);
+    if (!engine_->HasAccount(caller.account_key)) {
+      Result<store::AccountRecord> account = store_.FindAccount(caller.account_key);
+      if (!account.ok()) return account.status();
+      COHORT_RETURN_IF_ERROR(RebuildAccount(account.value()));
+    }
+  }
   return Status();
 }
 

@@ -72,7 +72,10 @@ Result<store::AccountId> Service::CreateAccount(const domain::Account& account) 
     const std::string first = problems.front().reason;
     return Status::Invalid(first, std::move(problems));
   }
-  return store_.CreateAccount(account);
+  std::lock_guard lock(write_mutex_);
+  Result<store::AccountId> id = store_.CreateAccount(account);
+  if (id.ok() && engine_ != nullptr) engine_->PutAccount(account);
+  return id;
 }
 
 Result<NewToken> Service::CreateToken(std::string_view account_key, std::string_view name,
@@ -134,6 +137,12 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
     w.user.password.reset();
   }
   std::lock_guard lock(write_mutex_);
+  if (engine_ != nullptr && !engine_->HasAccount(caller.account_key)) {
+    // An account created after the engine was built (e.g. by `cohort account create`).
+    Result<store::AccountRecord> account = store_.FindAccount(caller.account_key);
+    if (!account.ok()) return account.status();
+    COHORT_RETURN_IF_ERROR(RebuildAccount(account.value()));
+  }
   const Instant now = clock_.Now();
   Result<domain::WriteSummary> done = store_.Apply(caller.account, batch, now);
   if (!done.ok() || engine_ == nullptr) return done;
@@ -186,25 +195,26 @@ Status Service::Rebuild(const std::function<void(std::size_t, std::size_t)>& pro
   const std::size_t total = accounts->size();
   std::size_t done = 0;
   for (const store::AccountRecord& a : accounts.value()) {
-    engine_->PutAccount(a.account);
-    Result<domain::WriteBatch> catalog = store_.LoadCatalog(a.id);
-    if (!catalog.ok()) return catalog.status();
-    const Instant now = clock_.Now();
-    engine_->Apply(a.account.key, catalog.value(), now);
-    Result<std::vector<store::EnrollmentRecord>> enrollments = store_.ListEnrollments(a.id);
-    if (!enrollments.ok()) return enrollments.status();
-    for (const store::EnrollmentRecord& e : enrollments.value()) {
-      engine_->SetEnrollment(a.account.key, e.user, e.course, e.enrolled_at, e.explicit_date);
-    }
-    Status scanned = store_.ScanAttempts(
-        a.id, [&](const std::string& user, const std::string& course,
-                  const std::vector<domain::Attempt>& attempts) {
-          engine_->Replay(a.account.key, user, course, attempts);
-        });
-    if (!scanned.ok()) return scanned;
+    COHORT_RETURN_IF_ERROR(RebuildAccount(a));
     if (progress) progress(++done, total);
   }
   return Status();
+}
+
+Status Service::RebuildAccount(const store::AccountRecord& a) {
+  engine_->PutAccount(a.account);
+  Result<domain::WriteBatch> catalog = store_.LoadCatalog(a.id);
+  if (!catalog.ok()) return catalog.status();
+  engine_->Apply(a.account.key, catalog.value(), clock_.Now());
+  Result<std::vector<store::EnrollmentRecord>> enrollments = store_.ListEnrollments(a.id);
+  if (!enrollments.ok()) return enrollments.status();
+  for (const store::EnrollmentRecord& e : enrollments.value()) {
+    engine_->SetEnrollment(a.account.key, e.user, e.course, e.enrolled_at, e.explicit_date);
+  }
+  return store_.ScanAttempts(a.id, [&](const std::string& user, const std::string& course,
+                                       const std::vector<domain::Attempt>& attempts) {
+    engine_->Replay(a.account.key, user, course, attempts);
+  });
 }
 
 }  // namespace cohort::service

@@ -95,7 +95,9 @@ class Service {
   store::Store& store() { return store_; }
 
  private:
-  Status CheckRead(const Caller& caller) const;
+  Status CheckRead(const Caller& caller);
+  // Loads one account from the store into the engine. Requires: write_mutex_ held.
+  Status RebuildAccount(const store::AccountRecord& account);
 
   store::Store& store_;
   const Clock& clock_;
