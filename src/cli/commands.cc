@@ -237,7 +237,10 @@ int RunImport(const std::string& db, const std::string& account,
       ++failed;
       continue;
     }
-    progress.Stage("storing", batch->attempts.items.size());
+    progress.Stage("storing attempts", batch->attempts.items.size());
+    batch.value().progress = [&progress](std::size_t done, std::size_t total) {
+      progress.Update(done, total);
+    };
     Result<domain::WriteSummary> done = service.Write(*caller, std::move(batch).value());
     if (!done.ok()) {
       progress.Finish("rejected, nothing imported from it");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ struct WriteBatch {
   Section<Enrollment> enrollment_removals;
   Section<Attempt> attempts;
   std::vector<UserRemoval> user_removals;
+  // Called now and then while the attempts are written, with (attempts done, attempts in all):
+  // the progress bar of `cohort import`. Optional.
+  std::function<void(std::size_t, std::size_t)> progress;
 
   bool empty() const {
     return groups.items.empty() && courses.items.empty() && users.items.empty() &&

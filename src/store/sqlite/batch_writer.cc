@@ -55,7 +55,7 @@ Result<domain::WriteSummary> BatchWriter::Run(const domain::WriteBatch& batch) {
   COHORT_RETURN_IF_ERROR(WriteGroupManagers(batch.groups));
   COHORT_RETURN_IF_ERROR(WriteEnrollments(batch.enrollments));
   COHORT_RETURN_IF_ERROR(RemoveEnrollments(batch.enrollment_removals));
-  COHORT_RETURN_IF_ERROR(WriteAttempts(batch.attempts));
+  COHORT_RETURN_IF_ERROR(WriteAttempts(batch.attempts, batch.progress));
   COHORT_RETURN_IF_ERROR(RemoveUsers(batch.user_removals));
   return summary_;
 }
@@ -291,8 +291,11 @@ Status BatchWriter::RemoveEnrollments(const domain::Section<domain::Enrollment>&
   return problems_.ToStatus();
 }
 
-Status BatchWriter::WriteAttempts(const domain::Section<domain::Attempt>& section) {
+Status BatchWriter::WriteAttempts(
+    const domain::Section<domain::Attempt>& section,
+    const std::function<void(std::size_t, std::size_t)>& progress) {
   for (std::size_t i = 0; i < section.items.size() && !problems_.full(); ++i) {
+    if (progress && i % 8192 == 0) progress(i, section.items.size());
     const domain::Attempt& attempt = section.items[i];
     Result<std::int64_t> user_id = UserId(attempt.user);
     if (!user_id.ok()) return user_id.status();
@@ -331,6 +334,7 @@ Status BatchWriter::WriteAttempts(const domain::Section<domain::Attempt>& sectio
   COHORT_RETURN_IF_ERROR(FlushAttempts(section.origin));
   COHORT_RETURN_IF_ERROR(problems_.ToStatus());
   COHORT_RETURN_IF_ERROR(FlushResponses(true));
+  if (progress) progress(section.items.size(), section.items.size());
   return FlushAttemptEnrollments();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -95,7 +96,8 @@ class BatchWriter {
   Status WriteGroupManagers(const domain::Section<domain::Group>& section);
   Status WriteEnrollments(const domain::Section<domain::Enrollment>& section);
   Status RemoveEnrollments(const domain::Section<domain::Enrollment>& section);
-  Status WriteAttempts(const domain::Section<domain::Attempt>& section);
+  Status WriteAttempts(const domain::Section<domain::Attempt>& section,
+                       const std::function<void(std::size_t, std::size_t)>& progress);
   Status RemoveUsers(const std::vector<domain::UserRemoval>& removals);
 
   // Inserts the pending attempts (one statement for a full chunk) and queues the responses of
