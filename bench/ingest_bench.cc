@@ -4,6 +4,7 @@
 // to the metrics engine.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -92,22 +93,32 @@ struct World {
   std::string token;
 };
 
+// Reserves `n` consecutive attempt start slots; shared by every generator and thread.
+std::int64_t Reserve(int n) {
+  static std::atomic<std::int64_t> next{0};
+  return next.fetch_add(n);
+}
+
 World& TheWorld() {
   static World world;
   return world;
 }
 
-// A JSON array of `n` attempts with ids "<prefix>-<i>", 5 responses each.
+// A JSON array of `n` attempts with ids "<prefix>-<i>", 5 responses each. Attempt i of a batch
+// starts `seq` seconds after 2026-01-01 (`seq` grows across batches), so each user's attempts
+// arrive in time order, as an LMS sends them; late arrivals are measured in the engine bench.
 std::string AttemptsJson(const std::string& prefix, int n) {
+  std::int64_t seq = Reserve(n);
   std::string out = "[";
   out.reserve(static_cast<std::size_t>(n) * 420);
   for (int i = 0; i < n; ++i) {
     if (i) out += ',';
+    const Instant start{1'767'225'600'000 + 1'000 * seq++};
     out += fmt::format(
         R"({{"id":"{}-{}","user":"u{}","course":"py","exercise":"e{}",)"
-        R"("started_at":"2026-02-{:02}T{:02}:{:02}:00Z","finished_at":"2026-02-{:02}T{:02}:{:02}:30Z","responses":[)",
-        prefix, i, (i * 7) % kUsers, i % kExercises, 1 + i % 28, i % 24, i % 60, 1 + i % 28,
-        i % 24, i % 60);
+        R"("started_at":"{}","finished_at":"{}","responses":[)",
+        prefix, i, (i * 7) % kUsers, i % kExercises, FormatRfc3339Utc(start),
+        FormatRfc3339Utc(Instant{start.ms + 30'000}));
     for (int r = 0; r < kResponsesPerAttempt; ++r) {
       if (r) out += ',';
       out += fmt::format(R"({{"question":"q{}","correct":{},"hints":{},"time_ms":{}}})", r,
@@ -121,16 +132,18 @@ std::string AttemptsJson(const std::string& prefix, int n) {
 }
 
 std::string AttemptsCsv(const std::string& prefix, int n) {
+  std::int64_t seq = Reserve(n);
   std::string out =
       "attempt,user,course,exercise,started_at,finished_at,question,correct,hints,time_ms,"
       "answered_at,points\n";
   for (int i = 0; i < n; ++i) {
     for (int r = 0; r < kResponsesPerAttempt; ++r) {
-      out += fmt::format("{}-{},u{},py,e{},2026-02-{:02}T{:02}:{:02}:00Z,,q{},{},{},{},,\n",
-                         prefix, i, (i * 7) % kUsers, i % kExercises, 1 + i % 28, i % 24, i % 60,
+      out += fmt::format("{}-{},u{},py,e{},{},,q{},{},{},{},,\n", prefix, i, (i * 7) % kUsers,
+                         i % kExercises, FormatRfc3339Utc(Instant{1'767'225'600'000 + 1'000 * seq}),
                          r, (i + r) % 4 ? "true" : "false", (i + r) % 5 == 0 ? 1 : 0,
                          1000 + (i * 13 + r) % 5000);
     }
+    ++seq;
   }
   return out;
 }
@@ -208,6 +221,19 @@ void BM_ParseAttemptsJson(benchmark::State& state) {
       benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ParseAttemptsJson)->Unit(benchmark::kMillisecond);
+
+void BM_ParseAttemptsCsv(benchmark::State& state) {
+  const std::string text = AttemptsCsv("p", 10'000);
+  const Instant now{1'800'000'000'000};
+  for (auto _ : state) {
+    Result<domain::WriteBatch> batch = ingest::ParseAttemptsCsv(text, now);
+    benchmark::DoNotOptimize(batch);
+  }
+  state.counters["responses_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * 10'000 * kResponsesPerAttempt,
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParseAttemptsCsv)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cohort::bench
