@@ -273,16 +273,43 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
   }
 }
 
+namespace {
+
+// The account, user index and course of three keys; nullopt when any is unknown.
+struct Located {
+  AccountState* account;
+  int user;
+  CourseState* course;
+};
+std::optional<Located> Locate(Engine::State& s, std::string_view account, std::string_view user,
+                              std::string_view course) {
+  AccountState* a = FindAccount(s, account);
+  if (a == nullptr) return std::nullopt;
+  auto u = a->user_of.find(std::string(user));
+  auto c = a->course_of.find(std::string(course));
+  if (u == a->user_of.end() || c == a->course_of.end()) return std::nullopt;
+  return Located{a, u->second, a->courses[static_cast<std::size_t>(c->second)].get()};
+}
+
+// Slots of `attempts`' exercises in `c` (-1 for one the course does not have).
+std::vector<int> SlotsOf(const CourseState& c, const std::vector<const domain::Attempt*>& attempts) {
+  std::vector<int> slots;
+  slots.reserve(attempts.size());
+  for (const domain::Attempt* at : attempts) {
+    auto it = c.slot_of.find(at->exercise);
+    slots.push_back(it == c.slot_of.end() ? -1 : it->second);
+  }
+  return slots;
+}
+
+}  // namespace
+
 void Engine::SetEnrollment(std::string_view account, std::string_view user,
                            std::string_view course, Instant enrolled_at, bool explicit_date) {
   std::unique_lock lock(mutex_);
-  AccountState* a = FindAccount(*state_, account);
-  if (a == nullptr) return;
-  auto u = a->user_of.find(std::string(user));
-  auto c = a->course_of.find(std::string(course));
-  if (u == a->user_of.end() || c == a->course_of.end()) return;
-  CourseState& cs = *a->courses[static_cast<std::size_t>(c->second)];
-  Enrolled& e = Enroll(*a, cs, u->second, enrolled_at, explicit_date);
+  std::optional<Located> at = Locate(*state_, account, user, course);
+  if (!at) return;
+  Enrolled& e = Enroll(*at->account, *at->course, at->user, enrolled_at, explicit_date);
   e.explicit_date = explicit_date;
   e.state->enrolled_at = enrolled_at;
 }
@@ -290,36 +317,23 @@ void Engine::SetEnrollment(std::string_view account, std::string_view user,
 void Engine::SetImportedCertifications(std::string_view account, std::string_view user,
                                        std::string_view course, std::vector<Certification> certs) {
   std::unique_lock lock(mutex_);
-  AccountState* a = FindAccount(*state_, account);
-  if (a == nullptr) return;
-  auto u = a->user_of.find(std::string(user));
-  auto c = a->course_of.find(std::string(course));
-  if (u == a->user_of.end() || c == a->course_of.end()) return;
-  if (Enrolled* e = a->courses[static_cast<std::size_t>(c->second)]->Find(u->second)) {
-    e->imported = std::move(certs);
-  }
+  std::optional<Located> at = Locate(*state_, account, user, course);
+  if (!at) return;
+  if (Enrolled* e = at->course->Find(at->user)) e->imported = std::move(certs);
 }
 
 void Engine::Replay(std::string_view account, std::string_view user, std::string_view course,
                     const std::vector<domain::Attempt>& attempts) {
   std::unique_lock lock(mutex_);
-  AccountState* a = FindAccount(*state_, account);
-  if (a == nullptr) return;
-  auto u = a->user_of.find(std::string(user));
-  auto ci = a->course_of.find(std::string(course));
-  if (u == a->user_of.end() || ci == a->course_of.end()) return;
-  CourseState& c = *a->courses[static_cast<std::size_t>(ci->second)];
-  Enrolled* e = c.Find(u->second);
+  std::optional<Located> at = Locate(*state_, account, user, course);
+  if (!at) return;
+  Enrolled* e = at->course->Find(at->user);
   if (e == nullptr) return;
   std::vector<const domain::Attempt*> ptrs;
-  std::vector<int> slots;
-  for (const domain::Attempt& at : attempts) {
-    ptrs.push_back(&at);
-    auto it = c.slot_of.find(at.exercise);
-    slots.push_back(it == c.slot_of.end() ? -1 : it->second);
-  }
-  e->state->Reset(c.slot_keys.size());
-  e->state->Append(c.shape, ptrs, slots);
+  ptrs.reserve(attempts.size());
+  for (const domain::Attempt& a : attempts) ptrs.push_back(&a);
+  e->state->Reset(at->course->slot_keys.size());
+  e->state->Append(at->course->shape, ptrs, SlotsOf(*at->course, ptrs));
 }
 
 Result<TimeZone> Engine::Zone(std::string_view account) const {
