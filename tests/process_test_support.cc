@@ -105,13 +105,17 @@ CommandResult RunCohort(const std::vector<std::string>& args, const std::string&
   return result;
 }
 
-ServerProcess::ServerProcess(const std::filesystem::path& db) {
+ServerProcess::ServerProcess(const std::filesystem::path& db)
+    : ServerProcess({"serve", "--db", db.string(), "--listen", "127.0.0.1:0"},
+                    db.string() + ".server.log") {}
+
+ServerProcess::ServerProcess(const std::vector<std::string>& args,
+                             const std::filesystem::path& log) {
   int in_fd, out_fd, err_fd;
-  pid_ = Spawn({"serve", "--db", db.string(), "--listen", "127.0.0.1:0"}, in_fd, out_fd, err_fd,
-               db.string() + ".server.log");
+  pid_ = Spawn(args, in_fd, out_fd, err_fd, log.string());
   close(in_fd);
   out_fd_ = out_fd;  // kept open until the process ends, so it never writes to a closed pipe
-  std::string printed;
+  std::string& printed = printed_;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   const std::regex address(R"(http://127\.0\.0\.1:(\d+))");
   std::smatch m;

@@ -24,12 +24,17 @@ class ServerProcess {
   // Starts the server over `db` and waits until it prints the address it serves on. Its log
   // goes to `<db>.server.log`.
   explicit ServerProcess(const std::filesystem::path& db);
+  // Starts `cohort` with `args` (which must make it serve on 127.0.0.1), its stderr appended to
+  // `log`, and waits as above.
+  ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& log);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   bool started() const { return port_ != 0; }
   std::uint16_t port() const { return port_; }
+  // What the process printed on stdout up to the line with its address.
+  const std::string& printed() const { return printed_; }
   // Sends `signal` and waits for the process; returns its exit code (128 + signal if killed).
   int StopWith(int signal);
 
@@ -37,6 +42,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int out_fd_ = -1;
   std::uint16_t port_ = 0;
+  std::string printed_;
 };
 
 // A fresh temporary directory, removed by the destructor.

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -16,9 +17,12 @@
 
 #include "cli/progress.h"
 #include "common/clock.h"
+#include "common/logging.h"
+#include "common/metric_registry.h"
 #include "domain/key.h"
 #include "domain/validation.h"
 #include "http/api.h"
+#include "http/http_telemetry.h"
 #include "http/server.h"
 #include "ingest/csv_attempts.h"
 #include "ingest/json_documents.h"
@@ -29,6 +33,11 @@
 
 namespace cohort::cli {
 namespace {
+
+#ifndef COHORT_VERSION
+#define COHORT_VERSION "dev"
+#endif
+constexpr const char* kVersion = COHORT_VERSION;
 
 int Fail(const Status& status) {
   std::cerr << "cohort: " << status.ToString() << "\n";
@@ -54,6 +63,52 @@ bool ReadFile(const std::string& path, std::string& out) {
   return !in.bad();
 }
 
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:8080" → {"127.0.0.1", 8080}; nullopt when it is not host:port.
+std::optional<HostPort> ParseHostPort(const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  const std::string digits = text.substr(colon + 1);
+  if (digits.empty() || digits.size() > 5 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  const int port = std::stoi(digits);
+  if (port > 65535) return std::nullopt;
+  return HostPort{text.substr(0, colon), static_cast<std::uint16_t>(port)};
+}
+
+// The resident set size of this process in bytes, from /proc (0 when unreadable).
+double ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// The gauges of /metrics: engine sizes, open connections, memory, build info.
+void RegisterGauges(MetricRegistry& registry, const metrics::Engine& engine,
+                    const http::Server& server) {
+  registry.SetGauge("cohort_engine_accounts", "Accounts in the in-memory metrics engine.",
+                    [&engine] { return static_cast<double>(engine.size().accounts); });
+  registry.SetGauge("cohort_engine_users", "Users in the in-memory metrics engine.",
+                    [&engine] { return static_cast<double>(engine.size().users); });
+  registry.SetGauge("cohort_engine_enrollments", "Enrollments in the in-memory metrics engine.",
+                    [&engine] { return static_cast<double>(engine.size().enrollments); });
+  registry.SetGauge("cohort_engine_cells", "User x exercise cells in the in-memory engine.",
+                    [&engine] { return static_cast<double>(engine.size().cells); });
+  registry.SetGauge("cohort_process_resident_memory_bytes",
+                    "Resident memory of the process (engine included).", ResidentBytes);
+  registry.SetGauge("cohort_open_connections", "Open connections on the public listener.",
+                    [&server] { return static_cast<double>(server.open_connections()); });
+  registry.SetGauge("cohort_build_info", "Always 1; the version is in the label.",
+                    [] { return 1.0; }, {{"version", kVersion}});
+}
+
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -61,19 +116,20 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
-  const std::size_t colon = options.listen.rfind(':');
-  int port = -1;
-  if (colon != std::string::npos) {
-    try {
-      port = std::stoi(options.listen.substr(colon + 1));
-    } catch (const std::exception&) {
-      port = -1;
-    }
-  }
-  if (colon == std::string::npos || port < 0 || port > 65535) {
+  std::optional<HostPort> listen = ParseHostPort(options.listen);
+  if (!listen) {
     std::cerr << "cohort: --listen must be host:port, e.g. 127.0.0.1:8080; got '"
               << options.listen << "'\n";
     return 1;
+  }
+  std::optional<HostPort> metrics_listen;
+  if (!options.metrics_listen.empty()) {
+    metrics_listen = ParseHostPort(options.metrics_listen);
+    if (!metrics_listen) {
+      std::cerr << "cohort: --metrics-listen must be host:port, e.g. 127.0.0.1:9464; got '"
+                << options.metrics_listen << "'\n";
+      return 1;
+    }
   }
   // SIGTERM/SIGINT stay pending (not fatal) until the server waits for them, so a signal
   // during the rebuild still ends in a clean shutdown. Threads started from here inherit this.
@@ -82,6 +138,13 @@ int RunServe(const ServeOptions& options) {
   sigaddset(&shutdown_signals, SIGINT);
   sigaddset(&shutdown_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+  spdlog::info(StructuredLog("starting")
+                   .Add("version", kVersion)
+                   .Add("db", options.db)
+                   .Add("listen", options.listen)
+                   .Add("metrics_listen", options.metrics_listen)
+                   .Add("threads", std::int64_t{options.threads})
+                   .Text());
   std::unique_ptr<store::Store> store = Open(options.db);
   if (!store) return 1;
   SystemClock clock;
@@ -100,35 +163,90 @@ int RunServe(const ServeOptions& options) {
   });
   service::Service service(*store, clock, engine);
   {
-    Progress progress("loading metrics from " + options.db);
-    progress.Stage("accounts", 0);
-    Status rebuilt = service.Rebuild(
-        [&progress](std::size_t done, std::size_t total) { progress.Update(done, total); });
+    const auto started = std::chrono::steady_clock::now();
+    // A progress line on a terminal; with JSON logs, stderr carries log lines only.
+    std::optional<Progress> progress;
+    if (!LogsAreJson()) {
+      progress.emplace("loading metrics from " + options.db);
+      progress->Stage("accounts", 0);
+    }
+    Status rebuilt = service.Rebuild([&progress](std::size_t done, std::size_t total) {
+      if (progress) progress->Update(done, total);
+    });
     if (!rebuilt.ok()) {
-      progress.Finish("failed");
+      if (progress) progress->Finish("failed");
+      spdlog::error(StructuredLog("rebuild failed").Add("error", rebuilt.ToString()).Text());
       return Fail(rebuilt);
     }
     const metrics::Engine::Size size = engine.size();
-    progress.Finish(fmt::format("{} accounts, {} users, {} enrollments, {} cells", size.accounts,
-                                size.users, size.enrollments, size.cells));
+    if (progress) {
+      progress->Finish(fmt::format("{} accounts, {} users, {} enrollments, {} cells",
+                                   size.accounts, size.users, size.enrollments, size.cells));
+    }
+    spdlog::info(
+        StructuredLog("metrics loaded")
+            .Add("accounts", static_cast<std::int64_t>(size.accounts))
+            .Add("users", static_cast<std::int64_t>(size.users))
+            .Add("enrollments", static_cast<std::int64_t>(size.enrollments))
+            .Add("cells", static_cast<std::int64_t>(size.cells))
+            .Add("duration_ms", std::chrono::duration<double, std::milli>(
+                                    std::chrono::steady_clock::now() - started)
+                                    .count())
+            .Text());
   }
-  http::Api api(service);
+  MetricRegistry registry;
+  service.SetMetrics(registry);
+  http::Api api(service, &registry);
   http::ServerOptions server_options;
-  server_options.host = options.listen.substr(0, colon);
-  server_options.port = static_cast<std::uint16_t>(port);
+  server_options.host = listen->host;
+  server_options.port = listen->port;
   server_options.threads = options.threads;
   Result<std::unique_ptr<http::Server>> server = http::StartServer(
-      server_options, [&api](const http::Request& request) { return api.Handle(request); });
-  if (!server.ok()) return Fail(server.status());
-  spdlog::info("cohort listening on http://{}:{} (database {})", server_options.host,
-               server.value()->port(), options.db);
-  std::cout << fmt::format("Cohort is serving on http://{}:{}  (Ctrl-C stops it)\n",
-                           server_options.host, server.value()->port())
+      server_options,
+      http::Instrument([&api](const http::Request& request) { return api.Handle(request); },
+                       registry));
+  if (!server.ok()) {
+    spdlog::error(StructuredLog("cannot listen").Add("error", server.status().ToString()).Text());
+    return Fail(server.status());
+  }
+  http::Server& public_server = *server.value();
+  RegisterGauges(registry, engine, public_server);
+  std::unique_ptr<http::Server> metrics_server;
+  std::string metrics_note;
+  if (metrics_listen) {
+    http::ServerOptions metrics_options;
+    metrics_options.host = metrics_listen->host;
+    metrics_options.port = metrics_listen->port;
+    metrics_options.threads = 1;
+    metrics_options.max_connections = 64;
+    Result<std::unique_ptr<http::Server>> started =
+        http::StartServer(metrics_options, http::MetricsEndpoint(registry));
+    if (!started.ok()) {
+      spdlog::error(
+          StructuredLog("cannot listen").Add("error", started.status().ToString()).Text());
+      return Fail(started.status());
+    }
+    metrics_server = std::move(started).value();
+    metrics_note = fmt::format("  (metrics on http://{}:{}/metrics)", metrics_options.host,
+                               metrics_server->port());
+  }
+  spdlog::info(StructuredLog("listening")
+                   .Add("address", fmt::format("{}:{}", server_options.host, public_server.port()))
+                   .Add("metrics_address",
+                        metrics_server ? fmt::format("{}:{}", metrics_listen->host,
+                                                     metrics_server->port())
+                                       : std::string())
+                   .Add("db", options.db)
+                   .Text());
+  std::cout << fmt::format("Cohort is serving on http://{}:{}{}  (Ctrl-C stops it)\n",
+                           server_options.host, public_server.port(), metrics_note)
             << std::flush;
-  server.value()->WaitForShutdownSignal();
+  public_server.WaitForShutdownSignal();
+  if (metrics_server) metrics_server->Stop();
+  metrics_server.reset();
   server.value().reset();
   store.reset();
-  spdlog::info("cohort stopped cleanly");
+  spdlog::info(StructuredLog("stopped").Text());
   return 0;
 }
 

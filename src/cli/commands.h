@@ -12,6 +12,7 @@ namespace cohort::cli {
 struct ServeOptions {
   std::string db;
   std::string listen = "127.0.0.1:8080";
+  std::string metrics_listen;  // host:port of the /metrics listener; empty: none
   int threads = 4;
 };
 int RunServe(const ServeOptions& options);

@@ -3,28 +3,49 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "common/logging.h"
 
 int main(int argc, char** argv) {
   using namespace cohort::cli;
   // A peer that closes a pipe or socket must not kill the process; writes report it instead.
   std::signal(SIGPIPE, SIG_IGN);
   // Logs go to stderr: stdout carries what commands print (a token, sign-in details).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("cohort"));
+  (void)cohort::ConfigureLogging("info");
   CLI::App app{"Cohort: learning-progress metrics server"};
   app.require_subcommand(1);
   std::string db = "cohort.db";
-  app.add_option("--db", db, "SQLite database file")->capture_default_str();
+  app.add_option("--db", db, "SQLite database file")->envname("COHORT_DB")->capture_default_str();
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error, critical or off (logs go to stderr: plain "
+                 "text on a terminal, JSON lines otherwise)")
+      ->envname("COHORT_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
 
   ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the API on an address");
-  serve_cmd->add_option("--listen", serve.listen, "host:port to listen on")->capture_default_str();
+  serve_cmd->add_option("--listen", serve.listen, "host:port to listen on")
+      ->envname("COHORT_LISTEN")
+      ->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads, "server threads")
+      ->envname("COHORT_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  serve_cmd->add_option("--metrics-listen", serve.metrics_listen,
+                        "host:port serving GET /metrics (Prometheus) without credentials; "
+                        "off when empty. Keep it on a private address.")
+      ->envname("COHORT_METRICS_LISTEN")
+      ->capture_default_str();
+  serve_cmd->footer(
+      "Options of every command, accepted before or after the subcommand:\n"
+      "  --db TEXT=cohort.db (Env:COHORT_DB)      SQLite database file\n"
+      "  --log-level TEXT=info (Env:COHORT_LOG_LEVEL)\n"
+      "                                           trace, debug, info, warn, error, critical, off\n"
+      "A flag given on the command line wins over its environment variable.");
 
   CLI::App* account_cmd = app.add_subcommand("account", "Manage accounts");
   account_cmd->require_subcommand(1);
@@ -84,6 +105,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  if (cohort::Status logging = cohort::ConfigureLogging(log_level); !logging.ok()) {
+    std::cerr << "cohort: " << logging.message() << "\n";
+    return 1;
   }
 
   try {

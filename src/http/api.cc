@@ -159,8 +159,11 @@ Response Api::Handle(const Request& request) {
   const std::string& method = request.method;
 
   if (Match("/healthz", segments, p)) {
-    if (method != "GET" && method != "HEAD") return ErrorResponse(405, "method_not_allowed", "use GET");
-    return Json(200, {{"status", "ok"}});
+    Response r = method != "GET" && method != "HEAD"
+                     ? ErrorResponse(405, "method_not_allowed", "use GET")
+                     : Json(200, {{"status", "ok"}});
+    r.route = "/healthz";
+    return r;
   }
 
   struct Route {
@@ -186,8 +189,10 @@ Response Api::Handle(const Request& request) {
   }};
   const Route* route = nullptr;
   bool path_known = false;
+  const char* known_pattern = "";
   for (const Route& r : kRoutes) {
     if (!Match(r.pattern, segments, p)) continue;
+    if (!path_known) known_pattern = r.pattern;
     path_known = true;
     if (method == r.method) {
       route = &r;
@@ -195,28 +200,47 @@ Response Api::Handle(const Request& request) {
     }
   }
   if (route == nullptr) {
-    if (path_known) return ErrorResponse(405, "method_not_allowed", "method not allowed here");
+    if (path_known) {
+      Response r = ErrorResponse(405, "method_not_allowed", "method not allowed here");
+      r.route = known_pattern;
+      return r;
+    }
     return ErrorResponse(404, "not_found", "no such resource");
   }
   Match(route->pattern, segments, p);
 
-  Result<service::Caller> caller = service_.Authenticate(BearerToken(request));
-  if (!caller.ok()) return ErrorResponse(caller.status());
   const std::string_view pattern = route->pattern;
+  Result<service::Caller> caller = service_.Authenticate(BearerToken(request));
+  Response r = caller.ok() ? Serve(request, pattern, p, *caller) : ErrorResponse(caller.status());
+  r.route = pattern;
+  if (caller.ok()) r.account_key = caller->account_key;
+  if (registry_ != nullptr && pattern == "/api/v1/attempts" && r.status >= 400) {
+    registry_
+        ->GetCounter("cohort_ingest_rejected_total",
+                     "POST /api/v1/attempts requests refused, by error code.",
+                     {{"reason", ErrorCodeNameOfHttpStatus(r.status)}})
+        .Add();
+  }
+  return r;
+}
+
+Response Api::Serve(const Request& request, std::string_view pattern,
+                    const std::vector<std::string_view>& p, const service::Caller& caller) {
+  const std::string& method = request.method;
   const Instant now = service_.clock().Now();
 
   if (method == "GET") {
     if (pattern == "/api/v1/courses") {
-      return ViewResponse(service_, *caller, service_.AllCourses(*caller));
+      return ViewResponse(service_, caller, service_.AllCourses(caller));
     }
     if (pattern == "/api/v1/courses/{course}") {
-      return ViewResponse(service_, *caller, service_.CourseDetail(*caller, p[0]));
+      return ViewResponse(service_, caller, service_.CourseDetail(caller, p[0]));
     }
     if (pattern == "/api/v1/courses/{course}/users/{user}") {
-      return ViewResponse(service_, *caller, service_.UserInCourse(*caller, p[0], p[1]));
+      return ViewResponse(service_, caller, service_.UserInCourse(caller, p[0], p[1]));
     }
     if (pattern == "/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts") {
-      return ViewResponse(service_, *caller, service_.History(*caller, p[0], p[1], p[2]));
+      return ViewResponse(service_, caller, service_.History(caller, p[0], p[1], p[2]));
     }
     const bool league = pattern == "/api/v1/courses/{course}/users";
     const bool groups = pattern == "/api/v1/courses/{course}/groups";
@@ -224,22 +248,23 @@ Response Api::Handle(const Request& request) {
     if (league || groups || report) {
       Result<metrics::TableQuery> query = ParseTableQuery(request, report ? "name" : "rank");
       if (!query.ok()) return ErrorResponse(query.status());
-      if (league) return ViewResponse(service_, *caller, service_.UserLeague(*caller, p[0], *query));
+      if (league) return ViewResponse(service_, caller, service_.UserLeague(caller, p[0], *query));
       if (groups) {
-        return ViewResponse(service_, *caller, service_.GroupLeague(*caller, p[0], *query));
+        return ViewResponse(service_, caller, service_.GroupLeague(caller, p[0], *query));
       }
-      return ViewResponse(service_, *caller, service_.Report(*caller, *query));
+      return ViewResponse(service_, caller, service_.Report(caller, *query));
     }
   }
   if (pattern == "/api/v1/whoami") {
-    return Json(200, {{"account", caller->account_key},
-                      {"scopes", domain::ScopeNames(caller->scopes)}});
+    return Json(200, {{"account", caller.account_key},
+                      {"scopes", domain::ScopeNames(caller.scopes)}});
   }
   if (pattern == "/api/v1/attempts") {
     Result<domain::WriteBatch> batch = ingest::ParseAttempts(request.body, now);
     if (!batch.ok()) return ErrorResponse(batch.status());
-    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch).value());
+    Result<domain::WriteSummary> done = service_.Write(caller, std::move(batch).value());
     if (!done.ok()) return ErrorResponse(done.status());
+    if (registry_ != nullptr) CountIngest(*done);
     return Json(200, SummaryJson(*done));
   }
   if (pattern == "/api/v1/courses/{course}") {
@@ -248,7 +273,7 @@ Response Api::Handle(const Request& request) {
     domain::WriteBatch batch;
     batch.courses.origin = {"", false};
     batch.courses.items.push_back(std::move(course).value());
-    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch));
+    Result<domain::WriteSummary> done = service_.Write(caller, std::move(batch));
     if (!done.ok()) return ErrorResponse(done.status());
     return Json(200, {{"course", p[0]}});
   }
@@ -258,13 +283,13 @@ Response Api::Handle(const Request& request) {
     domain::WriteBatch batch;
     batch.users.origin = {"", false};
     batch.users.items.push_back({std::move(user).value(), std::nullopt});
-    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch));
+    Result<domain::WriteSummary> done = service_.Write(caller, std::move(batch));
     if (!done.ok()) return ErrorResponse(done.status());
     return Json(200, {{"user", p[0]}});
   }
   if (pattern == "/api/v1/users/{user}") {  // DELETE
     const bool erase = QueryFlag(request, "erase");
-    Status s = service_.RemoveUser(*caller, p[0], erase);
+    Status s = service_.RemoveUser(caller, p[0], erase);
     if (!s.ok()) return ErrorResponse(s);
     if (erase) return Json(200, {{"user", p[0]}, {"erased", true}});
     return Json(200, {{"user", p[0]}, {"active", false}});
@@ -275,7 +300,7 @@ Response Api::Handle(const Request& request) {
     domain::WriteBatch batch;
     batch.groups.origin = {"", false};
     batch.groups.items.push_back(std::move(group).value());
-    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch));
+    Result<domain::WriteSummary> done = service_.Write(caller, std::move(batch));
     if (!done.ok()) return ErrorResponse(done.status());
     return Json(200, {{"group", p[0]}});
   }
@@ -285,17 +310,28 @@ Response Api::Handle(const Request& request) {
     domain::WriteBatch batch;
     batch.enrollments.origin = {"", false};
     batch.enrollments.items.push_back({std::string(p[0]), std::string(p[1]), *at});
-    Result<domain::WriteSummary> done = service_.Write(*caller, std::move(batch));
+    Result<domain::WriteSummary> done = service_.Write(caller, std::move(batch));
     if (!done.ok()) return ErrorResponse(done.status());
     return Json(200, {{"user", p[0]}, {"course", p[1]}});
   }
   if (pattern == "/api/v1/enrollments/{user}/{course}") {  // DELETE
-    Status s = service_.RemoveEnrollment(*caller, p[0], p[1]);
+    Status s = service_.RemoveEnrollment(caller, p[0], p[1]);
     if (!s.ok()) return ErrorResponse(s);
     return Json(200, {{"user", p[0]}, {"course", p[1]}, {"enrolled", false}});
   }
   spdlog::error("route {} matched but has no handler", pattern);
   return ErrorResponse(500, "internal", "internal error");
+}
+
+void Api::CountIngest(const domain::WriteSummary& done) {
+  registry_->GetCounter("cohort_ingest_attempts_total", "Attempts newly stored by POST /api/v1/attempts.")
+      .Add(done.accepted);
+  registry_->GetCounter("cohort_ingest_responses_total", "Responses newly stored by POST /api/v1/attempts.")
+      .Add(done.responses);
+  registry_
+      ->GetCounter("cohort_ingest_duplicates_total",
+                   "Attempts re-posted with identical content (not stored again).")
+      .Add(done.duplicates);
 }
 
 }  // namespace cohort::http

@@ -20,6 +20,16 @@ int HttpStatusOf(ErrorCode code) {
   return 500;
 }
 
+const char* ErrorCodeNameOfHttpStatus(int http_status) {
+  for (const ErrorCode code :
+       {ErrorCode::kMalformed, ErrorCode::kInvalid, ErrorCode::kUnauthenticated,
+        ErrorCode::kForbidden, ErrorCode::kNotFound, ErrorCode::kConflict, ErrorCode::kTooLarge,
+        ErrorCode::kUnavailable, ErrorCode::kInternal}) {
+    if (HttpStatusOf(code) == http_status) return ErrorCodeName(code);
+  }
+  return "other";
+}
+
 Response ErrorResponse(const Status& status) {
   nlohmann::ordered_json details = nlohmann::ordered_json::array();
   for (const ErrorDetail& d : status.details()) {

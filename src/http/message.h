@@ -27,6 +27,11 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Not sent: what the access log and /metrics record about the request. `route` is the route
+  // template matched ("/api/v1/courses/{course}"), empty when none; `account_key` the account of
+  // a checked credential, empty when there was none.
+  std::string route;
+  std::string account_key;
 };
 
 // Answers one request. Called on a server thread; must be thread-safe; must not throw (the

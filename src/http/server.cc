@@ -37,6 +37,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "http/request_id.h"
 #include "http/target.h"
 
 namespace cohort::http {
@@ -315,7 +316,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     out.result(static_cast<unsigned>(in.status));
     out.set(bhttp::field::server, "cohort");
     if (!in.content_type.empty()) out.set(bhttp::field::content_type, in.content_type);
-    for (const auto& [name, value] : in.headers) out.insert(name, value);
+    bool has_request_id = false;
+    for (const auto& [name, value] : in.headers) {
+      out.insert(name, value);
+      has_request_id = has_request_id || beast::iequals(name, "X-Request-Id");
+    }
+    // Every answer carries a request id; the handler's (echoed or logged) when it set one.
+    if (!has_request_id) out.set("X-Request-Id", NewRequestId());
     out.keep_alive(keep_alive);
     out.body() = std::move(in.body);
     out.prepare_payload();
@@ -488,6 +495,11 @@ class ServerImpl final : public Server {
 
   std::uint16_t port() const override { return port_; }
 
+  std::size_t open_connections() const override {
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    return shared_->connections.size();
+  }
+
   void WaitForShutdownSignal() override {
     // The signal_set lives on its own io_context run by this thread, so it is never touched by
     // two threads, and Stop() from elsewhere can end the wait with io_context::stop().
@@ -573,8 +585,8 @@ class ServerImpl final : public Server {
     auto rejection = std::make_shared<Rejection>(Rejection{
         std::move(socket), fmt::format("HTTP/1.1 503 Service Unavailable\r\nServer: cohort\r\n"
                                        "Content-Type: application/json\r\nContent-Length: {}\r\n"
-                                       "Retry-After: 1\r\nConnection: close\r\n\r\n{}",
-                                       body.size(), body)});
+                                       "Retry-After: 1\r\nX-Request-Id: {}\r\nConnection: close\r\n\r\n{}",
+                                       body.size(), NewRequestId(), body)});
     spdlog::debug("refusing a connection: too many open connections");
     asio::async_write(rejection->socket, asio::buffer(rejection->text),
                       [rejection](beast::error_code, std::size_t) {

@@ -33,6 +33,8 @@ class Server {
   virtual ~Server() = default;
   // The bound port (useful when options.port was 0).
   virtual std::uint16_t port() const = 0;
+  // Connections open now (for /metrics). Thread-safe.
+  virtual std::size_t open_connections() const = 0;
   // Blocks until SIGTERM or SIGINT arrives (or Stop() is called), then shuts down gracefully.
   virtual void WaitForShutdownSignal() = 0;
   // Stops accepting, closes idle connections, lets requests being read or handled finish (each

@@ -1,6 +1,7 @@
 #include "service/service.h"
 
 #include <array>
+#include <chrono>
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -144,7 +145,12 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
     COHORT_RETURN_IF_ERROR(RebuildAccount(account.value()));
   }
   const Instant now = clock_.Now();
+  const auto started = std::chrono::steady_clock::now();
   Result<domain::WriteSummary> done = store_.Apply(caller.account, batch, now);
+  if (store_write_seconds_ != nullptr) {
+    store_write_seconds_->Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   if (!done.ok() || engine_ == nullptr) return done;
   // Committed: now the engine, with only the attempts that were newly stored.
   std::vector<domain::Attempt> fresh;
@@ -155,6 +161,12 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
   batch.attempts.items = std::move(fresh);
   engine_->Apply(caller.account_key, batch, now);
   return done;
+}
+
+void Service::SetMetrics(MetricRegistry& registry) {
+  store_write_seconds_ = &registry.GetHistogram(
+      "cohort_store_write_duration_seconds",
+      "Time of one store write transaction (BEGIN IMMEDIATE to durable COMMIT).", LatencyBuckets());
 }
 
 Status Service::RemoveUser(const Caller& caller, std::string_view user_key, bool erase) {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/metric_registry.h"
 #include "common/result.h"
 #include "domain/account.h"
 #include "domain/token.h"
@@ -91,6 +92,10 @@ class Service {
   // The caller's account time zone, for rendering.
   Result<TimeZone> Zone(const Caller& caller);
 
+  // Observes each store write's time in cohort_store_write_duration_seconds. Call before the
+  // service is shared between threads.
+  void SetMetrics(MetricRegistry& registry);
+
   const Clock& clock() const { return clock_; }
   store::Store& store() { return store_; }
 
@@ -102,6 +107,7 @@ class Service {
   store::Store& store_;
   const Clock& clock_;
   metrics::Engine* engine_ = nullptr;
+  Histogram* store_write_seconds_ = nullptr;
   std::mutex write_mutex_;  // orders commits and engine applies: the engine sees commit order
 };
 
