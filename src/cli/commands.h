@@ -41,4 +41,15 @@ struct DemoCliOptions {
 };
 int RunDemo(const DemoCliOptions& options);
 
+// cohort backup: a consistent copy of `db` (which may be in use by a running server) written to
+// `output` with the store's online backup, then checked. Refuses an existing `output` unless
+// `force`.
+int RunBackup(const std::string& db, const std::string& output, bool force);
+// cohort restore: verifies `source` (integrity, schema), then copies it into `db`. Refuses an
+// existing `db` unless `force` (the server using it must be stopped first).
+int RunRestore(const std::string& db, const std::string& source, bool force);
+// cohort check: integrity, schema at the latest migration, and that engines rebuilt from the
+// stored events answer every view, identically; prints a report. 0 when sound, 1 otherwise.
+int RunCheck(const std::string& db);
+
 }  // namespace cohort::cli

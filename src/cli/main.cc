@@ -95,9 +95,26 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   demo_cmd->add_option("--seed", demo.seed, "random seed")->capture_default_str();
 
+  std::string backup_output;
+  bool backup_force = false;
+  CLI::App* backup_cmd = app.add_subcommand(
+      "backup", "Copy the database consistently, even while a server runs and writes");
+  backup_cmd->add_option("-o,--output", backup_output, "the copy to write")->required();
+  backup_cmd->add_flag("--force", backup_force, "replace the output file if it exists");
+
+  std::string restore_source;
+  bool restore_force = false;
+  CLI::App* restore_cmd = app.add_subcommand(
+      "restore", "Verify a backup, then copy it into --db (stop the server first)");
+  restore_cmd->add_option("FILE", restore_source, "the backup to restore")->required();
+  restore_cmd->add_flag("--force", restore_force, "replace --db if it exists");
+
+  CLI::App* check_cmd = app.add_subcommand(
+      "check", "Verify --db: integrity, migrations, and that a rebuild answers every view");
+
   // --db may stand anywhere on the command line (SPEC §9).
   for (CLI::App* sub : {serve_cmd, account_cmd, account_create, token_cmd, token_create, user_cmd,
-                        user_create, import_cmd, demo_cmd}) {
+                        user_create, import_cmd, demo_cmd, backup_cmd, restore_cmd, check_cmd}) {
     sub->fallthrough();
   }
 
@@ -123,6 +140,9 @@ int main(int argc, char** argv) {
       return RunUserCreate(user);
     }
     if (import_cmd->parsed()) return RunImport(db, import_account, import_files);
+    if (backup_cmd->parsed()) return RunBackup(db, backup_output, backup_force);
+    if (restore_cmd->parsed()) return RunRestore(db, restore_source, restore_force);
+    if (check_cmd->parsed()) return RunCheck(db);
     if (demo_cmd->parsed()) {
       demo.db = db;
       return RunDemo(demo);

@@ -106,10 +106,29 @@ class Store {
   virtual Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account,
                                                             std::string_view user,
                                                             std::string_view course) = 0;
+
+  // --- operations (cohort backup, restore, check) ---
+  // Copies the whole database, as of one committed state, into the database file at `path`
+  // (created when missing, its content replaced otherwise) with the backend's online backup:
+  // writers to this store or to the same file in other processes go on meanwhile, and `path`
+  // receives either the whole copy or nothing. Errors: kUnavailable when `path` cannot be
+  // opened or written (or is locked), kInternal otherwise.
+  virtual Status Backup(const std::string& path) = 0;
+  // The backend's own consistency checks (SQLite: integrity_check and foreign_key_check): the
+  // problems found, empty when the database is sound. Errors: the check could not run (e.g. the
+  // file is too damaged to read).
+  virtual Result<std::vector<std::string>> IntegrityCheck() = 0;
+  // The schema version recorded in the database, and the latest this binary knows.
+  virtual Result<int> SchemaVersion() = 0;
+  virtual int LatestSchemaVersion() const = 0;
 };
 
 // Opens (creating if missing) a SQLite database file and applies pending migrations.
 // Errors: kUnavailable when the file cannot be opened or migrated.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+// Opens an existing SQLite database file read-only: nothing is migrated or written (writes fail
+// with kUnavailable). Errors: kUnavailable when it is missing, unreadable, not a database, or
+// needs a migration.
+Result<std::unique_ptr<Store>> OpenSqliteStoreReadOnly(const std::string& path);
 
 }  // namespace cohort::store

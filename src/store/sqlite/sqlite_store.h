@@ -57,6 +57,9 @@ class SqliteStore final : public Store {
   Status ScanAttempts(AccountId account, const AttemptVisitor& visit) override;
   Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account, std::string_view user,
                                                     std::string_view course) override;
+  Status Backup(const std::string& path) override;
+  Result<std::vector<std::string>> IntegrityCheck() override;
+  int LatestSchemaVersion() const override;
 
   // The course as last put: its listed chapters and exercises in order, and its settings.
   // kNotFound when absent.
@@ -67,7 +70,7 @@ class SqliteStore final : public Store {
   Result<Instant> EnrolledAt(AccountId account, std::string_view user_key,
                              std::string_view course_key);
   // The version recorded in schema_migrations.
-  Result<int> SchemaVersion();
+  Result<int> SchemaVersion() override;
   // Every table (schema_migrations included) with its column names, by table name.
   Result<std::vector<std::pair<std::string, std::vector<std::string>>>> DescribeTables();
 
