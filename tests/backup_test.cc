@@ -115,23 +115,26 @@ TEST(BackupTest, ABackupTakenWhileTheServerWritesRestoresToTheStateOfOneCommit) 
     HttpClient setup("127.0.0.1", server.port());
     PutCatalog(setup, auth);
     std::atomic<int> done{0};
-    std::atomic<bool> stop{false};
+    std::atomic<bool> stop{false}, writer_done{false};
     std::thread writer([&] {
       HttpClient client("127.0.0.1", server.port());
       for (int b = 0; b < 2000 && !stop.load(); ++b) {
         HttpResponse r = client.Send("POST", "/api/v1/attempts", Batch(b), auth);
         if (r.status != 200) {
           ADD_FAILURE() << "batch " << b << ": " << r.status << " " << r.body << r.error;
-          return;
+          break;
         }
         done.store(b + 1);
       }
+      writer_done.store(true);
     });
-    while (done.load() < 20) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (done.load() < 20 && !writer_done.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     CommandResult backup = RunCohort({"backup", "--db", db, "-o", copy});
     const int after_backup = done.load();
     // Let the writer go on after the copy, so that the live file moves past it.
-    while (done.load() < after_backup + 20 && done.load() < 2000) {
+    while (done.load() < after_backup + 20 && !writer_done.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     stop.store(true);
