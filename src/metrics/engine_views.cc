@@ -6,6 +6,7 @@
 
 #include "metrics/engine.h"
 #include "metrics/engine_state.h"
+#include "metrics/exact_sum.h"
 #include "metrics/table_sort.h"
 
 namespace cohort::metrics {
@@ -30,27 +31,9 @@ const CourseState* Course(const AccountState& a, std::string_view key) {
 }
 
 // Pooled figures of one enrollment over the course's live exercises.
-struct Pooled {
-  std::int64_t responses = 0, correct = 0, points = 0, time_ms = 0, attempts = 0, hints = 0;
-  std::optional<double> score() const {
-    if (responses == 0) return std::nullopt;
-    return static_cast<double>(correct) / static_cast<double>(responses);
-  }
-};
+using Pooled = UserCourse::Totals;
 
-Pooled Pool(const CourseState& c, const UserCourse& uc) {
-  Pooled p;
-  for (int slot : c.shape.live_slots) {
-    const ExerciseCell& cell = uc.cells()[static_cast<std::size_t>(slot)];
-    p.responses += cell.responses;
-    p.correct += cell.correct;
-    p.points += cell.points;
-    p.time_ms += cell.time_ms;
-    p.attempts += cell.attempts;
-    p.hints += cell.hints;
-  }
-  return p;
-}
+const Pooled& Pool(const CourseState&, const UserCourse& uc) { return uc.totals(); }
 
 std::optional<double> ChapterMastery(const CourseState& c, const UserCourse& uc, std::size_t ch) {
   const std::vector<int>& slots = c.shape.chapter_slots[ch];
@@ -87,11 +70,6 @@ LeagueRow MakeLeagueRow(const AccountState& a, const CourseState& c, const Enrol
 
 bool InSet(const std::vector<std::string>* only, const std::string& key) {
   return only == nullptr || std::find(only->begin(), only->end(), key) != only->end();
-}
-
-std::optional<double> Mean(double sum, std::int64_t n) {
-  if (n == 0) return std::nullopt;
-  return sum / static_cast<double>(n);
 }
 
 template <typename Row>
@@ -206,24 +184,24 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
   for (const auto& cp : a->courses) {
     const CourseState& c = *cp;
     AllCoursesRow row{c.key, c.title, 0, std::nullopt, 0, 0, 0, std::nullopt};
-    double mastery = 0, score = 0;
+    ExactSum mastery, score;
     std::int64_t scored = 0;
     for (const Enrolled& e : c.enrolled) {
       const UserState& u = a->users[static_cast<std::size_t>(e.user)];
       if (!u.active || !InSet(only_users, u.key)) continue;
       ++row.users;
-      mastery += e.state->Mastery(c.shape);
+      mastery.Add(e.state->Mastery(c.shape));
       if (e.state->CompletedAt(c.shape)) ++row.completed;
       if (e.state->HeldAt(now, e.imported)) ++row.certified;
       if (e.state->AtRisk(c.shape, now)) ++row.at_risk;
       if (std::optional<double> s = Pool(c, *e.state).score()) {
-        score += *s;
+        score.Add(*s);
         ++scored;
       }
     }
     if (row.users == 0) continue;
-    row.mastery = Mean(mastery, row.users);
-    row.score = Mean(score, scored);
+    row.mastery = mastery.Mean(row.users);
+    row.score = score.Mean(scored);
     out.rows.push_back(std::move(row));
   }
   out.total = out.rows.size();
@@ -243,36 +221,36 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
   v.course = c->key;
   v.title = c->title;
   v.settings = c->shape.settings;
-  double mastery = 0, score = 0;
+  ExactSum mastery, score;
   std::int64_t scored = 0;
-  std::vector<double> chapter_sum(c->chapter_keys.size(), 0.0);
+  std::vector<ExactSum> chapter_sum(c->chapter_keys.size());
   std::vector<const Enrolled*> counted;
   for (const Enrolled& e : c->enrolled) {
     const UserState& u = a->users[static_cast<std::size_t>(e.user)];
     if (!u.active || !InSet(only_users, u.key)) continue;
     counted.push_back(&e);
     ++v.users;
-    mastery += e.state->Mastery(c->shape);
+    mastery.Add(e.state->Mastery(c->shape));
     if (e.state->CompletedAt(c->shape)) ++v.completed;
     if (e.state->HeldAt(now, e.imported)) ++v.certified;
     if (e.state->AtRisk(c->shape, now)) ++v.at_risk;
     const Pooled p = Pool(*c, *e.state);
     if (std::optional<double> s = p.score()) {
-      score += *s;
+      score.Add(*s);
       ++scored;
     }
     v.points += p.points;
     v.time_ms += p.time_ms;
     for (std::size_t ch = 0; ch < chapter_sum.size(); ++ch) {
-      chapter_sum[ch] += ChapterMastery(*c, *e.state, ch).value_or(0.0);
+      chapter_sum[ch].Add(ChapterMastery(*c, *e.state, ch).value_or(0.0));
     }
   }
-  v.mastery = Mean(mastery, v.users);
-  v.score = Mean(score, scored);
+  v.mastery = mastery.Mean(v.users);
+  v.score = score.Mean(scored);
   if (v.users > 0) v.avg_time_ms = static_cast<double>(v.time_ms) / static_cast<double>(v.users);
   for (std::size_t ch = 0; ch < chapter_sum.size(); ++ch) {
     ChapterFigure f{c->chapter_keys[ch], c->chapter_titles[ch], std::nullopt};
-    if (!c->shape.chapter_slots[ch].empty()) f.mastery = Mean(chapter_sum[ch], v.users);
+    if (!c->shape.chapter_slots[ch].empty()) f.mastery = chapter_sum[ch].Mean(v.users);
     v.chapters.push_back(std::move(f));
   }
   // Weekly series (SPEC §3.8).
@@ -289,14 +267,14 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
       enrolled_week.push_back(WeekOfDay(a->zone->LocalDay(e->state->enrolled_at)));
     }
     for (std::int64_t week = *first; week <= current; week += 7) {
-      double sum = 0;
+      ExactSum sum;
       std::int64_t n = 0;
       for (std::size_t i = 0; i < counted.size(); ++i) {
         if (enrolled_week[i] > week) continue;
-        sum += counted[i]->state->MasteryAtWeek(week);
+        sum.Add(counted[i]->state->MasteryAtWeek(week));
         ++n;
       }
-      v.weekly.push_back({week, Mean(sum, n)});
+      v.weekly.push_back({week, sum.Mean(n)});
     }
   }
   return v;
@@ -349,7 +327,7 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
   if (c == nullptr) return Status::NotFound("course '" + std::string(course) + "' is unknown");
   struct Acc {
     std::int64_t users = 0, completed = 0, certified = 0, points = 0, time_ms = 0, scored = 0;
-    double mastery = 0, score = 0;
+    ExactSum mastery, score;
   };
   std::vector<Acc> acc(a->groups.size());
   for (const Enrolled& e : c->enrolled) {
@@ -362,13 +340,13 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
     for (int g : u.groups) {
       Acc& x = acc[static_cast<std::size_t>(g)];
       ++x.users;
-      x.mastery += m;
+      x.mastery.Add(m);
       x.completed += completed;
       x.certified += certified;
       x.points += p.points;
       x.time_ms += p.time_ms;
       if (std::optional<double> s = p.score()) {
-        x.score += *s;
+        x.score.Add(*s);
         ++x.scored;
       }
     }
@@ -378,8 +356,8 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
     const Acc& x = acc[g];
     const GroupState& gs = a->groups[g];
     if (x.users == 0 || !InSet(only_groups, gs.key) || !ContainsFolded(gs.name, query.q)) continue;
-    out.rows.push_back({0, gs.key, gs.name, x.users, Mean(x.mastery, x.users), x.completed,
-                        x.certified, Mean(x.score, x.scored), x.points, x.time_ms});
+    out.rows.push_back({0, gs.key, gs.name, x.users, x.mastery.Mean(x.users), x.completed,
+                        x.certified, x.score.Mean(x.scored), x.points, x.time_ms});
   }
   out.total = out.rows.size();
   AssignRanks(out.rows, [](const GroupRow& r) { return r.mastery; }, &GroupKey);

@@ -90,7 +90,10 @@ void UserCourse::Append(const CourseShape& shape,
       cell.last_started_ms = a.started_at.ms;
     }
     ++cell.attempts;
-    cell.time_ms += CappedDuration(a, s);
+    const std::int64_t duration = CappedDuration(a, s);
+    cell.time_ms += duration;
+    ++totals_.attempts;
+    totals_.time_ms += duration;
     bool clean = a.responses.size() >= 5;
     for (std::size_t r = 0; r < a.responses.size(); ++r) {
       const domain::Response& resp = a.responses[r];
@@ -124,13 +127,22 @@ void UserCourse::Append(const CourseShape& shape,
     if (cell.responses == 0) {
       cell.first_answered_ms = r.answered_at.ms;
       ++attempted_live_;
+      if (attempted_live_ == shape.live_slots.size()) completed_ms_ = r.answered_at.ms;
     }
     ++cell.responses;
-    if (r.correct) ++cell.correct;
+    ++totals_.responses;
+    if (r.correct) {
+      ++cell.correct;
+      ++totals_.correct;
+    }
+    const std::uint32_t hints_before = cell.hints;
     const std::uint64_t hints = std::uint64_t{cell.hints} + static_cast<std::uint64_t>(r.hints);
     cell.hints = static_cast<std::uint32_t>(
         std::min<std::uint64_t>(hints, std::numeric_limits<std::uint32_t>::max()));
-    cell.points += PointsOf(r, s);
+    totals_.hints += cell.hints - hints_before;
+    const std::int64_t points = PointsOf(r, s);
+    cell.points += points;
+    totals_.points += points;
     last_active_ms_ = r.answered_at.ms;
     last_ = step.key;
     any_ = true;
@@ -177,11 +189,7 @@ void UserCourse::Append(const CourseShape& shape,
 
 double UserCourse::Mastery(const CourseShape& shape) const {
   if (shape.live_slots.empty()) return 0.0;
-  double sum = 0;
-  for (int slot : shape.live_slots) {
-    sum += cells_[static_cast<std::size_t>(slot)].mastery.Value(shape.settings);
-  }
-  return sum / static_cast<double>(shape.live_slots.size());
+  return mastery_sum_ / static_cast<double>(shape.live_slots.size());
 }
 
 double UserCourse::Progress(const CourseShape& shape) const {
@@ -190,12 +198,10 @@ double UserCourse::Progress(const CourseShape& shape) const {
 }
 
 std::optional<Instant> UserCourse::CompletedAt(const CourseShape& shape) const {
-  if (shape.live_slots.empty() || attempted_live_ != shape.live_slots.size()) return std::nullopt;
-  std::int64_t at = std::numeric_limits<std::int64_t>::min();
-  for (int slot : shape.live_slots) {
-    at = std::max(at, cells_[static_cast<std::size_t>(slot)].first_answered_ms);
-  }
-  return Instant{at};
+  // In SPEC order the response that completes the course is the latest of the exercises'
+  // first responses, so it was noted as it was applied.
+  if (shape.live_slots.empty() || !completed_ms_) return std::nullopt;
+  return Instant{*completed_ms_};
 }
 
 std::optional<Instant> UserCourse::LastActive() const {

@@ -64,8 +64,18 @@ class UserCourse {
   // Forgets every derived figure (keeps the enrollment).
   void Reset(std::size_t slots);
 
+  // Figures pooled over the course's live exercises (SPEC §3.3), kept as responses arrive.
+  struct Totals {
+    std::int64_t responses = 0, correct = 0, points = 0, time_ms = 0, attempts = 0, hints = 0;
+    std::optional<double> score() const {
+      if (responses == 0) return std::nullopt;
+      return static_cast<double>(correct) / static_cast<double>(responses);
+    }
+  };
+
   // Read side.
   const std::vector<ExerciseCell>& cells() const { return cells_; }
+  const Totals& totals() const { return totals_; }
   double Mastery(const CourseShape& shape) const;   // mean over live exercises
   double Progress(const CourseShape& shape) const;
   std::optional<Instant> CompletedAt(const CourseShape& shape) const;
@@ -89,6 +99,8 @@ class UserCourse {
   OrderKey last_;
   bool any_ = false;
   double mastery_sum_ = 0;  // running Σ of live cells' mastery, in application order
+  Totals totals_;
+  std::optional<std::int64_t> completed_ms_;  // answered_at of the response that completed it
   std::uint32_t attempted_live_ = 0;
   std::optional<std::int64_t> last_active_ms_;
   std::vector<Certification> certifications_;
