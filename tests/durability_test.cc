@@ -86,6 +86,7 @@ TEST(DurabilityTest, EveryAcknowledgedBatchSurvivesSigkillAndNoneIsHalfApplied) 
     ServerProcess server(db);
     ASSERT_TRUE(server.started()) << "round " << round;
     std::atomic<bool> stop{false};
+    std::atomic<int> acked_now{0};
     std::vector<int> round_acked;
     std::thread streamer([&] {
       HttpClient client("127.0.0.1", server.port(), std::chrono::seconds(10));
@@ -95,12 +96,19 @@ TEST(DurabilityTest, EveryAcknowledgedBatchSurvivesSigkillAndNoneIsHalfApplied) 
         HttpResponse r = client.Send("POST", "/api/v1/attempts", BatchBody(batch), auth);
         if (r.status == 200) {
           round_acked.push_back(batch);
+          ++acked_now;
         } else {
           break;  // the server is gone (status 0): this batch's fate is unknown
         }
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
+    // Kill at a random moment once the stream is flowing (a loaded machine may take a while
+    // to start the server and acknowledge the first batch).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (acked_now.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
     server.StopWith(SIGKILL);
     stop = true;
     streamer.join();
