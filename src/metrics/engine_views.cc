@@ -266,15 +266,20 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
     for (const Enrolled* e : counted) {
       enrolled_week.push_back(WeekOfDay(a->zone->LocalDay(e->state->enrolled_at)));
     }
-    for (std::int64_t week = *first; week <= current; week += 7) {
-      ExactSum sum;
-      std::int64_t n = 0;
-      for (std::size_t i = 0; i < counted.size(); ++i) {
-        if (enrolled_week[i] > week) continue;
-        sum.Add(counted[i]->state->MasteryAtWeek(week));
-        ++n;
-      }
-      v.weekly.push_back({week, sum.Mean(n)});
+    // One pass per user over their weekly steps: O(users × (weeks + steps)).
+    const std::size_t weeks =
+        current >= *first ? static_cast<std::size_t>((current - *first) / 7 + 1) : 0;
+    std::vector<ExactSum> sums(weeks);
+    std::vector<std::int64_t> counts(weeks, 0);
+    for (std::size_t i = 0; i < counted.size(); ++i) {
+      counted[i]->state->ForEachWeek(*first, weeks, [&](std::size_t w, double at_week_end) {
+        if (enrolled_week[i] > *first + static_cast<std::int64_t>(w) * 7) return;
+        sums[w].Add(at_week_end);
+        ++counts[w];
+      });
+    }
+    for (std::size_t w = 0; w < weeks; ++w) {
+      v.weekly.push_back({*first + static_cast<std::int64_t>(w) * 7, sums[w].Mean(counts[w])});
     }
   }
   return v;

@@ -89,6 +89,17 @@ class UserCourse {
                             const std::vector<std::string>& chapter_keys) const;
   // Course mastery at the end of local week `week_day` (a Monday), from responses before then.
   double MasteryAtWeek(std::int64_t week_day) const;
+  // Calls f(w, mastery at the end of week first_week + 7w) for w in [0, weeks), in one pass.
+  template <typename F>
+  void ForEachWeek(std::int64_t first_week, std::size_t weeks, F f) const {
+    std::size_t step = 0;
+    double value = 0;
+    for (std::size_t w = 0; w < weeks; ++w) {
+      const std::int64_t week = first_week + static_cast<std::int64_t>(w) * 7;
+      while (step < weeks_.size() && weeks_[step].first <= week) value = weeks_[step++].second;
+      f(w, value);
+    }
+  }
   std::optional<std::int64_t> FirstWeek() const;
 
   Instant enrolled_at;
