@@ -37,6 +37,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/logging.h"
 #include "http/request_id.h"
 #include "http/target.h"
 
@@ -59,37 +60,6 @@ constexpr Seconds kLingerTime{2};
 // How long the client has to take an error answer before we give up on it.
 constexpr Seconds kErrorWriteTimeout{5};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-std::string JsonEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 // The JSON error of SPEC §4.1, for failures the server answers itself.
 std::string ErrorBody(std::string_view code, std::string_view message) {
