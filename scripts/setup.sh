@@ -9,6 +9,9 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev libsodium-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps
+  libxlsxwriter-dev
+  chromium fonts-dejavu-core
+  libreoffice-calc-nogui
 )
 
 missing=()
@@ -27,4 +30,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The web UI's libraries and the JavaScript test tools (package.json): Node 20 from the machine
+# (Debian's nodejs is the fallback when none is there).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
