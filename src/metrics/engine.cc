@@ -67,6 +67,7 @@ std::optional<Instant> ReplayEnrolled(const AttemptLoader& loader, const Account
   }
   e.state->Reset(c.slot_keys.size());
   e.state->Append(c.shape, ptrs, slots);
+  e.Refresh(c.shape);
   return earliest;
 }
 
@@ -81,6 +82,7 @@ Enrolled& Enroll(AccountState& a, CourseState& c, int user, Instant at, bool exp
   e.explicit_date = explicit_date;
   e.state = std::make_unique<UserCourse>(c.slot_keys.size());
   e.state->enrolled_at = at;
+  e.Refresh(c.shape);
   c.enrolled.push_back(std::move(e));
   return c.enrolled.back();
 }
@@ -206,6 +208,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     Enrolled& e = Enroll(*a, c, u, at, true);
     e.explicit_date = true;
     e.state->enrolled_at = at;
+    e.Refresh(c.shape);
     after_enrolling(c, ci, e);
   }
   for (const domain::Enrollment& en : batch.enrollment_removals.items) {
@@ -233,12 +236,14 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     Enrolled& e = Enroll(*a, c, key.second, earliest, false);
     if (existed && !e.explicit_date && earliest < e.state->enrolled_at) {
       e.state->enrolled_at = earliest;
+      e.Refresh(c.shape);
     }
     if (!existed && a->unenrolled_with_history.erase({key.second, key.first}) > 0) {
       // SPEC §3.8: enrolled_at is the earliest started_at of all the user's attempts in the
       // course, including those stored before the enrollment was removed.
       const std::optional<Instant> first = ReplayEnrolled(loader_, *a, c, e);
       if (first && *first < e.state->enrolled_at) e.state->enrolled_at = *first;
+      e.Refresh(c.shape);
       continue;
     }
     if (replayed.count(key) > 0) continue;
@@ -252,6 +257,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     } else {
       e.state->Append(c.shape, attempts, slots);
     }
+    e.Refresh(c.shape);
   }
 
   for (const domain::UserRemoval& removal : batch.user_removals) {
@@ -292,7 +298,8 @@ std::optional<Located> Locate(Engine::State& s, std::string_view account, std::s
 }
 
 // Slots of `attempts`' exercises in `c` (-1 for one the course does not have).
-std::vector<int> SlotsOf(const CourseState& c, const std::vector<const domain::Attempt*>& attempts) {
+std::vector<int> SlotsOf(const CourseState& c,
+                         const std::vector<const domain::Attempt*>& attempts) {
   std::vector<int> slots;
   slots.reserve(attempts.size());
   for (const domain::Attempt* at : attempts) {
@@ -304,14 +311,15 @@ std::vector<int> SlotsOf(const CourseState& c, const std::vector<const domain::A
 
 }  // namespace
 
-void Engine::SetEnrollment(std::string_view account, std::string_view user,
-                           std::string_view course, Instant enrolled_at, bool explicit_date) {
+void Engine::SetEnrollment(std::string_view account, std::string_view user, std::string_view course,
+                           Instant enrolled_at, bool explicit_date) {
   std::unique_lock lock(mutex_);
   std::optional<Located> at = Locate(*state_, account, user, course);
   if (!at) return;
   Enrolled& e = Enroll(*at->account, *at->course, at->user, enrolled_at, explicit_date);
   e.explicit_date = explicit_date;
   e.state->enrolled_at = enrolled_at;
+  e.Refresh(at->course->shape);
 }
 
 void Engine::SetImportedCertifications(std::string_view account, std::string_view user,
@@ -334,6 +342,7 @@ void Engine::Replay(std::string_view account, std::string_view user, std::string
   for (const domain::Attempt& a : attempts) ptrs.push_back(&a);
   e->state->Reset(at->course->slot_keys.size());
   e->state->Append(at->course->shape, ptrs, SlotsOf(*at->course, ptrs));
+  e->Refresh(at->course->shape);
 }
 
 Result<TimeZone> Engine::Zone(std::string_view account) const {

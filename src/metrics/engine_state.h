@@ -36,6 +36,8 @@ struct Enrolled {
   bool explicit_date = false;  // enrolled_at came from PUT, not from attempts
   std::unique_ptr<UserCourse> state;
   std::vector<Certification> imported;
+  UserCourse::Summary summary;  // what the scanning views read; Refresh after any change
+  void Refresh(const CourseShape& shape) { summary = state->MakeSummary(shape); }
 };
 
 struct CourseState {

@@ -35,35 +35,55 @@ using Pooled = UserCourse::Totals;
 
 const Pooled& Pool(const CourseState&, const UserCourse& uc) { return uc.totals(); }
 
+// The scanning views (all courses, course, leagues, report) read the enrollment's summary, a
+// copy refreshed after every change, instead of recomputing from the cells.
+const Pooled& PoolOf(const Enrolled& e) { return e.summary.totals; }
+std::optional<Certification> HeldFast(const Enrolled& e, Instant now) {
+  const UserCourse::Summary& s = e.summary;
+  if (!e.imported.empty() || (s.latest_cert && s.latest_cert->issued_at > now)) {
+    return e.state->HeldAt(now, e.imported);
+  }
+  if (s.latest_cert && (!s.latest_cert->expires_at || now < *s.latest_cert->expires_at)) {
+    return s.latest_cert;
+  }
+  return std::nullopt;
+}
+bool AtRiskFast(const Enrolled& e, Instant now) {
+  const UserCourse::Summary& s = e.summary;
+  if (s.completed_ms) return false;
+  const std::int64_t since = s.last_active_ms ? *s.last_active_ms : s.enrolled_ms;
+  return now.ms - since >= s.at_risk_ms;
+}
+
 std::optional<double> ChapterMastery(const CourseState& c, const UserCourse& uc, std::size_t ch) {
   const std::vector<int>& slots = c.shape.chapter_slots[ch];
   if (slots.empty()) return std::nullopt;
   double sum = 0;
-  for (int slot : slots) sum += uc.cells()[static_cast<std::size_t>(slot)].mastery.Value(c.shape.settings);
+  for (int slot : slots)
+    sum += uc.cells()[static_cast<std::size_t>(slot)].mastery.Value(c.shape.settings);
   return sum / static_cast<double>(slots.size());
 }
 
-LeagueRow MakeLeagueRow(const AccountState& a, const CourseState& c, const Enrolled& e,
-                        Instant now) {
+LeagueRow MakeLeagueRow(const AccountState& a, const CourseState&, const Enrolled& e, Instant now) {
   const UserState& u = a.users[static_cast<std::size_t>(e.user)];
-  const UserCourse& uc = *e.state;
+  const UserCourse::Summary& sm = e.summary;
   LeagueRow r;
   r.user = u.key;
   r.name = u.name;
-  r.mastery = uc.Mastery(c.shape);
-  r.progress = uc.Progress(c.shape);
-  r.completed_at = uc.CompletedAt(c.shape);
+  r.mastery = sm.mastery;
+  r.progress = sm.progress;
+  if (sm.completed_ms) r.completed_at = Instant{*sm.completed_ms};
   r.completed = r.completed_at.has_value();
-  if (std::optional<Certification> held = uc.HeldAt(now, e.imported)) {
+  if (std::optional<Certification> held = HeldFast(e, now)) {
     r.certified = true;
     r.certified_at = held->issued_at;
   }
-  const Pooled p = Pool(c, uc);
+  const Pooled& p = PoolOf(e);
   r.score = p.score();
   r.points = p.points;
   r.time_ms = p.time_ms;
-  r.last_active = uc.LastActive();
-  r.at_risk = uc.AtRisk(c.shape, now);
+  if (sm.last_active_ms) r.last_active = Instant{*sm.last_active_ms};
+  r.at_risk = AtRiskFast(e, now);
   r.active = u.active;
   return r;
 }
@@ -157,17 +177,27 @@ const Columns<ReportRow>& ReportColumns() {
 // Assigns rank = position by mastery descending, ties by name then key.
 template <typename Row, typename Mastery>
 void AssignRanks(std::vector<Row>& rows, Mastery mastery, std::string_view (*key)(const Row&)) {
-  std::vector<std::size_t> order(rows.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    const std::optional<double> mx = mastery(rows[x]), my = mastery(rows[y]);
-    if (mx.has_value() != my.has_value()) return mx.has_value();
-    if (mx && SortableFraction(*mx) != SortableFraction(*my)) {
-      return SortableFraction(*mx) > SortableFraction(*my);
-    }
-    if (rows[x].name != rows[y].name) return std::string_view(rows[x].name) < rows[y].name;
-    return key(rows[x]) < key(rows[y]);
+  // Each row's sort key is computed once, not in every comparison.
+  struct RankKey {
+    bool has;
+    double fraction;
+    std::string_view name, key;
+    std::size_t index;
+  };
+  std::vector<RankKey> keys;
+  keys.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::optional<double> m = mastery(rows[i]);
+    keys.push_back({m.has_value(), m ? SortableFraction(*m) : 0.0, rows[i].name, key(rows[i]), i});
+  }
+  std::sort(keys.begin(), keys.end(), [](const RankKey& x, const RankKey& y) {
+    if (x.has != y.has) return x.has;
+    if (x.fraction != y.fraction) return x.fraction > y.fraction;
+    if (x.name != y.name) return x.name < y.name;
+    return x.key < y.key;
   });
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = keys[i].index;
   for (std::size_t i = 0; i < order.size(); ++i) {
     rows[order[i]].rank = static_cast<std::int64_t>(i + 1);
   }
@@ -190,11 +220,11 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
       const UserState& u = a->users[static_cast<std::size_t>(e.user)];
       if (!u.active || !InSet(only_users, u.key)) continue;
       ++row.users;
-      mastery.Add(e.state->Mastery(c.shape));
-      if (e.state->CompletedAt(c.shape)) ++row.completed;
-      if (e.state->HeldAt(now, e.imported)) ++row.certified;
-      if (e.state->AtRisk(c.shape, now)) ++row.at_risk;
-      if (std::optional<double> s = Pool(c, *e.state).score()) {
+      mastery.Add(e.summary.mastery);
+      if (e.summary.completed_ms) ++row.completed;
+      if (HeldFast(e, now)) ++row.certified;
+      if (AtRiskFast(e, now)) ++row.at_risk;
+      if (std::optional<double> s = PoolOf(e).score()) {
         score.Add(*s);
         ++scored;
       }
@@ -230,11 +260,11 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
     if (!u.active || !InSet(only_users, u.key)) continue;
     counted.push_back(&e);
     ++v.users;
-    mastery.Add(e.state->Mastery(c->shape));
-    if (e.state->CompletedAt(c->shape)) ++v.completed;
-    if (e.state->HeldAt(now, e.imported)) ++v.certified;
-    if (e.state->AtRisk(c->shape, now)) ++v.at_risk;
-    const Pooled p = Pool(*c, *e.state);
+    mastery.Add(e.summary.mastery);
+    if (e.summary.completed_ms) ++v.completed;
+    if (HeldFast(e, now)) ++v.certified;
+    if (AtRiskFast(e, now)) ++v.at_risk;
+    const Pooled p = PoolOf(e);
     if (std::optional<double> s = p.score()) {
       score.Add(*s);
       ++scored;
@@ -242,7 +272,8 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
     v.points += p.points;
     v.time_ms += p.time_ms;
     for (std::size_t ch = 0; ch < chapter_sum.size(); ++ch) {
-      chapter_sum[ch].Add(ChapterMastery(*c, *e.state, ch).value_or(0.0));
+      const std::size_t n = c->shape.chapter_slots[ch].size();
+      chapter_sum[ch].Add(n == 0 ? 0.0 : e.state->ChapterSum(ch) / static_cast<double>(n));
     }
   }
   v.mastery = mastery.Mean(v.users);
@@ -313,8 +344,8 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
     out.rows.push_back(std::move(r));
   }
   out.total = out.rows.size();
-  AssignRanks(out.rows, [](const LeagueRow& r) { return std::optional<double>(r.mastery); },
-              &LeagueKey);
+  AssignRanks(
+      out.rows, [](const LeagueRow& r) { return std::optional<double>(r.mastery); }, &LeagueKey);
   Status s = SortRows(out.rows, LeagueColumns(), query.sort, query.descending, &RowName<LeagueRow>,
                       &LeagueKey);
   if (!s.ok()) return s;
@@ -338,10 +369,10 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
   for (const Enrolled& e : c->enrolled) {
     const UserState& u = a->users[static_cast<std::size_t>(e.user)];
     if (!u.active || u.groups.empty()) continue;
-    const double m = e.state->Mastery(c->shape);
-    const bool completed = e.state->CompletedAt(c->shape).has_value();
-    const bool certified = e.state->HeldAt(now, e.imported).has_value();
-    const Pooled p = Pool(*c, *e.state);
+    const double m = e.summary.mastery;
+    const bool completed = e.summary.completed_ms.has_value();
+    const bool certified = HeldFast(e, now).has_value();
+    const Pooled p = PoolOf(e);
     for (int g : u.groups) {
       Acc& x = acc[static_cast<std::size_t>(g)];
       ++x.users;
@@ -365,7 +396,8 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
                         x.certified, x.score.Mean(x.scored), x.points, x.time_ms});
   }
   out.total = out.rows.size();
-  AssignRanks(out.rows, [](const GroupRow& r) { return r.mastery; }, &GroupKey);
+  AssignRanks(
+      out.rows, [](const GroupRow& r) { return r.mastery; }, &GroupKey);
   Status s = SortRows(out.rows, GroupColumns(), query.sort, query.descending, &RowName<GroupRow>,
                       &GroupKey);
   if (!s.ok()) return s;
@@ -409,11 +441,13 @@ Result<UserCourseView> Engine::UserInCourse(std::string_view account, std::strin
   v.enrolled_at = e->state->enrolled_at;
   v.certifications = e->state->certifications();
   for (const Certification& cert : e->imported) v.certifications.push_back(cert);
-  std::sort(v.certifications.begin(), v.certifications.end(),
-            [](const Certification& x, const Certification& y) { return x.issued_at < y.issued_at; });
+  std::sort(
+      v.certifications.begin(), v.certifications.end(),
+      [](const Certification& x, const Certification& y) { return x.issued_at < y.issued_at; });
   v.badges = e->state->Badges(c->shape, c->chapter_keys);
   for (std::size_t ch = 0; ch < c->chapter_keys.size(); ++ch) {
-    v.chapters.push_back({c->chapter_keys[ch], c->chapter_titles[ch], ChapterMastery(*c, *e->state, ch)});
+    v.chapters.push_back(
+        {c->chapter_keys[ch], c->chapter_titles[ch], ChapterMastery(*c, *e->state, ch)});
   }
   const double threshold = c->shape.settings.ResolvedThreshold();
   for (int slot : c->shape.live_slots) {
@@ -439,9 +473,9 @@ Result<UserCourseView> Engine::UserInCourse(std::string_view account, std::strin
   return v;
 }
 
-Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::string_view course,
-                                                std::string_view user, std::string_view exercise,
-                                                const std::vector<domain::Attempt>& attempts) const {
+Result<std::vector<HistoryRow>> Engine::History(
+    std::string_view account, std::string_view course, std::string_view user,
+    std::string_view exercise, const std::vector<domain::Attempt>& attempts) const {
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -475,7 +509,8 @@ Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::s
     for (std::size_t r = 0; r < mine[i]->responses.size(); ++r) {
       steps.push_back({{mine[i]->responses[r].answered_at.ms, mine[i]->started_at.ms, mine[i]->id,
                         static_cast<std::uint32_t>(r)},
-                       i, &mine[i]->responses[r]});
+                       i,
+                       &mine[i]->responses[r]});
     }
   }
   std::sort(steps.begin(), steps.end(), [](const Step& x, const Step& y) { return x.key < y.key; });
@@ -493,9 +528,9 @@ Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::s
   for (std::size_t i = 0; i < mine.size(); ++i) {
     if (!mine[i]->responses.empty()) continue;
     const OrderKey start{mine[i]->started_at.ms, mine[i]->started_at.ms, mine[i]->id, 0};
-    const auto first_after = std::lower_bound(
-        steps.begin(), steps.end(), start,
-        [](const Step& step, const OrderKey& key) { return step.key < key; });
+    const auto first_after =
+        std::lower_bound(steps.begin(), steps.end(), start,
+                         [](const Step& step, const OrderKey& key) { return step.key < key; });
     after[i] = after_prefix[static_cast<std::size_t>(first_after - steps.begin())];
   }
   std::vector<std::size_t> order(mine.size());
@@ -520,10 +555,11 @@ Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::s
       ++row.responses;
       if (r.correct) ++row.correct;
       row.hints += r.hints;
-      std::int64_t pts = r.points ? *r.points
-                                  : (!r.correct ? 0
-                                                : (r.hints == 0 ? s.points_per_question
-                                                                : s.points_per_question / 2));
+      std::int64_t pts =
+          r.points
+              ? *r.points
+              : (!r.correct ? 0
+                            : (r.hints == 0 ? s.points_per_question : s.points_per_question / 2));
       row.points += pts;
       row.detail.push_back({r.question, r.correct, r.hints, r.time_ms, r.answered_at, pts});
     }
@@ -547,9 +583,10 @@ Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQue
     const CourseState& c = *cp;
     for (const Enrolled& e : c.enrolled) {
       const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !InSet(query.only_users, u.key) || !ContainsFolded(u.name, query.q)) continue;
+      if (!u.active || !InSet(query.only_users, u.key) || !ContainsFolded(u.name, query.q))
+        continue;
       const LeagueRow r = MakeLeagueRow(*a, c, e, now);
-      const Pooled p = Pool(c, *e.state);
+      const Pooled p = PoolOf(e);
       ReportRow row;
       row.user = u.key;
       row.name = u.name;
@@ -577,8 +614,8 @@ Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQue
     return std::tie(x.name, x.user, x.course) < std::tie(y.name, y.user, y.course);
   });
   if (query.sort != "rank" && query.sort != "name") {
-    Status s = SortRows(out.rows, ReportColumns(), query.sort, query.descending, &ReportName,
-                        &ReportKey);
+    Status s =
+        SortRows(out.rows, ReportColumns(), query.sort, query.descending, &ReportName, &ReportKey);
     if (!s.ok()) return s;
   } else if (query.descending) {
     Status s = SortRows(out.rows, ReportColumns(), "name", true, &ReportName, &ReportKey);

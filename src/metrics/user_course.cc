@@ -32,8 +32,13 @@ std::int64_t CappedDuration(const domain::Attempt& a, const domain::CourseSettin
   return std::min<std::int64_t>(ms, std::int64_t{s.max_attempt_seconds} * 1000);
 }
 
+bool ViewLess(const OrderKeyView& x, const OrderKeyView& y) {
+  return std::tie(x.answered_ms, x.started_ms, x.attempt_id, x.index) <
+         std::tie(y.answered_ms, y.started_ms, y.attempt_id, y.index);
+}
+
 struct Step {
-  OrderKey key;
+  OrderKeyView key;
   const domain::Response* response;
   int slot;
 };
@@ -45,6 +50,11 @@ bool OrderKey::operator<(const OrderKey& o) const {
          std::tie(o.answered_ms, o.started_ms, o.attempt_id, o.index);
 }
 
+bool OrderKey::operator<(const OrderKeyView& o) const {
+  return std::tie(answered_ms, started_ms, attempt_id, index) <
+         std::tie(o.answered_ms, o.started_ms, o.attempt_id, o.index);
+}
+
 bool UserCourse::NeedsReplay(const std::vector<const domain::Attempt*>& attempts,
                              const std::vector<int>& slots) const {
   if (!any_) return false;
@@ -52,8 +62,8 @@ bool UserCourse::NeedsReplay(const std::vector<const domain::Attempt*>& attempts
     if (slots[i] < 0) continue;
     const domain::Attempt& a = *attempts[i];
     for (std::size_t r = 0; r < a.responses.size(); ++r) {
-      const OrderKey k{a.responses[r].answered_at.ms, a.started_at.ms, a.id,
-                       static_cast<std::uint32_t>(r)};
+      const OrderKeyView k{a.responses[r].answered_at.ms, a.started_at.ms, a.id,
+                           static_cast<std::uint32_t>(r)};
       if (!(last_ < k)) return true;
     }
   }
@@ -73,6 +83,8 @@ void UserCourse::Append(const CourseShape& shape,
                         const std::vector<int>& slots) {
   const domain::CourseSettings& s = shape.settings;
   if (cells_.size() < shape.chapter_of_slot.size()) cells_.resize(shape.chapter_of_slot.size());
+  if (chapter_sum_.size() < shape.chapter_slots.size())
+    chapter_sum_.resize(shape.chapter_slots.size());
   if (chapter_master_.size() < shape.chapter_slots.size()) {
     chapter_master_.resize(shape.chapter_slots.size());
   }
@@ -99,31 +111,36 @@ void UserCourse::Append(const CourseShape& shape,
       const domain::Response& resp = a.responses[r];
       clean = clean && resp.correct && resp.hints == 0;
       steps.push_back({{resp.answered_at.ms, a.started_at.ms, a.id, static_cast<std::uint32_t>(r)},
-                       &resp, slot});
+                       &resp,
+                       slot});
     }
     if (clean) {
       // Dated by the attempt's last response in SPEC order.
-      OrderKey last{a.responses[0].answered_at.ms, a.started_at.ms, a.id, 0};
+      OrderKeyView last{a.responses[0].answered_at.ms, a.started_at.ms, a.id, 0};
       for (std::size_t r = 1; r < a.responses.size(); ++r) {
-        OrderKey k{a.responses[r].answered_at.ms, a.started_at.ms, a.id,
-                   static_cast<std::uint32_t>(r)};
-        if (last < k) last = k;
+        OrderKeyView k{a.responses[r].answered_at.ms, a.started_at.ms, a.id,
+                       static_cast<std::uint32_t>(r)};
+        if (ViewLess(last, k)) last = k;
       }
-      if (!flawless_key_ || last < *flawless_key_) {
+      if (!flawless_key_ || !(*flawless_key_ < last)) {
         flawless_ = Instant{last.answered_ms};
-        flawless_key_ = last;
+        if (!flawless_key_) flawless_key_.emplace();
+        flawless_key_->Assign(last);
       }
     }
   }
   std::sort(steps.begin(), steps.end(),
-            [](const Step& x, const Step& y) { return x.key < y.key; });
+            [](const Step& x, const Step& y) { return ViewLess(x.key, y.key); });
 
   for (const Step& step : steps) {
     const domain::Response& r = *step.response;
     ExerciseCell& cell = cells_[static_cast<std::size_t>(step.slot)];
     const double before = cell.mastery.Value(s);
     cell.mastery.Apply(CreditOf(r.correct, r.hints), s);
-    mastery_sum_ += cell.mastery.Value(s) - before;
+    const double delta = cell.mastery.Value(s) - before;
+    mastery_sum_ += delta;
+    chapter_sum_[static_cast<std::size_t>(
+        shape.chapter_of_slot[static_cast<std::size_t>(step.slot)])] += delta;
     if (cell.responses == 0) {
       cell.first_answered_ms = r.answered_at.ms;
       ++attempted_live_;
@@ -144,13 +161,16 @@ void UserCourse::Append(const CourseShape& shape,
     cell.points += points;
     totals_.points += points;
     last_active_ms_ = r.answered_at.ms;
-    last_ = step.key;
+    last_.Assign(step.key);
     any_ = true;
 
     const Instant at = r.answered_at;
     const std::int64_t day = shape.zone->LocalDay(at);
-    if (days_.empty() || days_.back().first != day) {
-      days_.emplace_back(static_cast<std::int32_t>(day), at.ms);
+    if (!has_day_ || last_day_ != day) {
+      day_run_ = has_day_ && day == std::int64_t{last_day_} + 1 ? day_run_ + 1 : 1;
+      last_day_ = static_cast<std::int32_t>(day);
+      has_day_ = true;
+      if (day_run_ == 5 && !streak5_) streak5_ = at;
     }
     const double course_mastery = live > 0 ? mastery_sum_ / live : 0.0;
     const std::int32_t week = WeekOf(day);
@@ -162,9 +182,8 @@ void UserCourse::Append(const CourseShape& shape,
 
     // Certification (SPEC §3.5, §3.8): completed and at the line; again after expiry.
     const bool completed = live > 0 && attempted_live_ == shape.live_slots.size();
-    const bool holding = !certifications_.empty() &&
-                         (!certifications_.back().expires_at ||
-                          at < *certifications_.back().expires_at);
+    const bool holding = !certifications_.empty() && (!certifications_.back().expires_at ||
+                                                      at < *certifications_.back().expires_at);
     if (!holding && completed && MeetsThreshold(course_mastery, s.certification_mastery)) {
       Certification c{at, std::nullopt, false};
       if (s.certification_valid_days) {
@@ -179,8 +198,8 @@ void UserCourse::Append(const CourseShape& shape,
     if (!awarded) {
       bool all = true;
       for (int slot : shape.chapter_slots[static_cast<std::size_t>(chapter)]) {
-        all = all && MeetsThreshold(cells_[static_cast<std::size_t>(slot)].mastery.Value(s),
-                                    threshold);
+        all = all &&
+              MeetsThreshold(cells_[static_cast<std::size_t>(slot)].mastery.Value(s), threshold);
       }
       if (all) awarded = at;
     }
@@ -209,8 +228,8 @@ std::optional<Instant> UserCourse::LastActive() const {
   return Instant{*last_active_ms_};
 }
 
-std::optional<Certification> UserCourse::HeldAt(
-    Instant now, const std::vector<Certification>& imported) const {
+std::optional<Certification> UserCourse::HeldAt(Instant now,
+                                                const std::vector<Certification>& imported) const {
   std::optional<Certification> held;
   auto consider = [&](const Certification& c) {
     if (c.issued_at > now || (c.expires_at && !(now < *c.expires_at))) return;
@@ -231,19 +250,12 @@ std::vector<Badge> UserCourse::Badges(const CourseShape& shape,
                                       const std::vector<std::string>& chapter_keys) const {
   std::vector<Badge> out;
   for (std::size_t c = 0; c < chapter_master_.size() && c < chapter_keys.size(); ++c) {
-    if (chapter_master_[c]) out.push_back({"chapter-master:" + chapter_keys[c], *chapter_master_[c]});
+    if (chapter_master_[c])
+      out.push_back({"chapter-master:" + chapter_keys[c], *chapter_master_[c]});
   }
   if (flawless_) out.push_back({"flawless", *flawless_});
   if (std::optional<Instant> done = CompletedAt(shape)) out.push_back({"finisher", *done});
-  // streak-5: the first day that ends five consecutive local days with responses.
-  int run = 0;
-  for (std::size_t i = 0; i < days_.size(); ++i) {
-    run = (i > 0 && days_[i].first == days_[i - 1].first + 1) ? run + 1 : 1;
-    if (run == 5) {
-      out.push_back({"streak-5", Instant{days_[i].second}});
-      break;
-    }
-  }
+  if (streak5_) out.push_back({"streak-5", *streak5_});
   std::sort(out.begin(), out.end(), [](const Badge& a, const Badge& b) {
     return std::tie(a.awarded_at, a.badge) < std::tie(b.awarded_at, b.badge);
   });

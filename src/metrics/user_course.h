@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/time.h"
@@ -29,19 +30,33 @@ struct CourseShape {
 struct ExerciseCell {
   MasteryState mastery;
   std::uint32_t attempts = 0, responses = 0, correct = 0, hints = 0;  // hints saturate
-  std::int64_t time_ms = 0;    // Σ capped attempt durations
+  std::int64_t time_ms = 0;                                           // Σ capped attempt durations
   std::int64_t points = 0;
   std::int64_t first_answered_ms = 0;  // valid when responses > 0
   std::int64_t last_started_ms = 0;    // valid when attempts > 0
 };
 
 // The SPEC ordering key of a response: (answered_at, attempt started_at, attempt id, index).
+// The same key borrowing the attempt id: the transient keys of Append and NeedsReplay.
+struct OrderKeyView {
+  std::int64_t answered_ms = 0;
+  std::int64_t started_ms = 0;
+  std::string_view attempt_id;
+  std::uint32_t index = 0;
+};
 struct OrderKey {
   std::int64_t answered_ms = 0;
   std::int64_t started_ms = 0;
   std::string attempt_id;
   std::uint32_t index = 0;
   bool operator<(const OrderKey& o) const;
+  bool operator<(const OrderKeyView& o) const;
+  void Assign(const OrderKeyView& v) {
+    answered_ms = v.answered_ms;
+    started_ms = v.started_ms;
+    attempt_id.assign(v.attempt_id);
+    index = v.index;
+  }
 };
 
 // Everything derived for one user in one course, as a pure function of their attempts in SPEC
@@ -76,7 +91,7 @@ class UserCourse {
   // Read side.
   const std::vector<ExerciseCell>& cells() const { return cells_; }
   const Totals& totals() const { return totals_; }
-  double Mastery(const CourseShape& shape) const;   // mean over live exercises
+  double Mastery(const CourseShape& shape) const;  // mean over live exercises
   double Progress(const CourseShape& shape) const;
   std::optional<Instant> CompletedAt(const CourseShape& shape) const;
   std::optional<Instant> LastActive() const;
@@ -85,6 +100,31 @@ class UserCourse {
                                       const std::vector<Certification>& imported) const;
   bool AtRisk(const CourseShape& shape, Instant now) const;
   const std::vector<Certification>& certifications() const { return certifications_; }
+  // Σ mastery of the chapter's cells, kept as responses arrive.
+  double ChapterSum(std::size_t ch) const {
+    return ch < chapter_sum_.size() ? chapter_sum_[ch] : 0.0;
+  }
+  // What the scanning views read, copied into the enrollment (see Enrolled::Refresh).
+  struct Summary {
+    double mastery = 0, progress = 0;
+    std::optional<std::int64_t> completed_ms, last_active_ms;
+    std::int64_t enrolled_ms = 0;
+    std::int64_t at_risk_ms = 0;
+    std::optional<Certification> latest_cert;
+    Totals totals;
+  };
+  Summary MakeSummary(const CourseShape& shape) const {
+    Summary s;
+    s.mastery = Mastery(shape);
+    s.progress = Progress(shape);
+    if (std::optional<Instant> done = CompletedAt(shape)) s.completed_ms = done->ms;
+    s.last_active_ms = last_active_ms_;
+    s.enrolled_ms = enrolled_at.ms;
+    s.at_risk_ms = std::int64_t{shape.settings.at_risk_days} * kMsPerDay;
+    if (!certifications_.empty()) s.latest_cert = certifications_.back();
+    s.totals = totals_;
+    return s;
+  }
   std::vector<Badge> Badges(const CourseShape& shape,
                             const std::vector<std::string>& chapter_keys) const;
   // Course mastery at the end of local week `week_day` (a Monday), from responses before then.
@@ -109,7 +149,8 @@ class UserCourse {
   std::vector<ExerciseCell> cells_;
   OrderKey last_;
   bool any_ = false;
-  double mastery_sum_ = 0;  // running Σ of live cells' mastery, in application order
+  std::vector<double> chapter_sum_;  // per chapter index: Σ mastery of its cells
+  double mastery_sum_ = 0;           // running Σ of live cells' mastery, in application order
   Totals totals_;
   std::optional<std::int64_t> completed_ms_;  // answered_at of the response that completed it
   std::uint32_t attempted_live_ = 0;
@@ -118,8 +159,11 @@ class UserCourse {
   std::vector<std::optional<Instant>> chapter_master_;  // per chapter index
   std::optional<Instant> flawless_;
   std::optional<OrderKey> flawless_key_;
-  // Local days with responses and the first response time on each, sorted by day.
-  std::vector<std::pair<std::int32_t, std::int64_t>> days_;
+  // streak-5 needs only the current run of consecutive local days with responses.
+  bool has_day_ = false;
+  std::int32_t last_day_ = 0;
+  int day_run_ = 0;
+  std::optional<Instant> streak5_;
   // Course mastery at the end of each local week with responses: (Monday, mastery), by week.
   std::vector<std::pair<std::int32_t, double>> weeks_;
 };
