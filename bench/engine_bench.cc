@@ -524,7 +524,8 @@ void World::PrintSummary() const {
   };
   const double cells = static_cast<double>(size.cells);
   fmt::print(stderr,
-             "engine bench: scale {}: {} users, {} groups, {} courses, {} enrollments, {} cells\n"
+             "engine bench: scale {}: {} users, {} groups, {} courses, {} enrollments, {} cells ({} "
+             "touched, {:.1f}%)\n"
              "engine bench: {} attempts, {} responses in {} batches; attempts per user × course: "
              "p50 {}, p90 {}, p99 {}, max {}\n"
              "engine bench: apply {:.2f} s = {:.0f} responses/s; generating {:.2f} s; setup batch "
@@ -534,7 +535,8 @@ void World::PrintSummary() const {
              "engine bench: sizeof(ExerciseCell) {}, sizeof(UserCourse) {}\n"
              "engine bench: top course {} ({} active users), group {} ({} of them); "
              "loader calls during the build: {}\n",
-             scale.name, size.users, kGroups, kCourses, size.enrollments, size.cells,
+             scale.name, size.users, kGroups, kCourses, size.enrollments, size.cells, size.touched_cells,
+             100.0 * static_cast<double>(size.touched_cells) / cells,
              attempts_applied, responses_applied, batches, pct(0.5), pct(0.9), pct(0.99),
              built.back(), apply_s, static_cast<double>(responses_applied) / apply_s, generate_s,
              setup_apply_s, static_cast<double>(rss_before) / 1048576.0,

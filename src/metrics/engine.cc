@@ -361,6 +361,7 @@ Engine::Size Engine::size() const {
     for (const auto& c : a->courses) {
       s.enrollments += c->enrolled.size();
       s.cells += c->enrolled.size() * c->slot_keys.size();
+      for (const Enrolled& e : c->enrolled) s.touched_cells += e.state->touched_cells();
     }
   }
   return s;

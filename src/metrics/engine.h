@@ -98,7 +98,9 @@ class Engine {
 
   // Sizes, for logs and /metrics.
   struct Size {
-    std::size_t accounts = 0, users = 0, enrollments = 0, cells = 0;
+    std::size_t accounts = 0, users = 0, enrollments = 0;
+    std::size_t cells = 0;          // user × exercise: enrollments × the course's exercises
+    std::size_t touched_cells = 0;  // of those, cells with at least one attempt (stored)
   };
   Size size() const;
 

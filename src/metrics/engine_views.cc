@@ -60,7 +60,7 @@ std::optional<double> ChapterMastery(const CourseState& c, const UserCourse& uc,
   if (slots.empty()) return std::nullopt;
   double sum = 0;
   for (int slot : slots)
-    sum += uc.cells()[static_cast<std::size_t>(slot)].mastery.Value(c.shape.settings);
+    sum += uc.Cell(static_cast<std::size_t>(slot)).mastery.Value(c.shape.settings);
   return sum / static_cast<double>(slots.size());
 }
 
@@ -451,7 +451,7 @@ Result<UserCourseView> Engine::UserInCourse(std::string_view account, std::strin
   }
   const double threshold = c->shape.settings.ResolvedThreshold();
   for (int slot : c->shape.live_slots) {
-    const ExerciseCell& cell = e->state->cells()[static_cast<std::size_t>(slot)];
+    const ExerciseCell& cell = e->state->Cell(static_cast<std::size_t>(slot));
     ExerciseFigure f;
     f.exercise = c->slot_keys[static_cast<std::size_t>(slot)];
     f.title = c->slot_titles[static_cast<std::size_t>(slot)];

@@ -78,11 +78,23 @@ void UserCourse::Reset(std::size_t slots) {
   active_enrollment = active;
 }
 
+ExerciseCell& UserCourse::Touch(std::size_t slot) {
+  std::uint32_t& i = cell_of_slot_[slot];
+  if (i == 0) {
+    if (cells_.size() == cells_.capacity()) cells_.reserve(cells_.size() + 2 + cells_.size() / 4);
+    cells_.emplace_back();
+    i = static_cast<std::uint32_t>(cells_.size());
+  }
+  return cells_[i - 1];
+}
+
 void UserCourse::Append(const CourseShape& shape,
                         const std::vector<const domain::Attempt*>& attempts,
                         const std::vector<int>& slots) {
   const domain::CourseSettings& s = shape.settings;
-  if (cells_.size() < shape.chapter_of_slot.size()) cells_.resize(shape.chapter_of_slot.size());
+  if (cell_of_slot_.size() < shape.chapter_of_slot.size()) {
+    cell_of_slot_.resize(shape.chapter_of_slot.size(), 0);
+  }
   if (chapter_sum_.size() < shape.chapter_slots.size())
     chapter_sum_.resize(shape.chapter_slots.size());
   if (chapter_master_.size() < shape.chapter_slots.size()) {
@@ -97,7 +109,7 @@ void UserCourse::Append(const CourseShape& shape,
     const int slot = slots[i];
     if (slot < 0 || shape.chapter_of_slot[static_cast<std::size_t>(slot)] < 0) continue;
     const domain::Attempt& a = *attempts[i];
-    ExerciseCell& cell = cells_[static_cast<std::size_t>(slot)];
+    ExerciseCell& cell = Touch(static_cast<std::size_t>(slot));
     if (cell.attempts == 0 || a.started_at.ms > cell.last_started_ms) {
       cell.last_started_ms = a.started_at.ms;
     }
@@ -134,7 +146,7 @@ void UserCourse::Append(const CourseShape& shape,
 
   for (const Step& step : steps) {
     const domain::Response& r = *step.response;
-    ExerciseCell& cell = cells_[static_cast<std::size_t>(step.slot)];
+    ExerciseCell& cell = Touch(static_cast<std::size_t>(step.slot));
     const double before = cell.mastery.Value(s);
     cell.mastery.Apply(CreditOf(r.correct, r.hints), s);
     const double delta = cell.mastery.Value(s) - before;
@@ -142,7 +154,6 @@ void UserCourse::Append(const CourseShape& shape,
     chapter_sum_[static_cast<std::size_t>(
         shape.chapter_of_slot[static_cast<std::size_t>(step.slot)])] += delta;
     if (cell.responses == 0) {
-      cell.first_answered_ms = r.answered_at.ms;
       ++attempted_live_;
       if (attempted_live_ == shape.live_slots.size()) completed_ms_ = r.answered_at.ms;
     }
@@ -198,8 +209,8 @@ void UserCourse::Append(const CourseShape& shape,
     if (!awarded) {
       bool all = true;
       for (int slot : shape.chapter_slots[static_cast<std::size_t>(chapter)]) {
-        all = all &&
-              MeetsThreshold(cells_[static_cast<std::size_t>(slot)].mastery.Value(s), threshold);
+        all =
+            all && MeetsThreshold(Cell(static_cast<std::size_t>(slot)).mastery.Value(s), threshold);
       }
       if (all) awarded = at;
     }

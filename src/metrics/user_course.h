@@ -25,15 +25,14 @@ struct CourseShape {
   const TimeZone* zone = nullptr;               // the account's
 };
 
-// The figures of one user × exercise (SPEC §3.2). 64 bytes, kept in a dense array per
-// enrollment.
+// The figures of one user × exercise (SPEC §3.2). 56 bytes; an enrollment stores only the
+// cells its user has touched (see UserCourse::Cell).
 struct ExerciseCell {
   MasteryState mastery;
   std::uint32_t attempts = 0, responses = 0, correct = 0, hints = 0;  // hints saturate
   std::int64_t time_ms = 0;                                           // Σ capped attempt durations
   std::int64_t points = 0;
-  std::int64_t first_answered_ms = 0;  // valid when responses > 0
-  std::int64_t last_started_ms = 0;    // valid when attempts > 0
+  std::int64_t last_started_ms = 0;  // valid when attempts > 0
 };
 
 // The SPEC ordering key of a response: (answered_at, attempt started_at, attempt id, index).
@@ -66,7 +65,7 @@ struct OrderKey {
 // Not thread-safe; the engine guards it.
 class UserCourse {
  public:
-  explicit UserCourse(std::size_t slots) : cells_(slots) {}
+  explicit UserCourse(std::size_t slots) : cell_of_slot_(slots, 0) {}
 
   // True when appending `attempts` would not follow SPEC order (one of its responses sorts
   // before the last one applied), so the caller must replay the full list instead.
@@ -89,7 +88,13 @@ class UserCourse {
   };
 
   // Read side.
-  const std::vector<ExerciseCell>& cells() const { return cells_; }
+  // The cell of an exercise slot; a slot never touched reads as an all-zero cell.
+  const ExerciseCell& Cell(std::size_t slot) const {
+    static const ExerciseCell kUntouched;
+    const std::uint32_t i = slot < cell_of_slot_.size() ? cell_of_slot_[slot] : 0;
+    return i == 0 ? kUntouched : cells_[i - 1];
+  }
+  std::size_t touched_cells() const { return cells_.size(); }
   const Totals& totals() const { return totals_; }
   double Mastery(const CourseShape& shape) const;  // mean over live exercises
   double Progress(const CourseShape& shape) const;
@@ -146,6 +151,11 @@ class UserCourse {
   bool active_enrollment = true;
 
  private:
+  ExerciseCell& Touch(std::size_t slot);
+
+  // Sparse cells: most learners touch a fraction of a course's exercises. 4 bytes per slot, and
+  // 56 per touched cell (grown by a quarter at a time, so little capacity is left unused).
+  std::vector<std::uint32_t> cell_of_slot_;  // 0 = untouched, else 1 + index into cells_
   std::vector<ExerciseCell> cells_;
   OrderKey last_;
   bool any_ = false;
