@@ -532,7 +532,8 @@ void World::PrintSummary() const {
              "{:.3f} s\n"
              "engine bench: RSS {:.1f} -> {:.1f} MiB: {:.1f} B per cell, {:.2f} B per response; "
              "heap in use {:.1f} -> {:.1f} MiB: {:.1f} B per cell\n"
-             "engine bench: sizeof(ExerciseCell) {}, sizeof(UserCourse) {}\n"
+             "engine bench: sizeof(ExerciseCell) {}, sizeof(UserCourse) {}; the enrollments hold "
+             "{:.1f} B per cell\n"
              "engine bench: top course {} ({} active users), group {} ({} of them); "
              "loader calls during the build: {}\n",
              scale.name, size.users, kGroups, kCourses, size.enrollments, size.cells, size.touched_cells,
@@ -545,7 +546,7 @@ void World::PrintSummary() const {
              static_cast<double>(rss_after - rss_before) / static_cast<double>(responses_applied),
              static_cast<double>(heap_before) / 1048576.0, static_cast<double>(heap_after) / 1048576.0,
              static_cast<double>(heap_after - heap_before) / cells, sizeof(metrics::ExerciseCell),
-             sizeof(metrics::UserCourse), top_course, top_course_users, top_group, top_group_users,
+             sizeof(metrics::UserCourse), static_cast<double>(size.bytes) / cells, top_course, top_course_users, top_group, top_group_users,
              loader_calls);
 }
 

@@ -361,7 +361,11 @@ Engine::Size Engine::size() const {
     for (const auto& c : a->courses) {
       s.enrollments += c->enrolled.size();
       s.cells += c->enrolled.size() * c->slot_keys.size();
-      for (const Enrolled& e : c->enrolled) s.touched_cells += e.state->touched_cells();
+      for (const Enrolled& e : c->enrolled) {
+        s.touched_cells += e.state->touched_cells();
+        s.bytes += sizeof(Enrolled) + sizeof(UserCourse) + e.state->HeapBytes() +
+                   e.imported.capacity() * sizeof(Certification);
+      }
     }
   }
   return s;

@@ -101,6 +101,7 @@ class Engine {
     std::size_t accounts = 0, users = 0, enrollments = 0;
     std::size_t cells = 0;          // user × exercise: enrollments × the course's exercises
     std::size_t touched_cells = 0;  // of those, cells with at least one attempt (stored)
+    std::size_t bytes = 0;          // held by the enrollments (cells, series, certifications)
   };
   Size size() const;
 

@@ -6,9 +6,9 @@ namespace cohort::metrics {
 
 void MasteryState::Apply(Credit credit, const domain::CourseSettings& s) {
   if (s.mastery_model == domain::MasteryModel::kRecent) {
-    credits_ = (credits_ << 2) | static_cast<std::uint64_t>(credit);
+    bits_ = (bits_ << 2) | static_cast<std::uint64_t>(credit);
   } else {
-    const double prior = seen_ == 0 ? s.p_init : p_learned_;
+    const double prior = bits_ == 0 ? s.p_init : std::bit_cast<double>(bits_ ^ kSign);
     double posterior;
     if (credit == Credit::kFull) {
       const double num = prior * (1 - s.p_slip);
@@ -19,17 +19,17 @@ void MasteryState::Apply(Credit credit, const domain::CourseSettings& s) {
       const double den = num + (1 - prior) * (1 - s.p_guess);
       posterior = den > 0 ? num / den : prior;
     }
-    p_learned_ = posterior + (1 - posterior) * s.p_learn;
+    bits_ = std::bit_cast<std::uint64_t>(posterior + (1 - posterior) * s.p_learn) ^ kSign;
   }
-  ++seen_;
 }
 
 double MasteryState::Value(const domain::CourseSettings& s) const {
-  if (seen_ == 0) return 0.0;
-  if (s.mastery_model == domain::MasteryModel::kBkt) return p_learned_;
+  if (s.mastery_model == domain::MasteryModel::kBkt) {
+    return bits_ == 0 ? 0.0 : std::bit_cast<double>(bits_ ^ kSign);
+  }
   const int w = s.mastery_window;
   const std::uint64_t mask = w >= 32 ? ~std::uint64_t{0} : (std::uint64_t{1} << (2 * w)) - 1;
-  const std::uint64_t window = credits_ & mask;
+  const std::uint64_t window = bits_ & mask;
   // Each 2-bit lane holds 0, 1 or 2: the sum of lanes is popcount of the low bits plus twice
   // the popcount of the high bits.
   constexpr std::uint64_t kLow = 0x5555'5555'5555'5555ULL;

@@ -22,22 +22,19 @@ inline bool MeetsThreshold(double value, double threshold) {
 }
 
 // The mastery of one user × exercise cell under either model, fed responses in SPEC order.
-// 16 bytes. `recent`: the credits of the last W ≤ 32 responses, two bits each, newest in the
-// low bits. `bkt`: P(L), the probability that the skill is learned.
+// 8 bytes. `recent`: the credits of the last W ≤ 32 responses, two bits each, newest in the
+// low bits. `bkt`: P(L), the probability that the skill is learned, stored with its sign bit
+// flipped so that the all-zero state (no response yet) is distinct from every probability.
 class MasteryState {
  public:
   // Applies the next response in SPEC order.
   void Apply(Credit credit, const domain::CourseSettings& settings);
   // Mastery in [0, 1]; 0 before any response.
   double Value(const domain::CourseSettings& settings) const;
-  std::uint32_t seen() const { return seen_; }
 
  private:
-  union {
-    std::uint64_t credits_ = 0;  // recent
-    double p_learned_;           // bkt, valid once seen_ > 0
-  };
-  std::uint32_t seen_ = 0;
+  static constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  std::uint64_t bits_ = 0;
 };
 
 }  // namespace cohort::metrics

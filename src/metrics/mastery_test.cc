@@ -49,7 +49,7 @@ TEST(CreditTest, CorrectWithoutHintIsFullWithHintsHalfIncorrectNone) {
 
 TEST(RecentMasteryTest, NoResponsesIsZero) {
   EXPECT_EQ(Feed({}, Recent(10)), 0.0);
-  EXPECT_EQ(MasteryState().seen(), 0u);
+  EXPECT_EQ(MasteryState().Value(Bkt()), 0.0);
 }
 
 TEST(RecentMasteryTest, ThreeCleanAnswersInWindowTenIsThirtyPercent) {
@@ -110,6 +110,18 @@ TEST(RecentMasteryTest, TheWindowIsReadWhenValued) {
 }
 
 TEST(BktMasteryTest, NoResponsesIsZero) { EXPECT_EQ(Feed({}, Bkt()), 0.0); }
+
+// P(L) can reach exactly 0 (no slip, no learning, then a wrong answer); the next response must
+// start from that 0, not from p_init as if nothing had been seen.
+TEST(BktMasteryTest, AZeroProbabilityIsStillASeenState) {
+  domain::CourseSettings s = Bkt();
+  s.p_init = 0.5;
+  s.p_slip = 0.0;
+  s.p_learn = 0.0;
+  EXPECT_EQ(Feed({kNone}, s), 0.0);
+  EXPECT_EQ(Feed({kNone, kFull}, s), 0.0);  // from p_init it would be > 0
+  EXPECT_GT(Feed({kFull}, s), 0.5);
+}
 
 TEST(BktMasteryTest, FollowsBayesThenLearnStepByStep) {
   const domain::CourseSettings s = Bkt();  // p_init 0.2, p_learn 0.1, p_guess 0.2, p_slip 0.1

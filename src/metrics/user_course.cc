@@ -78,6 +78,21 @@ void UserCourse::Reset(std::size_t slots) {
   active_enrollment = active;
 }
 
+namespace {
+std::size_t StringHeap(const std::string& s) {
+  return s.capacity() > 15 ? s.capacity() + 1 : 0;  // libstdc++ keeps ≤ 15 bytes inline
+}
+}  // namespace
+
+std::size_t UserCourse::HeapBytes() const {
+  std::size_t n =
+      cell_of_slot_.capacity() * sizeof(std::uint32_t) + cells_.capacity() * sizeof(ExerciseCell) +
+      StringHeap(last_.attempt_id) + chapters_.capacity() * sizeof(ChapterFigures) +
+      certifications_.capacity() * sizeof(Certification) +
+      week_days_.capacity() * sizeof(std::int32_t) + week_mastery_.capacity() * sizeof(double);
+  return n;
+}
+
 ExerciseCell& UserCourse::Touch(std::size_t slot) {
   std::uint32_t& i = cell_of_slot_[slot];
   if (i == 0) {
@@ -95,16 +110,13 @@ void UserCourse::Append(const CourseShape& shape,
   if (cell_of_slot_.size() < shape.chapter_of_slot.size()) {
     cell_of_slot_.resize(shape.chapter_of_slot.size(), 0);
   }
-  if (chapter_sum_.size() < shape.chapter_slots.size())
-    chapter_sum_.resize(shape.chapter_slots.size());
-  if (chapter_master_.size() < shape.chapter_slots.size()) {
-    chapter_master_.resize(shape.chapter_slots.size());
-  }
+  if (chapters_.size() < shape.chapter_slots.size()) chapters_.resize(shape.chapter_slots.size());
   const double live = static_cast<double>(shape.live_slots.size());
   const double threshold = s.ResolvedThreshold();
 
   // Attempt-level figures do not depend on order.
   std::vector<Step> steps;
+  std::optional<OrderKeyView> first_clean;  // by its last response
   for (std::size_t i = 0; i < attempts.size(); ++i) {
     const int slot = slots[i];
     if (slot < 0 || shape.chapter_of_slot[static_cast<std::size_t>(slot)] < 0) continue;
@@ -126,7 +138,7 @@ void UserCourse::Append(const CourseShape& shape,
                        &resp,
                        slot});
     }
-    if (clean) {
+    if (clean && !flawless_) {
       // Dated by the attempt's last response in SPEC order.
       OrderKeyView last{a.responses[0].answered_at.ms, a.started_at.ms, a.id, 0};
       for (std::size_t r = 1; r < a.responses.size(); ++r) {
@@ -134,13 +146,12 @@ void UserCourse::Append(const CourseShape& shape,
                        static_cast<std::uint32_t>(r)};
         if (ViewLess(last, k)) last = k;
       }
-      if (!flawless_key_ || !(*flawless_key_ < last)) {
-        flawless_ = Instant{last.answered_ms};
-        if (!flawless_key_) flawless_key_.emplace();
-        flawless_key_->Assign(last);
-      }
+      if (!first_clean || ViewLess(last, *first_clean)) first_clean = last;
     }
   }
+  // Appended responses all sort after those applied before, so an earlier Append's flawless
+  // attempt is never beaten; within this one, the earliest clean attempt wins.
+  if (first_clean) flawless_ = Instant{first_clean->answered_ms};
   std::sort(steps.begin(), steps.end(),
             [](const Step& x, const Step& y) { return ViewLess(x.key, y.key); });
 
@@ -151,8 +162,8 @@ void UserCourse::Append(const CourseShape& shape,
     cell.mastery.Apply(CreditOf(r.correct, r.hints), s);
     const double delta = cell.mastery.Value(s) - before;
     mastery_sum_ += delta;
-    chapter_sum_[static_cast<std::size_t>(
-        shape.chapter_of_slot[static_cast<std::size_t>(step.slot)])] += delta;
+    chapters_[static_cast<std::size_t>(shape.chapter_of_slot[static_cast<std::size_t>(step.slot)])]
+        .sum += delta;
     if (cell.responses == 0) {
       ++attempted_live_;
       if (attempted_live_ == shape.live_slots.size()) completed_ms_ = r.answered_at.ms;
@@ -185,10 +196,11 @@ void UserCourse::Append(const CourseShape& shape,
     }
     const double course_mastery = live > 0 ? mastery_sum_ / live : 0.0;
     const std::int32_t week = WeekOf(day);
-    if (weeks_.empty() || weeks_.back().first != week) {
-      weeks_.emplace_back(week, course_mastery);
+    if (week_days_.empty() || week_days_.back() != week) {
+      week_days_.push_back(week);
+      week_mastery_.push_back(course_mastery);
     } else {
-      weeks_.back().second = course_mastery;
+      week_mastery_.back() = course_mastery;
     }
 
     // Certification (SPEC §3.5, §3.8): completed and at the line; again after expiry.
@@ -205,16 +217,21 @@ void UserCourse::Append(const CourseShape& shape,
 
     // chapter-master: the first response after which every exercise of the chapter is mastered.
     const int chapter = shape.chapter_of_slot[static_cast<std::size_t>(step.slot)];
-    auto& awarded = chapter_master_[static_cast<std::size_t>(chapter)];
-    if (!awarded) {
+    std::int64_t& awarded = chapters_[static_cast<std::size_t>(chapter)].mastered_ms;
+    if (awarded == kNotYet) {
       bool all = true;
       for (int slot : shape.chapter_slots[static_cast<std::size_t>(chapter)]) {
         all =
             all && MeetsThreshold(Cell(static_cast<std::size_t>(slot)).mastery.Value(s), threshold);
       }
-      if (all) awarded = at;
+      if (all) awarded = at.ms;
     }
   }
+  // Appends are rare per enrollment and small; keeping no spare capacity halves the memory of
+  // the cells and the weekly series of a large organisation.
+  cells_.shrink_to_fit();
+  week_days_.shrink_to_fit();
+  week_mastery_.shrink_to_fit();
 }
 
 double UserCourse::Mastery(const CourseShape& shape) const {
@@ -260,9 +277,10 @@ bool UserCourse::AtRisk(const CourseShape& shape, Instant now) const {
 std::vector<Badge> UserCourse::Badges(const CourseShape& shape,
                                       const std::vector<std::string>& chapter_keys) const {
   std::vector<Badge> out;
-  for (std::size_t c = 0; c < chapter_master_.size() && c < chapter_keys.size(); ++c) {
-    if (chapter_master_[c])
-      out.push_back({"chapter-master:" + chapter_keys[c], *chapter_master_[c]});
+  for (std::size_t c = 0; c < chapters_.size() && c < chapter_keys.size(); ++c) {
+    if (chapters_[c].mastered_ms != kNotYet) {
+      out.push_back({"chapter-master:" + chapter_keys[c], Instant{chapters_[c].mastered_ms}});
+    }
   }
   if (flawless_) out.push_back({"flawless", *flawless_});
   if (std::optional<Instant> done = CompletedAt(shape)) out.push_back({"finisher", *done});
@@ -275,16 +293,15 @@ std::vector<Badge> UserCourse::Badges(const CourseShape& shape,
 
 double UserCourse::MasteryAtWeek(std::int64_t week_day) const {
   double value = 0;
-  for (const auto& [week, mastery] : weeks_) {
-    if (week > week_day) break;
-    value = mastery;
+  for (std::size_t i = 0; i < week_days_.size() && week_days_[i] <= week_day; ++i) {
+    value = week_mastery_[i];
   }
   return value;
 }
 
 std::optional<std::int64_t> UserCourse::FirstWeek() const {
-  if (weeks_.empty()) return std::nullopt;
-  return weeks_.front().first;
+  if (week_days_.empty()) return std::nullopt;
+  return week_days_.front();
 }
 
 }  // namespace cohort::metrics

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +96,8 @@ class UserCourse {
     return i == 0 ? kUntouched : cells_[i - 1];
   }
   std::size_t touched_cells() const { return cells_.size(); }
+  // Bytes this object owns on the heap (vector capacities, long strings), for size figures.
+  std::size_t HeapBytes() const;
   const Totals& totals() const { return totals_; }
   double Mastery(const CourseShape& shape) const;  // mean over live exercises
   double Progress(const CourseShape& shape) const;
@@ -107,7 +110,7 @@ class UserCourse {
   const std::vector<Certification>& certifications() const { return certifications_; }
   // Σ mastery of the chapter's cells, kept as responses arrive.
   double ChapterSum(std::size_t ch) const {
-    return ch < chapter_sum_.size() ? chapter_sum_[ch] : 0.0;
+    return ch < chapters_.size() ? chapters_[ch].sum : 0.0;
   }
   // What the scanning views read, copied into the enrollment (see Enrolled::Refresh).
   struct Summary {
@@ -141,7 +144,7 @@ class UserCourse {
     double value = 0;
     for (std::size_t w = 0; w < weeks; ++w) {
       const std::int64_t week = first_week + static_cast<std::int64_t>(w) * 7;
-      while (step < weeks_.size() && weeks_[step].first <= week) value = weeks_[step++].second;
+      while (step < week_days_.size() && week_days_[step] <= week) value = week_mastery_[step++];
       f(w, value);
     }
   }
@@ -159,23 +162,27 @@ class UserCourse {
   std::vector<ExerciseCell> cells_;
   OrderKey last_;
   bool any_ = false;
-  std::vector<double> chapter_sum_;  // per chapter index: Σ mastery of its cells
-  double mastery_sum_ = 0;           // running Σ of live cells' mastery, in application order
+  double mastery_sum_ = 0;  // running Σ of live cells' mastery, in application order
   Totals totals_;
   std::optional<std::int64_t> completed_ms_;  // answered_at of the response that completed it
   std::uint32_t attempted_live_ = 0;
   std::optional<std::int64_t> last_active_ms_;
   std::vector<Certification> certifications_;
-  std::vector<std::optional<Instant>> chapter_master_;  // per chapter index
+  struct ChapterFigures {
+    double sum = 0;                      // Σ mastery of the chapter's cells
+    std::int64_t mastered_ms = kNotYet;  // chapter-master badge time
+  };
+  static constexpr std::int64_t kNotYet = std::numeric_limits<std::int64_t>::min();
+  std::vector<ChapterFigures> chapters_;  // per chapter index
   std::optional<Instant> flawless_;
-  std::optional<OrderKey> flawless_key_;
   // streak-5 needs only the current run of consecutive local days with responses.
   bool has_day_ = false;
   std::int32_t last_day_ = 0;
   int day_run_ = 0;
   std::optional<Instant> streak5_;
   // Course mastery at the end of each local week with responses: (Monday, mastery), by week.
-  std::vector<std::pair<std::int32_t, double>> weeks_;
+  std::vector<std::int32_t> week_days_;  // the Mondays, ascending
+  std::vector<double> week_mastery_;     // parallel to week_days_
 };
 
 }  // namespace cohort::metrics
