@@ -1,18 +1,17 @@
 // Operations (issue 9) on the real binary: /metrics on its own listener, the request log,
 // X-Request-Id, configuration from the environment.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
 
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "process_test_support.h"
 #include "support/http_client.h"
@@ -316,11 +315,31 @@ void RunWorkload(HttpClient& client, const std::string& token, const std::string
   expect(client.Get("/metrics"), 404);  // never on the public port
 }
 
+// Requests the server answers by itself, before any route: a malformed request line, a bad
+// target, a body over 32 MiB and a header over 64 KiB.
+void RunRefusedRequests(std::uint16_t port) {
+  auto answer = [port](const std::string& request) {
+    RawSocket raw("127.0.0.1", port);
+    EXPECT_TRUE(raw.Send(request)) << raw.error();
+    const std::string reply = raw.ReadUntilClosed(std::chrono::seconds(5));
+    return reply.substr(0, reply.find("\r\n"));
+  };
+  EXPECT_EQ(answer("NOT AN HTTP REQUEST\r\n\r\n"), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(answer("GET /api/v1/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(answer("POST /api/v1/attempts HTTP/1.1\r\nHost: x\r\nContent-Length: 40000000\r\n\r\n"),
+            "HTTP/1.1 413 Payload Too Large");
+  EXPECT_EQ(
+      answer("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70'000, 'a') + "\r\n\r\n"),
+      "HTTP/1.1 431 Request Header Fields Too Large");
+}
+
 TEST_F(OpsTest, MetricsCountAKnownWorkloadExactlyAndParse) {
   std::unique_ptr<ServerProcess> server = Serve();
   ASSERT_NE(metrics_port_, 0) << server->printed();
   HttpClient client("127.0.0.1", server->port());
   RunWorkload(client, token_, admin_token_);
+  RunRefusedRequests(server->port());
 
   HttpResponse scraped = Scrape();
   ASSERT_EQ(scraped.status, 200) << scraped.body;
@@ -342,13 +361,16 @@ TEST_F(OpsTest, MetricsCountAKnownWorkloadExactlyAndParse) {
   EXPECT_EQ(requests("/api/v1/courses/{course}/users", "GET", "200"), 1);
   EXPECT_EQ(requests("/api/v1/courses/{course}/users/{user}", "GET", "200"), 1);
   EXPECT_EQ(requests("unmatched", "GET", "404"), 2);
+  EXPECT_EQ(requests("refused", "other", "400"), 2);
+  EXPECT_EQ(requests("refused", "other", "413"), 1);
+  EXPECT_EQ(requests("refused", "other", "431"), 1);
   std::size_t request_series = 0;
   for (const Sample& s : e.samples) {
     if (s.name != "cohort_http_requests_total") continue;
     ++request_series;
     EXPECT_EQ(s.labels.at("route").find("ann"), std::string::npos) << "a raw path as a label";
   }
-  EXPECT_EQ(request_series, 9u);
+  EXPECT_EQ(request_series, 12u);
   EXPECT_EQ(e.Value("cohort_http_request_duration_seconds_count", {{"route", "/api/v1/attempts"}}),
             5);
   EXPECT_EQ(e.Value("cohort_http_request_duration_seconds_count", {{"route", "unmatched"}}), 2);
@@ -364,6 +386,8 @@ TEST_F(OpsTest, MetricsCountAKnownWorkloadExactlyAndParse) {
   EXPECT_EQ(e.Value("cohort_engine_users"), 1);
   EXPECT_EQ(e.Value("cohort_engine_enrollments"), 1);
   EXPECT_EQ(e.Value("cohort_engine_cells"), 2);
+  EXPECT_EQ(e.Value("cohort_engine_touched_cells"), 2);
+  EXPECT_GT(e.Value("cohort_engine_bytes"), 0);
   // PUT course, PUT user, two good posts, the post with an unknown user: five transactions.
   EXPECT_EQ(e.Value("cohort_store_write_duration_seconds_count"), 5);
   EXPECT_GE(e.Value("cohort_open_connections"), 1);  // `client` keeps its connection open
@@ -407,6 +431,7 @@ TEST_F(OpsTest, RequestLogLinesAreJsonWithTheirFieldsAndNoSecrets) {
     std::unique_ptr<ServerProcess> server = Serve();
     HttpClient client("127.0.0.1", server->port());
     RunWorkload(client, token_, admin_token_);
+    RunRefusedRequests(server->port());
     request_id = client.Get("/healthz", {{"X-Request-Id", "trace-me-42"}}).Header("x-request-id");
     EXPECT_EQ(server->StopWith(SIGTERM), 0);
   }
@@ -432,7 +457,7 @@ TEST_F(OpsTest, RequestLogLinesAreJsonWithTheirFieldsAndNoSecrets) {
     EXPECT_TRUE(j["status"].is_number_integer()) << line;
     EXPECT_TRUE(j["duration_ms"].is_number()) << line;
   }
-  EXPECT_EQ(requests, 12);  // the workload's 11 and the /healthz
+  EXPECT_EQ(requests, 16);  // the workload's 11, the 4 refused and the /healthz
   for (const char* message : {"starting", "listening", "stopped"}) {
     EXPECT_EQ(messages.count(message), 1u) << message;
   }

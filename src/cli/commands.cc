@@ -101,6 +101,12 @@ void RegisterGauges(MetricRegistry& registry, const metrics::Engine& engine,
                     [&engine] { return static_cast<double>(engine.size().enrollments); });
   registry.SetGauge("cohort_engine_cells", "User x exercise cells in the in-memory engine.",
                     [&engine] { return static_cast<double>(engine.size().cells); });
+  registry.SetGauge("cohort_engine_touched_cells",
+                    "User x exercise cells with at least one attempt (the ones stored).",
+                    [&engine] { return static_cast<double>(engine.size().touched_cells); });
+  registry.SetGauge("cohort_engine_bytes",
+                    "Bytes held by the engine's enrollments (cells, weekly series, certificates).",
+                    [&engine] { return static_cast<double>(engine.size().bytes); });
   registry.SetGauge("cohort_process_resident_memory_bytes",
                     "Resident memory of the process (engine included).", ResidentBytes);
   registry.SetGauge("cohort_open_connections", "Open connections on the public listener.",
@@ -201,6 +207,7 @@ int RunServe(const ServeOptions& options) {
   server_options.host = listen->host;
   server_options.port = listen->port;
   server_options.threads = options.threads;
+  server_options.on_refused = http::CountRefused(registry);
   Result<std::unique_ptr<http::Server>> server = http::StartServer(
       server_options,
       http::Instrument([&api](const http::Request& request) { return api.Handle(request); },

@@ -1,10 +1,10 @@
 #include "http/http_telemetry.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <string>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "common/logging.h"
 #include "http/errors.h"
@@ -70,6 +70,26 @@ Handler Instrument(Handler inner, MetricRegistry& registry) {
       spdlog::info(line);
     }
     return response;
+  };
+}
+
+std::function<void(int status)> CountRefused(MetricRegistry& registry) {
+  return [&registry](int status) {
+    registry
+        .GetCounter("cohort_http_requests_total",
+                    "HTTP requests answered, by route template, method and status.",
+                    {{"route", "refused"}, {"method", "other"}, {"status", std::to_string(status)}})
+        .Add();
+    if (status == 503) return;
+    spdlog::info(StructuredLog("request")
+                     .Add("method", "other")
+                     .Add("route", "refused")
+                     .Add("status", std::int64_t{status})
+                     .Add("duration_ms", 0.0)
+                     .Add("bytes", std::int64_t{0})
+                     .Add("account", "")
+                     .Add("request_id", NewRequestId())
+                     .Text());
   };
 }
 

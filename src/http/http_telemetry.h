@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "common/metric_registry.h"
 #include "http/message.h"
 
@@ -16,6 +18,11 @@ namespace cohort::http {
 //   body), account and request_id: never the path's values, the query, a header or the body.
 // Thread-safe when `inner` is; `registry` must outlive the Handler.
 Handler Instrument(Handler inner, MetricRegistry& registry);
+
+// The ServerOptions::on_refused of a server whose handler is Instrument(...): counts
+// cohort_http_requests_total{route="refused",method="other",status} and logs a "request" line
+// with route "refused" (503s are counted but not logged: logging under overload adds to it).
+std::function<void(int status)> CountRefused(MetricRegistry& registry);
 
 // The handler of the metrics listener: GET (or HEAD) /metrics answers the registry in the
 // Prometheus text format 0.0.4; any other path is 404.

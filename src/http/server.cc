@@ -255,7 +255,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
     Result<DecodedTarget> target = DecodeTarget(request.target);
-    if (!target.ok()) return ErrorResponse(400, "malformed", target.status().message());
+    if (!target.ok()) {
+      Refused(400);
+      return ErrorResponse(400, "malformed", target.status().message());
+    }
     request.path = std::move(target.value().path);
     request.query = std::move(target.value().query);
     for (const auto& field : message) {
@@ -332,9 +335,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   // Answers a request that could not be read, then closes.
+  void Refused(int status) const {
+    if (shared_->options.on_refused) shared_->options.on_refused(status);
+  }
+
   void Fail(int status, std::string_view code, std::string_view message) {
     phase_ = Phase::kClosing;
     spdlog::debug("{}: answering {} ({})", remote_address_, status, message);
+    Refused(status);
     response_.emplace();
     Response error = ErrorResponse(status, code, message);
     Build(*response_, error, 11, false, false);
@@ -539,7 +547,10 @@ class ServerImpl final : public Server {
         shared_->connections.emplace(connection.get(), connection);
       }
     }
-    if (full) Reject(std::move(socket));
+    if (full) {
+      if (shared_->options.on_refused) shared_->options.on_refused(503);
+      Reject(std::move(socket));
+    }
     if (connection) asio::dispatch(connection->executor(), [connection] { connection->Start(); });
     Accept();
   }

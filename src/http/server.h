@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,10 @@ struct ServerOptions {
   std::size_t max_header_bytes = 64u << 10;  // a larger request line + headers answers 431
   int write_timeout_s = 60;                  // a response must be taken by the client within this
   int shutdown_timeout_s = 10;               // Stop() waits this long for in-flight requests
+  // Called for each answer the server gives by itself, without the Handler: 400 (malformed
+  // request or target), 413, 431, and 503 (too many open connections). On an I/O thread; must be
+  // thread-safe and must not throw. Lets /metrics and the log count every request answered.
+  std::function<void(int status)> on_refused;
 };
 
 // An HTTP/1.1 server (Boost.Beast + Asio, the only files that include them). Serves every
