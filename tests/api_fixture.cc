@@ -1,10 +1,11 @@
 #include "api_fixture.h"
 
-#include <random>
-
 #include <fmt/format.h>
 
+#include <random>
+
 #include "support/http_client.h"
+#include "support/log_audit.h"
 
 namespace cohort::testing {
 
@@ -13,6 +14,7 @@ std::string TimeAt(int minutes_from_now) {
 }
 
 void ApiFixture::SetUp() {
+  SendLogsToAudit();
   std::random_device rd;
   dir_ = std::filesystem::temp_directory_path() / fmt::format("cohort-test-{:x}", rd());
   std::filesystem::create_directories(dir_);
@@ -91,13 +93,14 @@ void ApiFixture::SeedCatalog() {
                         "settings":{"mastery_window":5}})");
   ASSERT_EQ(course.status, 200) << course.body;
   ASSERT_EQ(Put("/api/v1/groups/g1", R"({"name":"Group one"})").status, 200);
-  Reply ann = Put("/api/v1/users/ann",
-                  R"({"name":"Ann Lee","email":"ann@acme.example","groups":["g1"]})");
+  Reply ann =
+      Put("/api/v1/users/ann", R"({"name":"Ann Lee","email":"ann@acme.example","groups":["g1"]})");
   ASSERT_EQ(ann.status, 200) << ann.body;
-  ASSERT_EQ(Put("/api/v1/users/bob",
-                R"({"name":"Bob Ray","email":"bob@acme.example","groups":["g1"],"roles":["learner","group_manager"]})")
-                .status,
-            200);
+  ASSERT_EQ(
+      Put("/api/v1/users/bob",
+          R"({"name":"Bob Ray","email":"bob@acme.example","groups":["g1"],"roles":["learner","group_manager"]})")
+          .status,
+      200);
   ASSERT_EQ(Put("/api/v1/groups/g1", R"({"name":"Group one","managers":["bob"]})").status, 200);
 }
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "process_test_support.h"
+#include "support/log_audit.h"
 #include "service/service.h"
 #include "store/store.h"
 #include "support/http_client.h"
@@ -64,6 +65,7 @@ TEST_F(CliTest, TokenCreatePrintsOnlyTheToken) {
 }
 
 TEST_F(CliTest, UserCreateReadsThePasswordFromStdinAndStoresItHashed) {
+  AuditSecret("s3cret-passphrase");
   CommandResult r = RunCohort({"user", "create", "--account", "acme", "--key", "mia", "--email",
                                "Mia@Acme.example", "--name", "Mia Wong", "--role",
                                "account_manager", "--password-stdin", "--db", db_},

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "api_fixture.h"
+#include "support/log_audit.h"
 
 namespace cohort::testing {
 namespace {
@@ -172,6 +173,7 @@ TEST_F(IngestApiTest, TokensAreAccountBoundAndScoped) {
 }
 
 TEST_F(IngestApiTest, PasswordsNeedTheAdminScopeAndAreStoredHashed) {
+  AuditSecret("correct horse");
   SeedCatalog();
   const std::string body =
       R"({"name":"Ann","email":"ann@acme.example","groups":["g1"],"password":"correct horse"})";

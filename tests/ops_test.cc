@@ -15,6 +15,7 @@
 
 #include "process_test_support.h"
 #include "support/http_client.h"
+#include "support/log_audit.h"
 
 namespace cohort::testing {
 namespace {
@@ -251,6 +252,7 @@ class OpsTest : public ::testing::Test {
     ASSERT_EQ(RunCohort({"account", "create", "acme", "--name", "Acme", "--db", db_}).exit_code, 0);
     token_ = Token("read,ingest");
     admin_token_ = Token("admin");
+    AuditSecret(kPassword);
   }
   std::string Token(const std::string& scopes) {
     CommandResult r =

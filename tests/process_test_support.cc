@@ -1,6 +1,7 @@
 #include "process_test_support.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -9,11 +10,13 @@
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <regex>
 #include <stdexcept>
 
-#include <fmt/format.h>
+#include "support/log_audit.h"
 
 extern char** environ;
 
@@ -102,6 +105,7 @@ CommandResult RunCohort(const std::vector<std::string>& args, const std::string&
     if (p.fd >= 0) close(p.fd);
   }
   result.exit_code = WaitExit(pid);
+  KeepLogForAudit("command", result.err);  // stdout is the command's output (tokens, sign-ins)
   return result;
 }
 
@@ -109,8 +113,8 @@ ServerProcess::ServerProcess(const std::filesystem::path& db)
     : ServerProcess({"serve", "--db", db.string(), "--listen", "127.0.0.1:0"},
                     db.string() + ".server.log") {}
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args,
-                             const std::filesystem::path& log) {
+ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& log)
+    : log_(log) {
   int in_fd, out_fd, err_fd;
   pid_ = Spawn(args, in_fd, out_fd, err_fd, log.string());
   close(in_fd);
@@ -144,6 +148,8 @@ int ServerProcess::StopWith(int signal) {
   pid_ = -1;
   if (out_fd_ >= 0) close(out_fd_);
   out_fd_ = -1;
+  std::ifstream in(log_, std::ios::binary);
+  KeepLogForAudit("server", std::string(std::istreambuf_iterator<char>(in), {}));
   return code;
 }
 

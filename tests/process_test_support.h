@@ -41,6 +41,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   int out_fd_ = -1;
+  std::filesystem::path log_;
   std::uint16_t port_ = 0;
   std::string printed_;
 };

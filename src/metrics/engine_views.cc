@@ -297,17 +297,43 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
     for (const Enrolled* e : counted) {
       enrolled_week.push_back(WeekOfDay(a->zone->LocalDay(e->state->enrolled_at)));
     }
-    // One pass per user over their weekly steps: O(users × (weeks + steps)).
+    // Each user's mastery at the end of week w is a step function of w; the series adds up
+    // its changes (exactly: ExactSum is integer arithmetic), O(users × steps + weeks).
     const std::size_t weeks =
         current >= *first ? static_cast<std::size_t>((current - *first) / 7 + 1) : 0;
+    std::vector<ExactSum> change(weeks);
+    std::vector<std::int64_t> joined(weeks, 0);
+    for (std::size_t i = 0; i < counted.size(); ++i) {
+      // Counted from the week they enrolled (the series' first week at the earliest).
+      const std::size_t from = enrolled_week[i] <= *first
+                                   ? 0
+                                   : static_cast<std::size_t>((enrolled_week[i] - *first) / 7);
+      if (from >= weeks) continue;
+      ++joined[from];
+      double value = 0;  // after the step being walked
+      double start = 0;  // at the end of week `from`
+      counted[i]->state->ForEachWeekStep([&](std::int64_t week_day, double at_week_end) {
+        const auto w = static_cast<std::size_t>((week_day - *first) / 7);
+        if (w >= weeks) return;
+        if (w > from) {
+          change[w].Add(at_week_end);
+          change[w].Add(-value);
+        } else {
+          start = at_week_end;
+        }
+        value = at_week_end;
+      });
+      change[from].Add(start);
+    }
     std::vector<ExactSum> sums(weeks);
     std::vector<std::int64_t> counts(weeks, 0);
-    for (std::size_t i = 0; i < counted.size(); ++i) {
-      counted[i]->state->ForEachWeek(*first, weeks, [&](std::size_t w, double at_week_end) {
-        if (enrolled_week[i] > *first + static_cast<std::int64_t>(w) * 7) return;
-        sums[w].Add(at_week_end);
-        ++counts[w];
-      });
+    for (std::size_t w = 0; w < weeks; ++w) {
+      if (w > 0) {
+        sums[w] = sums[w - 1];
+        counts[w] = counts[w - 1];
+      }
+      sums[w].Add(change[w]);
+      counts[w] += joined[w];
     }
     for (std::size_t w = 0; w < weeks; ++w) {
       v.weekly.push_back({*first + static_cast<std::int64_t>(w) * 7, sums[w].Mean(counts[w])});
@@ -347,9 +373,8 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
   AssignRanks(
       out.rows, [](const LeagueRow& r) { return std::optional<double>(r.mastery); }, &LeagueKey);
   Status s = SortRows(out.rows, LeagueColumns(), query.sort, query.descending, &RowName<LeagueRow>,
-                      &LeagueKey);
+                      &LeagueKey, query.offset, query.limit);
   if (!s.ok()) return s;
-  Page(out.rows, query.offset, query.limit);
   return out;
 }
 
@@ -399,9 +424,8 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
   AssignRanks(
       out.rows, [](const GroupRow& r) { return r.mastery; }, &GroupKey);
   Status s = SortRows(out.rows, GroupColumns(), query.sort, query.descending, &RowName<GroupRow>,
-                      &GroupKey);
+                      &GroupKey, query.offset, query.limit);
   if (!s.ok()) return s;
-  Page(out.rows, query.offset, query.limit);
   return out;
 }
 

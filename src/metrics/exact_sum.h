@@ -13,12 +13,14 @@ namespace cohort::metrics {
 // what any view shows (one decimal of a percentage), so 0.2 reads 0.2 and not 0.19999999999999996.
 class ExactSum {
  public:
+  // Adds a fraction; a negative one takes away exactly what adding its opposite added.
   void Add(double fraction) { units_ += static_cast<Int128>(std::llround(fraction * kUnit)); }
+  void Add(const ExactSum& other) { units_ += other.units_; }
   // The mean over `n` values; nullopt for a mean over no one.
   std::optional<double> Mean(std::int64_t n) const {
     if (n == 0) return std::nullopt;
-    const long double mean =
-        static_cast<long double>(units_) / static_cast<long double>(kUnit) / static_cast<long double>(n);
+    const long double mean = static_cast<long double>(units_) / static_cast<long double>(kUnit) /
+                             static_cast<long double>(n);
     return static_cast<double>(std::roundl(mean * 1e12L) / 1e12L);
   }
 

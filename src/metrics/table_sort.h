@@ -37,11 +37,15 @@ template <typename Row>
 using Columns = std::unordered_map<std::string, std::function<SortValue(const Row&)>>;
 
 // Sorts `rows` by `column` (nulls last in both directions), ties by name then key ascending in
-// both directions. kInvalid for an unknown column.
+// both directions, then by their order in `rows` (so the order is that of a stable sort), and
+// keeps rows [offset, offset + limit) of that order. Only the kept rows are fully ordered and
+// moved: a page of a large table costs O(rows · log(offset + limit)). kInvalid for an unknown
+// column.
 template <typename Row>
 Status SortRows(std::vector<Row>& rows, const Columns<Row>& columns, const std::string& column,
                 bool descending, std::string_view (*name)(const Row&),
-                std::string_view (*key)(const Row&)) {
+                std::string_view (*key)(const Row&), std::size_t offset = 0,
+                std::size_t limit = static_cast<std::size_t>(-1)) {
   auto it = columns.find(column);
   if (it == columns.end()) {
     std::string known;
@@ -52,6 +56,11 @@ Status SortRows(std::vector<Row>& rows, const Columns<Row>& columns, const std::
     return Status::Invalid("cannot sort by '" + column + "'",
                            {{std::nullopt, "", "sort must be one of: " + known}});
   }
+  if (offset >= rows.size()) {
+    rows.clear();
+    return Status();
+  }
+  const std::size_t end = limit >= rows.size() - offset ? rows.size() : offset + limit;
   const auto& extract = it->second;
   std::vector<std::pair<SortValue, std::size_t>> keyed;
   keyed.reserve(rows.size());
@@ -71,13 +80,17 @@ Status SortRows(std::vector<Row>& rows, const Columns<Row>& columns, const std::
     const Row& rb = rows[b.second];
     const std::string_view na = name(ra), nb = name(rb);
     if (na != nb) return na < nb;
-    return key(ra) < key(rb);
+    const std::string_view ka = key(ra), kb = key(rb);
+    if (ka != kb) return ka < kb;
+    return a.second < b.second;
   };
-  std::stable_sort(keyed.begin(), keyed.end(), less);
-  std::vector<Row> sorted;
-  sorted.reserve(rows.size());
-  for (auto& [value, index] : keyed) sorted.push_back(std::move(rows[index]));
-  rows = std::move(sorted);
+  // A strict total order, so any sorting algorithm gives the one answer.
+  std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(end), keyed.end(),
+                    less);
+  std::vector<Row> page;
+  page.reserve(end - offset);
+  for (std::size_t i = offset; i < end; ++i) page.push_back(std::move(rows[keyed[i].second]));
+  rows = std::move(page);
   return Status();
 }
 

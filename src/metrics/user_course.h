@@ -137,16 +137,11 @@ class UserCourse {
                             const std::vector<std::string>& chapter_keys) const;
   // Course mastery at the end of local week `week_day` (a Monday), from responses before then.
   double MasteryAtWeek(std::int64_t week_day) const;
-  // Calls f(w, mastery at the end of week first_week + 7w) for w in [0, weeks), in one pass.
+  // Calls f(monday, course mastery at the end of that week) for each local week with
+  // responses, in ascending order.
   template <typename F>
-  void ForEachWeek(std::int64_t first_week, std::size_t weeks, F f) const {
-    std::size_t step = 0;
-    double value = 0;
-    for (std::size_t w = 0; w < weeks; ++w) {
-      const std::int64_t week = first_week + static_cast<std::int64_t>(w) * 7;
-      while (step < week_days_.size() && week_days_[step] <= week) value = week_mastery_[step++];
-      f(w, value);
-    }
+  void ForEachWeekStep(F f) const {
+    for (std::size_t i = 0; i < week_days_.size(); ++i) f(week_days_[i], week_mastery_[i]);
   }
   std::optional<std::int64_t> FirstWeek() const;
 
