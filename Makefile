@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 DEMO_DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build setup demo test bench clean
+.PHONY: all build setup demo test fuzz bench clean
 
 all: build
 
@@ -29,6 +29,11 @@ demo: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	bash scripts/fuzz.sh $${FUZZ_SECONDS:-15}
+
+# The libFuzzer targets for 10 minutes each (make test runs them for 15 s).
+fuzz: setup
+	bash scripts/fuzz.sh $${FUZZ_SECONDS:-600}
 
 bench: build
 	$(BUILD_DIR)/bench/cohort_bench_ingest --benchmark_counters_tabular=true

@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev libsodium-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 procps
+  clang libclang-rt-14-dev
   libxlsxwriter-dev
   chromium fonts-dejavu-core
   libreoffice-calc-nogui
