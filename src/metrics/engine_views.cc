@@ -12,14 +12,6 @@
 namespace cohort::metrics {
 namespace {
 
-constexpr std::int32_t kMonday = 4;
-
-std::int64_t WeekOfDay(std::int64_t day) {
-  const std::int64_t since = day - kMonday;
-  const std::int64_t weeks = since >= 0 ? since / 7 : -((-since + 6) / 7);
-  return kMonday + weeks * 7;
-}
-
 const AccountState* Account(const Engine::State& s, std::string_view key) {
   auto it = s.accounts.find(std::string(key));
   return it == s.accounts.end() ? nullptr : it->second.get();
@@ -292,11 +284,7 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
     }
   }
   if (first) {
-    const std::int64_t current = WeekOfDay(a->zone->LocalDay(now));
-    std::vector<std::int64_t> enrolled_week;
-    for (const Enrolled* e : counted) {
-      enrolled_week.push_back(WeekOfDay(a->zone->LocalDay(e->state->enrolled_at)));
-    }
+    const std::int64_t current = WeekOfLocalDay(a->zone->LocalDay(now));
     // Each user's mastery at the end of week w is a step function of w; the series adds up
     // its changes (exactly: ExactSum is integer arithmetic), O(users × steps + weeks).
     const std::size_t weeks =
@@ -305,9 +293,9 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
     std::vector<std::int64_t> joined(weeks, 0);
     for (std::size_t i = 0; i < counted.size(); ++i) {
       // Counted from the week they enrolled (the series' first week at the earliest).
-      const std::size_t from = enrolled_week[i] <= *first
-                                   ? 0
-                                   : static_cast<std::size_t>((enrolled_week[i] - *first) / 7);
+      const std::int64_t enrolled_week = counted[i]->summary.enrolled_week;
+      const std::size_t from =
+          enrolled_week <= *first ? 0 : static_cast<std::size_t>((enrolled_week - *first) / 7);
       if (from >= weeks) continue;
       ++joined[from];
       double value = 0;  // after the step being walked

@@ -7,14 +7,6 @@
 namespace cohort::metrics {
 namespace {
 
-constexpr std::int32_t kMonday = 4;  // 1970-01-01 was a Thursday: day 4 was a Monday
-
-std::int32_t WeekOf(std::int64_t local_day) {
-  const std::int64_t since = local_day - kMonday;
-  const std::int64_t weeks = since >= 0 ? since / 7 : -((-since + 6) / 7);
-  return static_cast<std::int32_t>(kMonday + weeks * 7);
-}
-
 std::int64_t PointsOf(const domain::Response& r, const domain::CourseSettings& s) {
   if (r.points) return *r.points;
   if (!r.correct) return 0;
@@ -195,7 +187,7 @@ void UserCourse::Append(const CourseShape& shape,
       if (day_run_ == 5 && !streak5_) streak5_ = at;
     }
     const double course_mastery = live > 0 ? mastery_sum_ / live : 0.0;
-    const std::int32_t week = WeekOf(day);
+    const auto week = static_cast<std::int32_t>(WeekOfLocalDay(day));
     if (week_days_.empty() || week_days_.back() != week) {
       week_days_.push_back(week);
       week_mastery_.push_back(course_mastery);

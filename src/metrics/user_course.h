@@ -26,6 +26,14 @@ struct CourseShape {
   const TimeZone* zone = nullptr;               // the account's
 };
 
+// The Monday (a local day number, days since 1970-01-01) that starts the week of `local_day`.
+inline std::int64_t WeekOfLocalDay(std::int64_t local_day) {
+  constexpr std::int64_t kMonday = 4;  // 1970-01-01 was a Thursday: day 4 was a Monday
+  const std::int64_t since = local_day - kMonday;
+  const std::int64_t weeks = since >= 0 ? since / 7 : -((-since + 6) / 7);
+  return kMonday + weeks * 7;
+}
+
 // The figures of one user × exercise (SPEC §3.2). 56 bytes; an enrollment stores only the
 // cells its user has touched (see UserCourse::Cell).
 struct ExerciseCell {
@@ -117,6 +125,7 @@ class UserCourse {
     double mastery = 0, progress = 0;
     std::optional<std::int64_t> completed_ms, last_active_ms;
     std::int64_t enrolled_ms = 0;
+    std::int64_t enrolled_week = 0;  // the local Monday of enrolled_at (WeekOfLocalDay)
     std::int64_t at_risk_ms = 0;
     std::optional<Certification> latest_cert;
     Totals totals;
@@ -128,6 +137,7 @@ class UserCourse {
     if (std::optional<Instant> done = CompletedAt(shape)) s.completed_ms = done->ms;
     s.last_active_ms = last_active_ms_;
     s.enrolled_ms = enrolled_at.ms;
+    s.enrolled_week = WeekOfLocalDay(shape.zone->LocalDay(enrolled_at));
     s.at_risk_ms = std::int64_t{shape.settings.at_risk_days} * kMsPerDay;
     if (!certifications_.empty()) s.latest_cert = certifications_.back();
     s.totals = totals_;
