@@ -14,7 +14,7 @@ namespace cohort::metrics {
 class ExactSum {
  public:
   // Adds a fraction; a negative one takes away exactly what adding its opposite added.
-  void Add(double fraction) { units_ += static_cast<Int128>(std::llround(fraction * kUnit)); }
+  void Add(double fraction) { units_ += static_cast<Int128>(Units(fraction)); }
   void Add(const ExactSum& other) { units_ += other.units_; }
   // The mean over `n` values; nullopt for a mean over no one.
   std::optional<double> Mean(std::int64_t n) const {
@@ -26,6 +26,14 @@ class ExactSum {
 
  private:
   __extension__ using Int128 = __int128;
+  // fraction × 2^52 rounded to the nearest integer (ties to even), for |fraction| ≤ 1: adding
+  // and taking away 2^52 leaves no fractional bits (the hardware rounds), symmetrically for
+  // negative values. Inline; std::llround is a library call, and this runs per user per view.
+  static std::int64_t Units(double fraction) {
+    const double scaled = fraction * kUnit;
+    const double rounded = scaled >= 0 ? (scaled + kUnit) - kUnit : (scaled - kUnit) + kUnit;
+    return static_cast<std::int64_t>(rounded);
+  }
   static constexpr double kUnit = 4'503'599'627'370'496.0;  // 2^52
   Int128 units_ = 0;
 };
