@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/time.h"
 #include "domain/attempt.h"
 #include "domain/course.h"
 #include "domain/user.h"
@@ -33,6 +34,16 @@ struct UserWrite {
   std::optional<std::string> password_hash;
 };
 
+// A certification earned elsewhere (an external exam, SPEC §3.5), imported with `cohort import`.
+// Held from issued_at until expires_at (never expires when absent), like an issued one.
+struct ImportedCertification {
+  std::string user;
+  std::string course;
+  Instant issued_at;
+  std::optional<Instant> expires_at;
+  bool operator==(const ImportedCertification&) const = default;
+};
+
 // A user key that a request deactivates or erases.
 struct UserRemoval {
   std::string user;
@@ -42,8 +53,9 @@ struct UserRemoval {
 // Everything one request (or one import file) writes: what ingest parses a body into and the
 // store applies. Store::Apply applies it in one
 // transaction, in this order: groups (name), courses, users (and their memberships), group
-// managers, enrollments, enrollment removals, attempts, user removals. Referential checks
-// (unknown user, group, course, exercise, email taken) happen inside that transaction.
+// managers, enrollments, enrollment removals, attempts, imported certifications, user removals.
+// Referential checks (unknown user, group, course, exercise, email taken) happen inside that
+// transaction.
 struct WriteBatch {
   Section<Group> groups;
   Section<Course> courses;
@@ -51,6 +63,7 @@ struct WriteBatch {
   Section<Enrollment> enrollments;
   Section<Enrollment> enrollment_removals;
   Section<Attempt> attempts;
+  Section<ImportedCertification> certifications;
   std::vector<UserRemoval> user_removals;
   // Called now and then while the attempts are written, with (attempts done, attempts in all):
   // the progress bar of `cohort import`. Optional.
@@ -59,7 +72,7 @@ struct WriteBatch {
   bool empty() const {
     return groups.items.empty() && courses.items.empty() && users.items.empty() &&
            enrollments.items.empty() && enrollment_removals.items.empty() &&
-           attempts.items.empty() && user_removals.empty();
+           attempts.items.empty() && certifications.items.empty() && user_removals.empty();
   }
 };
 

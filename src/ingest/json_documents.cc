@@ -1,13 +1,13 @@
 #include "ingest/json_documents.h"
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "domain/key.h"
 #include "domain/validation.h"
@@ -94,9 +94,19 @@ constexpr std::uint32_t kGroupRequired = FieldBit(kGroupKey) | FieldBit(kGroupNa
 constexpr std::string_view kEnrollmentFields[] = {"user", "course", "enrolled_at"};
 constexpr std::uint32_t kEnrollmentRequired = FieldBit(0) | FieldBit(1);
 
-constexpr std::string_view kBundleSections[] = {"courses", "groups", "users", "enrollments",
-                                                "attempts"};
-enum BundleSection : std::size_t { kCourses, kGroups, kUsers, kEnrollments, kAttempts };
+constexpr std::string_view kCertificationFields[] = {"user", "course", "issued_at", "expires_at"};
+constexpr std::uint32_t kCertificationRequired = FieldBit(0) | FieldBit(1) | FieldBit(2);
+
+constexpr std::string_view kBundleSections[] = {"courses",     "groups",   "users",
+                                                "enrollments", "attempts", "certifications"};
+enum BundleSection : std::size_t {
+  kCourses,
+  kGroups,
+  kUsers,
+  kEnrollments,
+  kAttempts,
+  kCertifications
+};
 
 constexpr const char* kKeyRule = "1-128 bytes of A-Z a-z 0-9 . _ -, not '.' or '..'";
 
@@ -562,6 +572,48 @@ void ReadEnrollmentItem(JsonReader& r, JsonValue& v, int depth,
   if (shaped) out.push_back(std::move(e));
 }
 
+// An imported certification: issued no later than 24 h from now (like attempts), expiring
+// after it was issued.
+void ReadCertificationItem(JsonReader& r, JsonValue& v, int depth, Instant now,
+                           std::vector<domain::ImportedCertification>& out) {
+  std::optional<JsonObject> object = r.Object(v, depth);
+  if (!object) return;
+  domain::ImportedCertification c;
+  bool times_ok = true;
+  const bool shaped =
+      ReadShape(r, *object, depth, Shape(kCertificationFields, kCertificationRequired, true),
+                [&](std::size_t field, JsonValue& value) {
+                  if (field == 2 || field == 3) {
+                    if (field == 3 && r.IsNull(value)) return;
+                    const std::optional<Instant> at = r.Time(value, depth + 1);
+                    if (!at) {
+                      times_ok = false;
+                      return;
+                    }
+                    (field == 2 ? c.issued_at : c.expires_at.emplace()) = *at;
+                    return;
+                  }
+                  std::optional<std::string_view> s = r.String(value, depth + 1);
+                  if (!s) return;
+                  if (!domain::IsValidKey(*s)) {
+                    r.Report(fmt::format("'{}' is not a valid {} key ({})", internal::Clip(*s, 140),
+                                         field == 0 ? "user" : "course", kKeyRule));
+                    return;
+                  }
+                  (field == 0 ? c.user : c.course).assign(*s);
+                });
+  if (!shaped || !times_ok) return;
+  if (c.issued_at.ms > now.ms + kMsPerDay) {
+    r.Report("issued_at is more than 24 hours in the future");
+    return;
+  }
+  if (c.expires_at && c.expires_at->ms <= c.issued_at.ms) {
+    r.Report("expires_at must be after issued_at");
+    return;
+  }
+  out.push_back(std::move(c));
+}
+
 void ReadBundle(JsonReader& r, JsonObject& root, Instant now, domain::WriteBatch& batch) {
   AttemptReader attempts(r, now);
   (void)r.Fields(root, 1, kBundleSections, [&](std::size_t section, JsonValue& value) {
@@ -594,6 +646,11 @@ void ReadBundle(JsonReader& r, JsonObject& root, Instant now, domain::WriteBatch
       case kAttempts:
         ReadSection(r, value, 2, [&](JsonValue& item, int depth) {
           attempts.Read(item, depth, batch.attempts.items);
+        });
+        break;
+      case kCertifications:
+        ReadSection(r, value, 2, [&](JsonValue& item, int depth) {
+          ReadCertificationItem(r, item, depth, now, batch.certifications.items);
         });
         break;
       default:
@@ -658,6 +715,7 @@ Result<domain::WriteBatch> ParseImportJson(std::string_view document, Instant no
   batch.users.origin = {"/users", true};
   batch.enrollments.origin = {"/enrollments", true};
   batch.attempts.origin = {"/attempts", true};
+  batch.certifications.origin = {"/certifications", true};
   const std::optional<JsonType> type = r.RootType();
   if (type == JsonType::array) {
     // A bare array of attempts, as POSTed but without the per-request limit.
@@ -672,8 +730,8 @@ Result<domain::WriteBatch> ParseImportJson(std::string_view document, Instant no
     }
   } else if (type) {
     std::optional<JsonObject> root = r.RootObject(
-        "expected an array of attempts or an object with courses, groups, users, enrollments "
-        "and attempts");
+        "expected an array of attempts or an object with courses, groups, users, enrollments, "
+        "attempts and certifications");
     if (root) {
       ReadBundle(r, *root, now, batch);
       if (!r.stopped()) r.ExpectEnd();

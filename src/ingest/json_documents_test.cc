@@ -1,11 +1,11 @@
 #include "ingest/json_documents.h"
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 namespace cohort::ingest {
 namespace {
@@ -585,6 +585,41 @@ TEST(ParseImportJsonTest, PointersStartAtTheFilesRoot) {
   EXPECT_EQ(d[2], (ErrorDetail{1, "/attempts/1/user", "duplicate field 'user'"}));
   EXPECT_EQ(d[3], (ErrorDetail{std::nullopt, "/lessons", "unknown field 'lessons'"}));
   EXPECT_EQ(r.status().message().rfind("4 problems in the file", 0), 0u) << r.status().message();
+}
+
+TEST(ParseImportJsonTest, ReadsImportedCertifications) {
+  Result<domain::WriteBatch> r = ParseImportJson(
+      R"({"certifications":[{"user":"ann","course":"py","issued_at":"2026-01-05T08:00:00Z"},)"
+      R"({"user":"bob","course":"py","issued_at":"2026-01-05T08:00:00Z",)"
+      R"("expires_at":"2027-01-05T08:00:00Z"}]})",
+      kNow);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->certifications.origin.list_pointer, "/certifications");
+  ASSERT_EQ(r->certifications.items.size(), 2u);
+  EXPECT_EQ(r->certifications.items[0],
+            (domain::ImportedCertification{"ann", "py", *ParseRfc3339("2026-01-05T08:00:00Z"),
+                                           std::nullopt}));
+  EXPECT_EQ(r->certifications.items[1].expires_at, ParseRfc3339("2027-01-05T08:00:00Z"));
+}
+
+TEST(ParseImportJsonTest, ACertificationNamesWhatIsWrongWithIt) {
+  Result<domain::WriteBatch> r = ParseImportJson(
+      R"({"certifications":[{"user":"ann","course":"py","issued_at":"2026-01-05T08:00:00Z",)"
+      R"("expires_at":"2026-01-05T08:00:00Z"},)"
+      R"({"user":"ann","course":"py"},)"
+      R"({"user":"ann","course":"py","issued_at":"2099-01-01T00:00:00Z"},)"
+      R"({"user":"ann","course":"p y","issued_at":"2026-01-05T08:00:00Z","grade":"A"}]})",
+      kNow);
+  ASSERT_FALSE(r.ok());
+  const Status status = r.status();
+  const std::vector<ErrorDetail>& d = status.details();
+  ASSERT_EQ(d.size(), 5u) << status.ToString();
+  EXPECT_EQ(d[0], (ErrorDetail{0, "/certifications/0", "expires_at must be after issued_at"}));
+  EXPECT_EQ(d[1], (ErrorDetail{1, "/certifications/1", "missing field 'issued_at'"}));
+  EXPECT_EQ(d[2],
+            (ErrorDetail{2, "/certifications/2", "issued_at is more than 24 hours in the future"}));
+  EXPECT_EQ(d[3].pointer, "/certifications/3/course");
+  EXPECT_EQ(d[4].pointer, "/certifications/3/grade");
 }
 
 TEST(ParseImportJsonTest, ABareArrayIsAttemptsWithoutTheRequestLimit) {

@@ -82,6 +82,9 @@ Enrolled& Enroll(AccountState& a, CourseState& c, int user, Instant at, bool exp
   e.explicit_date = explicit_date;
   e.state = std::make_unique<UserCourse>(c.slot_keys.size());
   e.state->enrolled_at = at;
+  if (auto it = a.imported.find({user, a.course_of.at(c.key)}); it != a.imported.end()) {
+    e.imported = it->second;
+  }
   e.Refresh(c.shape);
   c.enrolled.push_back(std::move(e));
   return c.enrolled.back();
@@ -260,6 +263,24 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     e.Refresh(c.shape);
   }
 
+  for (const domain::ImportedCertification& ic : batch.certifications.items) {
+    const int u = user_index(ic.user);
+    auto course = a->course_of.find(ic.course);
+    if (u < 0 || course == a->course_of.end()) continue;
+    std::vector<Certification>& held = a->imported[{u, course->second}];
+    const Certification cert{ic.issued_at, ic.expires_at, true};
+    if (std::find(held.begin(), held.end(), cert) != held.end()) continue;
+    held.push_back(cert);
+    std::stable_sort(held.begin(), held.end(), [](const Certification& x, const Certification& y) {
+      return x.issued_at < y.issued_at;
+    });
+    CourseState& c = *a->courses[static_cast<std::size_t>(course->second)];
+    if (Enrolled* e = c.Find(u)) {
+      e->imported = held;
+      e->Refresh(c.shape);
+    }
+  }
+
   for (const domain::UserRemoval& removal : batch.user_removals) {
     const int u = user_index(removal.user);
     if (u < 0) continue;
@@ -271,6 +292,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     for (int ci = 0; ci < static_cast<int>(a->courses.size()); ++ci) {
       Unenroll(*a->courses[static_cast<std::size_t>(ci)], u);
       a->unenrolled_with_history.erase({u, ci});
+      a->imported.erase({u, ci});
     }
     a->user_of.erase(user.key);
     user = UserState{};
@@ -320,14 +342,6 @@ void Engine::SetEnrollment(std::string_view account, std::string_view user, std:
   e.explicit_date = explicit_date;
   e.state->enrolled_at = enrolled_at;
   e.Refresh(at->course->shape);
-}
-
-void Engine::SetImportedCertifications(std::string_view account, std::string_view user,
-                                       std::string_view course, std::vector<Certification> certs) {
-  std::unique_lock lock(mutex_);
-  std::optional<Located> at = Locate(*state_, account, user, course);
-  if (!at) return;
-  if (Enrolled* e = at->course->Find(at->user)) e->imported = std::move(certs);
 }
 
 void Engine::Replay(std::string_view account, std::string_view user, std::string_view course,

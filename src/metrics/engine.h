@@ -69,8 +69,6 @@ class Engine {
   // enrollments take the earliest start of the user's attempts in the course).
   void SetEnrollment(std::string_view account, std::string_view user, std::string_view course,
                      Instant enrolled_at, bool explicit_date);
-  void SetImportedCertifications(std::string_view account, std::string_view user,
-                                 std::string_view course, std::vector<Certification> certs);
   // Rebuild: replaces a user × course's derived state from all its attempts.
   void Replay(std::string_view account, std::string_view user, std::string_view course,
               const std::vector<domain::Attempt>& attempts);

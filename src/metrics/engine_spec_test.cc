@@ -129,6 +129,11 @@ struct Batch {
     b.enrollment_removals.items.push_back({user, course, std::nullopt});
     return *this;
   }
+  Batch& Certification(const std::string& user, const std::string& course, Instant issued,
+                       std::optional<Instant> expires = std::nullopt) {
+    b.certifications.items.push_back({user, course, issued, expires});
+    return *this;
+  }
   Batch& Attempt(const domain::Attempt& a) {
     b.attempts.items.push_back(a);
     return *this;
@@ -495,6 +500,42 @@ TEST_F(EngineSpecTest, CertificationIsKeptWhenMasteryDrops) {
   EXPECT_EQ(v.certifications.size(), 1u);
   EXPECT_EQ(CourseOf("c1", Day(4)).certified, 1);
   ExpectOracleAgrees(Day(4));
+}
+
+// SPEC §3.5: certifications can also be imported; "certified" = holds an unexpired one,
+// whichever way it came.
+TEST_F(EngineSpecTest, AnImportedCertificationIsHeldUntilItExpires) {
+  Apply(Batch()
+            .Course(MakeCourse("c1", {{"ch1", {"e1"}}}, Window(1)))
+            .User("u1", "Ann")
+            .User("u2", "Bob")
+            .Attempt(At("a1", "u1", "c1", "e1", Day(0), kWrong))
+            .Certification("u1", "c1", Day(1), Day(5))
+            .Certification("u2", "c1", Day(2)));  // not enrolled yet
+  UserCourseView v = UserView("c1", "u1", Day(2));
+  EXPECT_TRUE(v.certified);
+  EXPECT_EQ(v.certified_at, Day(1));
+  ASSERT_EQ(v.certifications.size(), 1u);
+  EXPECT_TRUE(v.certifications[0].imported);
+  EXPECT_EQ(v.certifications[0].expires_at, Day(5));
+  EXPECT_EQ(CourseOf("c1", Day(2)).certified, 1);
+  Table<LeagueRow> league = League("c1", TableQuery{}, Day(2));
+  ASSERT_EQ(league.rows.size(), 1u);
+  EXPECT_TRUE(league.rows[0].certified);
+  EXPECT_EQ(league.rows[0].certified_at, Day(1));
+  EXPECT_FALSE(UserView("c1", "u1", Day(5)).certified);  // expired
+  EXPECT_EQ(CourseOf("c1", Day(5)).certified, 0);
+
+  // Bob's enrolment (by his first attempt) brings the certification imported before it; the
+  // same one imported again changes nothing.
+  Apply(Batch()
+            .Attempt(At("b1", "u2", "c1", "e1", Day(3), kWrong))
+            .Certification("u2", "c1", Day(2)));
+  v = UserView("c1", "u2", Day(4));
+  EXPECT_TRUE(v.certified);
+  EXPECT_EQ(v.certified_at, Day(2));
+  EXPECT_EQ(v.certifications.size(), 1u);
+  EXPECT_EQ(CourseOf("c1", Day(4)).certified, 2);
 }
 
 TEST_F(EngineSpecTest, CertificationExpiresAfterValidDaysAndIsIssuedAgain) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -68,6 +69,9 @@ struct AccountState {
   std::unordered_map<std::string, int> course_of;
   // (user, course) pairs unenrolled while they had attempts: a later enrollment replays them.
   std::set<std::pair<int, int>> unenrolled_with_history;
+  // Imported certifications by (user, course index), sorted by issued_at; an enrollment of the
+  // pair holds a copy (Enrolled::imported), made when it is created.
+  std::map<std::pair<int, int>, std::vector<Certification>> imported;
 };
 
 struct Engine::State {

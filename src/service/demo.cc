@@ -837,6 +837,15 @@ class Generator {
       b.enrollments.items.push_back(
           {b.users.items[e.person].user.key, b.courses.items[e.course].key, e.put_at});
     }
+    // A few people passed an external exam: certifications imported from elsewhere (SPEC §3.5),
+    // valid for a year.
+    b.certifications.origin = {"/certifications", true};
+    for (std::size_t i = 7; i < enrolled_.size(); i += 29) {
+      const Instant issued{base_ms_ - static_cast<std::int64_t>(20 + i % 90) * kMsPerDay};
+      b.certifications.items.push_back({b.users.items[enrolled_[i].person].user.key,
+                                        b.courses.items[enrolled_[i].course].key, issued,
+                                        Instant{issued.ms + 365 * kMsPerDay}});
+    }
 
     // Sent as the LMS would: in the order they happened.
     std::stable_sort(attempts_.begin(), attempts_.end(),

@@ -1,5 +1,9 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -8,10 +12,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "store/sqlite/write_lock_holder.h"
 
@@ -463,6 +463,40 @@ TEST_F(SqliteStoreTest, EnrollmentRemovalDeletesTheRowAndNeedsKnownKeys) {
   removal.enrollment_removals.items = {{"ann", "c9", std::nullopt}};
   EXPECT_THAT(ApplyFails(removal).details(),
               ElementsAre(ErrorDetail{std::nullopt, "/course", "course 'c9' is unknown"}));
+}
+
+TEST_F(SqliteStoreTest, ImportedCertificationsAreStoredOnceAndLoadedWithTheCatalog) {
+  domain::WriteBatch b;
+  b.certifications.origin = {"/certifications", true};
+  b.certifications.items = {{"ann", "c1", Instant{5'000}, std::nullopt},
+                            {"bob", "c1", Instant{6'000}, Instant{9'000}}};
+  ApplyOk(b);
+  ApplyOk(b);  // identical again: nothing new
+  Result<domain::WriteBatch> catalog = store_->LoadCatalog(account_);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  EXPECT_EQ(catalog->certifications.items, b.certifications.items);
+
+  domain::WriteBatch changed = b;
+  changed.certifications.items = {{"bob", "c1", Instant{6'000}, Instant{8'000}}};
+  const Status conflict = ApplyFails(changed);
+  EXPECT_EQ(conflict.code(), ErrorCode::kConflict);
+  EXPECT_THAT(conflict.details(),
+              ElementsAre(ErrorDetail{0, "/certifications/0/expires_at",
+                                      "a certification of 'bob' in 'c1' issued at that time was "
+                                      "already imported with another expiry"}));
+  domain::WriteBatch unknown = b;
+  unknown.certifications.items = {{"zed", "c1", Instant{6'000}, std::nullopt},
+                                  {"ann", "c9", Instant{6'000}, std::nullopt}};
+  EXPECT_THAT(ApplyFails(unknown).details(),
+              ElementsAre(ErrorDetail{0, "/certifications/0/user", "user 'zed' is unknown"},
+                          ErrorDetail{1, "/certifications/1/course", "course 'c9' is unknown"}));
+  EXPECT_EQ(store_->LoadCatalog(account_)->certifications.items.size(), 2u);
+
+  domain::WriteBatch erase;
+  erase.user_removals = {{"ann", true}};
+  ApplyOk(erase);
+  ASSERT_EQ(store_->LoadCatalog(account_)->certifications.items.size(), 1u);
+  EXPECT_EQ(store_->LoadCatalog(account_)->certifications.items[0].user, "bob");
 }
 
 TEST_F(SqliteStoreTest, EraseRemovesEveryRowOfTheUserAndKeepsOthers) {

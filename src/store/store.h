@@ -97,7 +97,7 @@ class Store {
 
   // --- for the metrics engine: rebuild at start and replays ---
   // The account's catalog and people as a WriteBatch (groups with managers, courses with their
-  // current chapters and exercises, users with groups), no attempts.
+  // current chapters and exercises, users with groups, imported certifications), no attempts.
   virtual Result<domain::WriteBatch> LoadCatalog(AccountId account) = 0;
   virtual Result<std::vector<EnrollmentRecord>> ListEnrollments(AccountId account) = 0;
   // Visits every user × course that has attempts, with all of them.

@@ -1,8 +1,8 @@
 #include "store/sqlite/batch_writer.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "domain/course.h"
 #include "domain/user.h"
@@ -56,6 +56,7 @@ Result<domain::WriteSummary> BatchWriter::Run(const domain::WriteBatch& batch) {
   COHORT_RETURN_IF_ERROR(WriteEnrollments(batch.enrollments));
   COHORT_RETURN_IF_ERROR(RemoveEnrollments(batch.enrollment_removals));
   COHORT_RETURN_IF_ERROR(WriteAttempts(batch.attempts, batch.progress));
+  COHORT_RETURN_IF_ERROR(WriteCertifications(batch.certifications));
   COHORT_RETURN_IF_ERROR(RemoveUsers(batch.user_removals));
   return summary_;
 }
@@ -276,6 +277,49 @@ Status BatchWriter::WriteEnrollments(const domain::Section<domain::Enrollment>& 
   return problems_.ToStatus();
 }
 
+Status BatchWriter::WriteCertifications(
+    const domain::Section<domain::ImportedCertification>& section) {
+  for (std::size_t i = 0; i < section.items.size() && !problems_.full(); ++i) {
+    const domain::ImportedCertification& c = section.items[i];
+    Result<std::pair<std::int64_t, std::int64_t>> ids =
+        ResolveEnrollment({c.user, c.course, std::nullopt}, i, section.origin);
+    if (!ids.ok()) return ids.status();
+    const auto [user_id, course_id] = ids.value();
+    if (user_id == kUnknown) continue;
+    {
+      Query query(st_.find_certification);
+      query.BindInt(1, user_id);
+      query.BindInt(2, course_id);
+      query.BindInt(3, c.issued_at.ms);
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (row.value()) {
+        const std::optional<std::int64_t> stored =
+            query.IsNull(0) ? std::nullopt : std::optional<std::int64_t>(query.Int(0));
+        const std::optional<std::int64_t> given =
+            c.expires_at ? std::optional<std::int64_t>(c.expires_at->ms) : std::nullopt;
+        if (stored != given) {
+          problems_.Conflict(
+              Detail(section.origin, i, "/expires_at",
+                     fmt::format("a certification of '{}' in '{}' issued at that time was already "
+                                 "imported with another expiry",
+                                 c.user, c.course)));
+        }
+        continue;  // identical: already stored
+      }
+    }
+    Query query(st_.insert_certification);
+    query.BindInt(1, account_.value);
+    query.BindInt(2, user_id);
+    query.BindInt(3, course_id);
+    query.BindInt(4, c.issued_at.ms);
+    query.BindOptionalInt(
+        5, c.expires_at ? std::optional<std::int64_t>(c.expires_at->ms) : std::nullopt);
+    COHORT_RETURN_IF_ERROR(query.Run());
+  }
+  return problems_.ToStatus();
+}
+
 Status BatchWriter::RemoveEnrollments(const domain::Section<domain::Enrollment>& section) {
   for (std::size_t i = 0; i < section.items.size() && !problems_.full(); ++i) {
     Result<std::pair<std::int64_t, std::int64_t>> ids =
@@ -291,9 +335,8 @@ Status BatchWriter::RemoveEnrollments(const domain::Section<domain::Enrollment>&
   return problems_.ToStatus();
 }
 
-Status BatchWriter::WriteAttempts(
-    const domain::Section<domain::Attempt>& section,
-    const std::function<void(std::size_t, std::size_t)>& progress) {
+Status BatchWriter::WriteAttempts(const domain::Section<domain::Attempt>& section,
+                                  const std::function<void(std::size_t, std::size_t)>& progress) {
   for (std::size_t i = 0; i < section.items.size() && !problems_.full(); ++i) {
     if (progress && i % 8192 == 0) progress(i, section.items.size());
     const domain::Attempt& attempt = section.items[i];

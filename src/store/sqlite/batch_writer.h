@@ -98,6 +98,9 @@ class BatchWriter {
   Status RemoveEnrollments(const domain::Section<domain::Enrollment>& section);
   Status WriteAttempts(const domain::Section<domain::Attempt>& section,
                        const std::function<void(std::size_t, std::size_t)>& progress);
+  // Stores imported certifications: an identical one stored before is a no-op, one with the
+  // same (user, course, issued_at) but another expiry a conflict.
+  Status WriteCertifications(const domain::Section<domain::ImportedCertification>& section);
   Status RemoveUsers(const std::vector<domain::UserRemoval>& removals);
 
   // Inserts the pending attempts (one statement for a full chunk) and queues the responses of

@@ -129,6 +129,18 @@ Result<domain::WriteBatch> SqliteStore::LoadCatalog(AccountId account) {
         if (it != user_index.end()) batch.users.items[it->second].user.groups.push_back(q.Text(1));
       }
     }
+    {
+      Query q(st.list_certifications);
+      q.BindInt(1, account.value);
+      for (;;) {
+        Result<bool> row = q.Step();
+        if (!row.ok()) return row.status();
+        if (!row.value()) break;
+        domain::ImportedCertification c{q.Text(0), q.Text(1), Instant{q.Int(2)}, std::nullopt};
+        if (!q.IsNull(3)) c.expires_at = Instant{q.Int(3)};
+        batch.certifications.items.push_back(std::move(c));
+      }
+    }
   }
   for (const std::string& key : course_keys) {
     Result<domain::Course> course = FindCourse(account, key);
@@ -168,10 +180,10 @@ Result<std::vector<domain::Attempt>> SqliteStore::LoadAttempts(AccountId account
   q.BindText(2, user);
   q.BindText(3, course);
   std::vector<domain::Attempt> out;
-  Status s = ReadAttemptRows(q, [&](const std::string&, const std::string&,
-                                    std::vector<domain::Attempt>& attempts) {
-    out = std::move(attempts);
-  });
+  Status s = ReadAttemptRows(
+      q, [&](const std::string&, const std::string&, std::vector<domain::Attempt>& attempts) {
+        out = std::move(attempts);
+      });
   if (!s.ok()) return s;
   return out;
 }

@@ -143,6 +143,14 @@ constexpr Entry kEntries[] = {
     // ?1 user, ?2 course
     {&Statements::delete_enrollment,
      "DELETE FROM enrollments WHERE user_id = ?1 AND course_id = ?2"},
+    // ?1 account, ?2 user, ?3 course, ?4 issued_at, ?5 expires_at or NULL
+    {&Statements::insert_certification,
+     "INSERT INTO certifications(account_id, user_id, course_id, issued_at, expires_at) "
+     "VALUES (?1, ?2, ?3, ?4, ?5)"},
+    // ?1 user, ?2 course, ?3 issued_at → expires_at (a row when stored)
+    {&Statements::find_certification,
+     "SELECT expires_at FROM certifications WHERE user_id = ?1 AND course_id = ?2 "
+     "AND issued_at = ?3"},
     // ?1 user, ?2 course → min(started_at) or NULL
     {&Statements::earliest_attempt,
      "SELECT min(started_at) FROM attempts WHERE user_id = ?1 AND course_id = ?2"},
@@ -186,7 +194,8 @@ constexpr Entry kEntries[] = {
     // ?1 account → key
     {&Statements::list_course_keys, "SELECT key FROM courses WHERE account_id = ?1 ORDER BY id"},
     // ?1 account → id, key, name
-    {&Statements::list_groups, "SELECT id, key, name FROM groups WHERE account_id = ?1 ORDER BY id"},
+    {&Statements::list_groups,
+     "SELECT id, key, name FROM groups WHERE account_id = ?1 ORDER BY id"},
     // ?1 account → group id, manager key
     {&Statements::list_all_managers,
      "SELECT m.group_id, u.key FROM group_managers m JOIN users u ON u.id = m.user_id "
@@ -198,6 +207,11 @@ constexpr Entry kEntries[] = {
     {&Statements::list_all_memberships,
      "SELECT m.user_id, g.key FROM group_members m JOIN groups g ON g.id = m.group_id "
      "WHERE m.account_id = ?1 ORDER BY m.user_id, g.key"},
+    // ?1 account → user key, course key, issued_at, expires_at (imported certifications)
+    {&Statements::list_certifications,
+     "SELECT u.key, c.key, x.issued_at, x.expires_at FROM certifications x "
+     "JOIN users u ON u.id = x.user_id JOIN courses c ON c.id = x.course_id "
+     "WHERE x.account_id = ?1 ORDER BY x.id"},
     // ?1 account → user key, course key, enrolled_at, by_attempts
     {&Statements::list_enrollments,
      "SELECT u.key, c.key, e.enrolled_at, e.by_attempts FROM enrollments e "

@@ -31,6 +31,7 @@ struct Statements {
       erase_user;
   Statement find_enrollment, upsert_enrollment, delete_enrollment, earliest_attempt,
       enrolled_at_by_keys;
+  Statement insert_certification, find_certification;
   Statement insert_attempt, next_attempt_id, attempt_ids_between, find_attempt, list_responses,
       insert_response;
   // insert_response for kResponsesPerInsert rows at once: parameters ?1..?9 for the first row,
@@ -45,7 +46,7 @@ struct Statements {
   Statement counts, list_tables, list_columns;
   // For the metrics engine (rebuild and replays).
   Statement list_course_keys, list_groups, list_all_managers, list_users, list_all_memberships,
-      list_enrollments, scan_attempts, load_attempts;
+      list_enrollments, scan_attempts, load_attempts, list_certifications;
 };
 
 // The stored attempt `attempt_id` of `account` with its responses in index order, or nullopt
