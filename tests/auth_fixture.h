@@ -17,7 +17,7 @@ struct Browser {
 // ApiFixture with people who sign in (SPEC §5), all with the password kPassword:
 //   acme: boss (account_manager), exec (executive), gman (group_manager of gA, in no group),
 //         ann and ben (learners in gA), carl (learner in gB), dora (learner in no group),
-//         nobody (no role at all);
+//         nobody (given no role, so a learner, enrolled in nothing);
 //   globex: gus (account_manager) — another account.
 // The course "py" (as SeedCatalog, window 5: three exercises e1, e2, e3) has attempts on e1:
 // ann 3 clean correct answers, ben 1, carl 5, dora none (enrolled). So course mastery is

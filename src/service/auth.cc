@@ -82,7 +82,8 @@ Result<Caller> Service::PersonCaller(const store::SessionRecord& session) {
   Caller caller{session.account, session.account_key, {}, std::nullopt, 0};
   if (person.roles.Has(domain::Role::kAccountManager)) {
     caller.scopes.Add(domain::Scope::kAdmin);
-  } else if (person.roles.bits != 0) {
+  } else {
+    // Read, scoped by Person: someone without a role sees an account with nothing in it.
     caller.scopes.Add(domain::Scope::kRead);
   }
   caller.person = std::move(person);

@@ -53,8 +53,8 @@ struct Person {
 struct Caller {
   store::AccountId account;
   std::string account_key;
-  // A token's scopes; for a person, those of their roles (account manager: admin; executive,
-  // group manager, learner: read; no role: none).
+  // A token's scopes; for a person, those of their roles: account manager admin, anyone else
+  // read (what they read is then scoped by `person`).
   domain::ScopeSet scopes;
   std::optional<Person> person;  // set for a signed-in person, nullopt for a token or the CLI
   std::int64_t token_id = 0;     // the API token used, 0 when none
