@@ -41,8 +41,7 @@ class AuthFixture : public ApiFixture {
             const std::string& body = "", bool with_csrf = true);
   // Signs in (asserting 200) and returns the browser's cookie and CSRF token.
   Browser SignIn(const std::string& email, const std::string& password = kPassword);
-  Answer SignInAnswer(const std::string& email, const std::string& password,
-                      HeaderList extra = {});
+  Answer SignInAnswer(const std::string& email, const std::string& password, HeaderList extra = {});
 
   // Course mastery of each seeded user, recomputed from the posted answers: the e1 credits of
   // the last 5 answers / 5, averaged over the course's 3 exercises.

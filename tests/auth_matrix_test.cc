@@ -2,11 +2,11 @@
 // other group, other account), with the exact status and, for reads, exactly the rows and
 // figures allowed — a group manager's aggregates are recomputed here over their members only.
 // Whatever a caller may not see answers byte for byte what an unknown key answers.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "auth_fixture.h"
 
@@ -97,7 +97,7 @@ TEST_F(AuthMatrixTest, AllCoursesListsWhatEachCallerMaySeeWithTheirFigures) {
     std::set<std::string> over;  // the users the figures are over; empty: no row
   };
   const Case cases[] = {
-      {"boss", 200, kEveryone}, {"exec", 200, kEveryone},  {"read", 200, kEveryone},
+      {"boss", 200, kEveryone},  {"exec", 200, kEveryone}, {"read", 200, kEveryone},
       {"admin", 200, kEveryone}, {"gman", 200, kGroupA},   {"ann", 200, {"ann"}},
       {"dora", 200, {"dora"}},   {"nobody", 200, {}},      {"gus", 200, {}},
       {"ingest", 403, {}},       {"none", 401, {}},
@@ -128,9 +128,9 @@ TEST_F(AuthMatrixTest, CourseViewIsComputedOverTheMembersAGroupManagerManagesOnl
     std::set<std::string> over;
   };
   const Case cases[] = {
-      {"boss", 200, kEveryone}, {"exec", 200, kEveryone}, {"read", 200, kEveryone},
-      {"admin", 200, kEveryone}, {"gman", 200, kGroupA},  {"ann", 404, {}},
-      {"dora", 404, {}},        {"nobody", 404, {}},      {"ingest", 403, {}},
+      {"boss", 200, kEveryone},  {"exec", 200, kEveryone}, {"read", 200, kEveryone},
+      {"admin", 200, kEveryone}, {"gman", 200, kGroupA},   {"ann", 404, {}},
+      {"dora", 404, {}},         {"nobody", 404, {}},      {"ingest", 403, {}},
       {"none", 401, {}},
   };
   for (const Case& c : cases) {
@@ -144,8 +144,7 @@ TEST_F(AuthMatrixTest, CourseViewIsComputedOverTheMembersAGroupManagerManagesOnl
     EXPECT_EQ(a.json["users"], c.over.size());
     EXPECT_NEAR(a.json["mastery"].get<double>(), MeanMastery(c.over), 1e-12);
     // Chapter c1 (e1, e2): each user's e1 mastery / 2, averaged over the same users.
-    EXPECT_NEAR(a.json["chapters"][0]["mastery"].get<double>(), MeanMastery(c.over) * 3 / 2,
-                1e-12);
+    EXPECT_NEAR(a.json["chapters"][0]["mastery"].get<double>(), MeanMastery(c.over) * 3 / 2, 1e-12);
   }
   // gus's account has its own "py", with no one in it: nothing of acme's shows.
   Answer gus = As("gus", "GET", "/api/v1/courses/py");
@@ -165,11 +164,16 @@ TEST_F(AuthMatrixTest, LeaguesAndReportListExactlyTheAllowedRows) {
     std::set<std::string> users, groups;
   };
   const Case cases[] = {
-      {"boss", 200, kEveryone, {"gA", "gB"}}, {"exec", 200, kEveryone, {"gA", "gB"}},
-      {"read", 200, kEveryone, {"gA", "gB"}}, {"admin", 200, kEveryone, {"gA", "gB"}},
-      {"gman", 200, kGroupA, {"gA"}},         {"ann", 404, {}, {}},
-      {"dora", 404, {}, {}},                  {"nobody", 404, {}, {}},
-      {"ingest", 403, {}, {}},                {"none", 401, {}, {}},
+      {"boss", 200, kEveryone, {"gA", "gB"}},
+      {"exec", 200, kEveryone, {"gA", "gB"}},
+      {"read", 200, kEveryone, {"gA", "gB"}},
+      {"admin", 200, kEveryone, {"gA", "gB"}},
+      {"gman", 200, kGroupA, {"gA"}},
+      {"ann", 404, {}, {}},
+      {"dora", 404, {}, {}},
+      {"nobody", 404, {}, {}},
+      {"ingest", 403, {}, {}},
+      {"none", 401, {}, {}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.who);
@@ -310,13 +314,14 @@ TEST_F(AuthMatrixTest, WritesNeedAnAccountManagerOrAnIngestToken) {
 
 TEST_F(AuthMatrixTest, TokensAreAdministeredByAccountManagersAndAdminTokensOnly) {
   const std::map<std::string, int> expected = {
-      {"boss", 200}, {"admin", 200}, {"gus", 200},  {"read", 403},   {"ingest", 403},
-      {"exec", 404}, {"gman", 404},  {"ann", 404},  {"nobody", 404}, {"none", 401},
+      {"boss", 200}, {"admin", 200}, {"gus", 200}, {"read", 403},   {"ingest", 403},
+      {"exec", 404}, {"gman", 404},  {"ann", 404}, {"nobody", 404}, {"none", 401},
   };
   for (const auto& [who, status] : expected) {
     SCOPED_TRACE(who);
     EXPECT_EQ(As(who, "GET", "/api/v1/tokens").status(), status);
-    Answer made = As(who, "POST", "/api/v1/tokens", R"({"name":"by )" + who + R"(","scopes":["read"]})");
+    Answer made =
+        As(who, "POST", "/api/v1/tokens", R"({"name":"by )" + who + R"(","scopes":["read"]})");
     ASSERT_EQ(made.status(), status) << made.http.body;
     if (status != 200) continue;
     const std::int64_t id = made.json["id"];
@@ -367,26 +372,29 @@ TEST_F(AuthMatrixTest, AwardsByAccountManagersForAnyoneAndGroupManagersForTheirM
     int status;
   };
   const Case cases[] = {
-      {"boss", "ann", 200},   {"boss", "carl", 200},  {"boss", "dora", 200},
-      {"boss", "gus", 422},   {"admin", "ben", 200},  {"gman", "ann", 200},
-      {"gman", "ben", 200},   {"gman", "carl", 422},  {"gman", "dora", 422},
-      {"exec", "ann", 404},   {"ann", "ann", 404},    {"dora", "ann", 404},
-      {"nobody", "ann", 404}, {"read", "ann", 403},   {"ingest", "ann", 403},
-      {"none", "ann", 401},   {"gus", "ann", 422},
+      {"boss", "ann", 200},   {"boss", "carl", 200}, {"boss", "dora", 200},  {"boss", "gus", 422},
+      {"admin", "ben", 200},  {"gman", "ann", 200},  {"gman", "ben", 200},   {"gman", "carl", 422},
+      {"gman", "dora", 422},  {"exec", "ann", 404},  {"ann", "ann", 404},    {"dora", "ann", 404},
+      {"nobody", "ann", 404}, {"read", "ann", 403},  {"ingest", "ann", 403}, {"none", "ann", 401},
+      {"gus", "ann", 422},
   };
   std::map<std::string, std::int64_t> award_of;  // "who→target" → id
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.who) + " → " + c.target);
     Answer a = As(c.who, "POST", "/api/v1/awards",
-                  json{{"user", c.target}, {"course", "py"}, {"title", "Star"},
-                       {"note", std::string("from ") + c.who}}.dump());
+                  json{{"user", c.target},
+                       {"course", "py"},
+                       {"title", "Star"},
+                       {"note", std::string("from ") + c.who}}
+                      .dump());
     ASSERT_EQ(a.status(), c.status) << a.http.body;
     if (c.status == 200) award_of[std::string(c.who) + "→" + c.target] = a.json["id"];
     if (c.status == 422 && std::string(c.who) == "gman") {
       // Not their member: exactly an unknown user.
       Answer ghost = As("boss", "POST", "/api/v1/awards",
                         json{{"user", "ghost"}, {"course", "py"}, {"title", "Star"}}.dump());
-      EXPECT_EQ(a.http.body, Replaced(ghost.http.body, "'ghost'", std::string("'") + c.target + "'"));
+      EXPECT_EQ(a.http.body,
+                Replaced(ghost.http.body, "'ghost'", std::string("'") + c.target + "'"));
     }
   }
   // Listed in the user-in-course view with who granted them and when.
@@ -409,7 +417,7 @@ TEST_F(AuthMatrixTest, AwardsByAccountManagersForAnyoneAndGroupManagersForTheirM
   Answer hidden = As("gman", "DELETE", carl_award);
   EXPECT_EQ(hidden.status(), 404);
   EXPECT_EQ(hidden.http.body, Replaced(As("boss", "DELETE", "/api/v1/awards/999999").http.body,
-                                      "999999", std::to_string(award_of["boss→carl"])));
+                                       "999999", std::to_string(award_of["boss→carl"])));
   for (const char* who : {"exec", "ann", "nobody", "gus"}) {
     EXPECT_EQ(As(who, "DELETE", ann_award).status(), 404) << who;
   }
@@ -421,6 +429,64 @@ TEST_F(AuthMatrixTest, AwardsByAccountManagersForAnyoneAndGroupManagersForTheirM
   Answer after = As("boss", "GET", "/api/v1/courses/py/users/ann");
   ASSERT_EQ(after.json["awards"].size(), 1u);
   EXPECT_EQ(after.json["awards"][0]["granted_by"], "gman");
+}
+
+TEST_F(AuthMatrixTest, APersonWithSeveralRolesSeesTheUnion) {
+  // ann, a learner in gA, becomes the manager of gB too — seen on her next request.
+  ASSERT_EQ(Put("/api/v1/users/ann", R"({"name":"ann Person","email":"ann@acme.example",
+                 "roles":["learner","group_manager"],"groups":["gA"]})")
+                .status,
+            200);
+  ASSERT_EQ(Put("/api/v1/groups/gB", R"({"name":"Group B","managers":["ann"]})").status, 200);
+  const std::set<std::string> over = {"ann", "carl"};  // herself and gB's members
+  Answer course = As("ann", "GET", "/api/v1/courses/py");
+  ASSERT_EQ(course.status(), 200) << course.http.body;
+  EXPECT_EQ(course.json["users"], 2);
+  EXPECT_NEAR(course.json["mastery"].get<double>(), MeanMastery(over), 1e-12);
+  EXPECT_EQ(Keys(As("ann", "GET", "/api/v1/courses/py/users").json), over);
+  EXPECT_EQ(Keys(As("ann", "GET", "/api/v1/report").json), over);
+  EXPECT_EQ(Keys(As("ann", "GET", "/api/v1/courses/py/groups").json, "group"),
+            std::set<std::string>{"gB"});
+  EXPECT_EQ(As("ann", "GET", "/api/v1/courses/py/users/carl").status(), 200);
+  EXPECT_EQ(As("ann", "GET", "/api/v1/courses/py/users/ben").status(), 404);
+  // Awards: her gB members, not herself (she is not a member of a group she manages).
+  EXPECT_EQ(As("ann", "POST", "/api/v1/awards", R"({"user":"carl","title":"T"})").status(), 200);
+  EXPECT_EQ(As("ann", "POST", "/api/v1/awards", R"({"user":"ann","title":"T"})").status(), 422);
+}
+
+TEST_F(AuthMatrixTest, AnAwardWithoutCourseShowsInEveryCourseAndErasureRemovesIt) {
+  ASSERT_EQ(Put("/api/v1/courses/js", R"({"title":"JS","chapters":[{"key":"c","title":"C",
+                 "exercises":[{"key":"x","title":"X"}]}]})")
+                .status,
+            200);
+  ASSERT_EQ(Put("/api/v1/enrollments/ann/js", "{}").status, 200);
+  Answer general = As("boss", "POST", "/api/v1/awards", R"({"user":"ann","title":"Team player"})");
+  ASSERT_EQ(general.status(), 200) << general.http.body;
+  Answer py_only =
+      As("boss", "POST", "/api/v1/awards", R"({"user":"ann","course":"py","title":"Pythonista"})");
+  ASSERT_EQ(py_only.status(), 200);
+  Answer in_py = As("boss", "GET", "/api/v1/courses/py/users/ann");
+  Answer in_js = As("boss", "GET", "/api/v1/courses/js/users/ann");
+  ASSERT_EQ(in_py.json["awards"].size(), 2u) << in_py.http.body;
+  ASSERT_EQ(in_js.json["awards"].size(), 1u) << in_js.http.body;
+  EXPECT_EQ(in_js.json["awards"][0]["id"], general.json["id"]);
+  EXPECT_EQ(in_js.json["awards"][0]["title"], "Team player");
+  EXPECT_EQ(in_js.json["awards"][0]["note"], "");
+  EXPECT_TRUE(in_js.json["awards"][0]["course"].is_null());
+  EXPECT_EQ(in_py.json["awards"][1]["course"], "py");
+  // Bad awards change nothing.
+  EXPECT_EQ(As("boss", "POST", "/api/v1/awards", R"({"user":"ann","course":"nope","title":"T"})")
+                .status(),
+            422);
+  EXPECT_EQ(As("boss", "POST", "/api/v1/awards", R"({"user":"ann","title":""})").status(), 422);
+  EXPECT_EQ(As("boss", "POST", "/api/v1/awards", R"({"user":"ann"})").status(), 422);
+  EXPECT_EQ(As("boss", "GET", "/api/v1/courses/py/users/ann").json["awards"].size(), 2u);
+  // Erasing ann erases her awards.
+  ASSERT_EQ(Delete("/api/v1/users/ann?erase=true").status, 200);
+  EXPECT_EQ(store_->FindAward(account_, general.json["id"].get<std::int64_t>()).status().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store_->FindAward(account_, py_only.json["id"].get<std::int64_t>()).status().code(),
+            ErrorCode::kNotFound);
 }
 
 TEST_F(AuthMatrixTest, SessionEndpointsAreForPeopleOnly) {

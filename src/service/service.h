@@ -124,6 +124,8 @@ class Service {
                           std::string_view client_address);
   // How long a throttled sign-in must wait, in whole seconds (0: it may go ahead).
   std::int64_t SignInRetryAfterSeconds(std::string_view email, std::string_view client_address);
+  // The same for the signed-in caller's own email (a throttled ChangePassword).
+  std::int64_t PasswordRetryAfterSeconds(const Caller& caller, std::string_view client_address);
   // Checks a session cookie's secret: kUnauthenticated when unknown, expired (idle or absolute,
   // see kSessionIdleMs and kSessionMaxAgeMs) or its user is inactive. Refreshes its last use.
   Result<Caller> AuthenticateSession(std::string_view secret);
