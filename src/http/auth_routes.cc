@@ -71,11 +71,11 @@ class AuthRoutes {
     Result<ingest::SignInRequest> body = ingest::ParseSignIn(request_.body);
     if (!body.ok()) return ErrorResponse(body.status());
     Result<service::SignedIn> done =
-        service_.SignIn(body->email, body->password, body->account, request_.remote_address);
+        service_.SignIn(body->email, body->password, body->account, ClientAddress(request_));
     if (!done.ok()) {
       if (done.status().code() == ErrorCode::kTooManyRequests) {
         return Throttled(done.status(),
-                         service_.SignInRetryAfterSeconds(body->email, request_.remote_address));
+                         service_.SignInRetryAfterSeconds(body->email, ClientAddress(request_)));
       }
       return ErrorResponse(done.status());
     }
@@ -122,9 +122,9 @@ class AuthRoutes {
       Result<ingest::PasswordChange> body = ingest::ParsePasswordChange(request_.body);
       if (!body.ok()) return ErrorResponse(body.status());
       Status s = service_.ChangePassword(caller, body->current_password, body->new_password,
-                                         request_.remote_address);
+                                         ClientAddress(request_));
       if (s.code() == ErrorCode::kTooManyRequests) {
-        return Throttled(s, service_.PasswordRetryAfterSeconds(caller, request_.remote_address));
+        return Throttled(s, service_.PasswordRetryAfterSeconds(caller, ClientAddress(request_)));
       }
       if (!s.ok()) return ErrorResponse(s);
       return Json(200, {{"password_changed", true}});
