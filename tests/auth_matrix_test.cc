@@ -344,6 +344,12 @@ TEST_F(AuthMatrixTest, TokensAreAdministeredByAccountManagersAndAdminTokensOnly)
     // Works, then revoked: refused at once.
     const HeaderList bearer = {{"Authorization", "Bearer " + secret}};
     EXPECT_EQ(Send("GET", "/api/v1/courses", "", bearer).status(), 200);
+    bool used = false;
+    for (const json& t : As(who, "GET", "/api/v1/tokens").json["rows"]) {
+      if (t["id"] != id) continue;
+      used = t["last_used"] == "2026-03-10T13:00:00+01:00";  // the fake clock, Paris time
+    }
+    EXPECT_TRUE(used);
     Answer revoked = As(who, "DELETE", "/api/v1/tokens/" + std::to_string(id));
     EXPECT_EQ(revoked.status(), 200) << revoked.http.body;
     EXPECT_EQ(Send("GET", "/api/v1/courses", "", bearer).status(), 401);
