@@ -206,6 +206,18 @@ Status SqliteStore::DeleteSession(std::int64_t session_id) {
   });
 }
 
+Result<std::int64_t> SqliteStore::DeleteExpiredSessions(Instant idle_before,
+                                                        Instant created_before) {
+  return Guarded("DeleteExpiredSessions", [&]() -> Result<std::int64_t> {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->auth.delete_expired_sessions);
+    query.BindInt(1, idle_before.ms);
+    query.BindInt(2, created_before.ms);
+    COHORT_RETURN_IF_ERROR(query.Run());
+    return query.Changes();
+  });
+}
+
 Status SqliteStore::SetPasswordHash(AccountId account, std::int64_t user_id,
                                     std::string_view password_hash, std::int64_t keep_session) {
   return Guarded("SetPasswordHash", [&]() -> Status {
