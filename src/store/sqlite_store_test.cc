@@ -586,7 +586,8 @@ TEST_F(SqliteStoreTest, ExpiredSessionsAreDeletedIdleOrOld) {
   const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
   ASSERT_TRUE(store_->CreateSession(account_, ann, "old", "c", kNow).ok());
   ASSERT_TRUE(store_->CreateSession(account_, ann, "idle", "c", Instant{kNow.ms + 10}).ok());
-  const std::int64_t live = store_->CreateSession(account_, ann, "live", "c", Instant{kNow.ms + 10}).value();
+  const std::int64_t live =
+      store_->CreateSession(account_, ann, "live", "c", Instant{kNow.ms + 10}).value();
   ASSERT_TRUE(store_->TouchSession(live, Instant{kNow.ms + 100'000}).ok());
   // Idle before +50 s, created before +5 ms: "old" by age, "idle" by idleness.
   Result<std::int64_t> purged =
