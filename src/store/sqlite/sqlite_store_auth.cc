@@ -27,6 +27,15 @@ Result<std::vector<std::string>> Keys(Query& query) {
   return AllRows(query, [](const Query& q) { return q.Text(0); });
 }
 
+// The keys a managed_* statement (?1 account, ?2 user key → key) answers.
+Result<std::vector<std::string>> KeysByUser(Statement& statement, AccountId account,
+                                            std::string_view user_key) {
+  Query query(statement);
+  query.BindInt(1, account.value);
+  query.BindText(2, user_key);
+  return Keys(query);
+}
+
 // Runs a write that RETURNING-s a row when it changed one: true when it did.
 Result<bool> ChangedRow(Query& query) {
   Result<bool> row = query.Step();
@@ -247,10 +256,7 @@ Result<std::vector<std::string>> SqliteStore::ManagedGroups(AccountId account,
                                                             std::string_view user_key) {
   return Guarded("ManagedGroups", [&]() -> Result<std::vector<std::string>> {
     std::lock_guard lock(read_mu_);
-    Query query(reader_->auth.managed_groups);
-    query.BindInt(1, account.value);
-    query.BindText(2, user_key);
-    return Keys(query);
+    return KeysByUser(reader_->auth.managed_groups, account, user_key);
   });
 }
 
@@ -258,10 +264,7 @@ Result<std::vector<std::string>> SqliteStore::ManagedMembers(AccountId account,
                                                              std::string_view user_key) {
   return Guarded("ManagedMembers", [&]() -> Result<std::vector<std::string>> {
     std::lock_guard lock(read_mu_);
-    Query query(reader_->auth.managed_members);
-    query.BindInt(1, account.value);
-    query.BindText(2, user_key);
-    return Keys(query);
+    return KeysByUser(reader_->auth.managed_members, account, user_key);
   });
 }
 
