@@ -80,9 +80,19 @@ LeagueRow MakeLeagueRow(const AccountState& a, const CourseState&, const Enrolle
   return r;
 }
 
-bool InSet(const std::vector<std::string>* only, const std::string& key) {
-  return only == nullptr || std::find(only->begin(), only->end(), key) != only->end();
-}
+// A restriction to some keys (a group manager's members or groups), looked up in O(1) so that a
+// restricted view stays O(users in the course). Borrows `only`'s strings.
+class KeyFilter {
+ public:
+  explicit KeyFilter(const std::vector<std::string>* only) : everyone_(only == nullptr) {
+    if (only != nullptr) keys_.insert(only->begin(), only->end());
+  }
+  bool Allows(const std::string& key) const { return everyone_ || keys_.contains(key); }
+
+ private:
+  bool everyone_;
+  std::unordered_set<std::string_view> keys_;
+};
 
 template <typename Row>
 std::string_view RowName(const Row& r) {
@@ -199,6 +209,7 @@ void AssignRanks(std::vector<Row>& rows, Mastery mastery, std::string_view (*key
 
 Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instant now,
                                                 const std::vector<std::string>* only_users) const {
+  const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -210,7 +221,7 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
     std::int64_t scored = 0;
     for (const Enrolled& e : c.enrolled) {
       const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !InSet(only_users, u.key)) continue;
+      if (!u.active || !only.Allows(u.key)) continue;
       ++row.users;
       mastery.Add(e.summary.mastery);
       if (e.summary.completed_ms) ++row.completed;
@@ -234,6 +245,7 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
 
 Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
                                   const std::vector<std::string>* only_users) const {
+  const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -249,7 +261,7 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
   std::vector<const Enrolled*> counted;
   for (const Enrolled& e : c->enrolled) {
     const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-    if (!u.active || !InSet(only_users, u.key)) continue;
+    if (!u.active || !only.Allows(u.key)) continue;
     counted.push_back(&e);
     ++v.users;
     mastery.Add(e.summary.mastery);
@@ -332,6 +344,7 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
 
 Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::string_view course,
                                             const TableQuery& query, Instant now) const {
+  const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -348,7 +361,7 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
   Table<LeagueRow> out;
   for (const Enrolled& e : c->enrolled) {
     const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-    if (u.active != query.active || !InSet(query.only_users, u.key)) continue;
+    if (u.active != query.active || !only.Allows(u.key)) continue;
     if (group >= 0 && !std::binary_search(u.groups.begin(), u.groups.end(), group)) continue;
     if (!ContainsFolded(u.name, query.q)) continue;
     LeagueRow r = MakeLeagueRow(*a, *c, e, now);
@@ -369,6 +382,7 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
 Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::string_view course,
                                             const TableQuery& query, Instant now,
                                             const std::vector<std::string>* only_groups) const {
+  const KeyFilter only(only_groups);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -404,7 +418,7 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
   for (std::size_t g = 0; g < acc.size(); ++g) {
     const Acc& x = acc[g];
     const GroupState& gs = a->groups[g];
-    if (x.users == 0 || !InSet(only_groups, gs.key) || !ContainsFolded(gs.name, query.q)) continue;
+    if (x.users == 0 || !only.Allows(gs.key) || !ContainsFolded(gs.name, query.q)) continue;
     out.rows.push_back({0, gs.key, gs.name, x.users, x.mastery.Mean(x.users), x.completed,
                         x.certified, x.score.Mean(x.scored), x.points, x.time_ms});
   }
@@ -587,6 +601,7 @@ Result<std::vector<HistoryRow>> Engine::History(
 
 Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
                                         Instant now) const {
+  const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -595,8 +610,7 @@ Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQue
     const CourseState& c = *cp;
     for (const Enrolled& e : c.enrolled) {
       const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !InSet(query.only_users, u.key) || !ContainsFolded(u.name, query.q))
-        continue;
+      if (!u.active || !only.Allows(u.key) || !ContainsFolded(u.name, query.q)) continue;
       const LeagueRow r = MakeLeagueRow(*a, c, e, now);
       const Pooled p = PoolOf(e);
       ReportRow row;
