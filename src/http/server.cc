@@ -280,8 +280,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return ErrorResponse(500, "internal", "internal error");
   }
 
-  static void Build(bhttp::response<bhttp::string_body>& out, Response& in, unsigned version,
-                    bool keep_alive, bool head) {
+  // The status line and header fields every answer has, streamed or not.
+  template <typename Body>
+  static void BuildHeader(bhttp::response<Body>& out, const Response& in, unsigned version,
+                          bool keep_alive) {
     out.version(version);
     out.result(static_cast<unsigned>(in.status));
     out.set(bhttp::field::server, "cohort");
@@ -294,6 +296,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // Every answer carries a request id; the handler's (echoed or logged) when it set one.
     if (!has_request_id) out.set("X-Request-Id", NewRequestId());
     out.keep_alive(keep_alive);
+  }
+
+  static void Build(bhttp::response<bhttp::string_body>& out, Response& in, unsigned version,
+                    bool keep_alive, bool head) {
+    BuildHeader(out, in, version, keep_alive);
     out.body() = std::move(in.body);
     out.prepare_payload();
     if (head) out.body().clear();  // Content-Length stays that of the body a GET would get
@@ -304,6 +311,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       spdlog::error("handler answered the invalid HTTP status {}", response.status);
       response = ErrorResponse(500, "internal", "internal error");
     }
+    if (response.stream && !head) {
+      SendStream(std::move(response), version, keep_alive);
+      return;
+    }
+    // A HEAD of a streamed answer sends its header only (its length is not known in advance).
+    response.stream = nullptr;
     response_.emplace();
     try {
       Build(*response_, response, version, keep_alive, head);
@@ -318,6 +331,70 @@ class Connection : public std::enable_shared_from_this<Connection> {
                        [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                          self->OnWritten(ec, keep_alive);
                        });
+  }
+
+  // A streamed answer: the header, then each piece the producer makes as one chunk (written
+  // before the next piece is asked for, so at most one piece is held), then the last chunk.
+  // Each write has the write timeout.
+  void SendStream(Response response, unsigned version, bool keep_alive) {
+    streamed_.emplace();
+    try {
+      BuildHeader(*streamed_, response, version, keep_alive);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot send the handler's answer: {}", e.what());
+      streamed_.reset();
+      Send(ErrorResponse(500, "internal", "internal error"), version, keep_alive, false);
+      return;
+    }
+    streamed_->chunked(true);
+    producer_ = std::move(response.stream);
+    producer_done_ = false;
+    serializer_.emplace(*streamed_);
+    NextChunk(keep_alive);
+  }
+
+  void NextChunk(bool keep_alive) {
+    auto& body = streamed_->body();
+    chunk_.clear();
+    while (!producer_done_ && chunk_.empty()) {
+      BodyStep step = BodyStep::kFailed;
+      try {
+        step = producer_(chunk_);
+      } catch (const std::exception& e) {
+        spdlog::error("a streamed answer failed: {}", e.what());
+      }
+      if (step == BodyStep::kFailed) {
+        spdlog::warn("a streamed answer could not be completed; closing the connection");
+        EndStream();
+        Close();
+        return;
+      }
+      producer_done_ = step == BodyStep::kDone;
+    }
+    const bool last = chunk_.empty();  // only once the producer is done
+    body.data = last ? nullptr : chunk_.data();
+    body.size = chunk_.size();
+    body.more = !last;
+    stream_.expires_after(Seconds(shared_->options.write_timeout_s));
+    bhttp::async_write(stream_, *serializer_,
+                       [self = shared_from_this(), keep_alive, last](beast::error_code ec,
+                                                                     std::size_t) {
+                         if (ec == bhttp::error::need_buffer) ec = {};  // the piece went out
+                         if (ec || last) {
+                           self->EndStream();
+                           self->OnWritten(ec, keep_alive);
+                         } else {
+                           self->NextChunk(keep_alive);
+                         }
+                       });
+  }
+
+  // Releases a streamed answer and its producer (and whatever the producer owns).
+  void EndStream() {
+    serializer_.reset();
+    streamed_.reset();
+    producer_ = nullptr;
+    std::string().swap(chunk_);
   }
 
   void OnWritten(beast::error_code ec, bool keep_alive) {
@@ -391,6 +468,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;  // the answer being written
+  // A streamed answer being written (Response::stream): the message, its serializer (which
+  // refers to it), the producer of its pieces, and the piece being written.
+  std::optional<bhttp::response<bhttp::buffer_body>> streamed_;
+  std::optional<bhttp::response_serializer<bhttp::buffer_body>> serializer_;
+  BodyProducer producer_;
+  bool producer_done_ = false;
+  std::string chunk_;
   Phase phase_ = Phase::kIdle;
 };
 
