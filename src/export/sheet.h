@@ -17,7 +17,7 @@ enum class ColumnKind {
   kInteger,   // a whole number ≥ 0
   kPercent,   // a fraction in [0, 1]: CSV 0–100 with one decimal; XLSX the fraction as 0.0%
   kSeconds,   // a duration (milliseconds in the cell): CSV/XLSX seconds, up to 3 decimals
-  kDuration,  // the same duration for people: CSV h:mm:ss; XLSX days formatted [h]:mm:ss
+  kDuration,  // the same for people, to the second: CSV h:mm:ss; XLSX days shown [h]:mm:ss
   kDateTime,  // an Instant: CSV RFC 3339 in the account's zone; XLSX a local Excel date-time
   kBoolean,   // CSV true/false; XLSX a boolean cell
 };

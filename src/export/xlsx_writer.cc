@@ -82,7 +82,9 @@ Result<std::size_t> WriteCell(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col
         shown = SecondsText(*v).size();
         break;
       case ColumnKind::kDuration:
-        error = worksheet_write_number(sheet, row, col, std::round(*v) / kMsPerDayDouble,
+        // Whole seconds, as the CSV's h:mm:ss shows them: spreadsheets differ in whether
+        // [h]:mm:ss rounds or truncates a fraction (the exact value is in the seconds column).
+        error = worksheet_write_number(sheet, row, col, std::round(*v / 1000.0) / 86400.0,
                                        formats.duration);
         shown = HmsText(*v).size();
         break;

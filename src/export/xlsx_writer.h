@@ -15,7 +15,8 @@ namespace cohort::exports {
 // whatever the row count). Every sheet gets a bold header row that stays frozen, an autofilter
 // over all its rows, and column widths fitted to the longest value shown (capped). Cells are
 // typed (see ColumnKind): numbers as numbers, fractions with the format 0.0%, instants as Excel
-// date-times in `zone` (yyyy-mm-dd hh:mm:ss), h:mm:ss durations as days with [h]:mm:ss,
+// date-times in `zone` (yyyy-mm-dd hh:mm:ss), h:mm:ss durations as whole seconds in days with
+// [h]:mm:ss,
 // booleans as booleans, empty cells for nulls. Text is written as text, never as a formula, so it
 // needs no ' guard. Sheet names are made valid and unique (SheetName).
 // Errors: kInternal naming the libxlsxwriter error (the file may then be partial: the caller

@@ -8,6 +8,12 @@ import ExcelJS from 'exceljs';
 
 const kExcelEpochMs = Date.UTC(1899, 11, 30);
 
+// OOXML escapes characters XML cannot hold as-is (CR, control characters) as _xHHHH_ (ECMA-376
+// ST_Xstring); Excel and LibreOffice decode them, exceljs leaves them as they are.
+function unescapeXstring(text) {
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
 function cellJson(cell) {
   const out = { t: 'null', v: null };
   switch (cell.type) {
@@ -20,11 +26,11 @@ function cellJson(cell) {
     case ExcelJS.ValueType.String:
     case ExcelJS.ValueType.SharedString:
       out.t = 'string';
-      out.v = cell.value;
+      out.v = unescapeXstring(cell.value);
       break;
     case ExcelJS.ValueType.RichText:
       out.t = 'string';
-      out.v = cell.value.richText.map((r) => r.text).join('');
+      out.v = unescapeXstring(cell.value.richText.map((r) => r.text).join(''));
       break;
     case ExcelJS.ValueType.Date:
       out.t = 'date';
