@@ -17,13 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string ReadAll(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 class ExportCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
