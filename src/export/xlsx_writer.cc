@@ -19,6 +19,7 @@ constexpr double kExcelDaysBeforeUnixEpoch = 25569.0;  // 1899-12-30 .. 1970-01-
 constexpr double kMsPerDayDouble = 86'400'000.0;
 constexpr std::size_t kMinWidth = 8;
 constexpr std::size_t kMaxWidth = 60;
+constexpr std::size_t kMaxRows = 1'048'575;  // Excel's 1,048,576 rows, less the header
 
 // Closes (and so frees) a workbook that was not closed explicitly, e.g. after an error.
 struct WorkbookCloser {
@@ -193,6 +194,13 @@ std::string SheetName(std::string_view wish, const std::vector<std::string>& tak
 
 Status WriteXlsx(const std::vector<Sheet>& sheets, const TimeZone& zone, const std::string& path,
                  const std::string& tmpdir) {
+  for (const Sheet& sheet : sheets) {
+    if (sheet.rows > kMaxRows) {
+      return Status::Invalid(fmt::format(
+          "{} rows do not fit in an XLSX sheet (at most {}); export them as CSV or by pages",
+          sheet.rows, kMaxRows));
+    }
+  }
   std::string tmpdir_copy = tmpdir;  // the C API takes a char*
   lxw_workbook_options options{};
   options.constant_memory = LXW_TRUE;

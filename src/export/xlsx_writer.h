@@ -19,8 +19,9 @@ namespace cohort::exports {
 // [h]:mm:ss,
 // booleans as booleans, empty cells for nulls. Text is written as text, never as a formula, so it
 // needs no ' guard. Sheet names are made valid and unique (SheetName).
-// Errors: kInternal naming the libxlsxwriter error (the file may then be partial: the caller
-// deletes it).
+// Errors: kInvalid when a sheet has more rows than Excel holds (1,048,575 besides the header;
+// nothing is written); kInternal naming the libxlsxwriter error (the file may then be partial:
+// the caller deletes it).
 Status WriteXlsx(const std::vector<Sheet>& sheets, const TimeZone& zone, const std::string& path,
                  const std::string& tmpdir);
 

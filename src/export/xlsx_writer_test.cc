@@ -52,6 +52,11 @@ TEST(XlsxWriterTest, WritesAZipFileAndReportsAnUnwritablePath) {
   Status bad = WriteXlsx({sheet}, TimeZone::Utc(), (dir / "missing" / "t.xlsx").string(),
                          dir.string());
   EXPECT_EQ(bad.code(), ErrorCode::kInternal);
+  Sheet huge = sheet;
+  huge.rows = 1'048'576;  // one more than fits below the header
+  Status too_many = WriteXlsx({huge}, TimeZone::Utc(), path, dir.string());
+  EXPECT_EQ(too_many.code(), ErrorCode::kInvalid);
+  EXPECT_NE(too_many.message().find("1048576"), std::string::npos) << too_many.message();
   std::filesystem::remove_all(dir);
 }
 

@@ -229,8 +229,8 @@ Response Api::Serve(const Request& request, std::string_view pattern,
   const std::string& method = request.method;
   const Instant now = service_.clock().Now();
 
-  if (method == "GET") {
-    // format=csv|xlsx (or Accept) answers the same view as a spreadsheet file.
+  // The views of SPEC §4.1. format=csv|xlsx (or Accept) answers them as a spreadsheet file.
+  if (method == "GET" && (pattern.starts_with("/api/v1/courses") || pattern == "/api/v1/report")) {
     Result<ExportFormat> format = RequestedFormat(request);
     if (!format.ok()) return ErrorResponse(format.status());
     const bool exporting = *format != ExportFormat::kJson;
