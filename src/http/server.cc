@@ -335,7 +335,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // A streamed answer: the header, then each piece the producer makes as one chunk (written
   // before the next piece is asked for, so at most one piece is held), then the last chunk.
-  // Each write has the write timeout.
+  // Each write has the write timeout. An HTTP/1.0 client gets the pieces unframed, then the
+  // close.
   void SendStream(Response response, unsigned version, bool keep_alive) {
     streamed_.emplace();
     try {
@@ -346,7 +347,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Send(ErrorResponse(500, "internal", "internal error"), version, keep_alive, false);
       return;
     }
-    streamed_->chunked(true);
+    if (version >= 11) {
+      streamed_->chunked(true);
+    } else {  // HTTP/1.0 has no chunks: the body ends when the connection closes
+      keep_alive = false;
+      streamed_->keep_alive(false);
+    }
     producer_ = std::move(response.stream);
     producer_done_ = false;
     serializer_.emplace(*streamed_);

@@ -72,13 +72,30 @@ TEST(ServerStreamTest, SendsEveryPieceAsAChunkAndKeepsTheConnection) {
   }
   EXPECT_EQ(client.connections_opened(), 1);  // keep-alive works after a streamed answer
   RawSocket raw("127.0.0.1", server.value()->port());
-  ASSERT_TRUE(raw.Send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
-  const std::string answer = raw.ReadUntilClosed(5s);
+  ASSERT_TRUE(raw.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string answer;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!answer.ends_with("\r\n0\r\n\r\n") && std::chrono::steady_clock::now() < deadline) {
+    answer += raw.ReadSome(1s);
+  }
   EXPECT_NE(answer.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << answer.substr(0, 300);
   EXPECT_NE(answer.find("\r\n8\r\npiece 0\n\r\n"), std::string::npos);
   EXPECT_EQ(answer.substr(answer.size() - 5), "0\r\n\r\n");
   server.value()->Stop();
   EXPECT_EQ(released->load(), 4);  // every producer was destroyed
+}
+
+TEST(ServerStreamTest, AnHttp10ClientGetsTheBodyUntilTheClose) {
+  Result<std::unique_ptr<Server>> server = StartServer(
+      TestOptions(), [](const Request&) { return Pieces(20, BodyStep::kDone, nullptr); });
+  ASSERT_TRUE(server.ok());
+  RawSocket raw("127.0.0.1", server.value()->port());
+  ASSERT_TRUE(raw.Send("GET / HTTP/1.0\r\n\r\n"));
+  const std::string answer = raw.ReadUntilClosed(5s);
+  EXPECT_EQ(answer.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << answer.substr(0, 200);
+  EXPECT_EQ(answer.find("chunked"), std::string::npos);
+  ASSERT_NE(answer.find("\r\n\r\n"), std::string::npos);
+  EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4), Expected(20));
 }
 
 TEST(ServerStreamTest, AFailedProducerTruncatesTheAnswerAndClosesTheConnection) {
