@@ -50,9 +50,10 @@ double ResidentMiB() {
 // The engine, a service over it (the store is empty: the report reads the engine only), and a
 // caller of the account.
 struct World {
-  World() : engine([](std::string_view, std::string_view, std::string_view) {
-      return std::vector<domain::Attempt>();
-    }) {}
+  World()
+      : engine([](std::string_view, std::string_view, std::string_view) {
+          return std::vector<domain::Attempt>();
+        }) {}
   std::filesystem::path dir;
   std::unique_ptr<store::Store> store;
   FakeClock clock{Instant{1'773'144'000'000}};  // 2026-03-10T12:00:00Z
@@ -82,7 +83,8 @@ World& TheWorld() {
       for (int ch = 0; ch < kChapters; ++ch) {
         domain::ChapterDef chapter{fmt::format("c{}", ch), fmt::format("Chapter {}", ch), {}};
         for (int e = 0; e < kExercisesPerChapter; ++e) {
-          chapter.exercises.push_back({fmt::format("e{}-{}", ch, e), fmt::format("Exercise {}", e)});
+          chapter.exercises.push_back(
+              {fmt::format("e{}-{}", ch, e), fmt::format("Exercise {}", e)});
         }
         course.chapters.push_back(std::move(chapter));
       }
@@ -114,7 +116,8 @@ World& TheWorld() {
           a.course = fmt::format("course-{}", c);
           const int ex = static_cast<int>(random() % (kChapters * kExercisesPerChapter));
           a.exercise = fmt::format("e{}-{}", ex / kExercisesPerChapter, ex % kExercisesPerChapter);
-          a.started_at = Instant{start.ms + k * 20 * kDay + static_cast<std::int64_t>(random() % kDay)};
+          a.started_at =
+              Instant{start.ms + k * 20 * kDay + static_cast<std::int64_t>(random() % kDay)};
           std::int64_t at = a.started_at.ms;
           for (int r = 0; r < 5; ++r) {
             domain::Response resp;
@@ -192,7 +195,8 @@ void RunExport(benchmark::State& state, http::ExportFormat format) {
 void BM_ReportView(benchmark::State& state) {
   World& w = TheWorld();
   for (auto _ : state) {
-    Result<metrics::Table<metrics::ReportRow>> t = w.service->Report(w.caller, ReportRequest().query);
+    Result<metrics::Table<metrics::ReportRow>> t =
+        w.service->Report(w.caller, ReportRequest().query);
     benchmark::DoNotOptimize(t);
   }
   state.counters["rows"] = static_cast<double>(w.users) * kCourses;

@@ -41,8 +41,8 @@ class ExportCliTest : public ::testing::Test {
   }
 
   HttpResponse Get(std::uint16_t port, const std::string& target) {
-    HttpResponse r = SendOnce("127.0.0.1", port, "GET", target, {},
-                              {{"Authorization", "Bearer " + token_}});
+    HttpResponse r =
+        SendOnce("127.0.0.1", port, "GET", target, {}, {{"Authorization", "Bearer " + token_}});
     EXPECT_EQ(r.status, 200) << target << ": " << r.body;
     return r;
   }
@@ -57,8 +57,8 @@ TEST_F(ExportCliTest, WritesTheSameFilesAsTheHttpExport) {
   const json courses = json::parse(Get(server.port(), "/api/v1/courses").body);
   ASSERT_FALSE(courses["rows"].empty());
   const std::string course = courses["rows"][0]["course"];
-  const json league = json::parse(Get(server.port(), "/api/v1/courses/" + course +
-                                                      "/users?sort=time&order=desc").body);
+  const json league = json::parse(
+      Get(server.port(), "/api/v1/courses/" + course + "/users?sort=time&order=desc").body);
   ASSERT_GT(league["total"].get<int>(), 0);
   const std::string user = league["rows"][0]["user"];
   const json detail =

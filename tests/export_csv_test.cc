@@ -17,8 +17,7 @@ TEST_F(ExportCsvTest, LeagueHasEveryRowWithoutALimitAndMatchesTheJson) {
   ASSERT_EQ(page["rows"].size(), 100u);  // JSON pages by 100
   const json all = GetJson("/api/v1/courses/py/users?limit=1000");
   ASSERT_EQ(all["rows"].size(), page["total"].get<std::size_t>());
-  ExpectCsvMatchesJson(GetCsv("/api/v1/courses/py/users?format=csv"), all["rows"],
-                       LeagueColumns());
+  ExpectCsvMatchesJson(GetCsv("/api/v1/courses/py/users?format=csv"), all["rows"], LeagueColumns());
 }
 
 TEST_F(ExportCsvTest, CompletionAndCertificationDatesAreTheJsonTimes) {
@@ -66,7 +65,7 @@ TEST_F(ExportCsvTest, EveryOtherViewMatchesItsJson) {
 
 TEST_F(ExportCsvTest, FormulaLikeTextIsInertAndUnicodeSurvives) {
   const CsvRecords csv = GetCsv("/api/v1/report?format=csv&q=&sort=name");
-  std::map<std::string, std::string> name_of;  // user key → Name cell
+  std::map<std::string, std::string> name_of;   // user key → Name cell
   std::map<std::string, std::string> title_of;  // course key → Title cell
   for (std::size_t r = 1; r < csv.size(); ++r) {
     name_of[csv[r][0]] = csv[r][1];
@@ -118,9 +117,10 @@ TEST_F(ExportCsvTest, BomCrLfHeadersAndFileName) {
 TEST_F(ExportCsvTest, TheBodyIsSentInChunks) {
   RawSocket socket("127.0.0.1", server_->port());
   ASSERT_TRUE(socket.connected()) << socket.error();
-  ASSERT_TRUE(socket.Send("GET /api/v1/report?format=csv HTTP/1.1\r\nHost: test\r\n"
-                          "Authorization: Bearer " + read_token_ +
-                          "\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      socket.Send("GET /api/v1/report?format=csv HTTP/1.1\r\nHost: test\r\n"
+                  "Authorization: Bearer " +
+                  read_token_ + "\r\nConnection: close\r\n\r\n"));
   const std::string answer = socket.ReadUntilClosed(std::chrono::seconds(10));
   const std::size_t header_end = answer.find("\r\n\r\n");
   ASSERT_NE(header_end, std::string::npos) << answer.substr(0, 500);
@@ -138,9 +138,9 @@ TEST_F(ExportCsvTest, AcceptHeaderChoosesTheFormatAndUnknownFormatsAreRefused) {
   HttpResponse csv = Get("/api/v1/courses", {{"Accept", "text/csv"}});
   EXPECT_EQ(csv.status, 200);
   EXPECT_EQ(csv.Header("content-type"), "text/csv; charset=utf-8");
-  HttpResponse xlsx = Get(
-      "/api/v1/courses/py/groups",
-      {{"Accept", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}});
+  HttpResponse xlsx =
+      Get("/api/v1/courses/py/groups",
+          {{"Accept", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}});
   EXPECT_EQ(xlsx.status, 200);
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
   HttpResponse json_first = Get("/api/v1/courses", {{"Accept", "application/json, text/csv"}});

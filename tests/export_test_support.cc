@@ -60,20 +60,27 @@ std::optional<CsvRecords> ParseRfc4180(std::string_view text) {
 }
 
 std::vector<ExportColumn> AllCoursesColumns() {
-  return {{"Course", "course", Shown::kText},       {"Title", "title", Shown::kText},
-          {"Users", "users", Shown::kInteger},      {"Mastery %", "mastery", Shown::kPercent},
+  return {{"Course", "course", Shown::kText},          {"Title", "title", Shown::kText},
+          {"Users", "users", Shown::kInteger},         {"Mastery %", "mastery", Shown::kPercent},
           {"Certified", "certified", Shown::kInteger}, {"Completed", "completed", Shown::kInteger},
-          {"At risk", "at_risk", Shown::kInteger},  {"Score %", "score", Shown::kPercent}};
+          {"At risk", "at_risk", Shown::kInteger},     {"Score %", "score", Shown::kPercent}};
 }
 
 std::vector<ExportColumn> CourseColumns() {
-  return {{"Row", "row", Shown::kText},            {"Key", "key", Shown::kText},
-          {"Title", "title", Shown::kText},        {"Users", "users", Shown::kInteger},
-          {"Mastery %", "mastery", Shown::kPercent}, {"Certified", "certified", Shown::kInteger},
-          {"Completed", "completed", Shown::kInteger}, {"At risk", "at_risk", Shown::kInteger},
-          {"Score %", "score", Shown::kPercent},   {"Points", "points", Shown::kInteger},
-          {"Time (s)", "time", Shown::kSeconds},   {"Time", "time", Shown::kHms},
-          {"Avg time (s)", "avg_time", Shown::kSeconds}, {"Avg time", "avg_time", Shown::kHms}};
+  return {{"Row", "row", Shown::kText},
+          {"Key", "key", Shown::kText},
+          {"Title", "title", Shown::kText},
+          {"Users", "users", Shown::kInteger},
+          {"Mastery %", "mastery", Shown::kPercent},
+          {"Certified", "certified", Shown::kInteger},
+          {"Completed", "completed", Shown::kInteger},
+          {"At risk", "at_risk", Shown::kInteger},
+          {"Score %", "score", Shown::kPercent},
+          {"Points", "points", Shown::kInteger},
+          {"Time (s)", "time", Shown::kSeconds},
+          {"Time", "time", Shown::kHms},
+          {"Avg time (s)", "avg_time", Shown::kSeconds},
+          {"Avg time", "avg_time", Shown::kHms}};
 }
 
 std::vector<ExportColumn> LeagueColumns() {
@@ -95,29 +102,39 @@ std::vector<ExportColumn> LeagueColumns() {
 }
 
 std::vector<ExportColumn> GroupColumns() {
-  return {{"Rank", "rank", Shown::kInteger},       {"Group", "group", Shown::kText},
-          {"Name", "name", Shown::kText},          {"Users", "users", Shown::kInteger},
-          {"Mastery %", "mastery", Shown::kPercent}, {"Completed", "completed", Shown::kInteger},
-          {"Certified", "certified", Shown::kInteger}, {"Score %", "score", Shown::kPercent},
-          {"Points", "points", Shown::kInteger},   {"Time (s)", "time", Shown::kSeconds},
+  return {{"Rank", "rank", Shown::kInteger},
+          {"Group", "group", Shown::kText},
+          {"Name", "name", Shown::kText},
+          {"Users", "users", Shown::kInteger},
+          {"Mastery %", "mastery", Shown::kPercent},
+          {"Completed", "completed", Shown::kInteger},
+          {"Certified", "certified", Shown::kInteger},
+          {"Score %", "score", Shown::kPercent},
+          {"Points", "points", Shown::kInteger},
+          {"Time (s)", "time", Shown::kSeconds},
           {"Time", "time", Shown::kHms}};
 }
 
 std::vector<ExportColumn> UserColumns() {
-  return {{"Exercise", "exercise", Shown::kText},  {"Title", "title", Shown::kText},
-          {"Chapter", "chapter", Shown::kText},    {"Mastery %", "mastery", Shown::kPercent},
-          {"Mastered", "mastered", Shown::kBoolean}, {"Score %", "score", Shown::kPercent},
-          {"Attempts", "attempts", Shown::kInteger}, {"Hints", "hints", Shown::kInteger},
+  return {{"Exercise", "exercise", Shown::kText},        {"Title", "title", Shown::kText},
+          {"Chapter", "chapter", Shown::kText},          {"Mastery %", "mastery", Shown::kPercent},
+          {"Mastered", "mastered", Shown::kBoolean},     {"Score %", "score", Shown::kPercent},
+          {"Attempts", "attempts", Shown::kInteger},     {"Hints", "hints", Shown::kInteger},
           {"Avg time (s)", "avg_time", Shown::kSeconds}, {"Avg time", "avg_time", Shown::kHms},
           {"Last attempt", "last_attempt", Shown::kTime}};
 }
 
 std::vector<ExportColumn> HistoryColumns() {
-  return {{"Attempt", "attempt", Shown::kText},       {"Started at", "started_at", Shown::kTime},
-          {"Duration (s)", "duration", Shown::kSeconds}, {"Duration", "duration", Shown::kHms},
-          {"Responses", "responses", Shown::kInteger}, {"Correct", "correct", Shown::kInteger},
-          {"Incorrect", "incorrect", Shown::kInteger}, {"Hints", "hints", Shown::kInteger},
-          {"Score %", "score", Shown::kPercent},      {"Points", "points", Shown::kInteger},
+  return {{"Attempt", "attempt", Shown::kText},
+          {"Started at", "started_at", Shown::kTime},
+          {"Duration (s)", "duration", Shown::kSeconds},
+          {"Duration", "duration", Shown::kHms},
+          {"Responses", "responses", Shown::kInteger},
+          {"Correct", "correct", Shown::kInteger},
+          {"Incorrect", "incorrect", Shown::kInteger},
+          {"Hints", "hints", Shown::kInteger},
+          {"Score %", "score", Shown::kPercent},
+          {"Points", "points", Shown::kInteger},
           {"Mastery after %", "mastery_after", Shown::kPercent}};
 }
 
@@ -148,7 +165,9 @@ json CourseRowsJson(const json& course) {
   head["key"] = course["course"];
   rows.push_back(head);
   for (const json& ch : course["chapters"]) {
-    rows.push_back({{"row", "chapter"}, {"key", ch["chapter"]}, {"title", ch["title"]},
+    rows.push_back({{"row", "chapter"},
+                    {"key", ch["chapter"]},
+                    {"title", ch["title"]},
                     {"mastery", ch["mastery"]}});
   }
   for (const json& w : course["weekly"]) {
@@ -254,9 +273,8 @@ double ExcelSerialOfLocalTime(const std::string& t) {
 
 const std::vector<std::string>& TrickyNames() {
   static const std::vector<std::string> names = {
-      "=1+1",       "@SUM(A1)",           "-2",
-      "+x",         "\tTabbed",           "\rCarriage",
-      "Zoë Çà Ñú",  "Learner \xF0\x9F\x8E\x93\xF0\x9F\x9A\x80",  // 🎓🚀
+      "=1+1",         "@SUM(A1)",    "-2",        "+x",
+      "\tTabbed",     "\rCarriage",  "Zoë Çà Ñú", "Learner \xF0\x9F\x8E\x93\xF0\x9F\x9A\x80",  // 🎓🚀
       "Lee, \"Ann\"", "two\r\nlines"};
   return names;
 }
@@ -313,8 +331,8 @@ void ExportFixture::SetUp() {
   };
   for (int i = 0; i < 130; ++i) {
     const std::string user = fmt::format("u{:03}", i);
-    attempt("a" + user, user, "py", i % 3 == 0 ? "e1" : "e2", 60 * 24 * (i % 20) + i, i % 6,
-            i % 4, i % 3);
+    attempt("a" + user, user, "py", i % 3 == 0 ? "e1" : "e2", 60 * 24 * (i % 20) + i, i % 6, i % 4,
+            i % 3);
     if (i % 5 == 0) attempt("b" + user, user, "py", "e3", 90 + i, 5, 0, 0);
     if (i % 10 == 0) {  // clean answers everywhere, last: completed and certified
       for (const char* exercise : {"e1", "e2", "e3"}) {

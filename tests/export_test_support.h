@@ -44,7 +44,7 @@ std::vector<ExportColumn> AllCoursesColumns();
 std::vector<ExportColumn> CourseColumns();  // rows: course, chapters, weeks (CourseRowsJson)
 std::vector<ExportColumn> LeagueColumns();
 std::vector<ExportColumn> GroupColumns();
-std::vector<ExportColumn> UserColumns();     // rows: the view's "exercises"
+std::vector<ExportColumn> UserColumns();  // rows: the view's "exercises"
 std::vector<ExportColumn> HistoryColumns();
 std::vector<ExportColumn> ReportColumns();
 

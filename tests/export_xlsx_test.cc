@@ -135,8 +135,7 @@ TEST_F(ExportXlsxTest, EveryOtherViewIsOneTypedSheet) {
   const std::string history = "/api/v1/courses/py/users/t6/exercises/e1/attempts";
   const std::vector<Case> cases = {
       {"/api/v1/courses", "Courses", GetJson("/api/v1/courses")["rows"], AllCoursesColumns()},
-      {"/api/v1/courses/py", "py", CourseRowsJson(GetJson("/api/v1/courses/py")),
-       CourseColumns()},
+      {"/api/v1/courses/py", "py", CourseRowsJson(GetJson("/api/v1/courses/py")), CourseColumns()},
       {"/api/v1/courses/py/groups", "py groups", GetJson("/api/v1/courses/py/groups")["rows"],
        GroupColumns()},
       {"/api/v1/courses/inj/users/t7", "inj t7",
@@ -205,10 +204,10 @@ TEST_F(ExportXlsxTest, LibreOfficeShowsPercentagesDatesAndDurations) {
   const json expected = GetJson("/api/v1/courses/py/users?q=user%2000&sort=name");
   ASSERT_EQ(expected["rows"].size(), 10u);
   const std::string out_dir = (dir_ / "lo-out").string();
-  const CommandOutput converted = RunCommand(fmt::format(
-      "'{}' -env:UserInstallation=file://{}/lo-profile --headless --convert-to "
-      "'csv:Text - txt - csv (StarCalc):44,34,76,1' --outdir '{}' '{}'",
-      soffice, dir_.string(), out_dir, xlsx));
+  const CommandOutput converted = RunCommand(
+      fmt::format("'{}' -env:UserInstallation=file://{}/lo-profile --headless --convert-to "
+                  "'csv:Text - txt - csv (StarCalc):44,34,76,1' --outdir '{}' '{}'",
+                  soffice, dir_.string(), out_dir, xlsx));
   ASSERT_EQ(converted.exit_code, 0) << converted.output;
   std::ifstream in(out_dir + "/shown.csv", std::ios::binary);
   ASSERT_TRUE(in) << "LibreOffice wrote no CSV:\n" << converted.output;
@@ -231,11 +230,12 @@ TEST_F(ExportXlsxTest, LibreOfficeShowsPercentagesDatesAndDurations) {
     ASSERT_EQ(shown.size(), 15u) << r;
     EXPECT_EQ(shown[0], std::to_string(row["rank"].get<int>()));
     EXPECT_EQ(shown[2], row["name"]);
-    EXPECT_EQ(shown[3], fmt::format("{:.1f}%", std::round(row["mastery"].get<double>() * 1000) / 10));
+    EXPECT_EQ(shown[3],
+              fmt::format("{:.1f}%", std::round(row["mastery"].get<double>() * 1000) / 10));
     EXPECT_EQ(shown[5], row["completed"].get<bool>() ? "TRUE" : "FALSE");
     const long long seconds = std::llround(row["time"].get<double>());
-    EXPECT_EQ(shown[12], fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60,
-                                     seconds % 60));
+    EXPECT_EQ(shown[12],
+              fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60));
     const std::string last_active = row["last_active"];  // 2026-03-09T11:00:04.500+01:00
     EXPECT_EQ(shown[13].substr(0, 16), last_active.substr(0, 10) + " " + last_active.substr(11, 5));
   }

@@ -51,13 +51,12 @@ int RunExport(const ExportCliOptions& options) {
                   "' (use courses, course, league, groups, user, history or report)");
   }
   const auto need = [&](bool needed, const std::string& value, const char* flag) {
-    return needed && value.empty()
-               ? fmt::format("the view '{}' needs {}", options.view, flag)
-               : std::string();
+    return needed && value.empty() ? fmt::format("the view '{}' needs {}", options.view, flag)
+                                   : std::string();
   };
-  for (const std::string& missing : {need(spec->course, options.course, "--course"),
-                                     need(spec->user, options.user, "--user"),
-                                     need(spec->exercise, options.exercise, "--exercise")}) {
+  for (const std::string& missing :
+       {need(spec->course, options.course, "--course"), need(spec->user, options.user, "--user"),
+        need(spec->exercise, options.exercise, "--exercise")}) {
     if (!missing.empty()) return Refuse(missing);
   }
   http::ExportFormat format = http::ExportFormat::kCsv;
@@ -73,13 +72,13 @@ int RunExport(const ExportCliOptions& options) {
   SystemClock clock;
   // The service loads the caller's account into the engine on first use, as the server does
   // at start: every figure is rebuilt from the stored events.
-  metrics::Engine engine([&store](std::string_view account, std::string_view user,
-                                  std::string_view course) {
-    Result<store::AccountRecord> a = store.FindAccount(account);
-    if (!a.ok()) return std::vector<domain::Attempt>();
-    Result<std::vector<domain::Attempt>> attempts = store.LoadAttempts(a->id, user, course);
-    return attempts.ok() ? std::move(attempts).value() : std::vector<domain::Attempt>();
-  });
+  metrics::Engine engine(
+      [&store](std::string_view account, std::string_view user, std::string_view course) {
+        Result<store::AccountRecord> a = store.FindAccount(account);
+        if (!a.ok()) return std::vector<domain::Attempt>();
+        Result<std::vector<domain::Attempt>> attempts = store.LoadAttempts(a->id, user, course);
+        return attempts.ok() ? std::move(attempts).value() : std::vector<domain::Attempt>();
+      });
   service::Service service(store, clock, engine);
   Result<service::Caller> caller = service.LocalAdmin(options.account);
   if (!caller.ok()) return Refuse(caller.status().ToString());

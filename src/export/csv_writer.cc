@@ -34,7 +34,8 @@ void AppendCell(std::string& out, const Cell& cell, ColumnKind kind, const TimeZ
       if (const auto* text = std::get_if<std::string>(&cell)) AppendCsvField(out, *text, true);
       return;
     case ColumnKind::kInteger:
-      if (const auto* n = std::get_if<std::int64_t>(&cell)) fmt::format_to(std::back_inserter(out), "{}", *n);
+      if (const auto* n = std::get_if<std::int64_t>(&cell))
+        fmt::format_to(std::back_inserter(out), "{}", *n);
       return;
     case ColumnKind::kPercent:
       if (const auto* f = std::get_if<double>(&cell)) out += PercentText(*f);

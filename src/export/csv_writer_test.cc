@@ -63,8 +63,10 @@ TEST(CsvWriterTest, NumbersInTheUnitsOfTheSpec) {
 
 TEST(CsvWriterTest, EmptyCellsForNullsAndTimesInTheZone) {
   Sheet s;
-  s.columns = {{"At", ColumnKind::kDateTime}, {"Score %", ColumnKind::kPercent},
-               {"Done", ColumnKind::kBoolean}, {"N", ColumnKind::kInteger}};
+  s.columns = {{"At", ColumnKind::kDateTime},
+               {"Score %", ColumnKind::kPercent},
+               {"Done", ColumnKind::kBoolean},
+               {"N", ColumnKind::kInteger}};
   s.rows = 2;
   s.fill = [](std::size_t i, std::vector<Cell>& cells) {
     if (i == 0) {
@@ -76,7 +78,8 @@ TEST(CsvWriterTest, EmptyCellsForNullsAndTimesInTheZone) {
   };
   CsvStream stream(std::move(s), *TimeZone::Find("Europe/Paris"));
   EXPECT_EQ(All(stream),
-            "\xEF\xBB\xBF" "At,Score %,Done,N\r\n2026-03-10T13:00:00+01:00,50.0,true,42\r\n,,,\r\n");
+            "\xEF\xBB\xBF"
+            "At,Score %,Done,N\r\n2026-03-10T13:00:00+01:00,50.0,true,42\r\n,,,\r\n");
 }
 
 TEST(CsvWriterTest, ProducesPiecesOfAboutTheChunkSize) {

@@ -28,8 +28,8 @@ struct WorkbookCloser {
 using WorkbookPtr = std::unique_ptr<lxw_workbook, WorkbookCloser>;
 
 Status LxwFailure(lxw_error error, std::string_view what) {
-  return Status::Internal(fmt::format("cannot write the XLSX file ({}): {}", what,
-                                      lxw_strerror(error)));
+  return Status::Internal(
+      fmt::format("cannot write the XLSX file ({}): {}", what, lxw_strerror(error)));
 }
 
 std::size_t Utf8Length(std::string_view text) {
@@ -61,9 +61,8 @@ Formats AddFormats(lxw_workbook* workbook) {
 
 // Writes one cell; returns the number of characters it shows (for the column width).
 // An empty cell is left unwritten.
-Result<std::size_t> WriteCell(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col,
-                              const Cell& cell, ColumnKind kind, const TimeZone& zone,
-                              const Formats& formats) {
+Result<std::size_t> WriteCell(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col, const Cell& cell,
+                              ColumnKind kind, const TimeZone& zone, const Formats& formats) {
   lxw_error error = LXW_NO_ERROR;
   std::size_t shown = 0;
   if (const auto* text = std::get_if<std::string>(&cell); text && kind == ColumnKind::kText) {
@@ -95,9 +94,8 @@ Result<std::size_t> WriteCell(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col
   } else if (const auto* t = std::get_if<Instant>(&cell); t && kind == ColumnKind::kDateTime) {
     const double local_ms =
         static_cast<double>(t->ms) + static_cast<double>(zone.OffsetSeconds(*t)) * 1000.0;
-    error = worksheet_write_number(sheet, row, col,
-                                   local_ms / kMsPerDayDouble + kExcelDaysBeforeUnixEpoch,
-                                   formats.date_time);
+    error = worksheet_write_number(
+        sheet, row, col, local_ms / kMsPerDayDouble + kExcelDaysBeforeUnixEpoch, formats.date_time);
     shown = 19;
   } else if (const auto* b = std::get_if<bool>(&cell); b && kind == ColumnKind::kBoolean) {
     error = worksheet_write_boolean(sheet, row, col, *b ? 1 : 0, nullptr);
@@ -130,9 +128,9 @@ Status WriteSheet(lxw_workbook* workbook, const Sheet& sheet, const std::string&
     for (Cell& cell : cells) cell = std::monostate();
     sheet.fill(r, cells);
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      Result<std::size_t> shown = WriteCell(ws, static_cast<lxw_row_t>(r + 1),
-                                            static_cast<lxw_col_t>(c), cells[c],
-                                            sheet.columns[c].kind, zone, formats);
+      Result<std::size_t> shown =
+          WriteCell(ws, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c), cells[c],
+                    sheet.columns[c].kind, zone, formats);
       if (!shown.ok()) return shown.status();
       widths[c] = std::max(widths[c], shown.value());
     }

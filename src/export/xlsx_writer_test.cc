@@ -31,8 +31,8 @@ TEST(XlsxWriterTest, SheetNamesAreValidShortAndUnique) {
 }
 
 TEST(XlsxWriterTest, WritesAZipFileAndReportsAnUnwritablePath) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("cohort-xlsx-" + std::to_string(std::random_device{}()));
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("cohort-xlsx-" + std::to_string(std::random_device{}()));
   std::filesystem::create_directories(dir);
   Sheet sheet;
   sheet.name = "t";
@@ -49,8 +49,8 @@ TEST(XlsxWriterTest, WritesAZipFileAndReportsAnUnwritablePath) {
   char magic[2] = {};
   in.read(magic, 2);
   EXPECT_EQ(std::string(magic, 2), "PK");
-  Status bad = WriteXlsx({sheet}, TimeZone::Utc(), (dir / "missing" / "t.xlsx").string(),
-                         dir.string());
+  Status bad =
+      WriteXlsx({sheet}, TimeZone::Utc(), (dir / "missing" / "t.xlsx").string(), dir.string());
   EXPECT_EQ(bad.code(), ErrorCode::kInternal);
   Sheet huge = sheet;
   huge.rows = 1'048'576;  // one more than fits below the header

@@ -29,7 +29,8 @@ using exports::Sheet;
 using Cells = std::vector<Cell>;
 
 constexpr const char* kCsvType = "text/csv; charset=utf-8";
-constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+constexpr const char* kXlsxType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 constexpr std::size_t kFileChunkBytes = 64 * 1024;
 
 // Cells from the views' optional values: null stays an empty cell.
@@ -53,15 +54,17 @@ std::shared_ptr<const T> Share(T value) {
 Sheet AllCoursesSheet(std::shared_ptr<const metrics::Table<metrics::AllCoursesRow>> t) {
   Sheet s;
   s.name = "Courses";
-  s.columns = {{"Course", ColumnKind::kText},     {"Title", ColumnKind::kText},
-               {"Users", ColumnKind::kInteger},   {"Mastery %", ColumnKind::kPercent},
+  s.columns = {{"Course", ColumnKind::kText},       {"Title", ColumnKind::kText},
+               {"Users", ColumnKind::kInteger},     {"Mastery %", ColumnKind::kPercent},
                {"Certified", ColumnKind::kInteger}, {"Completed", ColumnKind::kInteger},
-               {"At risk", ColumnKind::kInteger}, {"Score %", ColumnKind::kPercent}};
+               {"At risk", ColumnKind::kInteger},   {"Score %", ColumnKind::kPercent}};
   s.rows = t->rows.size();
   s.fill = [t](std::size_t i, Cells& c) {
     const metrics::AllCoursesRow& r = t->rows[i];
-    c = {r.course,       r.title,          Count(r.users),   Fraction(r.mastery),
-         Count(r.certified), Count(r.completed), Count(r.at_risk), Fraction(r.score)};
+    c = {r.course,           r.title,
+         Count(r.users),     Fraction(r.mastery),
+         Count(r.certified), Count(r.completed),
+         Count(r.at_risk),   Fraction(r.score)};
   };
   return s;
 }
@@ -71,21 +74,30 @@ Sheet AllCoursesSheet(std::shared_ptr<const metrics::Table<metrics::AllCoursesRo
 Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
   Sheet s;
   s.name = v->course;
-  s.columns = {{"Row", ColumnKind::kText},       {"Key", ColumnKind::kText},
-               {"Title", ColumnKind::kText},     {"Users", ColumnKind::kInteger},
+  s.columns = {{"Row", ColumnKind::kText},          {"Key", ColumnKind::kText},
+               {"Title", ColumnKind::kText},        {"Users", ColumnKind::kInteger},
                {"Mastery %", ColumnKind::kPercent}, {"Certified", ColumnKind::kInteger},
                {"Completed", ColumnKind::kInteger}, {"At risk", ColumnKind::kInteger},
-               {"Score %", ColumnKind::kPercent}, {"Points", ColumnKind::kInteger}};
+               {"Score %", ColumnKind::kPercent},   {"Points", ColumnKind::kInteger}};
   AddDuration(s.columns, "Time");
   AddDuration(s.columns, "Avg time");
   s.rows = 1 + v->chapters.size() + v->weekly.size();
   s.fill = [v](std::size_t i, Cells& c) {
     if (i == 0) {
-      c = {std::string("course"), v->course,         v->title,
-           Count(v->users),       Fraction(v->mastery), Count(v->certified),
-           Count(v->completed),   Count(v->at_risk),  Fraction(v->score),
-           Count(v->points),      Ms(v->time_ms),     Ms(v->time_ms),
-           Ms(v->avg_time_ms),    Ms(v->avg_time_ms)};
+      c = {std::string("course"),
+           v->course,
+           v->title,
+           Count(v->users),
+           Fraction(v->mastery),
+           Count(v->certified),
+           Count(v->completed),
+           Count(v->at_risk),
+           Fraction(v->score),
+           Count(v->points),
+           Ms(v->time_ms),
+           Ms(v->time_ms),
+           Ms(v->avg_time_ms),
+           Ms(v->avg_time_ms)};
       return;
     }
     if (i - 1 < v->chapters.size()) {
@@ -107,11 +119,16 @@ Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
 Sheet LeagueSheet(std::shared_ptr<const metrics::Table<metrics::LeagueRow>> t, std::string name) {
   Sheet s;
   s.name = std::move(name);
-  s.columns = {{"Rank", ColumnKind::kInteger},        {"User", ColumnKind::kText},
-               {"Name", ColumnKind::kText},           {"Mastery %", ColumnKind::kPercent},
-               {"Progress %", ColumnKind::kPercent},  {"Completed", ColumnKind::kBoolean},
-               {"Completed at", ColumnKind::kDateTime}, {"Certified", ColumnKind::kBoolean},
-               {"Certified at", ColumnKind::kDateTime}, {"Score %", ColumnKind::kPercent},
+  s.columns = {{"Rank", ColumnKind::kInteger},
+               {"User", ColumnKind::kText},
+               {"Name", ColumnKind::kText},
+               {"Mastery %", ColumnKind::kPercent},
+               {"Progress %", ColumnKind::kPercent},
+               {"Completed", ColumnKind::kBoolean},
+               {"Completed at", ColumnKind::kDateTime},
+               {"Certified", ColumnKind::kBoolean},
+               {"Certified at", ColumnKind::kDateTime},
+               {"Score %", ColumnKind::kPercent},
                {"Points", ColumnKind::kInteger}};
   AddDuration(s.columns, "Time");
   s.columns.push_back({"Last active", ColumnKind::kDateTime});
@@ -119,10 +136,21 @@ Sheet LeagueSheet(std::shared_ptr<const metrics::Table<metrics::LeagueRow>> t, s
   s.rows = t->rows.size();
   s.fill = [t](std::size_t i, Cells& c) {
     const metrics::LeagueRow& r = t->rows[i];
-    c = {Count(r.rank),      r.user,           r.name,           r.mastery,
-         r.progress,         r.completed,      Time(r.completed_at), r.certified,
-         Time(r.certified_at), Fraction(r.score), Count(r.points),  Ms(r.time_ms),
-         Ms(r.time_ms),      Time(r.last_active), r.at_risk};
+    c = {Count(r.rank),
+         r.user,
+         r.name,
+         r.mastery,
+         r.progress,
+         r.completed,
+         Time(r.completed_at),
+         r.certified,
+         Time(r.certified_at),
+         Fraction(r.score),
+         Count(r.points),
+         Ms(r.time_ms),
+         Ms(r.time_ms),
+         Time(r.last_active),
+         r.at_risk};
   };
   return s;
 }
@@ -139,9 +167,17 @@ Sheet GroupsSheet(std::shared_ptr<const metrics::Table<metrics::GroupRow>> t, st
   s.rows = t->rows.size();
   s.fill = [t](std::size_t i, Cells& c) {
     const metrics::GroupRow& r = t->rows[i];
-    c = {Count(r.rank),      r.group,           r.name,          Count(r.users),
-         Fraction(r.mastery), Count(r.completed), Count(r.certified), Fraction(r.score),
-         Count(r.points),    Ms(r.time_ms),     Ms(r.time_ms)};
+    c = {Count(r.rank),
+         r.group,
+         r.name,
+         Count(r.users),
+         Fraction(r.mastery),
+         Count(r.completed),
+         Count(r.certified),
+         Fraction(r.score),
+         Count(r.points),
+         Ms(r.time_ms),
+         Ms(r.time_ms)};
   };
   return s;
 }
@@ -150,25 +186,24 @@ Sheet GroupsSheet(std::shared_ptr<const metrics::Table<metrics::GroupRow>> t, st
 Sheet UserSheet(std::shared_ptr<const metrics::UserCourseView> v) {
   Sheet s;
   s.name = v->course + " " + v->user;
-  s.columns = {{"Exercise", ColumnKind::kText},     {"Title", ColumnKind::kText},
-               {"Chapter", ColumnKind::kText},      {"Mastery %", ColumnKind::kPercent},
-               {"Mastered", ColumnKind::kBoolean},  {"Score %", ColumnKind::kPercent},
-               {"Attempts", ColumnKind::kInteger},  {"Hints", ColumnKind::kInteger}};
+  s.columns = {{"Exercise", ColumnKind::kText},    {"Title", ColumnKind::kText},
+               {"Chapter", ColumnKind::kText},     {"Mastery %", ColumnKind::kPercent},
+               {"Mastered", ColumnKind::kBoolean}, {"Score %", ColumnKind::kPercent},
+               {"Attempts", ColumnKind::kInteger}, {"Hints", ColumnKind::kInteger}};
   AddDuration(s.columns, "Avg time");
   s.columns.push_back({"Last attempt", ColumnKind::kDateTime});
   s.rows = v->exercises.size();
   s.fill = [v](std::size_t i, Cells& c) {
     const metrics::ExerciseFigure& e = v->exercises[i];
-    c = {e.exercise,         e.title,         e.chapter,         e.mastery,
-         e.mastered,         Fraction(e.score), Count(e.attempts), Count(e.hints),
-         Ms(e.avg_time_ms),  Ms(e.avg_time_ms), Time(e.last_attempt)};
+    c = {e.exercise,        e.title,           e.chapter,           e.mastery,
+         e.mastered,        Fraction(e.score), Count(e.attempts),   Count(e.hints),
+         Ms(e.avg_time_ms), Ms(e.avg_time_ms), Time(e.last_attempt)};
   };
   return s;
 }
 
 // History rows without their per-response detail (a nested list; it stays in the JSON).
-Sheet HistorySheet(std::shared_ptr<const std::vector<metrics::HistoryRow>> rows,
-                   std::string name) {
+Sheet HistorySheet(std::shared_ptr<const std::vector<metrics::HistoryRow>> rows, std::string name) {
   Sheet s;
   s.name = std::move(name);
   s.columns = {{"Attempt", ColumnKind::kText}, {"Started at", ColumnKind::kDateTime}};
@@ -182,7 +217,7 @@ Sheet HistorySheet(std::shared_ptr<const std::vector<metrics::HistoryRow>> rows,
   s.rows = rows->size();
   s.fill = [rows](std::size_t i, Cells& c) {
     const metrics::HistoryRow& r = (*rows)[i];
-    c = {r.attempt,         r.started_at,     Ms(r.duration_ms), Ms(r.duration_ms),
+    c = {r.attempt,          r.started_at,     Ms(r.duration_ms),  Ms(r.duration_ms),
          Count(r.responses), Count(r.correct), Count(r.incorrect), Count(r.hints),
          Fraction(r.score),  Count(r.points),  r.mastery_after};
   };
@@ -190,13 +225,18 @@ Sheet HistorySheet(std::shared_ptr<const std::vector<metrics::HistoryRow>> rows,
 }
 
 std::vector<Column> ReportColumns() {
-  std::vector<Column> columns = {
-      {"User", ColumnKind::kText},          {"Name", ColumnKind::kText},
-      {"Email", ColumnKind::kText},         {"Groups", ColumnKind::kText},
-      {"Course", ColumnKind::kText},        {"Title", ColumnKind::kText},
-      {"Mastery %", ColumnKind::kPercent},  {"Progress %", ColumnKind::kPercent},
-      {"Completed at", ColumnKind::kDateTime}, {"Certified at", ColumnKind::kDateTime},
-      {"Score %", ColumnKind::kPercent},    {"Points", ColumnKind::kInteger}};
+  std::vector<Column> columns = {{"User", ColumnKind::kText},
+                                 {"Name", ColumnKind::kText},
+                                 {"Email", ColumnKind::kText},
+                                 {"Groups", ColumnKind::kText},
+                                 {"Course", ColumnKind::kText},
+                                 {"Title", ColumnKind::kText},
+                                 {"Mastery %", ColumnKind::kPercent},
+                                 {"Progress %", ColumnKind::kPercent},
+                                 {"Completed at", ColumnKind::kDateTime},
+                                 {"Certified at", ColumnKind::kDateTime},
+                                 {"Score %", ColumnKind::kPercent},
+                                 {"Points", ColumnKind::kInteger}};
   AddDuration(columns, "Time");
   columns.push_back({"Attempts", ColumnKind::kInteger});
   columns.push_back({"Hints", ColumnKind::kInteger});
@@ -210,10 +250,22 @@ void FillReportRow(const metrics::ReportRow& r, Cells& c) {
     if (!groups.empty()) groups += "; ";
     groups += g;
   }
-  c = {r.user,           r.name,           r.email,           std::move(groups),
-       r.course,         r.title,          r.mastery,         r.progress,
-       Time(r.completed_at), Time(r.certified_at), Fraction(r.score), Count(r.points),
-       Ms(r.time_ms),    Ms(r.time_ms),    Count(r.attempts), Count(r.hints),
+  c = {r.user,
+       r.name,
+       r.email,
+       std::move(groups),
+       r.course,
+       r.title,
+       r.mastery,
+       r.progress,
+       Time(r.completed_at),
+       Time(r.certified_at),
+       Fraction(r.score),
+       Count(r.points),
+       Ms(r.time_ms),
+       Ms(r.time_ms),
+       Count(r.attempts),
+       Count(r.hints),
        Time(r.last_active)};
 }
 
@@ -251,10 +303,10 @@ std::vector<Sheet> ReportWorkbook(std::shared_ptr<const ReportTable> t) {
 
   Sheet summary;
   summary.name = "Summary";
-  summary.columns = {{"Course", ColumnKind::kText},      {"Title", ColumnKind::kText},
-                     {"Users", ColumnKind::kInteger},    {"Mastery %", ColumnKind::kPercent},
+  summary.columns = {{"Course", ColumnKind::kText},        {"Title", ColumnKind::kText},
+                     {"Users", ColumnKind::kInteger},      {"Mastery %", ColumnKind::kPercent},
                      {"Progress %", ColumnKind::kPercent}, {"Completed", ColumnKind::kInteger},
-                     {"Certified", ColumnKind::kInteger}, {"Score %", ColumnKind::kPercent},
+                     {"Certified", ColumnKind::kInteger},  {"Score %", ColumnKind::kPercent},
                      {"Points", ColumnKind::kInteger}};
   AddDuration(summary.columns, "Time");
   summary.columns.push_back({"Attempts", ColumnKind::kInteger});
@@ -464,7 +516,8 @@ Result<ExportFormat> RequestedFormat(const Request& request) {
     if (value == "csv") return ExportFormat::kCsv;
     if (value == "xlsx") return ExportFormat::kXlsx;
     const std::string reason = "unknown format '" + value + "' (use json, csv or xlsx)";
-    return Status::Invalid("query parameter 'format': " + reason, {{std::nullopt, "", "format: " + reason}});
+    return Status::Invalid("query parameter 'format': " + reason,
+                           {{std::nullopt, "", "format: " + reason}});
   }
   std::string_view accept = request.Header("accept");
   while (!accept.empty()) {
@@ -494,8 +547,8 @@ Result<Export> RenderExport(service::Service& service, const service::Caller& ca
                               csv ? "csv" : "xlsx");
   if (csv) {
     out.content_type = kCsvType;
-    auto stream = std::make_shared<exports::CsvStream>(std::move(sheets.value().front()),
-                                                       zone.value());
+    auto stream =
+        std::make_shared<exports::CsvStream>(std::move(sheets.value().front()), zone.value());
     out.body = [stream](std::string& chunk) {
       return stream->Next(chunk) ? BodyStep::kMore : BodyStep::kDone;
     };

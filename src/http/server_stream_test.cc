@@ -78,7 +78,8 @@ TEST(ServerStreamTest, SendsEveryPieceAsAChunkAndKeepsTheConnection) {
   while (!answer.ends_with("\r\n0\r\n\r\n") && std::chrono::steady_clock::now() < deadline) {
     answer += raw.ReadSome(1s);
   }
-  EXPECT_NE(answer.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << answer.substr(0, 300);
+  EXPECT_NE(answer.find("Transfer-Encoding: chunked\r\n"), std::string::npos)
+      << answer.substr(0, 300);
   EXPECT_NE(answer.find("\r\n8\r\npiece 0\n\r\n"), std::string::npos);
   EXPECT_EQ(answer.substr(answer.size() - 5), "0\r\n\r\n");
   server.value()->Stop();
@@ -140,9 +141,8 @@ TEST(ServerStreamTest, TheAccessLogCountsTheBytesStreamed) {
   ASSERT_EQ(r.status, 200);
   server.value()->Stop();
   const std::string text = registry.RenderText();
-  const std::string series =
-      "cohort_http_response_body_bytes_total{route=\"/streamed\"} " +
-      std::to_string(Expected(100).size());
+  const std::string series = "cohort_http_response_body_bytes_total{route=\"/streamed\"} " +
+                             std::to_string(Expected(100).size());
   EXPECT_NE(text.find(series), std::string::npos) << text;
 }
 

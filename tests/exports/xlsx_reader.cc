@@ -45,7 +45,8 @@ nlohmann::json ReadXlsx(const std::string& path) {
   CommandOutput out = RunCommand(node + " '" + script + "' '" + path + "'");
   if (out.exit_code != 0) {
     ADD_FAILURE() << "exceljs could not read " << path << " (is node_modules installed? make "
-                  << "setup):\n" << out.output;
+                  << "setup):\n"
+                  << out.output;
     return nullptr;
   }
   nlohmann::json parsed = nlohmann::json::parse(out.output, nullptr, false);
