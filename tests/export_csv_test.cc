@@ -44,6 +44,18 @@ TEST_F(ExportCsvTest, FiltersSortAndPagingAreThoseOfTheJson) {
   }
 }
 
+TEST_F(ExportCsvTest, ReportSortsFiltersAndPagesAreThoseOfTheJson) {
+  // By name (streamed page by page from the engine) and by another column (sorted first).
+  for (const std::string query : {"sort=name&order=desc", "q=user%2001", "limit=30&offset=95",
+                                  "sort=mastery&order=desc", "sort=last_active&limit=10"}) {
+    const std::string base = "/api/v1/report?" + query;
+    const bool paged = query.find("limit") != std::string::npos;
+    const json expected = GetJson(paged ? base : base + "&limit=1000");
+    SCOPED_TRACE(query);
+    ExpectCsvMatchesJson(GetCsv(base + "&format=csv"), expected["rows"], ReportColumns());
+  }
+}
+
 TEST_F(ExportCsvTest, EveryOtherViewMatchesItsJson) {
   ExpectCsvMatchesJson(GetCsv("/api/v1/courses?format=csv"), GetJson("/api/v1/courses")["rows"],
                        AllCoursesColumns());

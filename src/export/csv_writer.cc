@@ -95,7 +95,7 @@ CsvStream::CsvStream(Sheet sheet, TimeZone zone, std::size_t chunk_bytes)
 
 void CsvStream::AppendRecord(std::string& out) {
   for (Cell& cell : cells_) cell = std::monostate();
-  sheet_.fill(next_row_++, cells_);
+  if (!sheet_.fill(next_row_++, cells_)) return;
   for (std::size_t c = 0; c < cells_.size(); ++c) {
     if (c > 0) out += ',';
     AppendCell(out, cells_[c], sheet_.columns[c].kind, zone_);

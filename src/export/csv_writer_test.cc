@@ -13,6 +13,7 @@ Sheet TwoColumns(std::vector<std::string> names) {
   s.fill = [names = std::move(names)](std::size_t i, std::vector<Cell>& cells) {
     cells[0] = names[i];
     cells[1] = 0.725;
+    return true;
   };
   return s;
 }
@@ -75,11 +76,20 @@ TEST(CsvWriterTest, EmptyCellsForNullsAndTimesInTheZone) {
       cells[2] = true;
       cells[3] = std::int64_t{42};
     }
+    return true;
   };
   CsvStream stream(std::move(s), *TimeZone::Find("Europe/Paris"));
   EXPECT_EQ(All(stream),
             "\xEF\xBB\xBF"
             "At,Score %,Done,N\r\n2026-03-10T13:00:00+01:00,50.0,true,42\r\n,,,\r\n");
+}
+
+TEST(CsvWriterTest, LeavesOutRowsThatFillRefuses) {
+  Sheet s = TwoColumns({"Ann", "Bob", "Cat"});
+  auto inner = s.fill;
+  s.fill = [inner](std::size_t i, std::vector<Cell>& cells) { return i != 1 && inner(i, cells); };
+  CsvStream stream(std::move(s), TimeZone::Utc());
+  EXPECT_EQ(All(stream), "\xEF\xBB\xBFName,Mastery %\r\nAnn,72.5\r\nCat,72.5\r\n");
 }
 
 TEST(CsvWriterTest, ProducesPiecesOfAboutTheChunkSize) {

@@ -34,13 +34,14 @@ using Cell = std::variant<std::monostate, std::string, std::int64_t, double, boo
 
 // A table to export: columns, a row count and a function that fills row i. Writers call
 // `fill` for i = 0, 1, ..., rows - 1 in order, once per row and format, reusing `cells`
-// (already sized to columns.size()), so no writer holds more than one row of cells. The data
-// `fill` reads must outlive the writer.
+// (already sized to columns.size() and emptied), so no writer holds more than one row of cells.
+// `fill` returns false to leave row i out (a row that vanished since `rows` was counted; then
+// `rows` is an upper bound). The data `fill` reads must outlive the writer.
 struct Sheet {
   std::string name;  // what the XLSX sheet should be called (the writer makes it valid)
   std::vector<Column> columns;
   std::size_t rows = 0;
-  std::function<void(std::size_t row, std::vector<Cell>& cells)> fill;
+  std::function<bool(std::size_t row, std::vector<Cell>& cells)> fill;
 };
 
 }  // namespace cohort::exports

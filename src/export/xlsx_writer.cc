@@ -124,13 +124,14 @@ Status WriteSheet(lxw_workbook* workbook, const Sheet& sheet, const std::string&
     widths[c] = Utf8Length(title) + 3;  // room for the autofilter's button
   }
   std::vector<Cell> cells(sheet.columns.size());
+  lxw_row_t row = 0;  // the last row written
   for (std::size_t r = 0; r < sheet.rows; ++r) {
     for (Cell& cell : cells) cell = std::monostate();
-    sheet.fill(r, cells);
+    if (!sheet.fill(r, cells)) continue;
+    ++row;
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      Result<std::size_t> shown =
-          WriteCell(ws, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c), cells[c],
-                    sheet.columns[c].kind, zone, formats);
+      Result<std::size_t> shown = WriteCell(ws, row, static_cast<lxw_col_t>(c), cells[c],
+                                            sheet.columns[c].kind, zone, formats);
       if (!shown.ok()) return shown.status();
       widths[c] = std::max(widths[c], shown.value());
     }

@@ -41,6 +41,7 @@ TEST(XlsxWriterTest, WritesAZipFileAndReportsAnUnwritablePath) {
   sheet.fill = [](std::size_t i, std::vector<Cell>& cells) {
     cells[0] = "row " + std::to_string(i);
     cells[1] = 0.5;
+    return true;
   };
   const std::string path = (dir / "t.xlsx").string();
   Status ok = WriteXlsx({sheet}, TimeZone::Utc(), path, dir.string());

@@ -59,12 +59,13 @@ Sheet AllCoursesSheet(std::shared_ptr<const metrics::Table<metrics::AllCoursesRo
                {"Certified", ColumnKind::kInteger}, {"Completed", ColumnKind::kInteger},
                {"At risk", ColumnKind::kInteger},   {"Score %", ColumnKind::kPercent}};
   s.rows = t->rows.size();
-  s.fill = [t](std::size_t i, Cells& c) {
+  s.fill = [t](std::size_t i, Cells& c) -> bool {
     const metrics::AllCoursesRow& r = t->rows[i];
     c = {r.course,           r.title,
          Count(r.users),     Fraction(r.mastery),
          Count(r.certified), Count(r.completed),
          Count(r.at_risk),   Fraction(r.score)};
+    return true;
   };
   return s;
 }
@@ -82,7 +83,7 @@ Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
   AddDuration(s.columns, "Time");
   AddDuration(s.columns, "Avg time");
   s.rows = 1 + v->chapters.size() + v->weekly.size();
-  s.fill = [v](std::size_t i, Cells& c) {
+  s.fill = [v](std::size_t i, Cells& c) -> bool {
     if (i == 0) {
       c = {std::string("course"),
            v->course,
@@ -98,7 +99,7 @@ Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
            Ms(v->time_ms),
            Ms(v->avg_time_ms),
            Ms(v->avg_time_ms)};
-      return;
+      return true;
     }
     if (i - 1 < v->chapters.size()) {
       const metrics::ChapterFigure& ch = v->chapters[i - 1];
@@ -106,12 +107,13 @@ Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
       c[1] = ch.chapter;
       c[2] = ch.title;
       c[4] = Fraction(ch.mastery);
-      return;
+      return true;
     }
     const metrics::WeekPoint& w = v->weekly[i - 1 - v->chapters.size()];
     c[0] = std::string("week");
     c[1] = FormatDate(w.week_day);
     c[4] = Fraction(w.mastery);
+    return true;
   };
   return s;
 }
@@ -134,7 +136,7 @@ Sheet LeagueSheet(std::shared_ptr<const metrics::Table<metrics::LeagueRow>> t, s
   s.columns.push_back({"Last active", ColumnKind::kDateTime});
   s.columns.push_back({"At risk", ColumnKind::kBoolean});
   s.rows = t->rows.size();
-  s.fill = [t](std::size_t i, Cells& c) {
+  s.fill = [t](std::size_t i, Cells& c) -> bool {
     const metrics::LeagueRow& r = t->rows[i];
     c = {Count(r.rank),
          r.user,
@@ -151,6 +153,7 @@ Sheet LeagueSheet(std::shared_ptr<const metrics::Table<metrics::LeagueRow>> t, s
          Ms(r.time_ms),
          Time(r.last_active),
          r.at_risk};
+    return true;
   };
   return s;
 }
@@ -165,7 +168,7 @@ Sheet GroupsSheet(std::shared_ptr<const metrics::Table<metrics::GroupRow>> t, st
                {"Points", ColumnKind::kInteger}};
   AddDuration(s.columns, "Time");
   s.rows = t->rows.size();
-  s.fill = [t](std::size_t i, Cells& c) {
+  s.fill = [t](std::size_t i, Cells& c) -> bool {
     const metrics::GroupRow& r = t->rows[i];
     c = {Count(r.rank),
          r.group,
@@ -178,6 +181,7 @@ Sheet GroupsSheet(std::shared_ptr<const metrics::Table<metrics::GroupRow>> t, st
          Count(r.points),
          Ms(r.time_ms),
          Ms(r.time_ms)};
+    return true;
   };
   return s;
 }
@@ -193,11 +197,12 @@ Sheet UserSheet(std::shared_ptr<const metrics::UserCourseView> v) {
   AddDuration(s.columns, "Avg time");
   s.columns.push_back({"Last attempt", ColumnKind::kDateTime});
   s.rows = v->exercises.size();
-  s.fill = [v](std::size_t i, Cells& c) {
+  s.fill = [v](std::size_t i, Cells& c) -> bool {
     const metrics::ExerciseFigure& e = v->exercises[i];
     c = {e.exercise,        e.title,           e.chapter,           e.mastery,
          e.mastered,        Fraction(e.score), Count(e.attempts),   Count(e.hints),
          Ms(e.avg_time_ms), Ms(e.avg_time_ms), Time(e.last_attempt)};
+    return true;
   };
   return s;
 }
@@ -215,11 +220,12 @@ Sheet HistorySheet(std::shared_ptr<const std::vector<metrics::HistoryRow>> rows,
   s.columns.push_back({"Points", ColumnKind::kInteger});
   s.columns.push_back({"Mastery after %", ColumnKind::kPercent});
   s.rows = rows->size();
-  s.fill = [rows](std::size_t i, Cells& c) {
+  s.fill = [rows](std::size_t i, Cells& c) -> bool {
     const metrics::HistoryRow& r = (*rows)[i];
     c = {r.attempt,          r.started_at,     Ms(r.duration_ms),  Ms(r.duration_ms),
          Count(r.responses), Count(r.correct), Count(r.incorrect), Count(r.hints),
          Fraction(r.score),  Count(r.points),  r.mastery_after};
+    return true;
   };
   return s;
 }
@@ -276,7 +282,52 @@ Sheet ReportSheet(std::shared_ptr<const ReportTable> t) {
   s.name = "Report";
   s.columns = ReportColumns();
   s.rows = t->rows.size();
-  s.fill = [t](std::size_t i, Cells& c) { FillReportRow(t->rows[i], c); };
+  s.fill = [t](std::size_t i, Cells& c) -> bool {
+    FillReportRow(t->rows[i], c);
+    return true;
+  };
+  return s;
+}
+
+// The report's CSV, streamed from a plan (Service::PlanReport): rows are built a page at a time
+// as the file goes out, so neither all the rows nor all the text are ever held, and the first
+// piece leaves once the plan (a few bytes per row) is made. Each page reflects the engine at the
+// time it is built; a row whose person left since the plan is left out.
+struct ReportPages {
+  ReportPages(service::Service& s, service::Caller c, metrics::ReportPlan p)
+      : service(s), caller(std::move(c)), plan(std::move(p)) {}
+  service::Service& service;
+  const service::Caller caller;
+  const metrics::ReportPlan plan;
+  std::size_t first = 0;  // the plan index of page[0]
+  std::vector<std::optional<metrics::ReportRow>> page;
+  bool failed = false;  // a page could not be built: the body must end as failed
+};
+constexpr std::size_t kReportPageRows = 1000;
+
+Sheet StreamedReportSheet(std::shared_ptr<ReportPages> pages) {
+  Sheet s;
+  s.name = "Report";
+  s.columns = ReportColumns();
+  s.rows = pages->plan.entries.size();
+  s.fill = [pages](std::size_t i, Cells& c) -> bool {
+    if (pages->failed) return false;
+    if (i < pages->first || i >= pages->first + pages->page.size()) {
+      auto rows = pages->service.ReportRows(pages->caller, pages->plan, i, kReportPageRows);
+      if (!rows.ok()) {
+        spdlog::error("a streamed report export failed: {}", rows.status().ToString());
+        pages->failed = true;
+        return false;
+      }
+      pages->first = i;
+      pages->page = std::move(rows).value();
+      if (pages->page.empty()) return false;
+    }
+    const std::optional<metrics::ReportRow>& row = pages->page[i - pages->first];
+    if (!row) return false;
+    FillReportRow(*row, c);
+    return true;
+  };
   return s;
 }
 
@@ -312,7 +363,7 @@ std::vector<Sheet> ReportWorkbook(std::shared_ptr<const ReportTable> t) {
   summary.columns.push_back({"Attempts", ColumnKind::kInteger});
   summary.columns.push_back({"Hints", ColumnKind::kInteger});
   summary.rows = courses->size();
-  summary.fill = [t, courses](std::size_t i, Cells& c) {
+  summary.fill = [t, courses](std::size_t i, Cells& c) -> bool {
     const CourseRows& course = (*courses)[i];
     double mastery = 0, progress = 0, score = 0;
     std::int64_t completed = 0, certified = 0, scored = 0, points = 0, time_ms = 0, attempts = 0,
@@ -346,6 +397,7 @@ std::vector<Sheet> ReportWorkbook(std::shared_ptr<const ReportTable> t) {
          Ms(time_ms),
          Count(attempts),
          Count(hints)};
+    return true;
   };
   std::vector<Sheet> sheets{std::move(summary)};
   for (std::size_t k = 0; k < courses->size(); ++k) {
@@ -355,6 +407,7 @@ std::vector<Sheet> ReportWorkbook(std::shared_ptr<const ReportTable> t) {
     s.rows = (*courses)[k].rows.size();
     s.fill = [t, courses, k](std::size_t i, Cells& c) {
       FillReportRow(t->rows[(*courses)[k].rows[i]], c);
+      return true;
     };
     sheets.push_back(std::move(s));
   }
@@ -401,8 +454,10 @@ Result<std::shared_ptr<const T>> Fetch(Result<T> view) {
 
 // The sheets of the view: for CSV exactly one (the view's table); for XLSX the same, except
 // the report's Summary + one sheet per course.
+// `streamed_report` receives the report's pages when its CSV streams from a plan.
 Result<std::vector<Sheet>> Sheets(service::Service& service, const service::Caller& caller,
-                                  const ExportRequest& what, ExportFormat format) {
+                                  const ExportRequest& what, ExportFormat format,
+                                  std::shared_ptr<ReportPages>* streamed_report) {
   switch (what.view) {
     case ExportView::kAllCourses: {
       auto t = Fetch(service.AllCourses(caller));
@@ -435,6 +490,16 @@ Result<std::vector<Sheet>> Sheets(service::Service& service, const service::Call
       return std::vector<Sheet>{HistorySheet(rows.value(), what.user + " " + what.exercise)};
     }
     case ExportView::kReport: {
+      if (format == ExportFormat::kCsv) {
+        Result<metrics::ReportPlan> plan = service.PlanReport(caller, what.query);
+        if (plan.ok()) {
+          auto pages = std::make_shared<ReportPages>(service, caller, std::move(plan).value());
+          if (streamed_report != nullptr) *streamed_report = pages;
+          return std::vector<Sheet>{StreamedReportSheet(std::move(pages))};
+        }
+        // Another sort order than by name cannot be planned: the rows are built and sorted.
+        if (plan.status().code() != ErrorCode::kInvalid) return plan.status();
+      }
       auto t = Fetch(service.Report(caller, what.query));
       if (!t.ok()) return t.status();
       if (format == ExportFormat::kXlsx) return ReportWorkbook(t.value());
@@ -536,7 +601,8 @@ Result<Export> RenderExport(service::Service& service, const service::Caller& ca
                             const ExportRequest& what, ExportFormat format,
                             const std::string& tmpdir) {
   if (format == ExportFormat::kJson) return Status::Internal("JSON is not an export format");
-  Result<std::vector<Sheet>> sheets = Sheets(service, caller, what, format);
+  std::shared_ptr<ReportPages> pages;  // set when the report streams from a plan
+  Result<std::vector<Sheet>> sheets = Sheets(service, caller, what, format, &pages);
   if (!sheets.ok()) return sheets.status();
   Result<TimeZone> zone = service.Zone(caller);
   if (!zone.ok()) return zone.status();
@@ -549,8 +615,10 @@ Result<Export> RenderExport(service::Service& service, const service::Caller& ca
     out.content_type = kCsvType;
     auto stream =
         std::make_shared<exports::CsvStream>(std::move(sheets.value().front()), zone.value());
-    out.body = [stream](std::string& chunk) {
-      return stream->Next(chunk) ? BodyStep::kMore : BodyStep::kDone;
+    out.body = [stream, pages](std::string& chunk) {
+      const bool more = stream->Next(chunk);
+      if (pages && pages->failed) return BodyStep::kFailed;
+      return more ? BodyStep::kMore : BodyStep::kDone;
     };
     return out;
   }

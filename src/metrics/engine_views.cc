@@ -537,30 +537,22 @@ Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::s
   return rows;
 }
 
-Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
-                                        Instant now) const {
-  std::shared_lock lock(mutex_);
-  const AccountState* a = Account(*state_, account);
-  if (a == nullptr) return Status::NotFound("no such account");
-  // The default order — by person (name, then key), then course key — is decided on small
-  // entries before any row is built: users are ranked once, entries sorted by (rank, course),
-  // and only then are rows built, in place. With the default order only the requested page is
-  // built at all (the 200,000 rows of a large account's report cost a fraction of sorting
-  // them as full rows).
-  struct Entry {
-    std::uint32_t rank;  // of the user in (name, key) order
-    const CourseState* course;
-    const Enrolled* enrolled;
-  };
-  std::vector<Entry> entries;
+namespace {
+
+// The report's (user, course) pairs that pass the query's filters, in the order by person —
+// name ascending (or descending with `names_descending`), then key ascending — then course key.
+// The order is decided on small entries: users are ranked once, then entries sorted by
+// (rank, course), so no row is built or moved to sort.
+std::vector<ReportPlan::Entry> PlanEntries(const AccountState& a, const TableQuery& query,
+                                           bool names_descending) {
+  std::vector<ReportPlan::Entry> entries;
   std::vector<int> listed;  // users with at least one entry
-  std::vector<std::uint32_t> rank(a->users.size(), 0);
-  std::vector<char> seen(a->users.size(), 0);
-  for (const auto& cp : a->courses) {
-    for (const Enrolled& e : cp->enrolled) {
-      const UserState& u = a->users[static_cast<std::size_t>(e.user)];
+  std::vector<char> seen(a.users.size(), 0);
+  for (std::size_t ci = 0; ci < a.courses.size(); ++ci) {
+    for (const Enrolled& e : a.courses[ci]->enrolled) {
+      const UserState& u = a.users[static_cast<std::size_t>(e.user)];
       if (!u.active || !InSet(query.only_users, u.key) || !ContainsFolded(u.name, query.q)) continue;
-      entries.push_back({0, cp.get(), &e});
+      entries.push_back({e.user, static_cast<std::int32_t>(ci)});
       if (!seen[static_cast<std::size_t>(e.user)]) {
         seen[static_cast<std::size_t>(e.user)] = 1;
         listed.push_back(e.user);
@@ -568,67 +560,134 @@ Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQue
     }
   }
   std::sort(listed.begin(), listed.end(), [&](int x, int y) {
-    const UserState& ux = a->users[static_cast<std::size_t>(x)];
-    const UserState& uy = a->users[static_cast<std::size_t>(y)];
-    return std::tie(ux.name, ux.key) < std::tie(uy.name, uy.key);
+    const UserState& ux = a.users[static_cast<std::size_t>(x)];
+    const UserState& uy = a.users[static_cast<std::size_t>(y)];
+    if (ux.name != uy.name) return names_descending ? uy.name < ux.name : ux.name < uy.name;
+    return ux.key < uy.key;
   });
+  std::vector<std::uint32_t> rank(a.users.size(), 0);
   for (std::size_t i = 0; i < listed.size(); ++i) {
     rank[static_cast<std::size_t>(listed[i])] = static_cast<std::uint32_t>(i);
   }
-  for (Entry& entry : entries) entry.rank = rank[static_cast<std::size_t>(entry.enrolled->user)];
-  std::sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) {
-    if (x.rank != y.rank) return x.rank < y.rank;
-    return x.course->key < y.course->key;
-  });
+  std::sort(entries.begin(), entries.end(),
+            [&](const ReportPlan::Entry& x, const ReportPlan::Entry& y) {
+              const std::uint32_t rx = rank[static_cast<std::size_t>(x.user)];
+              const std::uint32_t ry = rank[static_cast<std::size_t>(y.user)];
+              if (rx != ry) return rx < ry;
+              return a.courses[static_cast<std::size_t>(x.course)]->key <
+                     a.courses[static_cast<std::size_t>(y.course)]->key;
+            });
+  return entries;
+}
+
+// One report row: the figures of MakeLeagueRow the report shows, pooled attempts and hints.
+ReportRow MakeReportRow(const AccountState& a, const CourseState& c, const Enrolled& e,
+                        Instant now) {
+  const UserState& u = a.users[static_cast<std::size_t>(e.user)];
+  const UserCourse& uc = *e.state;
+  const Pooled& p = Pool(c, uc);
+  ReportRow row;
+  row.user = u.key;
+  row.name = u.name;
+  row.email = u.email;
+  row.groups.reserve(u.groups.size());
+  for (int g : u.groups) row.groups.push_back(a.groups[static_cast<std::size_t>(g)].key);
+  std::sort(row.groups.begin(), row.groups.end());
+  row.course = c.key;
+  row.title = c.title;
+  row.mastery = uc.Mastery(c.shape);
+  row.progress = uc.Progress(c.shape);
+  row.completed_at = uc.CompletedAt(c.shape);
+  if (std::optional<Certification> held = uc.HeldAt(now, e.imported)) {
+    row.certified_at = held->issued_at;
+  }
+  row.score = p.score();
+  row.points = p.points;
+  row.time_ms = p.time_ms;
+  row.attempts = p.attempts;
+  row.hints = p.hints;
+  row.last_active = uc.LastActive();
+  return row;
+}
+
+// Whether the report's order is by person alone (then course): the default, or sort=name/rank.
+bool OrderedByName(const TableQuery& query) {
+  return query.sort == "rank" || query.sort == "name";
+}
+
+}  // namespace
+
+Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
+                                        Instant now) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  const bool by_name = OrderedByName(query);
+  const std::vector<ReportPlan::Entry> entries =
+      PlanEntries(*a, query, by_name && query.descending);
   Table<ReportRow> out;
   out.total = entries.size();
-  const bool default_order = (query.sort == "rank" || query.sort == "name") && !query.descending;
+  // Ordered by name, only the page's rows are built; another column sorts every row first.
   std::size_t first = 0, last = entries.size();
-  if (default_order) {
+  if (by_name) {
     first = std::min(query.offset, entries.size());
     last = first + std::min(query.limit, entries.size() - first);
   }
   out.rows.reserve(last - first);
   for (std::size_t i = first; i < last; ++i) {
-    const CourseState& c = *entries[i].course;
-    const Enrolled& e = *entries[i].enrolled;
-    const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-    const UserCourse& uc = *e.state;
-    const Pooled& p = Pool(c, uc);
-    ReportRow& row = out.rows.emplace_back();
-    row.user = u.key;
-    row.name = u.name;
-    row.email = u.email;
-    row.groups.reserve(u.groups.size());
-    for (int g : u.groups) row.groups.push_back(a->groups[static_cast<std::size_t>(g)].key);
-    std::sort(row.groups.begin(), row.groups.end());
-    row.course = c.key;
-    row.title = c.title;
-    // The figures of MakeLeagueRow that the report shows.
-    row.mastery = uc.Mastery(c.shape);
-    row.progress = uc.Progress(c.shape);
-    row.completed_at = uc.CompletedAt(c.shape);
-    if (std::optional<Certification> held = uc.HeldAt(now, e.imported)) {
-      row.certified_at = held->issued_at;
-    }
-    row.score = p.score();
-    row.points = p.points;
-    row.time_ms = p.time_ms;
-    row.attempts = p.attempts;
-    row.hints = p.hints;
-    row.last_active = uc.LastActive();
+    const CourseState& c = *a->courses[static_cast<std::size_t>(entries[i].course)];
+    out.rows.push_back(MakeReportRow(*a, c, *c.Find(entries[i].user), now));
   }
-  if (default_order) return out;
-  if (query.sort != "rank" && query.sort != "name") {
-    Status s = SortRows(out.rows, ReportColumns(), query.sort, query.descending, &ReportName,
-                        &ReportKey);
-    if (!s.ok()) return s;
-  } else {
-    Status s = SortRows(out.rows, ReportColumns(), "name", true, &ReportName, &ReportKey);
-    if (!s.ok()) return s;
-  }
+  if (by_name) return out;
+  Status s =
+      SortRows(out.rows, ReportColumns(), query.sort, query.descending, &ReportName, &ReportKey);
+  if (!s.ok()) return s;
   Page(out.rows, query.offset, query.limit);
   return out;
+}
+
+Result<ReportPlan> Engine::PlanReport(std::string_view account, const TableQuery& query) const {
+  if (!OrderedByName(query)) {
+    return Status::Invalid("only the report's order by name can be planned, not '" +
+                           query.sort + "'");
+  }
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  ReportPlan plan;
+  plan.entries = PlanEntries(*a, query, query.descending);
+  plan.total = plan.entries.size();
+  const std::size_t first = std::min(query.offset, plan.entries.size());
+  const std::size_t last = first + std::min(query.limit, plan.entries.size() - first);
+  plan.entries.erase(plan.entries.begin() + static_cast<std::ptrdiff_t>(last), plan.entries.end());
+  plan.entries.erase(plan.entries.begin(), plan.entries.begin() + static_cast<std::ptrdiff_t>(first));
+  return plan;
+}
+
+Result<std::vector<std::optional<ReportRow>>> Engine::ReportRows(std::string_view account,
+                                                                 const ReportPlan& plan,
+                                                                 std::size_t first,
+                                                                 std::size_t count,
+                                                                 Instant now) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  std::vector<std::optional<ReportRow>> rows;
+  const std::size_t last = std::min(plan.entries.size(), first + std::min(count, plan.entries.size()));
+  for (std::size_t i = std::min(first, last); i < last; ++i) {
+    const ReportPlan::Entry& entry = plan.entries[i];
+    const auto user = static_cast<std::size_t>(entry.user);
+    const auto course = static_cast<std::size_t>(entry.course);
+    const Enrolled* e = user < a->users.size() && a->users[user].active && course < a->courses.size()
+                            ? a->courses[course]->Find(entry.user)
+                            : nullptr;
+    if (e == nullptr) {
+      rows.emplace_back();  // deactivated, erased or unenrolled since the plan
+    } else {
+      rows.emplace_back(MakeReportRow(*a, *a->courses[course], *e, now));
+    }
+  }
+  return rows;
 }
 
 }  // namespace cohort::metrics
