@@ -15,6 +15,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -172,6 +173,10 @@ void RunExport(benchmark::State& state, http::ExportFormat format) {
     bool first = true;
     for (int pieces = 0;; ++pieces) {
       const http::BodyStep step = rendered->body(chunk);
+      if (step == http::BodyStep::kPending) {  // the XLSX workbook is being written
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
       if (first && !chunk.empty()) {
         first_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
         first = false;

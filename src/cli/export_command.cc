@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -105,7 +107,16 @@ int RunExport(const ExportCliOptions& options) {
   std::size_t bytes = 0;
   for (;;) {
     const http::BodyStep step = rendered->body(chunk);
-    if (step == http::BodyStep::kFailed) break;
+    if (step == http::BodyStep::kPending) {  // the workbook is being written
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    if (step == http::BodyStep::kFailed) {
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(partial, ignored);
+      return Refuse("the export failed (see the log)");
+    }
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     bytes += chunk.size();
     if (step == http::BodyStep::kDone) break;

@@ -4,6 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -524,10 +528,10 @@ class UniqueFd {
   int fd_;
 };
 
-// Writes the workbook to a fresh temporary file, unlinks it, and returns a producer that reads
-// it back piece by piece; the file's space is freed when the producer is destroyed.
-Result<BodyProducer> XlsxBody(const std::vector<Sheet>& sheets, const TimeZone& zone,
-                              const std::string& tmpdir) {
+// Writes the workbook to a fresh temporary file in `tmpdir` (the system's when empty), unlinks
+// it, and returns it open at its start: its space is freed when the last holder closes it.
+Result<std::shared_ptr<UniqueFd>> WriteXlsxFile(const std::vector<Sheet>& sheets,
+                                                const TimeZone& zone, const std::string& tmpdir) {
   std::error_code ec;
   const std::filesystem::path dir =
       tmpdir.empty() ? std::filesystem::temp_directory_path(ec) : std::filesystem::path(tmpdir);
@@ -535,26 +539,117 @@ Result<BodyProducer> XlsxBody(const std::vector<Sheet>& sheets, const TimeZone& 
   std::string path = (dir / "cohort-export-XXXXXX").string();
   auto fd = std::make_shared<UniqueFd>(::mkstemp(path.data()));
   if (fd->get() < 0) {
-    spdlog::error("cannot create a temporary file in {}: {}", dir.string(), std::strerror(errno));
-    return Status::Internal("cannot create a temporary file for the XLSX export");
+    return Status::Internal("cannot create a temporary file for the XLSX export in " +
+                            dir.string() + ": " + std::strerror(errno));
   }
   Status written = exports::WriteXlsx(sheets, zone, path, dir.string());
   ::unlink(path.c_str());
   if (!written.ok()) return written;
-  return BodyProducer([fd](std::string& chunk) {
-    chunk.resize(kFileChunkBytes);
-    ssize_t n = 0;
-    do {
-      n = ::read(fd->get(), chunk.data(), chunk.size());
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      spdlog::error("cannot read the temporary XLSX file: {}", std::strerror(errno));
-      chunk.clear();
-      return BodyStep::kFailed;
+  return fd;
+}
+
+// Reads the next piece of an open file into `chunk`.
+BodyStep ReadPiece(int fd, std::string& chunk) {
+  chunk.resize(kFileChunkBytes);
+  ssize_t n = 0;
+  do {
+    n = ::read(fd, chunk.data(), chunk.size());
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    spdlog::error("cannot read the temporary XLSX file: {}", std::strerror(errno));
+    chunk.clear();
+    return BodyStep::kFailed;
+  }
+  chunk.resize(static_cast<std::size_t>(n));
+  return n == 0 ? BodyStep::kDone : BodyStep::kMore;
+}
+
+// Writes XLSX workbooks off the server's I/O threads (200,000 rows take seconds): a few worker
+// threads and a queue, for the life of the process. At exit, the jobs still queued are dropped
+// (nobody waits for them) and the running ones finish. Thread-safe.
+class XlsxWorkers {
+ public:
+  static constexpr int kThreads = 2;
+
+  static XlsxWorkers& Instance() {
+    static XlsxWorkers workers;
+    return workers;
+  }
+
+  void Post(std::function<void()> job) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(job));
     }
-    chunk.resize(static_cast<std::size_t>(n));
-    return n == 0 ? BodyStep::kDone : BodyStep::kMore;
+    wake_.notify_one();
+  }
+
+  ~XlsxWorkers() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      queue_.clear();
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  XlsxWorkers() {
+    for (int i = 0; i < kThreads; ++i) threads_.emplace_back([this] { Work(); });
+  }
+
+  void Work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::mutex mutex_;  // guards queue_ and stopping_
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// A workbook being written by a worker, and what came of it.
+struct XlsxJob {
+  std::mutex mutex;  // guards done and file
+  bool done = false;
+  Result<std::shared_ptr<UniqueFd>> file = Status::Internal("not written yet");
+};
+
+// The XLSX body: the workbook is written by a worker while the producer answers kPending, then
+// read back from its (already unlinked) temporary file piece by piece.
+BodyProducer XlsxBody(std::vector<Sheet> sheets, const TimeZone& zone, const std::string& tmpdir) {
+  auto job = std::make_shared<XlsxJob>();
+  XlsxWorkers::Instance().Post([job, sheets = std::move(sheets), zone, tmpdir] {
+    Result<std::shared_ptr<UniqueFd>> file = WriteXlsxFile(sheets, zone, tmpdir);
+    std::lock_guard lock(job->mutex);
+    job->file = std::move(file);
+    job->done = true;
   });
+  return [job](std::string& chunk) {
+    std::shared_ptr<UniqueFd> fd;
+    {
+      std::lock_guard lock(job->mutex);
+      if (!job->done) return BodyStep::kPending;
+      if (!job->file.ok()) {
+        spdlog::error("an XLSX export failed: {}", job->file.status().ToString());
+        return BodyStep::kFailed;
+      }
+      fd = job->file.value();
+    }
+    return ReadPiece(fd->get(), chunk);
+  };
 }
 
 std::string Lower(std::string_view text) {
@@ -623,9 +718,7 @@ Result<Export> RenderExport(service::Service& service, const service::Caller& ca
     return out;
   }
   out.content_type = kXlsxType;
-  Result<BodyProducer> body = XlsxBody(sheets.value(), zone.value(), tmpdir);
-  if (!body.ok()) return body.status();
-  out.body = std::move(body).value();
+  out.body = XlsxBody(std::move(sheets).value(), zone.value(), tmpdir);
   return out;
 }
 

@@ -30,8 +30,9 @@ struct ExportRequest {
   metrics::TableQuery query;
 };
 
-// An export ready to send: the body streams from `body` (CSV: produced row by row; XLSX: a
-// finished temporary file, already unlinked, read piece by piece).
+// An export ready to send: the body streams from `body` (CSV: produced row by row; XLSX: written
+// by a worker thread to a temporary file — `body` answers kPending meanwhile — then read back
+// piece by piece).
 struct Export {
   std::string content_type;
   std::string file_name;  // "acme-python-101-league-2026-11-29.csv"

@@ -120,7 +120,9 @@ Handler Instrument(Handler inner, MetricRegistry& registry) {
     response.stream = [produce = std::move(response.stream), tally](std::string& chunk) {
       const BodyStep step = produce(chunk);
       tally->bytes += static_cast<std::int64_t>(chunk.size());
-      if (step != BodyStep::kMore) tally->Finish(step == BodyStep::kDone);
+      if (step == BodyStep::kDone || step == BodyStep::kFailed) {
+        tally->Finish(step == BodyStep::kDone);
+      }
       return step;
     };
     return response;

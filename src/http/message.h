@@ -26,13 +26,17 @@ struct Request {
 enum class BodyStep {
   kMore,    // `chunk` holds the next piece (possibly empty); call again
   kDone,    // `chunk` holds the last piece (possibly empty); the body is complete
-  kFailed,  // stop: the body cannot be completed (the connection is closed without the final
-            // chunk, so the client sees a truncated answer rather than a short file)
+  kFailed,  // stop: the body cannot be completed. Before any piece was sent the server answers
+            // 500 instead; after, it closes the connection without the final chunk, so the
+            // client sees a truncated answer rather than a short file
+  kPending,  // nothing yet (`chunk` left empty): the server calls again a little later (about
+             // 10 ms), leaving its thread free meanwhile — for bodies made on another thread
 };
 
 // Produces a response body piece by piece, for answers too large to hold in memory (exports).
 // The server calls it on the connection's thread, one call at a time, until it answers kDone or
-// kFailed, sending each piece as an HTTP/1.1 chunk as soon as it is produced; it is destroyed
+// kFailed, sending each piece as an HTTP/1.1 chunk as soon as it is produced (the status line
+// and header go out with the first piece); it is destroyed
 // (with whatever it owns) when the answer is complete or the connection ends. Must not throw.
 using BodyProducer = std::function<BodyStep(std::string& chunk)>;
 

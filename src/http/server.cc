@@ -60,6 +60,8 @@ constexpr Seconds kLingerTime{2};
 // How long the client has to take an error answer before we give up on it.
 constexpr Seconds kErrorWriteTimeout{5};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// How soon a streamed body's producer that answered kPending is asked again.
+constexpr std::chrono::milliseconds kPendingRetry{10};
 
 // The JSON error of SPEC §4.1, for failures the server answers itself.
 std::string ErrorBody(std::string_view code, std::string_view message) {
@@ -118,6 +120,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(tcp::socket socket, std::shared_ptr<Shared> shared, std::string remote_address)
       : stream_(std::move(socket)),
         executor_(stream_.get_executor()),
+        pending_timer_(executor_),
         shared_(std::move(shared)),
         remote_address_(std::move(remote_address)) {}
 
@@ -370,9 +373,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
         spdlog::error("a streamed answer failed: {}", e.what());
       }
       if (step == BodyStep::kFailed) {
-        spdlog::warn("a streamed answer could not be completed; closing the connection");
+        const unsigned version = streamed_->version();
+        const bool started = serializer_->is_header_done();
         EndStream();
+        if (!started) {  // nothing went out yet: a proper error answer
+          Send(ErrorResponse(500, "internal", "internal error"), version, keep_alive, false);
+          return;
+        }
+        spdlog::warn("a streamed answer could not be completed; closing the connection");
         Close();
+        return;
+      }
+      if (step == BodyStep::kPending) {
+        chunk_.clear();
+        pending_timer_.expires_after(kPendingRetry);
+        pending_timer_.async_wait([self = shared_from_this(), keep_alive](beast::error_code ec) {
+          if (ec || self->phase_ == Phase::kClosed) {
+            self->EndStream();
+            return;
+          }
+          self->NextChunk(keep_alive);
+        });
         return;
       }
       producer_done_ = step == BodyStep::kDone;
@@ -462,6 +483,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close() {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kClosed;
+    pending_timer_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -469,6 +491,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   beast::tcp_stream stream_;
   const Executor executor_;
+  asio::steady_timer pending_timer_;  // waits before asking a kPending producer again
   const std::shared_ptr<Shared> shared_;
   const std::string remote_address_;
   beast::flat_buffer buffer_;

@@ -111,6 +111,57 @@ TEST(ServerStreamTest, AFailedProducerTruncatesTheAnswerAndClosesTheConnection) 
   EXPECT_EQ(answer.find("\r\n0\r\n\r\n"), std::string::npos) << answer;  // no final chunk
 }
 
+TEST(ServerStreamTest, APendingProducerIsAskedAgainWithoutHoldingTheThread) {
+  ServerOptions options = TestOptions();
+  options.threads = 1;  // one thread: the second request is answered while the first waits
+  auto ready = std::make_shared<std::atomic<bool>>(false);
+  Result<std::unique_ptr<Server>> server = StartServer(options, [ready](const Request& r) {
+    if (r.path == "/ready") {
+      ready->store(true);
+      Response ok;
+      ok.body = "ok";
+      return ok;
+    }
+    Response slow;
+    slow.content_type = "text/plain";
+    slow.stream = [ready, sent = false](std::string& chunk) mutable {
+      if (!ready->load()) return BodyStep::kPending;
+      if (sent) return BodyStep::kDone;
+      sent = true;
+      chunk = "at last";
+      return BodyStep::kMore;
+    };
+    return slow;
+  });
+  ASSERT_TRUE(server.ok());
+  std::thread waiter([&] {
+    HttpResponse r = HttpClient("127.0.0.1", server.value()->port()).Get("/slow");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "at last");
+  });
+  std::this_thread::sleep_for(50ms);
+  HttpResponse other = HttpClient("127.0.0.1", server.value()->port()).Get("/ready");
+  EXPECT_EQ(other.status, 200);
+  waiter.join();
+}
+
+TEST(ServerStreamTest, AProducerThatFailsBeforeAnyPieceGetsA500) {
+  Result<std::unique_ptr<Server>> server = StartServer(TestOptions(), [](const Request&) {
+    Response r;
+    r.stream = [polls = 0](std::string&) mutable {
+      return ++polls < 3 ? BodyStep::kPending : BodyStep::kFailed;
+    };
+    return r;
+  });
+  ASSERT_TRUE(server.ok());
+  HttpClient client("127.0.0.1", server.value()->port());
+  HttpResponse r = client.Get("/");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_NE(r.body.find("internal"), std::string::npos) << r.body;
+  EXPECT_EQ(client.Get("/").status, 500);  // the connection stays usable
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
 TEST(ServerStreamTest, AClientThatLeavesReleasesTheProducer) {
   auto released = std::make_shared<std::atomic<int>>(0);
   Result<std::unique_ptr<Server>> server = StartServer(TestOptions(), [&](const Request&) {
