@@ -84,8 +84,9 @@ void ExpectSheetMatchesJson(const json& sheet, const json& rows,
     std::size_t widest = columns[c].header.size();
     if (columns[c].shown == Shown::kText) {
       for (const json& row : rows) {
-        if (row[columns[c].field].is_string()) {
-          widest = std::max(widest, row[columns[c].field].get<std::string>().size() / 2);
+        const auto it = row.find(columns[c].field);
+        if (it != row.end() && it->is_string()) {
+          widest = std::max(widest, it->get<std::string>().size() / 2);
         }
       }
     }
