@@ -38,6 +38,7 @@ fuzz: setup
 bench: build
 	$(BUILD_DIR)/bench/cohort_bench_ingest --benchmark_counters_tabular=true
 	COHORT_BENCH_SCALE=$${COHORT_BENCH_SCALE:-M} $(BUILD_DIR)/bench/cohort_bench_engine
+	COHORT_BENCH_SCALE=$${COHORT_BENCH_SCALE:-M} $(BUILD_DIR)/bench/cohort_bench_export --benchmark_counters_tabular=true
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -74,6 +76,13 @@ int WaitExit(pid_t pid) {
 }
 
 }  // namespace
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 CommandResult RunCohort(const std::vector<std::string>& args, const std::string& input) {
   int in_fd, out_fd, err_fd;

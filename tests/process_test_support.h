@@ -46,6 +46,9 @@ class ServerProcess {
   std::string printed_;
 };
 
+// The whole content of a file ("" when it cannot be read).
+std::string ReadAll(const std::filesystem::path& path);
+
 // A fresh temporary directory, removed by the destructor.
 class TempDir {
  public:

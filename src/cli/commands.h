@@ -52,4 +52,12 @@ int RunRestore(const std::string& db, const std::string& source, bool force);
 // stored events answer every view, identically; prints a report. 0 when sound, 1 otherwise.
 int RunCheck(const std::string& db);
 
+// cohort export: one view (courses, course, league, groups, user, history, report) of an
+// account as a CSV or XLSX file at `output` (written whole or not at all), every row, the same
+// bytes as the HTTP export. Opens `db` read-only, so it may run beside a server.
+struct ExportCliOptions {
+  std::string db, account, view, course, user, exercise, format, output;
+};
+int RunExport(const ExportCliOptions& options);
+
 }  // namespace cohort::cli

@@ -109,12 +109,30 @@ int main(int argc, char** argv) {
   restore_cmd->add_option("FILE", restore_source, "the backup to restore")->required();
   restore_cmd->add_flag("--force", restore_force, "replace --db if it exists");
 
+  ExportCliOptions export_options;
+  CLI::App* export_cmd =
+      app.add_subcommand("export", "Write a view as a CSV or XLSX file (every row)");
+  export_cmd->add_option("--account", export_options.account, "account key")->required();
+  export_cmd->add_option("VIEW", export_options.view,
+                         "courses, course, league, groups, user, history or report")
+      ->required()
+      ->check(CLI::IsMember({"courses", "course", "league", "groups", "user", "history", "report"}));
+  export_cmd->add_option("--course", export_options.course, "course key (course, league, groups, "
+                                                            "user, history)");
+  export_cmd->add_option("--user", export_options.user, "user key (user, history)");
+  export_cmd->add_option("--exercise", export_options.exercise, "exercise key (history)");
+  export_cmd->add_option("--format", export_options.format, "csv or xlsx")
+      ->required()
+      ->check(CLI::IsMember({"csv", "xlsx"}));
+  export_cmd->add_option("-o,--output", export_options.output, "the file to write")->required();
+
   CLI::App* check_cmd = app.add_subcommand(
       "check", "Verify --db: integrity, migrations, and that a rebuild answers every view");
 
   // --db may stand anywhere on the command line (SPEC §9).
   for (CLI::App* sub : {serve_cmd, account_cmd, account_create, token_cmd, token_create, user_cmd,
-                        user_create, import_cmd, demo_cmd, backup_cmd, restore_cmd, check_cmd}) {
+                        user_create, import_cmd, demo_cmd, backup_cmd, restore_cmd, check_cmd,
+                        export_cmd}) {
     sub->fallthrough();
   }
 
@@ -143,6 +161,10 @@ int main(int argc, char** argv) {
     if (backup_cmd->parsed()) return RunBackup(db, backup_output, backup_force);
     if (restore_cmd->parsed()) return RunRestore(db, restore_source, restore_force);
     if (check_cmd->parsed()) return RunCheck(db);
+    if (export_cmd->parsed()) {
+      export_options.db = db;
+      return RunExport(export_options);
+    }
     if (demo_cmd->parsed()) {
       demo.db = db;
       return RunDemo(demo);

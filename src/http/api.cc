@@ -11,6 +11,7 @@
 #include "http/auth_routes.h"
 #include "http/credentials.h"
 #include "http/errors.h"
+#include "http/export_response.h"
 #include "http/views_json.h"
 #include "ingest/json_documents.h"
 
@@ -121,8 +122,7 @@ Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* 
     } else if (name == "at_risk") {
       COHORT_RETURN_IF_ERROR(boolean(q.at_risk));
     } else if (name == "format") {
-      // Exports (a later issue) read it; JSON is the only format so far.
-      if (value != "json") return BadParameter(name, "only json is available");
+      // Read (and checked) by RequestedFormat.
     } else {
       return BadParameter(name, "unknown parameter");
     }
@@ -225,17 +225,33 @@ Response Api::Serve(const Request& request, std::string_view pattern,
   const std::string& method = request.method;
   const Instant now = service_.clock().Now();
 
-  if (method == "GET") {
+  // The views of SPEC §4.1. format=csv|xlsx (or Accept) answers them as a spreadsheet file.
+  if (method == "GET" && (pattern.starts_with("/api/v1/courses") || pattern == "/api/v1/report")) {
+    Result<ExportFormat> format = RequestedFormat(request);
+    if (!format.ok()) return ErrorResponse(format.status());
+    const bool exporting = *format != ExportFormat::kJson;
+    auto export_view = [&](ExportView view, const metrics::TableQuery& query) {
+      ExportRequest what{view, std::string(p.size() > 0 ? p[0] : ""),
+                         std::string(p.size() > 1 ? p[1] : ""),
+                         std::string(p.size() > 2 ? p[2] : ""), query};
+      // Every row unless a page was asked for.
+      if (request.query.find("limit") == request.query.end()) what.query.limit = kAllRows;
+      return ExportResponse(service_, caller, what, *format);
+    };
     if (pattern == "/api/v1/courses") {
+      if (exporting) return export_view(ExportView::kAllCourses, {});
       return ViewResponse(service_, caller, service_.AllCourses(caller));
     }
     if (pattern == "/api/v1/courses/{course}") {
+      if (exporting) return export_view(ExportView::kCourse, {});
       return ViewResponse(service_, caller, service_.CourseDetail(caller, p[0]));
     }
     if (pattern == "/api/v1/courses/{course}/users/{user}") {
+      if (exporting) return export_view(ExportView::kUser, {});
       return ViewResponse(service_, caller, service_.UserInCourse(caller, p[0], p[1]));
     }
     if (pattern == "/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts") {
+      if (exporting) return export_view(ExportView::kHistory, {});
       return ViewResponse(service_, caller, service_.History(caller, p[0], p[1], p[2]));
     }
     const bool league = pattern == "/api/v1/courses/{course}/users";
@@ -244,6 +260,12 @@ Response Api::Serve(const Request& request, std::string_view pattern,
     if (league || groups || report) {
       Result<metrics::TableQuery> query = ParseTableQuery(request, report ? "name" : "rank");
       if (!query.ok()) return ErrorResponse(query.status());
+      if (exporting) {
+        return export_view(league   ? ExportView::kLeague
+                           : groups ? ExportView::kGroups
+                                    : ExportView::kReport,
+                           *query);
+      }
       if (league) return ViewResponse(service_, caller, service_.UserLeague(caller, p[0], *query));
       if (groups) {
         return ViewResponse(service_, caller, service_.GroupLeague(caller, p[0], *query));

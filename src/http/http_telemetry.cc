@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -20,6 +22,57 @@ std::string_view MethodLabel(std::string_view method) {
   }
   return "other";
 }
+
+// What the request log line says about one request.
+struct RequestRecord {
+  std::string method, route;
+  int status = 0;
+  double handler_ms = 0;
+  std::string account, request_id;
+  MetricRegistry* registry = nullptr;
+
+  // Logs the line and counts the body's bytes. `complete` only for streamed bodies: whether
+  // the whole body was produced (false when the connection ended first or production failed).
+  void Log(std::int64_t bytes, std::optional<bool> complete) const {
+    registry
+        ->GetCounter("cohort_http_response_body_bytes_total",
+                     "Bytes of response bodies produced (streamed ones included), by route.",
+                     {{"route", route}})
+        .Add(static_cast<std::uint64_t>(bytes));
+    StructuredLog line("request");
+    line.Add("method", method)
+        .Add("route", route)
+        .Add("status", std::int64_t{status})
+        .Add("duration_ms", handler_ms)
+        .Add("bytes", bytes)
+        .Add("account", account)
+        .Add("request_id", request_id);
+    if (complete) {
+      line.Add("streamed", "true").Add("complete", *complete ? "true" : "false");
+    }
+    if (status >= 500 || (complete && !*complete)) {
+      spdlog::warn(line.Text());
+    } else {
+      spdlog::info(line.Text());
+    }
+  }
+};
+
+// Counts a streamed body's bytes; logs the request once, when the body ends or is dropped.
+struct StreamTally {
+  explicit StreamTally(RequestRecord r) : record(std::move(r)) {}
+  StreamTally(const StreamTally&) = delete;
+  StreamTally& operator=(const StreamTally&) = delete;
+  ~StreamTally() { Finish(false); }
+  void Finish(bool complete) {
+    if (logged) return;
+    logged = true;
+    record.Log(bytes, complete);
+  }
+  RequestRecord record;
+  std::int64_t bytes = 0;
+  bool logged = false;
+};
 
 }  // namespace
 
@@ -55,20 +108,23 @@ Handler Instrument(Handler inner, MetricRegistry& registry) {
                       "Time to handle a request (routing, store, engine, rendering), by route.",
                       LatencyBuckets(), {{"route", route}})
         .Observe(seconds);
-    const std::string line = StructuredLog("request")
-                                 .Add("method", method)
-                                 .Add("route", route)
-                                 .Add("status", std::int64_t{response.status})
-                                 .Add("duration_ms", seconds * 1000.0)
-                                 .Add("bytes", static_cast<std::int64_t>(response.body.size()))
-                                 .Add("account", response.account_key)
-                                 .Add("request_id", request_id)
-                                 .Text();
-    if (response.status >= 500) {
-      spdlog::warn(line);
-    } else {
-      spdlog::info(line);
+    RequestRecord record{std::string(method), route, response.status, seconds * 1000.0,
+                         response.account_key, request_id, &registry};
+    if (!response.stream) {
+      record.Log(static_cast<std::int64_t>(response.body.size()), std::nullopt);
+      return response;
     }
+    // A streamed body: its size is known once the server has taken the last piece (or the
+    // connection ended first), so the line is logged then, from the producer's wrapper.
+    auto tally = std::make_shared<StreamTally>(std::move(record));
+    response.stream = [produce = std::move(response.stream), tally](std::string& chunk) {
+      const BodyStep step = produce(chunk);
+      tally->bytes += static_cast<std::int64_t>(chunk.size());
+      if (step == BodyStep::kDone || step == BodyStep::kFailed) {
+        tally->Finish(step == BodyStep::kDone);
+      }
+      return step;
+    };
     return response;
   };
 }

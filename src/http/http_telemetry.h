@@ -15,7 +15,11 @@ namespace cohort::http {
 //   cohort_http_request_duration_seconds{route} (the handler's time, not the network's), where
 //   route is the template the inner handler reported in Response::route, or "unmatched";
 // - logs one structured line "request" with method, route, status, duration_ms, bytes (of the
-//   body), account and request_id: never the path's values, the query, a header or the body.
+//   body), account and request_id: never the path's values, the query, a header or the body;
+//   and counts cohort_http_response_body_bytes_total{route}. For a streamed body
+//   (Response::stream) the line is logged when the body ends — with the bytes actually
+//   produced, "streamed" and "complete" (false when the connection ended first) — while
+//   duration_ms stays the handler's time until the first byte could go out.
 // Thread-safe when `inner` is; `registry` must outlive the Handler.
 Handler Instrument(Handler inner, MetricRegistry& registry);
 

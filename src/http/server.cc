@@ -60,6 +60,8 @@ constexpr Seconds kLingerTime{2};
 // How long the client has to take an error answer before we give up on it.
 constexpr Seconds kErrorWriteTimeout{5};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// How soon a streamed body's producer that answered kPending is asked again.
+constexpr std::chrono::milliseconds kPendingRetry{10};
 
 // The JSON error of SPEC §4.1, for failures the server answers itself.
 std::string ErrorBody(std::string_view code, std::string_view message) {
@@ -118,6 +120,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(tcp::socket socket, std::shared_ptr<Shared> shared, std::string remote_address)
       : stream_(std::move(socket)),
         executor_(stream_.get_executor()),
+        pending_timer_(executor_),
         shared_(std::move(shared)),
         remote_address_(std::move(remote_address)) {}
 
@@ -283,8 +286,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return ErrorResponse(500, "internal", "internal error");
   }
 
-  static void Build(bhttp::response<bhttp::string_body>& out, Response& in, unsigned version,
-                    bool keep_alive, bool head) {
+  // The status line and header fields every answer has, streamed or not.
+  template <typename Body>
+  static void BuildHeader(bhttp::response<Body>& out, const Response& in, unsigned version,
+                          bool keep_alive) {
     out.version(version);
     out.result(static_cast<unsigned>(in.status));
     out.set(bhttp::field::server, "cohort");
@@ -297,6 +302,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // Every answer carries a request id; the handler's (echoed or logged) when it set one.
     if (!has_request_id) out.set("X-Request-Id", NewRequestId());
     out.keep_alive(keep_alive);
+  }
+
+  static void Build(bhttp::response<bhttp::string_body>& out, Response& in, unsigned version,
+                    bool keep_alive, bool head) {
+    BuildHeader(out, in, version, keep_alive);
     out.body() = std::move(in.body);
     out.prepare_payload();
     if (head) out.body().clear();  // Content-Length stays that of the body a GET would get
@@ -307,6 +317,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       spdlog::error("handler answered the invalid HTTP status {}", response.status);
       response = ErrorResponse(500, "internal", "internal error");
     }
+    if (response.stream && !head) {
+      SendStream(std::move(response), version, keep_alive);
+      return;
+    }
+    // A HEAD of a streamed answer sends its header only (its length is not known in advance).
+    response.stream = nullptr;
     response_.emplace();
     try {
       Build(*response_, response, version, keep_alive, head);
@@ -321,6 +337,94 @@ class Connection : public std::enable_shared_from_this<Connection> {
                        [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                          self->OnWritten(ec, keep_alive);
                        });
+  }
+
+  // A streamed answer: the header, then each piece the producer makes as one chunk (written
+  // before the next piece is asked for, so at most one piece is held), then the last chunk.
+  // Each write has the write timeout. An HTTP/1.0 client gets the pieces unframed, then the
+  // close.
+  void SendStream(Response response, unsigned version, bool keep_alive) {
+    streamed_.emplace();
+    try {
+      BuildHeader(*streamed_, response, version, keep_alive);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot send the handler's answer: {}", e.what());
+      streamed_.reset();
+      Send(ErrorResponse(500, "internal", "internal error"), version, keep_alive, false);
+      return;
+    }
+    if (version >= 11) {
+      streamed_->chunked(true);
+    } else {  // HTTP/1.0 has no chunks: the body ends when the connection closes
+      keep_alive = false;
+      streamed_->keep_alive(false);
+    }
+    producer_ = std::move(response.stream);
+    producer_done_ = false;
+    serializer_.emplace(*streamed_);
+    NextChunk(keep_alive);
+  }
+
+  void NextChunk(bool keep_alive) {
+    auto& body = streamed_->body();
+    chunk_.clear();
+    while (!producer_done_ && chunk_.empty()) {
+      BodyStep step = BodyStep::kFailed;
+      try {
+        step = producer_(chunk_);
+      } catch (const std::exception& e) {
+        spdlog::error("a streamed answer failed: {}", e.what());
+      }
+      if (step == BodyStep::kFailed) {
+        const unsigned version = streamed_->version();
+        const bool started = serializer_->is_header_done();
+        EndStream();
+        if (!started) {  // nothing went out yet: a proper error answer
+          Send(ErrorResponse(500, "internal", "internal error"), version, keep_alive, false);
+          return;
+        }
+        spdlog::warn("a streamed answer could not be completed; closing the connection");
+        Close();
+        return;
+      }
+      if (step == BodyStep::kPending) {
+        chunk_.clear();
+        pending_timer_.expires_after(kPendingRetry);
+        pending_timer_.async_wait([self = shared_from_this(), keep_alive](beast::error_code ec) {
+          if (ec || self->phase_ == Phase::kClosed) {
+            self->EndStream();
+            return;
+          }
+          self->NextChunk(keep_alive);
+        });
+        return;
+      }
+      producer_done_ = step == BodyStep::kDone;
+    }
+    const bool last = chunk_.empty();  // only once the producer is done
+    body.data = last ? nullptr : chunk_.data();
+    body.size = chunk_.size();
+    body.more = !last;
+    stream_.expires_after(Seconds(shared_->options.write_timeout_s));
+    bhttp::async_write(stream_, *serializer_,
+                       [self = shared_from_this(), keep_alive, last](beast::error_code ec,
+                                                                     std::size_t) {
+                         if (ec == bhttp::error::need_buffer) ec = {};  // the piece went out
+                         if (ec || last) {
+                           self->EndStream();
+                           self->OnWritten(ec, keep_alive);
+                         } else {
+                           self->NextChunk(keep_alive);
+                         }
+                       });
+  }
+
+  // Releases a streamed answer and its producer (and whatever the producer owns).
+  void EndStream() {
+    serializer_.reset();
+    streamed_.reset();
+    producer_ = nullptr;
+    std::string().swap(chunk_);
   }
 
   void OnWritten(beast::error_code ec, bool keep_alive) {
@@ -387,6 +491,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close() {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kClosed;
+    pending_timer_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -394,11 +499,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   beast::tcp_stream stream_;
   const Executor executor_;
+  asio::steady_timer pending_timer_;  // waits before asking a kPending producer again
   const std::shared_ptr<Shared> shared_;
   const std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;  // the answer being written
+  // A streamed answer being written (Response::stream): the message, its serializer (which
+  // refers to it), the producer of its pieces, and the piece being written.
+  std::optional<bhttp::response<bhttp::buffer_body>> streamed_;
+  std::optional<bhttp::response_serializer<bhttp::buffer_body>> serializer_;
+  BodyProducer producer_;
+  bool producer_done_ = false;
+  std::string chunk_;
   Phase phase_ = Phase::kIdle;
 };
 

@@ -45,6 +45,17 @@ struct Table {
   std::size_t total = 0;
 };
 
+// The account report's rows in order, as (user, course) indexes into the engine's account, not
+// yet built: what a streamed export walks through page by page (Engine::PlanReport).
+struct ReportPlan {
+  struct Entry {
+    std::int32_t user = -1;    // index of the account's user
+    std::int32_t course = -1;  // index of the account's course
+  };
+  std::vector<Entry> entries;  // the requested page (offset, limit) of the ordered rows
+  std::size_t total = 0;       // rows that match the filters, as Report's total
+};
+
 // The in-memory metrics engine (SPEC §3, §7): per account, the catalog and people as dense
 // arrays, and per enrollment a UserCourse with its user × exercise cells. Every figure is a
 // pure function of the stored events in SPEC order; the service applies each committed write
@@ -91,6 +102,17 @@ class Engine {
                                           const std::vector<domain::Attempt>& attempts) const;
   Result<Table<ReportRow>> Report(std::string_view account, const TableQuery& query,
                                   Instant now) const;
+  // The report in pages, for exports too large to copy (SPEC §6): PlanReport orders and filters
+  // the rows as Report would — only in the order by name (sort=name or rank, either direction;
+  // kInvalid for another column) — and returns them as indexes, in a few bytes per row.
+  // ReportRows then builds entries [first, first + count) of the plan from the current state,
+  // one shared lock per call, so pages reflect writes made between calls: a row whose user was
+  // deactivated, erased or unenrolled since the plan is nullopt.
+  Result<ReportPlan> PlanReport(std::string_view account, const TableQuery& query) const;
+  Result<std::vector<std::optional<ReportRow>>> ReportRows(std::string_view account,
+                                                           const ReportPlan& plan,
+                                                           std::size_t first, std::size_t count,
+                                                           Instant now) const;
   // The account's time zone (for rendering times).
   Result<TimeZone> Zone(std::string_view account) const;
 

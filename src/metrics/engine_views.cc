@@ -599,56 +599,156 @@ Result<std::vector<HistoryRow>> Engine::History(
   return rows;
 }
 
+namespace {
+
+// The report's (user, course) pairs that pass the query's filters, in the order by person —
+// name ascending (or descending with `names_descending`), then key ascending — then course key.
+// The order is decided on small entries: users are ranked once, then entries sorted by
+// (rank, course), so no row is built or moved to sort.
+std::vector<ReportPlan::Entry> PlanEntries(const AccountState& a, const TableQuery& query,
+                                           const KeyFilter& only, bool names_descending) {
+  std::vector<ReportPlan::Entry> entries;
+  std::vector<int> listed;  // users with at least one entry
+  std::vector<char> seen(a.users.size(), 0);
+  for (std::size_t ci = 0; ci < a.courses.size(); ++ci) {
+    for (const Enrolled& e : a.courses[ci]->enrolled) {
+      const UserState& u = a.users[static_cast<std::size_t>(e.user)];
+      if (!u.active || !only.Allows(u.key) || !ContainsFolded(u.name, query.q)) continue;
+      entries.push_back({e.user, static_cast<std::int32_t>(ci)});
+      if (!seen[static_cast<std::size_t>(e.user)]) {
+        seen[static_cast<std::size_t>(e.user)] = 1;
+        listed.push_back(e.user);
+      }
+    }
+  }
+  std::sort(listed.begin(), listed.end(), [&](int x, int y) {
+    const UserState& ux = a.users[static_cast<std::size_t>(x)];
+    const UserState& uy = a.users[static_cast<std::size_t>(y)];
+    if (ux.name != uy.name) return names_descending ? uy.name < ux.name : ux.name < uy.name;
+    return ux.key < uy.key;
+  });
+  std::vector<std::uint32_t> rank(a.users.size(), 0);
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    rank[static_cast<std::size_t>(listed[i])] = static_cast<std::uint32_t>(i);
+  }
+  std::sort(entries.begin(), entries.end(),
+            [&](const ReportPlan::Entry& x, const ReportPlan::Entry& y) {
+              const std::uint32_t rx = rank[static_cast<std::size_t>(x.user)];
+              const std::uint32_t ry = rank[static_cast<std::size_t>(y.user)];
+              if (rx != ry) return rx < ry;
+              return a.courses[static_cast<std::size_t>(x.course)]->key <
+                     a.courses[static_cast<std::size_t>(y.course)]->key;
+            });
+  return entries;
+}
+
+// One report row: the figures of MakeLeagueRow the report shows, pooled attempts and hints.
+ReportRow MakeReportRow(const AccountState& a, const CourseState& c, const Enrolled& e,
+                        Instant now) {
+  const UserState& u = a.users[static_cast<std::size_t>(e.user)];
+  const UserCourse::Summary& sm = e.summary;
+  const Pooled& p = PoolOf(e);
+  ReportRow row;
+  row.user = u.key;
+  row.name = u.name;
+  row.email = u.email;
+  row.groups.reserve(u.groups.size());
+  for (int g : u.groups) row.groups.push_back(a.groups[static_cast<std::size_t>(g)].key);
+  std::sort(row.groups.begin(), row.groups.end());
+  row.course = c.key;
+  row.title = c.title;
+  row.mastery = sm.mastery;
+  row.progress = sm.progress;
+  if (sm.completed_ms) row.completed_at = Instant{*sm.completed_ms};
+  if (std::optional<Certification> held = HeldFast(e, now)) row.certified_at = held->issued_at;
+  row.score = p.score();
+  row.points = p.points;
+  row.time_ms = p.time_ms;
+  row.attempts = p.attempts;
+  row.hints = p.hints;
+  if (sm.last_active_ms) row.last_active = Instant{*sm.last_active_ms};
+  return row;
+}
+
+// Whether the report's order is by person alone (then course): the default, or sort=name/rank.
+bool OrderedByName(const TableQuery& query) {
+  return query.sort == "rank" || query.sort == "name";
+}
+
+}  // namespace
+
 Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
                                         Instant now) const {
   const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
+  const bool by_name = OrderedByName(query);
+  const std::vector<ReportPlan::Entry> entries =
+      PlanEntries(*a, query, only, by_name && query.descending);
   Table<ReportRow> out;
-  for (const auto& cp : a->courses) {
-    const CourseState& c = *cp;
-    for (const Enrolled& e : c.enrolled) {
-      const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !only.Allows(u.key) || !ContainsFolded(u.name, query.q)) continue;
-      const LeagueRow r = MakeLeagueRow(*a, c, e, now);
-      const Pooled p = PoolOf(e);
-      ReportRow row;
-      row.user = u.key;
-      row.name = u.name;
-      row.email = u.email;
-      for (int g : u.groups) row.groups.push_back(a->groups[static_cast<std::size_t>(g)].key);
-      std::sort(row.groups.begin(), row.groups.end());
-      row.course = c.key;
-      row.title = c.title;
-      row.mastery = r.mastery;
-      row.progress = r.progress;
-      row.completed_at = r.completed_at;
-      row.certified_at = r.certified_at;
-      row.score = r.score;
-      row.points = r.points;
-      row.time_ms = r.time_ms;
-      row.attempts = p.attempts;
-      row.hints = p.hints;
-      row.last_active = r.last_active;
-      out.rows.push_back(std::move(row));
+  out.total = entries.size();
+  // Ordered by name, only the page's rows are built; another column sorts every row first.
+  std::size_t first = 0, last = entries.size();
+  if (by_name) {
+    first = std::min(query.offset, entries.size());
+    last = first + std::min(query.limit, entries.size() - first);
+  }
+  out.rows.reserve(last - first);
+  for (std::size_t i = first; i < last; ++i) {
+    const CourseState& c = *a->courses[static_cast<std::size_t>(entries[i].course)];
+    out.rows.push_back(MakeReportRow(*a, c, *c.Find(entries[i].user), now));
+  }
+  if (by_name) return out;
+  Status s = SortRows(out.rows, ReportColumns(), query.sort, query.descending, &ReportName,
+                      &ReportKey, query.offset, query.limit);
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<ReportPlan> Engine::PlanReport(std::string_view account, const TableQuery& query) const {
+  if (!OrderedByName(query)) {
+    return Status::Invalid("only the report's order by name can be planned, not '" +
+                           query.sort + "'");
+  }
+  const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  ReportPlan plan;
+  plan.entries = PlanEntries(*a, query, only, query.descending);
+  plan.total = plan.entries.size();
+  const std::size_t first = std::min(query.offset, plan.entries.size());
+  const std::size_t last = first + std::min(query.limit, plan.entries.size() - first);
+  plan.entries.erase(plan.entries.begin() + static_cast<std::ptrdiff_t>(last), plan.entries.end());
+  plan.entries.erase(plan.entries.begin(), plan.entries.begin() + static_cast<std::ptrdiff_t>(first));
+  return plan;
+}
+
+Result<std::vector<std::optional<ReportRow>>> Engine::ReportRows(std::string_view account,
+                                                                 const ReportPlan& plan,
+                                                                 std::size_t first,
+                                                                 std::size_t count,
+                                                                 Instant now) const {
+  std::shared_lock lock(mutex_);
+  const AccountState* a = Account(*state_, account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  std::vector<std::optional<ReportRow>> rows;
+  const std::size_t last = std::min(plan.entries.size(), first + std::min(count, plan.entries.size()));
+  for (std::size_t i = std::min(first, last); i < last; ++i) {
+    const ReportPlan::Entry& entry = plan.entries[i];
+    const auto user = static_cast<std::size_t>(entry.user);
+    const auto course = static_cast<std::size_t>(entry.course);
+    const Enrolled* e = user < a->users.size() && a->users[user].active && course < a->courses.size()
+                            ? a->courses[course]->Find(entry.user)
+                            : nullptr;
+    if (e == nullptr) {
+      rows.emplace_back();  // deactivated, erased or unenrolled since the plan
+    } else {
+      rows.emplace_back(MakeReportRow(*a, *a->courses[course], *e, now));
     }
   }
-  out.total = out.rows.size();
-  // Default order: by person, then course.
-  std::stable_sort(out.rows.begin(), out.rows.end(), [](const ReportRow& x, const ReportRow& y) {
-    return std::tie(x.name, x.user, x.course) < std::tie(y.name, y.user, y.course);
-  });
-  if (query.sort != "rank" && query.sort != "name") {
-    Status s =
-        SortRows(out.rows, ReportColumns(), query.sort, query.descending, &ReportName, &ReportKey);
-    if (!s.ok()) return s;
-  } else if (query.descending) {
-    Status s = SortRows(out.rows, ReportColumns(), "name", true, &ReportName, &ReportKey);
-    if (!s.ok()) return s;
-  }
-  Page(out.rows, query.offset, query.limit);
-  return out;
+  return rows;
 }
 
 }  // namespace cohort::metrics

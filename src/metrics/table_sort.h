@@ -94,17 +94,6 @@ Status SortRows(std::vector<Row>& rows, const Columns<Row>& columns, const std::
   return Status();
 }
 
-// Keeps rows [offset, offset + limit).
-template <typename Row>
-void Page(std::vector<Row>& rows, std::size_t offset, std::size_t limit) {
-  if (offset >= rows.size()) {
-    rows.clear();
-    return;
-  }
-  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(offset));
-  if (rows.size() > limit) rows.resize(limit);
-}
-
 // Case-insensitive (ASCII) substring test for `q` filters.
 inline bool ContainsFolded(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;

@@ -135,6 +135,18 @@ Result<metrics::Table<metrics::ReportRow>> Service::Report(const Caller& caller,
   return engine_->Report(caller.account_key, scoped, clock_.Now());
 }
 
+Result<metrics::ReportPlan> Service::PlanReport(const Caller& caller,
+                                                 const metrics::TableQuery& query) {
+  COHORT_RETURN_IF_ERROR(CheckRead(caller));
+  return engine_->PlanReport(caller.account_key, query);
+}
+
+Result<std::vector<std::optional<metrics::ReportRow>>> Service::ReportRows(
+    const Caller& caller, const metrics::ReportPlan& plan, std::size_t first, std::size_t count) {
+  COHORT_RETURN_IF_ERROR(CheckRead(caller));
+  return engine_->ReportRows(caller.account_key, plan, first, count, clock_.Now());
+}
+
 Result<TimeZone> Service::Zone(const Caller& caller) {
   if (engine_ == nullptr) return Status::Internal("the metrics engine is not running");
   return engine_->Zone(caller.account_key);

@@ -172,6 +172,12 @@ class Service {
                                                    std::string_view exercise);
   Result<metrics::Table<metrics::ReportRow>> Report(const Caller& caller,
                                                     const metrics::TableQuery& query);
+  // The report in pages for streamed exports (metrics::Engine::PlanReport, ReportRows): the same
+  // scope and errors as Report, and kInvalid for a sort the plan cannot follow (use Report).
+  Result<metrics::ReportPlan> PlanReport(const Caller& caller, const metrics::TableQuery& query);
+  Result<std::vector<std::optional<metrics::ReportRow>>> ReportRows(
+      const Caller& caller, const metrics::ReportPlan& plan, std::size_t first,
+      std::size_t count);
   // The caller's account time zone, for rendering.
   Result<TimeZone> Zone(const Caller& caller);
 

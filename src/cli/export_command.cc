@@ -1,0 +1,137 @@
+// cohort export: a view of SPEC §4.1 as a CSV or XLSX file, through the same code as the HTTP
+// export (http/export_response.h), over an engine rebuilt from the store for the one account.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "common/clock.h"
+#include "http/export_response.h"
+#include "metrics/engine.h"
+#include "service/service.h"
+#include "store/store.h"
+
+namespace cohort::cli {
+namespace {
+
+struct ViewSpec {
+  const char* name;
+  http::ExportView view;
+  bool course, user, exercise;  // which keys it needs
+};
+
+constexpr ViewSpec kViews[] = {
+    {"courses", http::ExportView::kAllCourses, false, false, false},
+    {"course", http::ExportView::kCourse, true, false, false},
+    {"league", http::ExportView::kLeague, true, false, false},
+    {"groups", http::ExportView::kGroups, true, false, false},
+    {"user", http::ExportView::kUser, true, true, false},
+    {"history", http::ExportView::kHistory, true, true, true},
+    {"report", http::ExportView::kReport, false, false, false},
+};
+
+int Refuse(const std::string& message) {
+  std::cerr << "cohort: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int RunExport(const ExportCliOptions& options) {
+  const ViewSpec* spec = nullptr;
+  for (const ViewSpec& v : kViews) {
+    if (options.view == v.name) spec = &v;
+  }
+  if (spec == nullptr) {
+    return Refuse("unknown view '" + options.view +
+                  "' (use courses, course, league, groups, user, history or report)");
+  }
+  const auto need = [&](bool needed, const std::string& value, const char* flag) {
+    return needed && value.empty() ? fmt::format("the view '{}' needs {}", options.view, flag)
+                                   : std::string();
+  };
+  for (const std::string& missing :
+       {need(spec->course, options.course, "--course"), need(spec->user, options.user, "--user"),
+        need(spec->exercise, options.exercise, "--exercise")}) {
+    if (!missing.empty()) return Refuse(missing);
+  }
+  http::ExportFormat format = http::ExportFormat::kCsv;
+  if (options.format == "xlsx") {
+    format = http::ExportFormat::kXlsx;
+  } else if (options.format != "csv") {
+    return Refuse("unknown format '" + options.format + "' (use csv or xlsx)");
+  }
+  if (!std::filesystem::exists(options.db)) return Refuse("no database at " + options.db);
+  Result<std::unique_ptr<store::Store>> opened = store::OpenSqliteStoreReadOnly(options.db);
+  if (!opened.ok()) return Refuse("cannot open " + options.db + ": " + opened.status().message());
+  store::Store& store = *opened.value();
+  SystemClock clock;
+  // The service loads the caller's account into the engine on first use, as the server does
+  // at start: every figure is rebuilt from the stored events.
+  metrics::Engine engine(
+      [&store](std::string_view account, std::string_view user, std::string_view course) {
+        Result<store::AccountRecord> a = store.FindAccount(account);
+        if (!a.ok()) return std::vector<domain::Attempt>();
+        Result<std::vector<domain::Attempt>> attempts = store.LoadAttempts(a->id, user, course);
+        return attempts.ok() ? std::move(attempts).value() : std::vector<domain::Attempt>();
+      });
+  service::Service service(store, clock, engine);
+  Result<service::Caller> caller = service.LocalAdmin(options.account);
+  if (!caller.ok()) return Refuse(caller.status().ToString());
+
+  http::ExportRequest what;
+  what.view = spec->view;
+  what.course = options.course;
+  what.user = options.user;
+  what.exercise = options.exercise;
+  what.query.sort = spec->view == http::ExportView::kReport ? "name" : "rank";
+  what.query.limit = http::kAllRows;
+  const std::filesystem::path output(options.output);
+  const std::filesystem::path partial = output.string() + ".partial";
+  Result<http::Export> rendered =
+      http::RenderExport(service, *caller, what, format,
+                         output.has_parent_path() ? output.parent_path().string() : "");
+  if (!rendered.ok()) {
+    std::cerr << "cohort: " << rendered.status().ToString() << "\n";
+    return rendered.status().code() == ErrorCode::kInternal ? 2 : 1;
+  }
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+  if (!out) return Refuse("cannot write " + partial.string());
+  std::string chunk;
+  std::size_t bytes = 0;
+  for (;;) {
+    const http::BodyStep step = rendered->body(chunk);
+    if (step == http::BodyStep::kPending) {  // the workbook is being written
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    if (step == http::BodyStep::kFailed) {
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(partial, ignored);
+      return Refuse("the export failed (see the log)");
+    }
+    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    bytes += chunk.size();
+    if (step == http::BodyStep::kDone) break;
+  }
+  out.close();
+  std::error_code ec;
+  if (!out) {
+    std::filesystem::remove(partial, ec);
+    return Refuse("cannot write " + partial.string());
+  }
+  std::filesystem::rename(partial, output, ec);
+  if (ec) return Refuse("cannot move the export to " + output.string() + ": " + ec.message());
+  std::cout << fmt::format("{} of account {} written to {} ({} bytes)\n", options.view,
+                           options.account, output.string(), bytes);
+  return 0;
+}
+
+}  // namespace cohort::cli

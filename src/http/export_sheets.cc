@@ -1,0 +1,462 @@
+#include "http/export_sheets.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+namespace cohort::http {
+namespace {
+
+using exports::Cell;
+using exports::Column;
+using exports::ColumnKind;
+using exports::Sheet;
+using Cells = std::vector<Cell>;
+
+// Cells from the views' optional values: null stays an empty cell.
+Cell Fraction(const std::optional<double>& v) { return v ? Cell(*v) : Cell(); }
+Cell Time(const std::optional<Instant>& t) { return t ? Cell(*t) : Cell(); }
+Cell Ms(std::int64_t ms) { return static_cast<double>(ms); }
+Cell Ms(const std::optional<double>& ms) { return ms ? Cell(*ms) : Cell(); }
+Cell Count(std::int64_t n) { return n; }
+
+// Column builders for the pairs every duration has: seconds for formulas, h:mm:ss for people.
+void AddDuration(std::vector<Column>& columns, const std::string& title) {
+  columns.push_back({title + " (s)", ColumnKind::kSeconds});
+  columns.push_back({title, ColumnKind::kDuration});
+}
+
+template <typename T>
+std::shared_ptr<const T> Share(T value) {
+  return std::make_shared<const T>(std::move(value));
+}
+
+Sheet AllCoursesSheet(std::shared_ptr<const metrics::Table<metrics::AllCoursesRow>> t) {
+  Sheet s;
+  s.name = "Courses";
+  s.columns = {{"Course", ColumnKind::kText},       {"Title", ColumnKind::kText},
+               {"Users", ColumnKind::kInteger},     {"Mastery %", ColumnKind::kPercent},
+               {"Certified", ColumnKind::kInteger}, {"Completed", ColumnKind::kInteger},
+               {"At risk", ColumnKind::kInteger},   {"Score %", ColumnKind::kPercent}};
+  s.rows = t->rows.size();
+  s.fill = [t](std::size_t i, Cells& c) -> bool {
+    const metrics::AllCoursesRow& r = t->rows[i];
+    c = {r.course,           r.title,
+         Count(r.users),     Fraction(r.mastery),
+         Count(r.certified), Count(r.completed),
+         Count(r.at_risk),   Fraction(r.score)};
+    return true;
+  };
+  return s;
+}
+
+// The course view as one table: the headline row ("course"), one row per chapter ("chapter",
+// mastery only) and one per week of the progress series ("week", key = the week's Monday).
+Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
+  Sheet s;
+  s.name = v->course;
+  s.columns = {{"Row", ColumnKind::kText},          {"Key", ColumnKind::kText},
+               {"Title", ColumnKind::kText},        {"Users", ColumnKind::kInteger},
+               {"Mastery %", ColumnKind::kPercent}, {"Certified", ColumnKind::kInteger},
+               {"Completed", ColumnKind::kInteger}, {"At risk", ColumnKind::kInteger},
+               {"Score %", ColumnKind::kPercent},   {"Points", ColumnKind::kInteger}};
+  AddDuration(s.columns, "Time");
+  AddDuration(s.columns, "Avg time");
+  s.rows = 1 + v->chapters.size() + v->weekly.size();
+  s.fill = [v](std::size_t i, Cells& c) -> bool {
+    if (i == 0) {
+      c = {std::string("course"),
+           v->course,
+           v->title,
+           Count(v->users),
+           Fraction(v->mastery),
+           Count(v->certified),
+           Count(v->completed),
+           Count(v->at_risk),
+           Fraction(v->score),
+           Count(v->points),
+           Ms(v->time_ms),
+           Ms(v->time_ms),
+           Ms(v->avg_time_ms),
+           Ms(v->avg_time_ms)};
+      return true;
+    }
+    if (i - 1 < v->chapters.size()) {
+      const metrics::ChapterFigure& ch = v->chapters[i - 1];
+      c[0] = std::string("chapter");
+      c[1] = ch.chapter;
+      c[2] = ch.title;
+      c[4] = Fraction(ch.mastery);
+      return true;
+    }
+    const metrics::WeekPoint& w = v->weekly[i - 1 - v->chapters.size()];
+    c[0] = std::string("week");
+    c[1] = FormatDate(w.week_day);
+    c[4] = Fraction(w.mastery);
+    return true;
+  };
+  return s;
+}
+
+Sheet LeagueSheet(std::shared_ptr<const metrics::Table<metrics::LeagueRow>> t, std::string name) {
+  Sheet s;
+  s.name = std::move(name);
+  s.columns = {{"Rank", ColumnKind::kInteger},
+               {"User", ColumnKind::kText},
+               {"Name", ColumnKind::kText},
+               {"Mastery %", ColumnKind::kPercent},
+               {"Progress %", ColumnKind::kPercent},
+               {"Completed", ColumnKind::kBoolean},
+               {"Completed at", ColumnKind::kDateTime},
+               {"Certified", ColumnKind::kBoolean},
+               {"Certified at", ColumnKind::kDateTime},
+               {"Score %", ColumnKind::kPercent},
+               {"Points", ColumnKind::kInteger}};
+  AddDuration(s.columns, "Time");
+  s.columns.push_back({"Last active", ColumnKind::kDateTime});
+  s.columns.push_back({"At risk", ColumnKind::kBoolean});
+  s.rows = t->rows.size();
+  s.fill = [t](std::size_t i, Cells& c) -> bool {
+    const metrics::LeagueRow& r = t->rows[i];
+    c = {Count(r.rank),
+         r.user,
+         r.name,
+         r.mastery,
+         r.progress,
+         r.completed,
+         Time(r.completed_at),
+         r.certified,
+         Time(r.certified_at),
+         Fraction(r.score),
+         Count(r.points),
+         Ms(r.time_ms),
+         Ms(r.time_ms),
+         Time(r.last_active),
+         r.at_risk};
+    return true;
+  };
+  return s;
+}
+
+Sheet GroupsSheet(std::shared_ptr<const metrics::Table<metrics::GroupRow>> t, std::string name) {
+  Sheet s;
+  s.name = std::move(name);
+  s.columns = {{"Rank", ColumnKind::kInteger},      {"Group", ColumnKind::kText},
+               {"Name", ColumnKind::kText},         {"Users", ColumnKind::kInteger},
+               {"Mastery %", ColumnKind::kPercent}, {"Completed", ColumnKind::kInteger},
+               {"Certified", ColumnKind::kInteger}, {"Score %", ColumnKind::kPercent},
+               {"Points", ColumnKind::kInteger}};
+  AddDuration(s.columns, "Time");
+  s.rows = t->rows.size();
+  s.fill = [t](std::size_t i, Cells& c) -> bool {
+    const metrics::GroupRow& r = t->rows[i];
+    c = {Count(r.rank),
+         r.group,
+         r.name,
+         Count(r.users),
+         Fraction(r.mastery),
+         Count(r.completed),
+         Count(r.certified),
+         Fraction(r.score),
+         Count(r.points),
+         Ms(r.time_ms),
+         Ms(r.time_ms)};
+    return true;
+  };
+  return s;
+}
+
+// The user-in-course view's exercise summary (its table); the headline is in the JSON.
+Sheet UserSheet(std::shared_ptr<const metrics::UserCourseView> v) {
+  Sheet s;
+  s.name = v->course + " " + v->user;
+  s.columns = {{"Exercise", ColumnKind::kText},    {"Title", ColumnKind::kText},
+               {"Chapter", ColumnKind::kText},     {"Mastery %", ColumnKind::kPercent},
+               {"Mastered", ColumnKind::kBoolean}, {"Score %", ColumnKind::kPercent},
+               {"Attempts", ColumnKind::kInteger}, {"Hints", ColumnKind::kInteger}};
+  AddDuration(s.columns, "Avg time");
+  s.columns.push_back({"Last attempt", ColumnKind::kDateTime});
+  s.rows = v->exercises.size();
+  s.fill = [v](std::size_t i, Cells& c) -> bool {
+    const metrics::ExerciseFigure& e = v->exercises[i];
+    c = {e.exercise,        e.title,           e.chapter,           e.mastery,
+         e.mastered,        Fraction(e.score), Count(e.attempts),   Count(e.hints),
+         Ms(e.avg_time_ms), Ms(e.avg_time_ms), Time(e.last_attempt)};
+    return true;
+  };
+  return s;
+}
+
+// History rows without their per-response detail (a nested list; it stays in the JSON).
+Sheet HistorySheet(std::shared_ptr<const std::vector<metrics::HistoryRow>> rows, std::string name) {
+  Sheet s;
+  s.name = std::move(name);
+  s.columns = {{"Attempt", ColumnKind::kText}, {"Started at", ColumnKind::kDateTime}};
+  AddDuration(s.columns, "Duration");
+  for (const char* title : {"Responses", "Correct", "Incorrect", "Hints"}) {
+    s.columns.push_back({title, ColumnKind::kInteger});
+  }
+  s.columns.push_back({"Score %", ColumnKind::kPercent});
+  s.columns.push_back({"Points", ColumnKind::kInteger});
+  s.columns.push_back({"Mastery after %", ColumnKind::kPercent});
+  s.rows = rows->size();
+  s.fill = [rows](std::size_t i, Cells& c) -> bool {
+    const metrics::HistoryRow& r = (*rows)[i];
+    c = {r.attempt,          r.started_at,     Ms(r.duration_ms),  Ms(r.duration_ms),
+         Count(r.responses), Count(r.correct), Count(r.incorrect), Count(r.hints),
+         Fraction(r.score),  Count(r.points),  r.mastery_after};
+    return true;
+  };
+  return s;
+}
+
+std::vector<Column> ReportColumns() {
+  std::vector<Column> columns = {{"User", ColumnKind::kText},
+                                 {"Name", ColumnKind::kText},
+                                 {"Email", ColumnKind::kText},
+                                 {"Groups", ColumnKind::kText},
+                                 {"Course", ColumnKind::kText},
+                                 {"Title", ColumnKind::kText},
+                                 {"Mastery %", ColumnKind::kPercent},
+                                 {"Progress %", ColumnKind::kPercent},
+                                 {"Completed at", ColumnKind::kDateTime},
+                                 {"Certified at", ColumnKind::kDateTime},
+                                 {"Score %", ColumnKind::kPercent},
+                                 {"Points", ColumnKind::kInteger}};
+  AddDuration(columns, "Time");
+  columns.push_back({"Attempts", ColumnKind::kInteger});
+  columns.push_back({"Hints", ColumnKind::kInteger});
+  columns.push_back({"Last active", ColumnKind::kDateTime});
+  return columns;
+}
+
+void FillReportRow(const metrics::ReportRow& r, Cells& c) {
+  std::string groups;
+  for (const std::string& g : r.groups) {
+    if (!groups.empty()) groups += "; ";
+    groups += g;
+  }
+  c = {r.user,
+       r.name,
+       r.email,
+       std::move(groups),
+       r.course,
+       r.title,
+       r.mastery,
+       r.progress,
+       Time(r.completed_at),
+       Time(r.certified_at),
+       Fraction(r.score),
+       Count(r.points),
+       Ms(r.time_ms),
+       Ms(r.time_ms),
+       Count(r.attempts),
+       Count(r.hints),
+       Time(r.last_active)};
+}
+
+using ReportTable = metrics::Table<metrics::ReportRow>;
+
+Sheet ReportSheet(std::shared_ptr<const ReportTable> t) {
+  Sheet s;
+  s.name = "Report";
+  s.columns = ReportColumns();
+  s.rows = t->rows.size();
+  s.fill = [t](std::size_t i, Cells& c) -> bool {
+    FillReportRow(t->rows[i], c);
+    return true;
+  };
+  return s;
+}
+
+// The report's CSV, streamed from a plan (Service::PlanReport): rows are built a page at a time
+// as the file goes out, so neither all the rows nor all the text are ever held, and the first
+// piece leaves once the plan (a few bytes per row) is made. Each page reflects the engine at the
+// time it is built; a row whose person left since the plan is left out.
+struct ReportPages {
+  ReportPages(service::Service& s, service::Caller c, metrics::ReportPlan p)
+      : service(s), caller(std::move(c)), plan(std::move(p)) {}
+  service::Service& service;
+  const service::Caller caller;
+  const metrics::ReportPlan plan;
+  std::size_t first = 0;  // the plan index of page[0]
+  std::vector<std::optional<metrics::ReportRow>> page;
+  bool failed = false;  // a page could not be built: the body must end as failed
+};
+constexpr std::size_t kReportPageRows = 1000;
+
+Sheet StreamedReportSheet(std::shared_ptr<ReportPages> pages) {
+  Sheet s;
+  s.name = "Report";
+  s.columns = ReportColumns();
+  s.rows = pages->plan.entries.size();
+  s.fill = [pages](std::size_t i, Cells& c) -> bool {
+    if (pages->failed) return false;
+    if (i < pages->first || i >= pages->first + pages->page.size()) {
+      auto rows = pages->service.ReportRows(pages->caller, pages->plan, i, kReportPageRows);
+      if (!rows.ok()) {
+        spdlog::error("a streamed report export failed: {}", rows.status().ToString());
+        pages->failed = true;
+        return false;
+      }
+      pages->first = i;
+      pages->page = std::move(rows).value();
+      if (pages->page.empty()) return false;
+    }
+    const std::optional<metrics::ReportRow>& row = pages->page[i - pages->first];
+    if (!row) return false;
+    FillReportRow(*row, c);
+    return true;
+  };
+  return s;
+}
+
+// The rows of one course in the report, as indexes into its rows (in the report's order).
+struct CourseRows {
+  std::string course, title;
+  std::vector<std::uint32_t> rows;
+};
+
+// The XLSX report: a Summary sheet (per course, over the exported rows: users, mean mastery and
+// progress, completed and certified counts, mean score over those with one, sums of points,
+// time, attempts and hints), then one sheet per course (course key order) with its rows.
+std::vector<Sheet> ReportWorkbook(std::shared_ptr<const ReportTable> t) {
+  std::map<std::string, CourseRows> by_key;
+  for (std::size_t i = 0; i < t->rows.size(); ++i) {
+    const metrics::ReportRow& r = t->rows[i];
+    CourseRows& c = by_key[r.course];
+    c.course = r.course;
+    c.title = r.title;
+    c.rows.push_back(static_cast<std::uint32_t>(i));
+  }
+  auto courses = std::make_shared<std::vector<CourseRows>>();
+  for (auto& entry : by_key) courses->push_back(std::move(entry.second));
+
+  Sheet summary;
+  summary.name = "Summary";
+  summary.columns = {{"Course", ColumnKind::kText},        {"Title", ColumnKind::kText},
+                     {"Users", ColumnKind::kInteger},      {"Mastery %", ColumnKind::kPercent},
+                     {"Progress %", ColumnKind::kPercent}, {"Completed", ColumnKind::kInteger},
+                     {"Certified", ColumnKind::kInteger},  {"Score %", ColumnKind::kPercent},
+                     {"Points", ColumnKind::kInteger}};
+  AddDuration(summary.columns, "Time");
+  summary.columns.push_back({"Attempts", ColumnKind::kInteger});
+  summary.columns.push_back({"Hints", ColumnKind::kInteger});
+  summary.rows = courses->size();
+  summary.fill = [t, courses](std::size_t i, Cells& c) -> bool {
+    const CourseRows& course = (*courses)[i];
+    double mastery = 0, progress = 0, score = 0;
+    std::int64_t completed = 0, certified = 0, scored = 0, points = 0, time_ms = 0, attempts = 0,
+                 hints = 0;
+    for (const std::uint32_t index : course.rows) {
+      const metrics::ReportRow& r = t->rows[index];
+      mastery += r.mastery;
+      progress += r.progress;
+      completed += r.completed_at ? 1 : 0;
+      certified += r.certified_at ? 1 : 0;
+      if (r.score) {
+        score += *r.score;
+        ++scored;
+      }
+      points += r.points;
+      time_ms += r.time_ms;
+      attempts += r.attempts;
+      hints += r.hints;
+    }
+    const auto users = static_cast<double>(course.rows.size());
+    c = {course.course,
+         course.title,
+         Count(static_cast<std::int64_t>(course.rows.size())),
+         mastery / users,
+         progress / users,
+         Count(completed),
+         Count(certified),
+         scored > 0 ? Cell(score / static_cast<double>(scored)) : Cell(),
+         Count(points),
+         Ms(time_ms),
+         Ms(time_ms),
+         Count(attempts),
+         Count(hints)};
+    return true;
+  };
+  std::vector<Sheet> sheets{std::move(summary)};
+  for (std::size_t k = 0; k < courses->size(); ++k) {
+    Sheet s;
+    s.name = (*courses)[k].course;
+    s.columns = ReportColumns();
+    s.rows = (*courses)[k].rows.size();
+    s.fill = [t, courses, k](std::size_t i, Cells& c) {
+      FillReportRow(t->rows[(*courses)[k].rows[i]], c);
+      return true;
+    };
+    sheets.push_back(std::move(s));
+  }
+  return sheets;
+}
+
+template <typename T>
+Result<std::shared_ptr<const T>> Fetch(Result<T> view) {
+  if (!view.ok()) return view.status();
+  return Share(std::move(view).value());
+}
+
+}  // namespace
+
+Result<ViewSheets> SheetsOf(service::Service& service, const service::Caller& caller,
+                            const ExportRequest& what, ExportFormat format) {
+  switch (what.view) {
+    case ExportView::kAllCourses: {
+      auto t = Fetch(service.AllCourses(caller));
+      if (!t.ok()) return t.status();
+      return ViewSheets{{AllCoursesSheet(t.value())}, nullptr};
+    }
+    case ExportView::kCourse: {
+      auto v = Fetch(service.CourseDetail(caller, what.course));
+      if (!v.ok()) return v.status();
+      return ViewSheets{{CourseSheet(v.value())}, nullptr};
+    }
+    case ExportView::kLeague: {
+      auto t = Fetch(service.UserLeague(caller, what.course, what.query));
+      if (!t.ok()) return t.status();
+      return ViewSheets{{LeagueSheet(t.value(), what.course + " league")}, nullptr};
+    }
+    case ExportView::kGroups: {
+      auto t = Fetch(service.GroupLeague(caller, what.course, what.query));
+      if (!t.ok()) return t.status();
+      return ViewSheets{{GroupsSheet(t.value(), what.course + " groups")}, nullptr};
+    }
+    case ExportView::kUser: {
+      auto v = Fetch(service.UserInCourse(caller, what.course, what.user));
+      if (!v.ok()) return v.status();
+      return ViewSheets{{UserSheet(v.value())}, nullptr};
+    }
+    case ExportView::kHistory: {
+      auto rows = Fetch(service.History(caller, what.course, what.user, what.exercise));
+      if (!rows.ok()) return rows.status();
+      return ViewSheets{{HistorySheet(rows.value(), what.user + " " + what.exercise)}, nullptr};
+    }
+    case ExportView::kReport: {
+      if (format == ExportFormat::kCsv) {
+        Result<metrics::ReportPlan> plan = service.PlanReport(caller, what.query);
+        if (plan.ok()) {
+          auto pages = std::make_shared<ReportPages>(service, caller, std::move(plan).value());
+          return ViewSheets{{StreamedReportSheet(pages)}, [pages] { return pages->failed; }};
+        }
+        // Another sort order than by name cannot be planned: the rows are built and sorted.
+        if (plan.status().code() != ErrorCode::kInvalid) return plan.status();
+      }
+      auto t = Fetch(service.Report(caller, what.query));
+      if (!t.ok()) return t.status();
+      if (format == ExportFormat::kXlsx) return ViewSheets{ReportWorkbook(t.value()), nullptr};
+      return ViewSheets{{ReportSheet(t.value())}, nullptr};
+    }
+  }
+  return Status::Internal("unknown export view");
+}
+
+}  // namespace cohort::http
