@@ -155,9 +155,9 @@ export function createTable(options) {
     th.append(button);
     return th;
   });
-  const thead = h('thead', {}, h('tr', {}, headerCells,
+  const thead = h('thead', {}, h('tr', {},
     options.expand ? h('th', {scope: 'col', class: 'expand-col'},
-      h('span', {class: 'visually-hidden', text: 'Details'})) : null));
+      h('span', {class: 'visually-hidden', text: 'Details'})) : null, headerCells));
   const tbody = h('tbody');
   const table = h('table', {class: 'data'},
     h('caption', {class: 'visually-hidden', text: options.label}), thead, tbody);
@@ -206,7 +206,7 @@ export function createTable(options) {
         toggle.addEventListener('click', () => {
           updateUrl({open: open ? state.open.filter((k) => k !== key) : [...state.open, key]});
         });
-        tr.append(h('td', {class: 'expand-col'}, toggle));
+        tr.prepend(h('td', {class: 'expand-col'}, toggle));
         tbody.append(detailRow);
       }
     }
