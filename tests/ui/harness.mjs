@@ -97,7 +97,7 @@ export class Harness {
   // Screenshots of the page as it is, at 1280×800 and at a 390 px phone width.
   async shots2(page, name) {
     await page.waitForTimeout(100);
-    await page.screenshot({path: path.join(this.outDir, `${name}-1280x800.png`)});
+    await page.screenshot({path: path.join(this.outDir, `${name}-1280x800.png`), fullPage: true});
     await page.setViewportSize(PHONE);
     await page.waitForTimeout(250);  // charts follow their box on resize
     await page.screenshot({path: path.join(this.outDir, `${name}-390.png`), fullPage: true});

@@ -35,34 +35,39 @@ function charted(label, config, className) {
   return {element, chart, destroy: () => chart.destroy()};
 }
 
-// All courses: mastery (%) per course as bars, certifications as a second series on its own axis.
+// All courses: mastery (%) per course and certifications, as horizontal bars (course titles stay
+// readable on a phone); certifications have their own axis along the top.
 export function coursesChart(rows) {
-  return charted('Mastery and certifications per course', {
+  const chart = charted('Mastery and certifications per course', {
     type: 'bar',
     data: {
       labels: rows.map((r) => r.title),
       datasets: [
         {label: 'Mastery %', data: rows.map((r) => toPct(r.mastery)), backgroundColor: BLUE,
-          yAxisID: 'y'},
+          xAxisID: 'x'},
         {label: 'Certified', data: rows.map((r) => r.certified), backgroundColor: GREEN,
-          yAxisID: 'y1'},
+          xAxisID: 'x1'},
       ],
     },
     options: {
+      indexAxis: 'y',
       scales: {
-        y: percentAxis('Mastery'),
-        y1: {position: 'right', beginAtZero: true, title: {display: true, text: 'Certified'},
+        x: percentAxis('Mastery'),
+        x1: {position: 'top', beginAtZero: true, title: {display: true, text: 'Certified'},
           grid: {drawOnChartArea: false}, ticks: {precision: 0}},
-        x: {ticks: {autoSkip: false, maxRotation: 50}},
       },
+      plugins: {legend: {position: 'bottom', labels: {boxWidth: 12}}},
     },
   });
+  chart.element.querySelector('.chart-box').style.height = `${Math.max(220,
+    rows.length * 44 + 110)}px`;
+  return chart;
 }
 
 // Mastery over time: one line per series [{label, weekly: [{week, mastery}]}].
 export function masteryOverTime(label, series) {
   const weeks = [...new Set(series.flatMap((s) => s.weekly.map((w) => w.week)))].sort();
-  return charted(label, {
+  const chart = charted(label, {
     type: 'line',
     data: {
       labels: weeks,
@@ -76,9 +81,13 @@ export function masteryOverTime(label, series) {
     options: {
       interaction: {mode: 'index', intersect: false},
       scales: {y: percentAxis('Mastery'), x: {ticks: {maxTicksLimit: 12}}},
-      plugins: {legend: {display: series.length > 1}},
+      plugins: {legend: {display: series.length > 1, position: 'bottom',
+        labels: {boxWidth: 12}}},
     },
   });
+  // A legend of many courses takes rows of its own, on a phone most of all.
+  if (series.length > 3) chart.element.querySelector('.chart-box').style.height = '380px';
+  return chart;
 }
 
 // Chapter strengths and weaknesses, weakest first, as horizontal bars.
