@@ -265,7 +265,14 @@ export function createTable(options) {
     const focusId = document.activeElement && document.activeElement.dataset
       ? document.activeElement.dataset.focus : undefined;
     if (search && document.activeElement !== search) search.value = state.q;
-    for (const {filter, select} of filterSelects) select.value = state.filters[filter.name] || '';
+    for (const {filter, select} of filterSelects) {
+      const value = state.filters[filter.name] || '';
+      // A value from a copied link that the list does not offer (yet) still shows as chosen.
+      if (![...select.options].some((o) => o.value === value)) {
+        select.append(h('option', {value, text: value}));
+      }
+      select.value = value;
+    }
     setHeaderState();
     const query = apiQuery(state);
     setExports(query);
