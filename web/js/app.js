@@ -78,6 +78,10 @@ async function render() {
   const route = router.current();
   const {segments} = route;
   if (segments[0] === 'signin') {
+    if (session) {  // already signed in: the sign-in page has nothing to offer
+      router.replace(abilities(session).landing);
+      return;
+    }
     unmount();
     renderChrome(null);
     mounted = {key: 'signin', view: signInView(main, route, {
