@@ -17,6 +17,7 @@ enum class ErrorCode {
   kNotFound,          // 404: unknown, or not the caller's to see
   kConflict,          // 409
   kTooLarge,          // 413
+  kTooManyRequests,   // 429: slowed down (repeated failed sign-ins)
   kUnavailable,       // 503: the store cannot take writes now
   kInternal,          // 500: a broken invariant or an unexpected library failure
 };
@@ -54,6 +55,9 @@ class [[nodiscard]] Status {
   }
   static Status Forbidden(std::string m) { return {ErrorCode::kForbidden, std::move(m)}; }
   static Status TooLarge(std::string m) { return {ErrorCode::kTooLarge, std::move(m)}; }
+  static Status TooManyRequests(std::string m) {
+    return {ErrorCode::kTooManyRequests, std::move(m)};
+  }
   static Status Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/auth_routes.h"
+#include "http/credentials.h"
 #include "http/errors.h"
 #include "http/views_json.h"
 #include "ingest/json_documents.h"
@@ -58,15 +60,6 @@ Response Json(int status, const json& body) {
 
 json SummaryJson(const domain::WriteSummary& s) {
   return {{"accepted", s.accepted}, {"duplicates", s.duplicates}};
-}
-
-std::string_view BearerToken(const Request& request) {
-  std::string_view auth = request.Header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
-    return auth.substr(kBearer.size());
-  }
-  return {};
 }
 
 bool QueryFlag(const Request& request, std::string_view name) {
@@ -166,6 +159,8 @@ Response Api::Handle(const Request& request) {
     return r;
   }
 
+  if (std::optional<Response> r = HandleAuthRoute(service_, request)) return *std::move(r);
+
   struct Route {
     const char* method;
     const char* pattern;
@@ -210,7 +205,13 @@ Response Api::Handle(const Request& request) {
   Match(route->pattern, segments, p);
 
   const std::string_view pattern = route->pattern;
-  Result<service::Caller> caller = service_.Authenticate(BearerToken(request));
+  Result<service::Caller> caller = Authenticate(service_, request);
+  if (caller.ok() && caller->person && method != "GET" &&
+      !caller->scopes.Allows(domain::Scope::kIngest)) {
+    // A person whose roles change nothing: the write is as unknown to them as any (SPEC §5),
+    // whatever its body.
+    caller = Status::NotFound("no such resource");
+  }
   Response r = caller.ok() ? Serve(request, pattern, p, *caller) : ErrorResponse(caller.status());
   r.route = pattern;
   if (caller.ok()) r.account_key = caller->account_key;

@@ -14,6 +14,7 @@ int HttpStatusOf(ErrorCode code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kTooManyRequests: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }
@@ -24,7 +25,7 @@ const char* ErrorCodeNameOfHttpStatus(int http_status) {
   for (const ErrorCode code :
        {ErrorCode::kMalformed, ErrorCode::kInvalid, ErrorCode::kUnauthenticated,
         ErrorCode::kForbidden, ErrorCode::kNotFound, ErrorCode::kConflict, ErrorCode::kTooLarge,
-        ErrorCode::kUnavailable, ErrorCode::kInternal}) {
+        ErrorCode::kTooManyRequests, ErrorCode::kUnavailable, ErrorCode::kInternal}) {
     if (HttpStatusOf(code) == http_status) return ErrorCodeName(code);
   }
   return "other";

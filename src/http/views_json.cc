@@ -21,6 +21,21 @@ OrderedJson TableJson(const metrics::Table<Row>& t, F row) {
   return {{"rows", std::move(rows)}, {"total", t.total}};
 }
 
+OrderedJson Text(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+OrderedJson AwardsJson(const std::vector<metrics::AwardFigure>& awards, const TimeZone& zone) {
+  json out = json::array();
+  for (const auto& a : awards) {
+    out.push_back({{"id", a.id},
+                   {"title", a.title},
+                   {"note", a.note},
+                   {"granted_by", Text(a.granted_by)},
+                   {"granted_at", zone.Format(a.granted_at)},
+                   {"course", Text(a.course)}});
+  }
+  return out;
+}
+
 OrderedJson Chapters(const std::vector<metrics::ChapterFigure>& chapters) {
   json out = json::array();
   for (const auto& c : chapters) {
@@ -155,7 +170,7 @@ OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone) {
           {"at_risk", v.at_risk},
           {"certifications", std::move(certifications)},
           {"badges", std::move(badges)},
-          {"awards", json::array()},
+          {"awards", AwardsJson(v.awards, zone)},
           {"chapters", Chapters(v.chapters)},
           {"exercises", std::move(exercises)}};
 }

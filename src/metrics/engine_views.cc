@@ -68,9 +68,19 @@ LeagueRow MakeLeagueRow(const AccountState& a, const CourseState& c, const Enrol
   return r;
 }
 
-bool InSet(const std::vector<std::string>* only, const std::string& key) {
-  return only == nullptr || std::find(only->begin(), only->end(), key) != only->end();
-}
+// A restriction to some keys (a group manager's members or groups), looked up in O(1) so that a
+// restricted view stays O(users in the course). Borrows `only`'s strings.
+class KeyFilter {
+ public:
+  explicit KeyFilter(const std::vector<std::string>* only) : everyone_(only == nullptr) {
+    if (only != nullptr) keys_.insert(only->begin(), only->end());
+  }
+  bool Allows(const std::string& key) const { return everyone_ || keys_.contains(key); }
+
+ private:
+  bool everyone_;
+  std::unordered_set<std::string_view> keys_;
+};
 
 template <typename Row>
 std::string_view RowName(const Row& r) {
@@ -178,6 +188,7 @@ void AssignRanks(std::vector<Row>& rows, Mastery mastery, std::string_view (*key
 Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instant now,
                                                 const std::vector<std::string>* only_users) const {
   std::shared_lock lock(mutex_);
+  const KeyFilter only(only_users);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   Table<AllCoursesRow> out;
@@ -188,7 +199,7 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
     std::int64_t scored = 0;
     for (const Enrolled& e : c.enrolled) {
       const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !InSet(only_users, u.key)) continue;
+      if (!u.active || !only.Allows(u.key)) continue;
       ++row.users;
       mastery.Add(e.state->Mastery(c.shape));
       if (e.state->CompletedAt(c.shape)) ++row.completed;
@@ -213,6 +224,7 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
 Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
                                   const std::vector<std::string>* only_users) const {
   std::shared_lock lock(mutex_);
+  const KeyFilter only(only_users);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -227,7 +239,7 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
   std::vector<const Enrolled*> counted;
   for (const Enrolled& e : c->enrolled) {
     const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-    if (!u.active || !InSet(only_users, u.key)) continue;
+    if (!u.active || !only.Allows(u.key)) continue;
     counted.push_back(&e);
     ++v.users;
     mastery.Add(e.state->Mastery(c->shape));
@@ -288,6 +300,7 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
 Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::string_view course,
                                             const TableQuery& query, Instant now) const {
   std::shared_lock lock(mutex_);
+  const KeyFilter only(query.only_users);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -303,7 +316,7 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
   Table<LeagueRow> out;
   for (const Enrolled& e : c->enrolled) {
     const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-    if (u.active != query.active || !InSet(query.only_users, u.key)) continue;
+    if (u.active != query.active || !only.Allows(u.key)) continue;
     if (group >= 0 && !std::binary_search(u.groups.begin(), u.groups.end(), group)) continue;
     if (!ContainsFolded(u.name, query.q)) continue;
     LeagueRow r = MakeLeagueRow(*a, *c, e, now);
@@ -326,6 +339,7 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
                                             const TableQuery& query, Instant now,
                                             const std::vector<std::string>* only_groups) const {
   std::shared_lock lock(mutex_);
+  const KeyFilter only(only_groups);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -360,7 +374,7 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
   for (std::size_t g = 0; g < acc.size(); ++g) {
     const Acc& x = acc[g];
     const GroupState& gs = a->groups[g];
-    if (x.users == 0 || !InSet(only_groups, gs.key) || !ContainsFolded(gs.name, query.q)) continue;
+    if (x.users == 0 || !only.Allows(gs.key) || !ContainsFolded(gs.name, query.q)) continue;
     out.rows.push_back({0, gs.key, gs.name, x.users, x.mastery.Mean(x.users), x.completed,
                         x.certified, x.score.Mean(x.scored), x.points, x.time_ms});
   }
@@ -540,6 +554,7 @@ Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::s
 Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
                                         Instant now) const {
   std::shared_lock lock(mutex_);
+  const KeyFilter only(query.only_users);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   Table<ReportRow> out;
@@ -547,7 +562,7 @@ Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQue
     const CourseState& c = *cp;
     for (const Enrolled& e : c.enrolled) {
       const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !InSet(query.only_users, u.key) || !ContainsFolded(u.name, query.q)) continue;
+      if (!u.active || !only.Allows(u.key) || !ContainsFolded(u.name, query.q)) continue;
       const LeagueRow r = MakeLeagueRow(*a, c, e, now);
       const Pooled p = Pool(c, *e.state);
       ReportRow row;

@@ -86,6 +86,15 @@ struct Badge {
   bool operator==(const Badge&) const = default;
 };
 
+// A manager's award (SPEC §3.6). The engine does not keep awards: the service fills them in.
+struct AwardFigure {
+  std::int64_t id = 0;
+  std::string title, note;
+  std::optional<std::string> granted_by;  // user key; null for an API token or an erased user
+  Instant granted_at;
+  std::optional<std::string> course;      // null: an award for the person, shown in every course
+};
+
 struct ExerciseFigure {
   std::string exercise, title, chapter;
   double mastery = 0;
@@ -110,6 +119,7 @@ struct UserCourseView {
   Instant enrolled_at;
   std::vector<Certification> certifications;
   std::vector<Badge> badges;
+  std::vector<AwardFigure> awards;
   std::vector<ChapterFigure> chapters;
   std::vector<ExerciseFigure> exercises;
 };

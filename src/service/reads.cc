@@ -1,12 +1,31 @@
-// The read side of Service: views for the caller's account, straight from the engine.
+// The read side of Service: views for the caller's account, straight from the engine, scoped to
+// what the caller's roles let them see (SPEC §5). Whatever is out of scope answers exactly what
+// an unknown key would.
+#include <algorithm>
+
 #include "service/service.h"
 
 namespace cohort::service {
+namespace {
+
+// The engine's answers for unknown keys, repeated for keys the caller may not see.
+Status NoSuchCourse(std::string_view course) {
+  return Status::NotFound("course '" + std::string(course) + "' is unknown");
+}
+Status NotEnrolled(std::string_view user, std::string_view course) {
+  return Status::NotFound("user '" + std::string(user) + "' is not enrolled in '" +
+                          std::string(course) + "'");
+}
+
+// The person whose figures are restricted, or nullptr when the caller sees everyone.
+const Person* Restricted(const Caller& caller) {
+  return caller.person && !caller.person->SeesEveryone() ? &*caller.person : nullptr;
+}
+
+}  // namespace
 
 Status Service::CheckRead(const Caller& caller) {
-  if (!caller.scopes.Allows(domain::Scope::kRead)) {
-    return Status::Forbidden("this token's scopes do not include 'read'");
-  }
+  if (!caller.scopes.Allows(domain::Scope::kRead)) return Denied(caller, "read");
   if (engine_ == nullptr) return Status::Internal("the metrics engine is not running");
   if (!engine_->HasAccount(caller.account_key)) {
     // An account created after the engine was built (e.g. by `cohort account create`).
@@ -22,33 +41,71 @@ Status Service::CheckRead(const Caller& caller) {
 
 Result<metrics::Table<metrics::AllCoursesRow>> Service::AllCourses(const Caller& caller) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
-  return engine_->AllCourses(caller.account_key, clock_.Now(), nullptr);
+  const Person* restricted = Restricted(caller);
+  return engine_->AllCourses(caller.account_key, clock_.Now(),
+                             restricted ? &restricted->visible_users : nullptr);
 }
 
 Result<metrics::CourseView> Service::CourseDetail(const Caller& caller, std::string_view course) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
-  return engine_->Course(caller.account_key, course, clock_.Now(), nullptr);
+  const Person* restricted = Restricted(caller);
+  if (restricted && !restricted->SeesCourseViews()) return NoSuchCourse(course);
+  return engine_->Course(caller.account_key, course, clock_.Now(),
+                         restricted ? &restricted->visible_users : nullptr);
 }
 
 Result<metrics::Table<metrics::LeagueRow>> Service::UserLeague(const Caller& caller,
                                                                std::string_view course,
                                                                const metrics::TableQuery& query) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
-  return engine_->UserLeague(caller.account_key, course, query, clock_.Now());
+  const Person* restricted = Restricted(caller);
+  if (!restricted) return engine_->UserLeague(caller.account_key, course, query, clock_.Now());
+  if (!restricted->SeesCourseViews()) return NoSuchCourse(course);
+  metrics::TableQuery scoped = query;
+  scoped.only_users = &restricted->visible_users;
+  if (scoped.group && !std::binary_search(restricted->managed_groups.begin(),
+                                          restricted->managed_groups.end(), *scoped.group)) {
+    // A group they do not manage is unknown to them — after the course is checked, as the
+    // engine does.
+    const std::string group = *scoped.group;
+    scoped.group.reset();
+    Result<metrics::Table<metrics::LeagueRow>> course_check =
+        engine_->UserLeague(caller.account_key, course, scoped, clock_.Now());
+    if (!course_check.ok() && course_check.status().code() == ErrorCode::kNotFound) {
+      return course_check.status();
+    }
+    return Status::NotFound("group '" + group + "' is unknown");
+  }
+  return engine_->UserLeague(caller.account_key, course, scoped, clock_.Now());
 }
 
 Result<metrics::Table<metrics::GroupRow>> Service::GroupLeague(const Caller& caller,
                                                                std::string_view course,
                                                                const metrics::TableQuery& query) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
-  return engine_->GroupLeague(caller.account_key, course, query, clock_.Now(), nullptr);
+  const Person* restricted = Restricted(caller);
+  if (restricted && !restricted->SeesCourseViews()) return NoSuchCourse(course);
+  return engine_->GroupLeague(caller.account_key, course, query, clock_.Now(),
+                              restricted ? &restricted->managed_groups : nullptr);
 }
 
 Result<metrics::UserCourseView> Service::UserInCourse(const Caller& caller,
                                                       std::string_view course,
                                                       std::string_view user) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
-  return engine_->UserInCourse(caller.account_key, course, user, clock_.Now());
+  Result<metrics::UserCourseView> view =
+      engine_->UserInCourse(caller.account_key, course, user, clock_.Now());
+  if (!view.ok()) return view;
+  if (caller.person && !caller.person->MaySee(user)) return NotEnrolled(user, course);
+  // Awards are few per user: read them from the store, not kept in the engine.
+  Result<std::vector<store::AwardRecord>> awards = store_.ListAwards(caller.account, user, course);
+  if (!awards.ok()) return awards.status();
+  metrics::UserCourseView out = std::move(view).value();
+  for (store::AwardRecord& a : std::move(awards).value()) {
+    out.awards.push_back({a.id, std::move(a.title), std::move(a.note), std::move(a.granted_by),
+                          a.granted_at, std::move(a.course)});
+  }
+  return out;
 }
 
 Result<std::vector<metrics::HistoryRow>> Service::History(const Caller& caller,
@@ -56,6 +113,13 @@ Result<std::vector<metrics::HistoryRow>> Service::History(const Caller& caller,
                                                           std::string_view user,
                                                           std::string_view exercise) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
+  if (caller.person && !caller.person->MaySee(user)) {
+    // The course and enrollment checks of an unknown user's history, without their attempts.
+    Result<metrics::UserCourseView> known =
+        engine_->UserInCourse(caller.account_key, course, user, clock_.Now());
+    if (!known.ok()) return known.status();
+    return NotEnrolled(user, course);
+  }
   Result<std::vector<domain::Attempt>> attempts = store_.LoadAttempts(caller.account, user, course);
   if (!attempts.ok()) return attempts.status();
   return engine_->History(caller.account_key, course, user, exercise, attempts.value());
@@ -64,7 +128,12 @@ Result<std::vector<metrics::HistoryRow>> Service::History(const Caller& caller,
 Result<metrics::Table<metrics::ReportRow>> Service::Report(const Caller& caller,
                                                            const metrics::TableQuery& query) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
-  return engine_->Report(caller.account_key, query, clock_.Now());
+  const Person* restricted = Restricted(caller);
+  if (!restricted) return engine_->Report(caller.account_key, query, clock_.Now());
+  if (!restricted->SeesCourseViews()) return Status::NotFound("no such resource");
+  metrics::TableQuery scoped = query;
+  scoped.only_users = &restricted->visible_users;
+  return engine_->Report(caller.account_key, scoped, clock_.Now());
 }
 
 Result<TimeZone> Service::Zone(const Caller& caller) {

@@ -5,20 +5,28 @@
 
 #include <fmt/format.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include "domain/key.h"
+#include "service/secrets.h"
 
 namespace cohort::service {
 namespace {
 
+using internal::EnsureSodium;
+
 constexpr std::string_view kTokenPrefix = "coh_";
+
+}  // namespace
+
+namespace internal {
 
 bool EnsureSodium() {
   static const bool ok = sodium_init() >= 0;
   return ok;
 }
 
-std::string TokenDigest(std::string_view secret) {
+std::string SecretDigest(std::string_view secret) {
   std::array<unsigned char, crypto_generichash_BYTES> digest{};
   crypto_generichash(digest.data(), digest.size(),
                      reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
@@ -26,16 +34,16 @@ std::string TokenDigest(std::string_view secret) {
   return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
-std::string NewSecret() {
+std::string NewSecret(std::string_view prefix) {
   std::array<unsigned char, 32> random{};
   randombytes_buf(random.data(), random.size());
   std::array<char, sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)> text{};
   sodium_bin2base64(text.data(), text.size(), random.data(), random.size(),
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return std::string(kTokenPrefix) + text.data();
+  return std::string(prefix) + text.data();
 }
 
-}  // namespace
+}  // namespace internal
 
 Result<std::string> HashPassword(std::string_view password) {
   if (!EnsureSodium()) return Status::Internal("libsodium failed to initialise");
@@ -86,9 +94,9 @@ Result<NewToken> Service::CreateToken(std::string_view account_key, std::string_
   if (name.size() > 200) return Status::Invalid("a token name is at most 200 bytes");
   Result<store::AccountRecord> account = store_.FindAccount(account_key);
   if (!account.ok()) return account.status();
-  const std::string secret = NewSecret();
+  const std::string secret = internal::NewSecret(kTokenPrefix);
   Result<std::int64_t> id =
-      store_.CreateToken(account->id, name, scopes, TokenDigest(secret), clock_.Now());
+      store_.CreateToken(account->id, name, scopes, internal::SecretDigest(secret), clock_.Now());
   if (!id.ok()) return id.status();
   return NewToken{id.value(), secret};
 }
@@ -99,7 +107,7 @@ Result<Caller> Service::Authenticate(std::string_view bearer_token) {
   if (!bearer_token.starts_with(kTokenPrefix) || bearer_token.size() > 200) {
     return Status::Unauthenticated("the API token is not valid");
   }
-  Result<store::TokenRecord> token = store_.FindTokenByDigest(TokenDigest(bearer_token));
+  Result<store::TokenRecord> token = store_.FindTokenByDigest(internal::SecretDigest(bearer_token));
   if (!token.ok()) {
     if (token.status().code() == ErrorCode::kNotFound) {
       return Status::Unauthenticated("the API token is not valid");
@@ -110,7 +118,13 @@ Result<Caller> Service::Authenticate(std::string_view bearer_token) {
   Result<std::vector<store::AccountRecord>> accounts = store_.ListAccounts();
   if (!accounts.ok()) return accounts.status();
   for (const store::AccountRecord& a : accounts.value()) {
-    if (a.id == token->account) return Caller{a.id, a.account.key, token->scopes};
+    if (a.id != token->account) continue;
+    const Instant now = clock_.Now();
+    if (!token->last_used_at || now.ms - token->last_used_at->ms >= kLastUseResolutionMs) {
+      Status touched = store_.TouchToken(token->id, now);
+      if (!touched.ok()) spdlog::warn("cannot record a token's use: {}", touched.ToString());
+    }
+    return Caller{a.id, a.account.key, token->scopes, std::nullopt, token->id};
   }
   return Status::Unauthenticated("the API token's account no longer exists");
 }
@@ -120,13 +134,11 @@ Result<Caller> Service::LocalAdmin(std::string_view account_key) {
   if (!account.ok()) return account.status();
   domain::ScopeSet all;
   all.Add(domain::Scope::kAdmin);
-  return Caller{account->id, account->account.key, all};
+  return Caller{account->id, account->account.key, all, std::nullopt, 0};
 }
 
 Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteBatch batch) {
-  if (!caller.scopes.Allows(domain::Scope::kIngest)) {
-    return Status::Forbidden("this token's scopes do not include 'ingest'");
-  }
+  if (!caller.scopes.Allows(domain::Scope::kIngest)) return Denied(caller, "ingest");
   for (domain::UserWrite& w : batch.users.items) {
     if (!w.user.password) continue;
     if (!caller.scopes.Allows(domain::Scope::kAdmin)) {
@@ -170,9 +182,7 @@ void Service::SetMetrics(MetricRegistry& registry) {
 }
 
 Status Service::RemoveUser(const Caller& caller, std::string_view user_key, bool erase) {
-  if (!caller.scopes.Allows(domain::Scope::kIngest)) {
-    return Status::Forbidden("this token's scopes do not include 'ingest'");
-  }
+  if (!caller.scopes.Allows(domain::Scope::kIngest)) return Denied(caller, "ingest");
   Result<store::UserRecord> user = store_.FindUser(caller.account, user_key);
   if (!user.ok()) return user.status();
   domain::WriteBatch batch;
@@ -182,9 +192,7 @@ Status Service::RemoveUser(const Caller& caller, std::string_view user_key, bool
 
 Status Service::RemoveEnrollment(const Caller& caller, std::string_view user_key,
                                  std::string_view course_key) {
-  if (!caller.scopes.Allows(domain::Scope::kIngest)) {
-    return Status::Forbidden("this token's scopes do not include 'ingest'");
-  }
+  if (!caller.scopes.Allows(domain::Scope::kIngest)) return Denied(caller, "ingest");
   domain::WriteBatch batch;
   batch.enrollment_removals.origin = {"", false};
   batch.enrollment_removals.items.push_back(

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/metric_registry.h"
@@ -13,17 +16,59 @@
 #include "domain/user.h"
 #include "domain/write_batch.h"
 #include "metrics/engine.h"
+#include "service/sign_in_throttle.h"
 #include "store/store.h"
 
 namespace cohort::service {
+
+// A person signed in with a session (SPEC §5): who they are and what their roles let them see.
+struct Person {
+  std::int64_t user_id = 0;
+  std::string user_key;
+  domain::RoleSet roles;
+  // Sorted keys of the groups they manage (group managers; empty otherwise).
+  std::vector<std::string> managed_groups;
+  // Sorted keys of the members of those groups.
+  std::vector<std::string> managed_members;
+  // Sorted keys of the users whose figures they may see, when that is not everyone: the members
+  // of the groups they manage, plus themselves when they are a learner. Meaningless when
+  // SeesEveryone().
+  std::vector<std::string> visible_users;
+  std::int64_t session_id = 0;
+  std::string csrf_token;
+
+  // Account managers and executives see every view of the account.
+  bool SeesEveryone() const {
+    return roles.Has(domain::Role::kAccountManager) || roles.Has(domain::Role::kExecutive);
+  }
+  // Group managers see the course-wide views (course, leagues, report), restricted.
+  bool SeesCourseViews() const { return SeesEveryone() || roles.Has(domain::Role::kGroupManager); }
+  bool MaySee(std::string_view user) const;
+  // Awards: account managers for anyone, group managers for their groups' members.
+  bool MayAward(std::string_view user) const;
+};
 
 // Who is calling, once their credential is checked: the account they act in and what they may
 // do there. The account always comes from the credential, never from the request.
 struct Caller {
   store::AccountId account;
   std::string account_key;
+  // A token's scopes; for a person, those of their roles (account manager: admin; executive,
+  // group manager, learner: read; no role: none).
   domain::ScopeSet scopes;
+  std::optional<Person> person;  // set for a signed-in person, nullopt for a token or the CLI
+  std::int64_t token_id = 0;     // the API token used, 0 when none
 };
+
+// What a sign-in gives: the caller it opens, and the session secret for the cookie (shown only
+// here, stored as a digest).
+struct SignedIn {
+  Caller caller;
+  std::string session_secret;
+};
+
+// An API token as listed (never its secret or digest).
+using TokenInfo = store::TokenRecord;
 
 // A new API token: the secret is returned only here and never stored.
 struct NewToken {
@@ -68,6 +113,41 @@ class Service {
   Status RemoveEnrollment(const Caller& caller, std::string_view user_key,
                           std::string_view course_key);
 
+  // --- people signing in (SPEC §5, §9); implemented in auth.cc ---
+  // Signs in with email and password. `account` picks the account when the email exists in
+  // several (needed only when the password matches in more than one of them: kInvalid then).
+  // kUnauthenticated for an unknown email, a wrong password, an inactive user or one without a
+  // password — the same answer in about the same time. kTooManyRequests when failures from this
+  // email or `client_address` went over the limits (see SignInRetryAfterSeconds).
+  Result<SignedIn> SignIn(std::string_view email, std::string_view password,
+                          const std::optional<std::string>& account,
+                          std::string_view client_address);
+  // How long a throttled sign-in must wait, in whole seconds (0: it may go ahead).
+  std::int64_t SignInRetryAfterSeconds(std::string_view email, std::string_view client_address);
+  // Checks a session cookie's secret: kUnauthenticated when unknown, expired (idle or absolute,
+  // see kSessionIdleMs and kSessionMaxAgeMs) or its user is inactive. Refreshes its last use.
+  Result<Caller> AuthenticateSession(std::string_view secret);
+  // Ends the caller's session (the caller must be a signed-in person).
+  Status SignOut(const Caller& caller);
+  // Changes the signed-in caller's password and ends their other sessions. kInvalid (pointer
+  // /current_password) when `current_password` is wrong, (/new_password) when the new one is
+  // not 8-1024 bytes; kTooManyRequests like SignIn.
+  Status ChangePassword(const Caller& caller, std::string_view current_password,
+                        std::string_view new_password, std::string_view client_address);
+
+  // --- API tokens and awards (SPEC §9); implemented in admin.cc ---
+  // Token administration needs an account manager or the admin scope.
+  Result<std::vector<TokenInfo>> ListTokens(const Caller& caller);
+  Result<NewToken> CreateToken(const Caller& caller, std::string_view name,
+                               domain::ScopeSet scopes);
+  // kNotFound for a token id the account does not have. Revoked at once.
+  Status RevokeToken(const Caller& caller, std::int64_t token_id);
+  // Awards: account managers (and admin tokens) for anyone, group managers for members of the
+  // groups they manage. A user or course the caller may not see is kInvalid exactly as an
+  // unknown one.
+  Result<std::int64_t> GrantAward(const Caller& caller, const store::NewAward& award);
+  Status RevokeAward(const Caller& caller, std::int64_t award_id);
+
   // Loads every account from the store into the engine (on start, before serving).
   // `progress(done, total)` reports accounts × stages. Errors: the store's.
   Status Rebuild(const std::function<void(std::size_t, std::size_t)>& progress);
@@ -101,6 +181,11 @@ class Service {
 
  private:
   Status CheckRead(const Caller& caller);
+  // The answer to a caller without `scope`: 403 naming the scope for a token, and for a person
+  // the 404 of an unknown resource (SPEC §5: never reveal what exists).
+  static Status Denied(const Caller& caller, std::string_view scope);
+  // Builds the Caller of a signed-in user from the store (roles, managed groups, members).
+  Result<Caller> PersonCaller(const store::SessionRecord& session);
   // Loads one account from the store into the engine. Requires: write_mutex_ held.
   Status RebuildAccount(const store::AccountRecord& account);
 
@@ -109,7 +194,14 @@ class Service {
   metrics::Engine* engine_ = nullptr;
   Histogram* store_write_seconds_ = nullptr;
   std::mutex write_mutex_;  // orders commits and engine applies: the engine sees commit order
+  SignInThrottle throttle_;  // thread-safe itself
 };
+
+// Sessions end after this long without a request, and this long after sign-in in any case.
+inline constexpr std::int64_t kSessionIdleMs = 12LL * 3600 * 1000;
+inline constexpr std::int64_t kSessionMaxAgeMs = 30LL * 24 * 3600 * 1000;
+// A session's last use and a token's are recorded to this precision (one write a minute).
+inline constexpr std::int64_t kLastUseResolutionMs = 60 * 1000;
 
 // Hashes a password with argon2id (libsodium crypto_pwhash_str, interactive limits).
 Result<std::string> HashPassword(std::string_view password);

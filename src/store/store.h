@@ -34,6 +34,7 @@ struct TokenRecord {
   domain::ScopeSet scopes;
   Instant created_at;
   std::optional<Instant> revoked_at;
+  std::optional<Instant> last_used_at;  // to the minute (see Store::TouchToken)
 };
 
 // A user as stored, for sign-in and the CLI (password hash included; never sent to clients).
@@ -41,6 +42,41 @@ struct UserRecord {
   std::int64_t id = 0;
   domain::User user;  // password is never filled
   std::optional<std::string> password_hash;
+};
+
+// A user found by email for sign-in, with their account.
+struct SignInCandidate {
+  AccountRecord account;
+  UserRecord user;
+};
+
+// A browser session as stored: the secret itself is never stored, only its digest.
+struct SessionRecord {
+  std::int64_t id = 0;
+  AccountId account;
+  std::string account_key;
+  std::int64_t user_id = 0;
+  std::string user_key;
+  std::string csrf_token;
+  Instant created_at, last_seen_at;
+};
+
+// A manager's award to a user (SPEC §3.6), as listed: keys, not row ids.
+struct AwardRecord {
+  std::int64_t id = 0;
+  std::string user;
+  std::optional<std::string> course;      // nullopt: not tied to a course
+  std::string title, note;
+  std::optional<std::string> granted_by;  // user key; nullopt for an API token or an erased user
+  Instant granted_at;
+};
+
+// A new award: `granted_by` is the granting user's row id (nullopt for an API token).
+struct NewAward {
+  std::string user;
+  std::optional<std::string> course;
+  std::string title, note;
+  std::optional<std::int64_t> granted_by;
 };
 
 // An enrollment as stored: `explicit_date` when enrolled_at came from PUT, not from attempts.
@@ -85,6 +121,51 @@ class Store {
                                            std::string_view secret_digest, Instant now) = 0;
   // kNotFound when no token has this digest (revoked tokens are returned with revoked_at).
   virtual Result<TokenRecord> FindTokenByDigest(std::string_view secret_digest) = 0;
+
+  // Every token of the account, newest first (revoked ones included).
+  virtual Result<std::vector<TokenRecord>> ListTokens(AccountId account) = 0;
+  // Sets revoked_at (kept when already revoked). kNotFound when the account has no such token.
+  virtual Status RevokeToken(AccountId account, std::int64_t token_id, Instant now) = 0;
+  // Records a use of the token: last_used_at = now when it is unset or older than a minute
+  // (so that a stream of requests costs one write a minute, not one per request).
+  virtual Status TouchToken(std::int64_t token_id, Instant now) = 0;
+
+  // --- people signing in (SPEC §5) ---
+  // Every user, in any account, whose email folds to `folded_email` (domain::FoldEmail).
+  virtual Result<std::vector<SignInCandidate>> FindUsersByEmail(std::string_view folded_email) = 0;
+  // Stores a session by the digest of its secret. Returns the session id.
+  virtual Result<std::int64_t> CreateSession(AccountId account, std::int64_t user_id,
+                                             std::string_view secret_digest,
+                                             std::string_view csrf_token, Instant now) = 0;
+  // kNotFound when no session has this digest.
+  virtual Result<SessionRecord> FindSessionByDigest(std::string_view secret_digest) = 0;
+  // last_seen_at = now when it is older than a minute (one write a minute per active session).
+  virtual Status TouchSession(std::int64_t session_id, Instant now) = 0;
+  // Deletes one session (OK when it is already gone).
+  virtual Status DeleteSession(std::int64_t session_id) = 0;
+  // Sets a user's password hash and deletes their sessions except `keep_session` (0: all of
+  // them), in one transaction. kNotFound for an unknown user.
+  virtual Status SetPasswordHash(AccountId account, std::int64_t user_id,
+                                 std::string_view password_hash, std::int64_t keep_session) = 0;
+  // Keys of the groups `user_key` manages, sorted.
+  virtual Result<std::vector<std::string>> ManagedGroups(AccountId account,
+                                                         std::string_view user_key) = 0;
+  // Keys of the members of the groups `user_key` manages, sorted, each once.
+  virtual Result<std::vector<std::string>> ManagedMembers(AccountId account,
+                                                          std::string_view user_key) = 0;
+
+  // --- awards (SPEC §3.6) ---
+  // kInvalid (pointer /user or /course) for an unknown user or course. Returns the award id.
+  virtual Result<std::int64_t> CreateAward(AccountId account, const NewAward& award,
+                                           Instant now) = 0;
+  // An award that is not revoked; kNotFound otherwise.
+  virtual Result<AwardRecord> FindAward(AccountId account, std::int64_t award_id) = 0;
+  // Sets revoked_at. kNotFound when the account has no such award or it is already revoked.
+  virtual Status RevokeAward(AccountId account, std::int64_t award_id, Instant now) = 0;
+  // The user's awards that are not revoked and either have no course or are for `course_key`,
+  // by granted_at then id.
+  virtual Result<std::vector<AwardRecord>> ListAwards(AccountId account, std::string_view user_key,
+                                                      std::string_view course_key) = 0;
 
   // Applies a batch in one transaction (see WriteBatch for the order). `now` is the default
   // enrolled_at of PUT enrollments.

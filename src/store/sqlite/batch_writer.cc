@@ -179,6 +179,12 @@ Status BatchWriter::WriteUsers(const domain::Section<domain::UserWrite>& section
       user_id = id.value();
     }
     users_[user.key] = user_id;
+    if (password_hash) {
+      // A new password signs the user out everywhere (SPEC §5).
+      Query query(st_.erase_sessions);
+      query.BindInt(1, user_id);
+      COHORT_RETURN_IF_ERROR(query.Run());
+    }
     {
       Query query(st_.clear_memberships);
       query.BindInt(1, user_id);

@@ -202,9 +202,18 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_user ON sessions(user_id);
 )sql";
 
+// Migration 2: sign-in and API token administration (issue 4). When a token was last used
+// (listed by GET /api/v1/tokens), and sign-in finds users by email across accounts.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN last_used_at INTEGER;
+CREATE INDEX users_by_email ON users(email_folded);
+CREATE INDEX api_tokens_by_account ON api_tokens(account_id);
+)sql";
+
 // Append only: a released migration is never edited, a change is a new number.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 constexpr const char* kCreateMigrationsTable =

@@ -17,20 +17,6 @@ namespace cohort::store::sqlite {
 
 namespace {
 
-// Runs `body`, turning an exception (bad_alloc, a library's) into kInternal: the store never
-// throws. A write transaction open in `body` is rolled back by its guard while unwinding.
-template <typename Body>
-auto Guarded(const char* operation, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    spdlog::error("store: {} failed with an exception: {}", operation, e.what());
-  } catch (...) {
-    spdlog::error("store: {} failed with an unknown exception", operation);
-  }
-  return Status::Internal("the store failed unexpectedly");
-}
-
 AccountRecord ReadAccount(const Query& query) {
   return {AccountId{query.Int(0)}, domain::Account{query.Text(1), query.Text(2), query.Text(3)}};
 }
@@ -88,6 +74,7 @@ Result<std::unique_ptr<SqliteStore::Side>> SqliteStore::OpenSide(const std::stri
   auto side = std::make_unique<SqliteStore::Side>();
   side->connection = std::move(connection).value();
   COHORT_RETURN_IF_ERROR(side->statements.Prepare(*side->connection));
+  COHORT_RETURN_IF_ERROR(side->auth.Prepare(*side->connection));
   return side;
 }
 
@@ -180,6 +167,7 @@ Result<TokenRecord> SqliteStore::FindTokenByDigest(std::string_view secret_diges
     token.scopes.bits = static_cast<std::uint8_t>(query.Int(3));
     token.created_at = Instant{query.Int(4)};
     if (!query.IsNull(5)) token.revoked_at = Instant{query.Int(5)};
+    if (!query.IsNull(6)) token.last_used_at = Instant{query.Int(6)};
     return token;
   });
 }

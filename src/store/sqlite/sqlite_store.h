@@ -47,6 +47,27 @@ class SqliteStore final : public Store {
                                    domain::ScopeSet scopes, std::string_view secret_digest,
                                    Instant now) override;
   Result<TokenRecord> FindTokenByDigest(std::string_view secret_digest) override;
+  Result<std::vector<TokenRecord>> ListTokens(AccountId account) override;
+  Status RevokeToken(AccountId account, std::int64_t token_id, Instant now) override;
+  Status TouchToken(std::int64_t token_id, Instant now) override;
+  Result<std::vector<SignInCandidate>> FindUsersByEmail(std::string_view folded_email) override;
+  Result<std::int64_t> CreateSession(AccountId account, std::int64_t user_id,
+                                     std::string_view secret_digest, std::string_view csrf_token,
+                                     Instant now) override;
+  Result<SessionRecord> FindSessionByDigest(std::string_view secret_digest) override;
+  Status TouchSession(std::int64_t session_id, Instant now) override;
+  Status DeleteSession(std::int64_t session_id) override;
+  Status SetPasswordHash(AccountId account, std::int64_t user_id, std::string_view password_hash,
+                         std::int64_t keep_session) override;
+  Result<std::vector<std::string>> ManagedGroups(AccountId account,
+                                                 std::string_view user_key) override;
+  Result<std::vector<std::string>> ManagedMembers(AccountId account,
+                                                  std::string_view user_key) override;
+  Result<std::int64_t> CreateAward(AccountId account, const NewAward& award, Instant now) override;
+  Result<AwardRecord> FindAward(AccountId account, std::int64_t award_id) override;
+  Status RevokeAward(AccountId account, std::int64_t award_id, Instant now) override;
+  Result<std::vector<AwardRecord>> ListAwards(AccountId account, std::string_view user_key,
+                                              std::string_view course_key) override;
   Result<domain::WriteSummary> Apply(AccountId account, const domain::WriteBatch& batch,
                                      Instant now) override;
   Result<UserRecord> FindUser(AccountId account, std::string_view user_key) override;

@@ -24,9 +24,9 @@ constexpr Entry kEntries[] = {
     {&Statements::insert_token,
      "INSERT INTO api_tokens(account_id, name, digest, scopes, created_at) "
      "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"},
-    // ?1 digest → id, account_id, name, scopes, created_at, revoked_at
+    // ?1 digest → id, account_id, name, scopes, created_at, revoked_at, last_used_at
     {&Statements::find_token,
-     "SELECT id, account_id, name, scopes, created_at, revoked_at FROM api_tokens "
+     "SELECT id, account_id, name, scopes, created_at, revoked_at, last_used_at FROM api_tokens "
      "WHERE digest = ?1"},
 
     // ?1 account, ?2 key, ?3 name → id

@@ -1,0 +1,208 @@
+// Signing in and out, sessions and password changes (SPEC §5, §9).
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/logging.h"
+#include "domain/user.h"
+#include "service/secrets.h"
+#include "service/service.h"
+
+namespace cohort::service {
+namespace {
+
+constexpr std::string_view kSessionPrefix = "cs_";
+constexpr const char* kWrongCredentials = "the email or password is wrong";
+constexpr const char* kThrottled = "too many failed sign-ins: wait before trying again";
+
+// A hash of a password nobody knows, verified against when there is no real hash to check, so
+// that an unknown email costs as much time as a wrong password. Empty if hashing failed.
+const std::string& DummyHash() {
+  static const std::string hash = [] {
+    Result<std::string> h = HashPassword("cohort: no such user, no such password");
+    return h.ok() ? h.value() : std::string();
+  }();
+  return hash;
+}
+
+Status BadPassword(const char* pointer, std::string reason) {
+  return Status::Invalid(reason, {{std::nullopt, pointer, reason}});
+}
+
+}  // namespace
+
+bool Person::MaySee(std::string_view user) const {
+  return SeesEveryone() ||
+         std::binary_search(visible_users.begin(), visible_users.end(), user);
+}
+
+bool Person::MayAward(std::string_view user) const {
+  return roles.Has(domain::Role::kAccountManager) ||
+         (roles.Has(domain::Role::kGroupManager) &&
+          std::binary_search(managed_members.begin(), managed_members.end(), user));
+}
+
+Status Service::Denied(const Caller& caller, std::string_view scope) {
+  if (caller.person) return Status::NotFound("no such resource");
+  return Status::Forbidden(fmt::format("this token's scopes do not include '{}'", scope));
+}
+
+Result<Caller> Service::PersonCaller(const store::SessionRecord& session) {
+  Result<store::UserRecord> user = store_.FindUser(session.account, session.user_key);
+  if (!user.ok()) {
+    if (user.status().code() == ErrorCode::kNotFound) {
+      return Status::Unauthenticated("the session has ended: sign in again");
+    }
+    return user.status();
+  }
+  if (!user->user.active) return Status::Unauthenticated("the session has ended: sign in again");
+  Person person;
+  person.user_id = session.user_id;
+  person.user_key = session.user_key;
+  person.roles = user->user.roles;
+  person.session_id = session.id;
+  person.csrf_token = session.csrf_token;
+  if (person.roles.Has(domain::Role::kGroupManager)) {
+    Result<std::vector<std::string>> groups = store_.ManagedGroups(session.account, person.user_key);
+    if (!groups.ok()) return groups.status();
+    person.managed_groups = std::move(groups).value();
+    Result<std::vector<std::string>> members =
+        store_.ManagedMembers(session.account, person.user_key);
+    if (!members.ok()) return members.status();
+    person.managed_members = std::move(members).value();
+    std::sort(person.managed_members.begin(), person.managed_members.end());
+    person.visible_users = person.managed_members;
+  }
+  if (person.roles.Has(domain::Role::kLearner)) person.visible_users.push_back(person.user_key);
+  std::sort(person.managed_groups.begin(), person.managed_groups.end());
+  std::sort(person.visible_users.begin(), person.visible_users.end());
+  person.visible_users.erase(std::unique(person.visible_users.begin(), person.visible_users.end()),
+                             person.visible_users.end());
+  Caller caller{session.account, session.account_key, {}, std::nullopt, 0};
+  if (person.roles.Has(domain::Role::kAccountManager)) {
+    caller.scopes.Add(domain::Scope::kAdmin);
+  } else if (person.roles.bits != 0) {
+    caller.scopes.Add(domain::Scope::kRead);
+  }
+  caller.person = std::move(person);
+  return caller;
+}
+
+std::int64_t Service::SignInRetryAfterSeconds(std::string_view email,
+                                              std::string_view client_address) {
+  return throttle_.RetryAfterSeconds(domain::FoldEmail(email), client_address, clock_.Now());
+}
+
+Result<SignedIn> Service::SignIn(std::string_view email, std::string_view password,
+                                 const std::optional<std::string>& account,
+                                 std::string_view client_address) {
+  if (!internal::EnsureSodium()) return Status::Internal("libsodium failed to initialise");
+  const std::string folded = domain::FoldEmail(email);
+  if (throttle_.RetryAfterSeconds(folded, client_address, clock_.Now()) > 0) {
+    return Status::TooManyRequests(kThrottled);
+  }
+  Result<std::vector<store::SignInCandidate>> found = store_.FindUsersByEmail(folded);
+  if (!found.ok()) return found.status();
+  // Every candidate costs one verification, against the dummy hash when there is nothing real
+  // to check, and there is always at least one: the time does not tell what exists.
+  std::vector<const store::SignInCandidate*> matches;
+  bool verified = false;
+  for (const store::SignInCandidate& c : found.value()) {
+    if (account && c.account.account.key != *account) continue;
+    const bool usable = c.user.user.active && c.user.password_hash.has_value();
+    verified = true;
+    if (!usable) {
+      (void)VerifyPassword(DummyHash(), password);
+    } else if (VerifyPassword(*c.user.password_hash, password)) {
+      matches.push_back(&c);
+    }
+  }
+  if (!verified) (void)VerifyPassword(DummyHash(), password);
+  if (matches.empty()) {
+    throttle_.RecordFailure(folded, client_address, clock_.Now());
+    spdlog::info(StructuredLog("sign-in refused").Text());
+    return Status::Unauthenticated(kWrongCredentials);
+  }
+  if (matches.size() > 1) {
+    std::string keys;
+    for (const store::SignInCandidate* c : matches) {
+      keys += (keys.empty() ? "" : ", ") + c->account.account.key;
+    }
+    const std::string reason =
+        fmt::format("this email signs in to several accounts ({}): say which in 'account'", keys);
+    return Status::Invalid(reason, {{std::nullopt, "/account", reason}});
+  }
+  const store::SignInCandidate& who = *matches.front();
+  throttle_.RecordSuccess(folded);
+  const std::string secret = internal::NewSecret(kSessionPrefix);
+  const std::string csrf = internal::NewSecret("");
+  const Instant now = clock_.Now();
+  Result<std::int64_t> id = store_.CreateSession(who.account.id, who.user.id,
+                                                 internal::SecretDigest(secret), csrf, now);
+  if (!id.ok()) return id.status();
+  store::SessionRecord session{id.value(), who.account.id, who.account.account.key, who.user.id,
+                               who.user.user.key, csrf, now, now};
+  Result<Caller> caller = PersonCaller(session);
+  if (!caller.ok()) return caller.status();
+  spdlog::info(StructuredLog("signed in")
+                   .Add("account", who.account.account.key)
+                   .Add("user", who.user.user.key)
+                   .Text());
+  return SignedIn{std::move(caller).value(), secret};
+}
+
+Result<Caller> Service::AuthenticateSession(std::string_view secret) {
+  if (!internal::EnsureSodium()) return Status::Internal("libsodium failed to initialise");
+  if (!secret.starts_with(kSessionPrefix) || secret.size() > 200) {
+    return Status::Unauthenticated("not signed in");
+  }
+  Result<store::SessionRecord> session = store_.FindSessionByDigest(internal::SecretDigest(secret));
+  if (!session.ok()) {
+    if (session.status().code() == ErrorCode::kNotFound) {
+      return Status::Unauthenticated("the session has ended: sign in again");
+    }
+    return session.status();
+  }
+  const Instant now = clock_.Now();
+  if (now.ms - session->last_seen_at.ms >= kSessionIdleMs ||
+      now.ms - session->created_at.ms >= kSessionMaxAgeMs) {
+    Status deleted = store_.DeleteSession(session->id);
+    if (!deleted.ok()) spdlog::warn("cannot delete an expired session: {}", deleted.ToString());
+    return Status::Unauthenticated("the session has expired: sign in again");
+  }
+  if (now.ms - session->last_seen_at.ms >= kLastUseResolutionMs) {
+    Status touched = store_.TouchSession(session->id, now);
+    if (!touched.ok()) spdlog::warn("cannot record a session's use: {}", touched.ToString());
+  }
+  return PersonCaller(session.value());
+}
+
+Status Service::SignOut(const Caller& caller) {
+  if (!caller.person) return Status::NotFound("no such resource");
+  return store_.DeleteSession(caller.person->session_id);
+}
+
+Status Service::ChangePassword(const Caller& caller, std::string_view current_password,
+                               std::string_view new_password, std::string_view client_address) {
+  if (!caller.person) return Status::NotFound("no such resource");
+  if (new_password.size() < 8 || new_password.size() > 1024) {
+    return BadPassword("/new_password", "a password must be 8-1024 bytes long");
+  }
+  Result<store::UserRecord> user = store_.FindUser(caller.account, caller.person->user_key);
+  if (!user.ok()) return user.status();
+  const std::string folded = domain::FoldEmail(user->user.email);
+  if (throttle_.RetryAfterSeconds(folded, client_address, clock_.Now()) > 0) {
+    return Status::TooManyRequests(kThrottled);
+  }
+  if (!user->password_hash || !VerifyPassword(*user->password_hash, current_password)) {
+    throttle_.RecordFailure(folded, client_address, clock_.Now());
+    return BadPassword("/current_password", "the current password is wrong");
+  }
+  Result<std::string> hash = HashPassword(new_password);
+  if (!hash.ok()) return hash.status();
+  return store_.SetPasswordHash(caller.account, caller.person->user_id, hash.value(),
+                                caller.person->session_id);
+}
+
+}  // namespace cohort::service

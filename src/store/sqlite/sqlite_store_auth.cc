@@ -1,0 +1,332 @@
+// Sign-in, sessions, token administration and awards (SPEC §5, §3.6, §9): small reads on the
+// reader connection, one-statement writes on the writer.
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/store_side.h"
+
+namespace cohort::store::sqlite {
+namespace {
+
+// Collects column 0 of every row as text.
+Result<std::vector<std::string>> Keys(Query& query) {
+  std::vector<std::string> out;
+  while (true) {
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return out;
+    out.push_back(query.Text(0));
+  }
+}
+
+// Runs a write that RETURNING-s a row when it changed one: true when it did.
+Result<bool> ChangedRow(Query& query) {
+  Result<bool> row = query.Step();
+  if (!row.ok()) return row.status();
+  const bool changed = row.value();
+  if (changed) {
+    Result<bool> more = query.Step();  // finish the statement so the write completes
+    if (!more.ok()) return more.status();
+  }
+  return changed;
+}
+
+// Reads find_award's columns.
+AwardRecord ReadAward(const Query& query) {
+  AwardRecord a;
+  a.id = query.Int(0);
+  a.user = query.Text(1);
+  if (!query.IsNull(2)) a.course = query.Text(2);
+  a.title = query.Text(3);
+  a.note = query.Text(4);
+  if (!query.IsNull(5)) a.granted_by = query.Text(5);
+  a.granted_at = Instant{query.Int(6)};
+  return a;
+}
+
+// The id of `key` by `statement` (?1 account, ?2 key → id), or nullopt when absent.
+Result<std::optional<std::int64_t>> IdOf(Statement& statement, AccountId account,
+                                         std::string_view key) {
+  Query query(statement);
+  query.BindInt(1, account.value);
+  query.BindText(2, key);
+  Result<bool> row = query.Step();
+  if (!row.ok()) return row.status();
+  if (!row.value()) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(query.Int(0));
+}
+
+}  // namespace
+
+Result<std::vector<TokenRecord>> SqliteStore::ListTokens(AccountId account) {
+  return Guarded("ListTokens", [&]() -> Result<std::vector<TokenRecord>> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->auth.list_tokens);
+    query.BindInt(1, account.value);
+    std::vector<TokenRecord> out;
+    while (true) {
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) return out;
+      TokenRecord t;
+      t.id = query.Int(0);
+      t.account = AccountId{query.Int(1)};
+      t.name = query.Text(2);
+      t.scopes.bits = static_cast<std::uint8_t>(query.Int(3));
+      t.created_at = Instant{query.Int(4)};
+      if (!query.IsNull(5)) t.revoked_at = Instant{query.Int(5)};
+      if (!query.IsNull(6)) t.last_used_at = Instant{query.Int(6)};
+      out.push_back(std::move(t));
+    }
+  });
+}
+
+Status SqliteStore::RevokeToken(AccountId account, std::int64_t token_id, Instant now) {
+  return Guarded("RevokeToken", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->auth.revoke_token);
+    query.BindInt(1, account.value);
+    query.BindInt(2, token_id);
+    query.BindInt(3, now.ms);
+    Result<bool> changed = ChangedRow(query);
+    if (!changed.ok()) return changed.status();
+    if (!changed.value()) return Status::NotFound(fmt::format("token {} is unknown", token_id));
+    return Status();
+  });
+}
+
+Status SqliteStore::TouchToken(std::int64_t token_id, Instant now) {
+  return Guarded("TouchToken", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->auth.touch_token);
+    query.BindInt(1, token_id);
+    query.BindInt(2, now.ms);
+    return query.Run();
+  });
+}
+
+Result<std::vector<SignInCandidate>> SqliteStore::FindUsersByEmail(std::string_view folded_email) {
+  return Guarded("FindUsersByEmail", [&]() -> Result<std::vector<SignInCandidate>> {
+    std::lock_guard lock(read_mu_);
+    std::vector<SignInCandidate> out;
+    {
+      Query query(reader_->auth.users_by_email);
+      query.BindText(1, folded_email);
+      while (true) {
+        Result<bool> row = query.Step();
+        if (!row.ok()) return row.status();
+        if (!row.value()) break;
+        SignInCandidate c;
+        c.account = {AccountId{query.Int(0)},
+                     domain::Account{query.Text(1), query.Text(2), query.Text(3)}};
+        c.user.id = query.Int(4);
+        c.user.user.key = query.Text(5);
+        c.user.user.name = query.Text(6);
+        c.user.user.email = query.Text(7);
+        c.user.user.roles.bits = static_cast<std::uint8_t>(query.Int(8));
+        c.user.user.active = query.Int(9) != 0;
+        if (!query.IsNull(10)) c.user.password_hash = query.Text(10);
+        out.push_back(std::move(c));
+      }
+    }
+    for (SignInCandidate& c : out) {
+      Query query(reader_->auth.user_groups);
+      query.BindInt(1, c.user.id);
+      Result<std::vector<std::string>> groups = Keys(query);
+      if (!groups.ok()) return groups.status();
+      c.user.user.groups = std::move(groups).value();
+    }
+    return out;
+  });
+}
+
+Result<std::int64_t> SqliteStore::CreateSession(AccountId account, std::int64_t user_id,
+                                                std::string_view secret_digest,
+                                                std::string_view csrf_token, Instant now) {
+  return Guarded("CreateSession", [&]() -> Result<std::int64_t> {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->auth.insert_session);
+    query.BindInt(1, account.value);
+    query.BindInt(2, user_id);
+    query.BindBlob(3, secret_digest);
+    query.BindText(4, csrf_token);
+    query.BindInt(5, now.ms);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::Internal("the session was not stored");
+    return query.Int(0);
+  });
+}
+
+Result<SessionRecord> SqliteStore::FindSessionByDigest(std::string_view secret_digest) {
+  return Guarded("FindSessionByDigest", [&]() -> Result<SessionRecord> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->auth.find_session);
+    query.BindBlob(1, secret_digest);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::NotFound("no session has this secret");
+    SessionRecord s;
+    s.id = query.Int(0);
+    s.account = AccountId{query.Int(1)};
+    s.account_key = query.Text(2);
+    s.user_id = query.Int(3);
+    s.user_key = query.Text(4);
+    s.csrf_token = query.Text(5);
+    s.created_at = Instant{query.Int(6)};
+    s.last_seen_at = Instant{query.Int(7)};
+    return s;
+  });
+}
+
+Status SqliteStore::TouchSession(std::int64_t session_id, Instant now) {
+  return Guarded("TouchSession", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->auth.touch_session);
+    query.BindInt(1, session_id);
+    query.BindInt(2, now.ms);
+    return query.Run();
+  });
+}
+
+Status SqliteStore::DeleteSession(std::int64_t session_id) {
+  return Guarded("DeleteSession", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->auth.delete_session);
+    query.BindInt(1, session_id);
+    return query.Run();
+  });
+}
+
+Status SqliteStore::SetPasswordHash(AccountId account, std::int64_t user_id,
+                                    std::string_view password_hash, std::int64_t keep_session) {
+  return Guarded("SetPasswordHash", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    WriteTransaction transaction(*writer_->connection);
+    COHORT_RETURN_IF_ERROR(transaction.Begin());
+    {
+      Query query(writer_->auth.set_password_hash);
+      query.BindInt(1, account.value);
+      query.BindInt(2, user_id);
+      query.BindText(3, password_hash);
+      Result<bool> changed = ChangedRow(query);
+      if (!changed.ok()) return changed.status();
+      if (!changed.value()) return Status::NotFound("the user is unknown");
+    }
+    {
+      Query query(writer_->auth.delete_other_sessions);
+      query.BindInt(1, user_id);
+      query.BindInt(2, keep_session);
+      COHORT_RETURN_IF_ERROR(query.Run());
+    }
+    return transaction.Commit();
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::ManagedGroups(AccountId account,
+                                                            std::string_view user_key) {
+  return Guarded("ManagedGroups", [&]() -> Result<std::vector<std::string>> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->auth.managed_groups);
+    query.BindInt(1, account.value);
+    query.BindText(2, user_key);
+    return Keys(query);
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::ManagedMembers(AccountId account,
+                                                             std::string_view user_key) {
+  return Guarded("ManagedMembers", [&]() -> Result<std::vector<std::string>> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->auth.managed_members);
+    query.BindInt(1, account.value);
+    query.BindText(2, user_key);
+    return Keys(query);
+  });
+}
+
+Result<std::int64_t> SqliteStore::CreateAward(AccountId account, const NewAward& award,
+                                              Instant now) {
+  return Guarded("CreateAward", [&]() -> Result<std::int64_t> {
+    std::lock_guard lock(write_mu_);
+    AuthStatements& st = writer_->auth;
+    Result<std::optional<std::int64_t>> user = IdOf(st.find_user_id, account, award.user);
+    if (!user.ok()) return user.status();
+    if (!user.value()) {
+      const std::string reason = fmt::format("user '{}' is unknown", award.user);
+      return Status::Invalid(reason, {{std::nullopt, "/user", reason}});
+    }
+    std::optional<std::int64_t> course_id;
+    if (award.course) {
+      Result<std::optional<std::int64_t>> course = IdOf(st.find_course_id, account, *award.course);
+      if (!course.ok()) return course.status();
+      if (!course.value()) {
+        const std::string reason = fmt::format("course '{}' is unknown", *award.course);
+        return Status::Invalid(reason, {{std::nullopt, "/course", reason}});
+      }
+      course_id = course.value();
+    }
+    Query query(st.insert_award);
+    query.BindInt(1, account.value);
+    query.BindInt(2, **user);
+    query.BindOptionalInt(3, course_id);
+    query.BindText(4, award.title);
+    query.BindText(5, award.note);
+    query.BindOptionalInt(6, award.granted_by);
+    query.BindInt(7, now.ms);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::Internal("the award was not stored");
+    return query.Int(0);
+  });
+}
+
+Result<AwardRecord> SqliteStore::FindAward(AccountId account, std::int64_t award_id) {
+  return Guarded("FindAward", [&]() -> Result<AwardRecord> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->auth.find_award);
+    query.BindInt(1, account.value);
+    query.BindInt(2, award_id);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::NotFound(fmt::format("award {} is unknown", award_id));
+    return ReadAward(query);
+  });
+}
+
+Status SqliteStore::RevokeAward(AccountId account, std::int64_t award_id, Instant now) {
+  return Guarded("RevokeAward", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->auth.revoke_award);
+    query.BindInt(1, account.value);
+    query.BindInt(2, award_id);
+    query.BindInt(3, now.ms);
+    Result<bool> changed = ChangedRow(query);
+    if (!changed.ok()) return changed.status();
+    if (!changed.value()) return Status::NotFound(fmt::format("award {} is unknown", award_id));
+    return Status();
+  });
+}
+
+Result<std::vector<AwardRecord>> SqliteStore::ListAwards(AccountId account,
+                                                         std::string_view user_key,
+                                                         std::string_view course_key) {
+  return Guarded("ListAwards", [&]() -> Result<std::vector<AwardRecord>> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->auth.list_awards);
+    query.BindInt(1, account.value);
+    query.BindText(2, user_key);
+    query.BindText(3, course_key);
+    std::vector<AwardRecord> out;
+    while (true) {
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) return out;
+      out.push_back(ReadAward(query));
+    }
+  });
+}
+
+}  // namespace cohort::store::sqlite
