@@ -344,11 +344,20 @@ export async function checks(h, only) {
   });
 
   // ---- group manager: only their groups, no link to what they may not see ----
-  await run('group manager: their groups only, no report', async () => {
+  await run('group manager: their groups and members only', async () => {
     const gm = await h.signIn('group_manager');
     const p = gm.page;
     await waitForHash(p, /^#\/courses$/, 'landing');
     assert.equal(await p.locator('#nav a', {hasText: 'Account report'}).count(), 0);
+    await p.click('#nav a[href="#/report"]');
+    await waitForHash(p, /^#\/report$/, 'report');
+    const report = await h.json(p, '/api/v1/report?sort=name&order=asc&limit=25&offset=0');
+    await waitForKeys(p, report.rows.map((r) => `${r.user}/${r.course}`), 'members report');
+    const whole = await (await fetch(`${h.base}/api/v1/report?limit=1`,
+      {headers: {Authorization: `Bearer ${h.token}`}})).json();
+    assert.ok(report.total > 0 && report.total < whole.total, 'the report has their members only');
+    await p.click('#nav a[href="#/courses"]');
+    await waitForHash(p, /^#\/courses$/, 'courses');
     const api = await h.json(p, '/api/v1/courses');
     await waitForKeys(p, specSort(api.rows, 'title', 'asc', 'title', 'course').map((r) => r.course),
       'group manager courses');
@@ -363,13 +372,12 @@ export async function checks(h, only) {
     await leagueMatchesApi(h, p, c, 'members league');
     const links = await p.$$eval('a[href^="#/"]', (as) => as.map((a) => a.getAttribute('href')));
     for (const l of links) {
-      assert.doesNotMatch(l, /^#\/report/, 'no link to the report');
       const m = /^#\/courses\/[^/?]+\/users\/([^/?]+)/.exec(l);
       if (m) assert.equal(await h.status(p, `/api/v1/courses/${c}/users/${m[1]}`), 200, l);
     }
-    await p.goto(`${h.base}/#/report`);
-    await p.waitForSelector('.error h2');
-    assert.equal(await p.textContent('.error h2'), 'Not found');
+    // A group they do not manage is not theirs to open.
+    const other = all.rows.find((g) => !groups.rows.some((x) => x.group === g.group));
+    assert.equal(await h.status(p, `/api/v1/courses/${c}/users?group=${other.group}`), 404);
     await h.shots2(p, 'group-manager-course');
     noErrors(gm, 'group manager');
     await gm.context.close();
@@ -399,8 +407,15 @@ export async function checks(h, only) {
     await waitForKeys(p, v.exercises.map((e) => e.exercise), 'own exercises');
     await h.shots2(p, 'learner-progress');
     assert.equal(await h.status(p, `/api/v1/courses/${keys[0]}/users/${person}`), 404);
-    await p.goto(`${h.base}/#/courses/${keys[0]}/users/${person}`);
-    await p.waitForSelector('.error h2');
+    for (const hash of [`#/courses/${keys[0]}/users/${person}`, `#/courses/${keys[0]}`,
+      `#/courses/${keys[0]}/groups`, '#/report']) {
+      await p.goto(`${h.base}/${hash}`);
+      await p.reload();  // a fresh document: no answer left over from the page before
+      await p.waitForFunction(() => document.querySelector('main .error h2'));
+      assert.equal(await p.textContent('main .error h2'), 'Not found', hash);
+    }
+    assert.equal(await h.status(p, `/api/v1/courses/${keys[0]}/users`), 404);
+    assert.equal(await h.status(p, '/api/v1/report'), 404);
     noErrors(ln, 'learner');
     await ln.context.close();
   });

@@ -56,7 +56,10 @@ function renderChrome(a) {
     'aria-current': active ? 'page' : null, text});
   nav.append(link(a.learnerOnly ? 'My courses' : 'All courses', ['courses'],
     segments[0] === 'courses'));
-  if (a.report) nav.append(link('Account report', ['report'], segments[0] === 'report'));
+  if (a.report) {
+    nav.append(link(a.groupManager ? 'Report' : 'Account report', ['report'],
+      segments[0] === 'report'));
+  }
   who.append(h('span', {class: 'who-name', text: a.displayName}),
     h('button', {type: 'button', class: 'button subtle', id: 'sign-out', text: 'Sign out',
       onclick: async () => {

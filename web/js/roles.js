@@ -23,8 +23,9 @@ export function abilities(session) {
     // computed over the members of their groups).
     courseDetail: manager,
     groups: manager,
-    // The account report: the whole account's spreadsheet, for those who see the whole account.
-    report: wholeAccount,
+    // The account report: the whole account's for those who see it, a group manager's over
+    // the members of their groups (the API scopes it).
+    report: manager,
     canSeeUser: (user) => manager || user === me.key,
     // A learner lands on their own progress; managers on the account's courses.
     landing: '#/courses',

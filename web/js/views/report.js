@@ -10,7 +10,9 @@ import {pageHeader, section, withStates, lifetime, guarded} from './common.js';
 export function reportView(main, route, ctx) {
   const life = lifetime();
   const body = h('div', {class: 'page'});
-  clear(main).append(pageHeader('Account report', [['All courses', href(['courses'])]]), body);
+  const title = ctx.abilities.groupManager ? 'Report: the members of your groups'
+    : 'Account report';
+  clear(main).append(pageHeader(title, [['All courses', href(['courses'])]]), body);
   let table = null;
 
   withStates(body, ctx, life.signal, async () => {
