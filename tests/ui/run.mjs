@@ -56,6 +56,15 @@ if (Object.keys(signIns).length !== 4 || !tokenMatch) {
   process.exit(1);
 }
 
+// The executive's email also signs in to a second organisation, so that signing in as the
+// executive has to say which one (SPEC §9 `account`).
+execFileSync(opts.cohort, ['account', 'create', 'other-org', '--name', 'Other Org', '--db', db],
+  {stdio: 'ignore'});
+execFileSync(opts.cohort, ['user', 'create', '--account', 'other-org', '--key', 'twin',
+  '--email', signIns.executive.email, '--name', 'Twin', '--role', 'executive',
+  '--password-stdin', '--db', db], {input: signIns.executive.password + '\n', stdio: ['pipe',
+  'ignore', 'pipe']});
+
 const server = spawn(opts.cohort, ['serve', '--db', db, '--listen', '127.0.0.1:0',
   '--web-root', path.join(source, 'web'), '--node-modules', path.join(source, 'node_modules'),
   '--threads', '2'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env,

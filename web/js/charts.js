@@ -37,25 +37,24 @@ function charted(label, config, className) {
 
 // All courses: mastery (%) per course and certifications, as horizontal bars (course titles stay
 // readable on a phone); certifications have their own axis along the top.
-export function coursesChart(rows) {
-  const chart = charted('Mastery and certifications per course', {
+// With `certifications` false (one person's own courses), mastery only.
+export function coursesChart(rows, {certifications = true} = {}) {
+  const datasets = [{label: 'Mastery %', data: rows.map((r) => toPct(r.mastery)),
+    backgroundColor: BLUE, xAxisID: 'x'}];
+  const scales = {x: percentAxis('Mastery')};
+  if (certifications) {
+    datasets.push({label: 'Certified', data: rows.map((r) => r.certified),
+      backgroundColor: GREEN, xAxisID: 'x1'});
+    scales.x1 = {position: 'top', beginAtZero: true, title: {display: true, text: 'Certified'},
+      grid: {drawOnChartArea: false}, ticks: {precision: 0}};
+  }
+  const chart = charted(certifications ? 'Mastery and certifications per course'
+    : 'Your mastery per course', {
     type: 'bar',
-    data: {
-      labels: rows.map((r) => r.title),
-      datasets: [
-        {label: 'Mastery %', data: rows.map((r) => toPct(r.mastery)), backgroundColor: BLUE,
-          xAxisID: 'x'},
-        {label: 'Certified', data: rows.map((r) => r.certified), backgroundColor: GREEN,
-          xAxisID: 'x1'},
-      ],
-    },
+    data: {labels: rows.map((r) => r.title), datasets},
     options: {
       indexAxis: 'y',
-      scales: {
-        x: percentAxis('Mastery'),
-        x1: {position: 'top', beginAtZero: true, title: {display: true, text: 'Certified'},
-          grid: {drawOnChartArea: false}, ticks: {precision: 0}},
-      },
+      scales,
       plugins: {legend: {position: 'bottom', labels: {boxWidth: 12}}},
     },
   });

@@ -46,7 +46,8 @@ export function coursesView(main, route, ctx) {
         ['Completed', fmt.int(rows.reduce((n, r) => n + r.completed, 0))],
       ]));
     }
-    const charts = h('div', {class: 'chart-row'}, life.keep(coursesChart(rows)));
+    const charts = h('div', {class: 'chart-row'}, life.keep(coursesChart(rows,
+      {certifications: !a.learnerOnly})));
     body.append(section('Dashboard', charts));
     table = createTable({
       label: title,

@@ -14,11 +14,12 @@ export function signInView(main, route, {onSignedIn}) {
     autocomplete: 'organization'});
   const message = h('p', {class: 'form-error', role: 'alert'});
   const submit = h('button', {type: 'submit', class: 'button primary', text: 'Sign in'});
+  let details = null;
   const form = h('form', {class: 'signin', novalidate: false},
     h('h1', {text: 'Sign in to Cohort'}),
     h('label', {for: 'email', text: 'Email'}), email,
     h('label', {for: 'password', text: 'Password'}), password,
-    h('details', {class: 'account-field'},
+    details = h('details', {class: 'account-field'},
       h('summary', {text: 'Your email is in several organisations?'}),
       h('label', {for: 'account', text: 'Organisation key'}), account),
     message, submit);
@@ -31,13 +32,21 @@ export function signInView(main, route, {onSignedIn}) {
       const session = await api.signIn(email.value.trim(), password.value, account.value.trim());
       onSignedIn(session);
     } catch (err) {
+      submit.disabled = false;
+      submit.textContent = 'Sign in';
+      if (err.status === 422 && /several accounts/.test(err.message)) {
+        // The email is in several organisations: ask which one.
+        const keys = /\(([^)]*)\)/.exec(err.message);
+        message.textContent = 'This email belongs to several organisations' +
+          (keys ? ` (${keys[1]})` : '') + ': enter the organisation key below.';
+        details.open = true;
+        account.focus();
+        return;
+      }
       message.textContent = err.status === 401 || err.status === 404
         ? 'That email and password do not match.'
         : err.status === 429 ? 'Too many attempts: wait a moment, then try again.'
-          : err.status === 409 || err.status === 422 ? err.message
-            : `Could not sign in: ${err.message}`;
-      submit.disabled = false;
-      submit.textContent = 'Sign in';
+          : `Could not sign in: ${err.message}`;
       password.select();
     }
   });
