@@ -188,8 +188,13 @@ export function createTable(options) {
   function renderRows(rows, total) {
     clear(tbody);
     if (rows.length === 0) {
-      tbody.append(h('tr', {class: 'empty-row'}, h('td', {colspan: columns.length +
-        (options.expand ? 1 : 0), class: 'empty', text: options.emptyMessage(state, total)})));
+      const colspan = columns.length + (options.expand ? 1 : 0);
+      // A link to a page past the end (the table shrank since it was copied) offers page 1.
+      const message = total > 0
+        ? [`This page is past the end of the ${total} rows. `, h('button', {type: 'button',
+          class: 'link-button', text: 'Go to page 1', onclick: () => updateUrl({page: null})})]
+        : options.emptyMessage(state, total);
+      tbody.append(h('tr', {class: 'empty-row'}, h('td', {colspan, class: 'empty'}, message)));
     }
     for (const row of rows) {
       const tr = h('tr', {dataset: {key: options.rowKey(row)}}, columns.map((c) => cell(c, row)));
