@@ -92,6 +92,7 @@ export function apiQuery(state) {
 //   load(query, signal),         server: {rows, total}; client: every row
 //   exportUrl(query, format) -> string | null,
 //   rowKey(row), rowName(row),   identity (data-key on each row) and name (search, tie-break)
+//   rowLabel?(row),              how buttons name the row (default rowName)
 //   defaultSort, defaultOrder,
 //   filters: [{name, label, options: [{value, label}], fixed?}],   value '' = any
 //   searchLabel,                 placeholder of the search box; no box when absent
@@ -205,7 +206,8 @@ export function createTable(options) {
         const detailRow = h('tr', {class: 'detail-row', hidden: !open},
           h('td', {colspan: columns.length + 1}, open ? options.expand(row) : null));
         const toggle = h('button', {type: 'button', class: 'link-button',
-          'aria-expanded': String(open), dataset: {focus: 'expand-' + key}},
+          'aria-expanded': String(open), dataset: {focus: 'expand-' + key},
+          'aria-label': `${open ? 'Hide' : 'Show'} the responses of ${(options.rowLabel || options.rowName)(row)}`},
         open ? 'Hide responses' : 'Responses');
         // Which rows are open is part of the URL too, so a copied link shows them open.
         toggle.addEventListener('click', () => {

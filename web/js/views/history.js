@@ -13,8 +13,9 @@ function responsesTable(row) {
   if (!row.detail.length) return h('p', {class: 'empty', text: 'No responses in this attempt.'});
   return h('table', {class: 'data nested'},
     h('caption', {text: `Responses of attempt ${row.attempt}`}),
-    h('thead', {}, h('tr', {}, ['#', 'Question', 'Correct', 'Hints', 'Time', 'Answered at',
-      'Points'].map((t) => h('th', {scope: 'col', text: t})))),
+    h('thead', {}, h('tr', {}, [['#', 'num'], ['Question'], ['Correct'], ['Hints', 'num'],
+      ['Time', 'num'], ['Answered at'], ['Points', 'num']]
+      .map(([t, c]) => h('th', {scope: 'col', class: c, text: t})))),
     h('tbody', {}, row.detail.map((d, i) => h('tr', {},
       h('td', {class: 'num', text: String(i + 1)}),
       h('th', {scope: 'row', text: d.question}),
@@ -77,6 +78,7 @@ export function historyView(main, route, ctx) {
       load: async () => rows,
       rowKey: (r) => r.attempt,
       rowName: (r) => r.started_at,
+      rowLabel: (r) => `attempt ${r.number}`,
       defaultSort: 'number',
       pageSize: 25,
       expand: responsesTable,
