@@ -172,6 +172,17 @@ export async function checks(h, only) {
       assert.equal(await headerState(page, col), 'descending', col);
       await leagueMatchesApi(h, page, course, `league by ${col} descending`);
     }
+    // Accessible headers: every column header is a th scope=col; each sortable one is a button
+    // with aria-sort, exactly one of them sorted.
+    const heads = await page.$$eval('.table-block thead th', (ths) => ths.map((th) => ({
+      scope: th.getAttribute('scope'), sort: th.getAttribute('aria-sort'),
+      button: Boolean(th.querySelector('button'))})));
+    assert.ok(heads.length >= 10);
+    assert.ok(heads.every((x) => x.scope === 'col' && x.button &&
+      ['ascending', 'descending', 'none'].includes(x.sort)));
+    assert.equal(heads.filter((x) => x.sort !== 'none').length, 1);
+    assert.equal(await page.locator('.table-block tbody tr th[scope=row]').count(),
+      await page.locator('.table-block tbody tr[data-key]').count());
     await h.shots2(page, 'course');
   });
 
@@ -307,12 +318,25 @@ export async function checks(h, only) {
     await page.waitForSelector('tr.detail-row table.nested', {state: 'detached'});
   });
 
-  await run('account report: as the API, sorted both ways', async () => {
+  await run('account report: a loading state, then the rows as the API, sorted both ways', async () => {
+    // A slow answer shows the loading state, then the rows.
+    let release;
+    const held = new Promise((r) => {
+      release = r;
+    });
+    await page.route('**/api/v1/report?*', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.click('#nav a[href="#/report"]');
     await waitForHash(page, /^#\/report$/, 'report');
+    await page.waitForSelector('.table-block[aria-busy="true"]');
+    assert.match(await page.textContent('.table-block .table-status'), /Loading/);
+    release();
     const key = (r) => `${r.user}/${r.course}`;
     let api = await h.json(page, '/api/v1/report?sort=name&order=asc&limit=25&offset=0');
     await waitForKeys(page, api.rows.map(key), 'report');
+    await page.unroute('**/api/v1/report?*');
     await clickSort(page, 'mastery');
     await clickSort(page, 'mastery');
     await waitForHash(page, /sort=mastery&order=desc/, 'report sort');
