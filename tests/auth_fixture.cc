@@ -42,9 +42,10 @@ void AuthFixture::SetUp() {
       {"dora", R"(["learner"])", "[]"},         {"nobody", "[]", "[]"},
   };
   for (const Person& p : people) {
-    Reply r = Put(fmt::format("/api/v1/users/{}", p.key),
-                  fmt::format(R"({{"name":"{} Person","email":"{}@acme.example","roles":{},"groups":{}}})",
-                              p.key, p.key, p.roles, p.groups));
+    Reply r = Put(
+        fmt::format("/api/v1/users/{}", p.key),
+        fmt::format(R"({{"name":"{} Person","email":"{}@acme.example","roles":{},"groups":{}}})",
+                    p.key, p.key, p.roles, p.groups));
     ASSERT_EQ(r.status, 200) << r.body;
   }
   ASSERT_EQ(Put("/api/v1/groups/gA", R"({"name":"Group A","managers":["gman"]})").status, 200);
@@ -107,8 +108,8 @@ AuthFixture::Answer AuthFixture::As(const Browser& browser, const std::string& m
   return Send(method, target, body, headers);
 }
 
-AuthFixture::Answer AuthFixture::SignInAnswer(const std::string& email,
-                                              const std::string& password, HeaderList extra) {
+AuthFixture::Answer AuthFixture::SignInAnswer(const std::string& email, const std::string& password,
+                                              HeaderList extra) {
   return Send("POST", "/api/v1/session",
               nlohmann::json{{"email", email}, {"password", password}}.dump(), std::move(extra));
 }

@@ -17,7 +17,7 @@ struct Browser {
 // ApiFixture with people who sign in (SPEC §5), all with the password kPassword:
 //   acme: boss (account_manager), exec (executive), gman (group_manager of gA, in no group),
 //         ann and ben (learners in gA), carl (learner in gB), dora (learner in no group),
-//         nobody (no role at all);
+//         nobody (given no role, so a learner, enrolled in nothing);
 //   globex: gus (account_manager) — another account.
 // The course "py" (as SeedCatalog, window 5: three exercises e1, e2, e3) has attempts on e1:
 // ann 3 clean correct answers, ben 1, carl 5, dora none (enrolled). So course mastery is
@@ -41,8 +41,7 @@ class AuthFixture : public ApiFixture {
             const std::string& body = "", bool with_csrf = true);
   // Signs in (asserting 200) and returns the browser's cookie and CSRF token.
   Browser SignIn(const std::string& email, const std::string& password = kPassword);
-  Answer SignInAnswer(const std::string& email, const std::string& password,
-                      HeaderList extra = {});
+  Answer SignInAnswer(const std::string& email, const std::string& password, HeaderList extra = {});
 
   // Course mastery of each seeded user, recomputed from the posted answers: the e1 credits of
   // the last 5 answers / 5, averaged over the course's 3 exercises.

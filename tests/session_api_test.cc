@@ -1,11 +1,11 @@
 // Sign-in and sessions (SPEC §5, §9) through HTTP: the cookie's flags, CSRF, sign-out, idle and
 // absolute expiry on the fake clock, password changes, throttling, and what reaches the logs.
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 #include <iterator>
 #include <mutex>
-
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "auth_fixture.h"
 #include "http/http_telemetry.h"
@@ -126,8 +126,9 @@ TEST_F(SessionApiTest, SessionsExpireAfterTwelveIdleHoursAndThirtyDaysInAnyCase)
 TEST_F(SessionApiTest, ChangingOnesPasswordEndsOneOtherSessions) {
   Browser here = SignIn("ann@acme.example");
   Browser there = SignIn("ann@acme.example");
-  Answer wrong = As(here, "POST", "/api/v1/session/password",
-                    json{{"current_password", "not it at all"}, {"new_password", "a new secret"}}.dump());
+  Answer wrong =
+      As(here, "POST", "/api/v1/session/password",
+         json{{"current_password", "not it at all"}, {"new_password", "a new secret"}}.dump());
   EXPECT_EQ(wrong.status(), 422);
   EXPECT_EQ(wrong.json["error"]["details"][0]["pointer"], "/current_password");
   Answer short_one = As(here, "POST", "/api/v1/session/password",
@@ -135,13 +136,27 @@ TEST_F(SessionApiTest, ChangingOnesPasswordEndsOneOtherSessions) {
   EXPECT_EQ(short_one.status(), 422);
   ASSERT_EQ(As(there, "GET", "/api/v1/session").status(), 200);  // nothing changed yet
 
-  Answer changed = As(here, "POST", "/api/v1/session/password",
-                      json{{"current_password", kPassword}, {"new_password", "a new secret"}}.dump());
+  Answer changed =
+      As(here, "POST", "/api/v1/session/password",
+         json{{"current_password", kPassword}, {"new_password", "a new secret"}}.dump());
   ASSERT_EQ(changed.status(), 200) << changed.http.body;
   EXPECT_EQ(As(here, "GET", "/api/v1/session").status(), 200);
   EXPECT_EQ(As(there, "GET", "/api/v1/session").status(), 401);
   EXPECT_EQ(SignInAnswer("ann@acme.example", kPassword).status(), 401);
   EXPECT_EQ(SignInAnswer("ann@acme.example", "a new secret").status(), 200);
+}
+
+TEST_F(SessionApiTest, WrongCurrentPasswordsAreSlowedDownToo) {
+  Browser ann = SignIn("ann@acme.example");
+  const std::string wrong =
+      json{{"current_password", "guess"}, {"new_password", "whatever 1"}}.dump();
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(As(ann, "POST", "/api/v1/session/password", wrong).status(), 422);
+  Answer blocked = As(ann, "POST", "/api/v1/session/password",
+                      json{{"current_password", kPassword}, {"new_password", "whatever 1"}}.dump());
+  EXPECT_EQ(blocked.status(), 429);
+  EXPECT_GT(std::stoi(blocked.http.Header("retry-after")), 14 * 60);     // the email's window
+  EXPECT_EQ(SignInAnswer("ann@acme.example", kPassword).status(), 429);  // same email
 }
 
 TEST_F(SessionApiTest, AManagerSettingAPasswordEndsThatPersonsSessions) {
@@ -245,10 +260,10 @@ TEST_F(SessionApiTest, AnEmailInSeveralAccountsNeedsTheAccountOnlyWhenThePasswor
   Answer ambiguous = SignInAnswer("ann@acme.example", kPassword);
   EXPECT_EQ(ambiguous.status(), 422);
   EXPECT_EQ(ambiguous.json["error"]["details"][0]["pointer"], "/account");
-  Answer picked = Send("POST", "/api/v1/session",
-                       json{{"email", "ann@acme.example"}, {"password", kPassword},
-                            {"account", "globex"}}.dump(),
-                       {});
+  Answer picked = Send(
+      "POST", "/api/v1/session",
+      json{{"email", "ann@acme.example"}, {"password", kPassword}, {"account", "globex"}}.dump(),
+      {});
   ASSERT_EQ(picked.status(), 200) << picked.http.body;
   EXPECT_EQ(picked.json["account"], "globex");
   EXPECT_EQ(picked.json["user"], "ann2");
@@ -259,8 +274,8 @@ TEST_F(SessionApiTest, BadSignInBodiesAreRefusedPrecisely) {
   Answer missing = Send("POST", "/api/v1/session", R"({"email":"ann@acme.example"})", {});
   EXPECT_EQ(missing.status(), 422);
   EXPECT_TRUE(Has(missing.http.body, "password"));
-  Answer unknown = Send("POST", "/api/v1/session",
-                        R"({"email":"a@b.c","password":"x","remember":true})", {});
+  Answer unknown =
+      Send("POST", "/api/v1/session", R"({"email":"a@b.c","password":"x","remember":true})", {});
   EXPECT_EQ(unknown.status(), 422);
   EXPECT_EQ(unknown.json["error"]["details"][0]["pointer"], "/remember");
   EXPECT_EQ(Send("PUT", "/api/v1/session", "{}", {}).status(), 405);
@@ -298,28 +313,32 @@ TEST_F(SessionApiTest, NoLogLineHoldsAPasswordATokenOrASessionSecret) {
   options.port = 0;
   options.threads = 2;
   auto server = http::StartServer(
-      options, http::Instrument([this](const http::Request& r) { return api_->Handle(r); },
-                                registry));
+      options,
+      http::Instrument([this](const http::Request& r) { return api_->Handle(r); }, registry));
   ASSERT_TRUE(server.ok());
   auto send = [&](const std::string& method, const std::string& target, const std::string& body,
                   HeaderList headers) {
     headers.emplace_back("Content-Type", "application/json");
     return SendOnce("127.0.0.1", server.value()->port(), method, target, body, headers);
   };
-  HttpResponse bad = send("POST", "/api/v1/session",
-                          json{{"email", "boss@acme.example"}, {"password", "wrong-password-1"}}.dump(), {});
+  HttpResponse bad =
+      send("POST", "/api/v1/session",
+           json{{"email", "boss@acme.example"}, {"password", "wrong-password-1"}}.dump(), {});
   EXPECT_EQ(bad.status, 401);
-  HttpResponse good = send("POST", "/api/v1/session",
-                           json{{"email", "boss@acme.example"}, {"password", kPassword}}.dump(), {});
+  HttpResponse good =
+      send("POST", "/api/v1/session",
+           json{{"email", "boss@acme.example"}, {"password", kPassword}}.dump(), {});
   ASSERT_EQ(good.status, 200);
   const std::string secret = CookieValue(good.Header("set-cookie"));
   const std::string csrf = json::parse(good.body)["csrf_token"];
   const HeaderList browser = {{"Cookie", "cohort_session=" + secret}, {"X-CSRF-Token", csrf}};
-  HttpResponse token = send("POST", "/api/v1/tokens", R"({"name":"ci","scopes":["read"]})", browser);
+  HttpResponse token =
+      send("POST", "/api/v1/tokens", R"({"name":"ci","scopes":["read"]})", browser);
   ASSERT_EQ(token.status, 200) << token.body;
   const std::string token_secret = json::parse(token.body)["token"];
-  EXPECT_EQ(send("GET", "/api/v1/courses", "", {{"Authorization", "Bearer " + token_secret}}).status,
-            200);
+  EXPECT_EQ(
+      send("GET", "/api/v1/courses", "", {{"Authorization", "Bearer " + token_secret}}).status,
+      200);
   EXPECT_EQ(send("PUT", "/api/v1/users/dora",
                  R"({"name":"d","email":"dora@acme.example","password":"new-password-2"})", browser)
                 .status,

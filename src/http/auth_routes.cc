@@ -1,9 +1,8 @@
 #include "http/auth_routes.h"
 
 #include <charconv>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "http/credentials.h"
 #include "http/errors.h"
@@ -33,12 +32,10 @@ json SessionJson(const service::Caller& caller) {
           {"csrf_token", p.csrf_token}};
 }
 
-// A sign-in refused for too many failures: 429 with Retry-After.
-Response Throttled(service::Service& service, const Status& status, std::string_view email,
-                   const Request& request) {
+// A sign-in refused for too many failures: 429 with Retry-After (whole seconds, at least 1).
+Response Throttled(const Status& status, std::int64_t wait_s) {
   Response r = ErrorResponse(status);
-  const std::int64_t wait = service.SignInRetryAfterSeconds(email, request.remote_address);
-  r.headers.emplace_back("Retry-After", std::to_string(wait > 0 ? wait : 1));
+  r.headers.emplace_back("Retry-After", std::to_string(wait_s > 0 ? wait_s : 1));
   return r;
 }
 
@@ -77,14 +74,14 @@ class AuthRoutes {
         service_.SignIn(body->email, body->password, body->account, request_.remote_address);
     if (!done.ok()) {
       if (done.status().code() == ErrorCode::kTooManyRequests) {
-        return Throttled(service_, done.status(), body->email, request_);
+        return Throttled(done.status(),
+                         service_.SignInRetryAfterSeconds(body->email, request_.remote_address));
       }
       return ErrorResponse(done.status());
     }
     Response r = Json(200, SessionJson(done->caller));
-    r.headers.emplace_back("Set-Cookie",
-                           SessionCookieHeader(request_, done->session_secret,
-                                               service::kSessionMaxAgeMs / 1000));
+    r.headers.emplace_back("Set-Cookie", SessionCookieHeader(request_, done->session_secret,
+                                                             service::kSessionMaxAgeMs / 1000));
     r.headers.emplace_back("Cache-Control", "no-store");
     r.account_key = done->caller.account_key;
     return r;
@@ -127,7 +124,7 @@ class AuthRoutes {
       Status s = service_.ChangePassword(caller, body->current_password, body->new_password,
                                          request_.remote_address);
       if (s.code() == ErrorCode::kTooManyRequests) {
-        return Throttled(service_, s, "", request_);
+        return Throttled(s, service_.PasswordRetryAfterSeconds(caller, request_.remote_address));
       }
       if (!s.ok()) return ErrorResponse(s);
       return Json(200, {{"password_changed", true}});

@@ -10,8 +10,8 @@ bool SameSecret(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    diff = static_cast<unsigned char>(diff | (static_cast<unsigned char>(a[i]) ^
-                                              static_cast<unsigned char>(b[i])));
+    diff = static_cast<unsigned char>(
+        diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
   }
   return diff == 0;
 }
@@ -70,8 +70,8 @@ std::string SessionCookieHeader(const Request& request, std::string_view secret,
   const bool secure = proto.size() == 5 && (proto[0] | 0x20) == 'h' && (proto[1] | 0x20) == 't' &&
                       (proto[2] | 0x20) == 't' && (proto[3] | 0x20) == 'p' &&
                       (proto[4] | 0x20) == 's';
-  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}", kSessionCookie,
-                     secret, secret.empty() ? 0 : max_age_s, secure ? "; Secure" : "");
+  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}", kSessionCookie, secret,
+                     secret.empty() ? 0 : max_age_s, secure ? "; Secure" : "");
 }
 
 }  // namespace cohort::http

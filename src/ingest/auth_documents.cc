@@ -24,8 +24,8 @@ Result<T> ParseObject(std::string_view body, const char* shape, FieldNames names
   if (r.malformed()) return r.Failure();
   std::optional<JsonObject> object = r.RootObject(shape);
   if (object) {
-    std::optional<std::uint32_t> seen =
-        r.Fields(*object, 1, names, [&](std::size_t i, JsonValue& value) { read(r, i, value, out); });
+    std::optional<std::uint32_t> seen = r.Fields(
+        *object, 1, names, [&](std::size_t i, JsonValue& value) { read(r, i, value, out); });
     if (seen) r.RequireFields(*seen, required, names);
     if (!r.stopped()) r.ExpectEnd();
   }
@@ -51,8 +51,8 @@ void ReadKey(JsonReader& r, JsonValue& value, const char* what, std::string& out
   std::optional<std::string_view> s = r.String(value, 2);
   if (!s) return;
   if (!domain::IsValidKey(*s)) {
-    r.Report(fmt::format("'{}' is not a valid {} key (1-128 bytes of A-Z a-z 0-9 . _ -)",
-                         Clip(*s), what));
+    r.Report(fmt::format("'{}' is not a valid {} key (1-128 bytes of A-Z a-z 0-9 . _ -)", Clip(*s),
+                         what));
     return;
   }
   out.assign(*s);
@@ -66,24 +66,24 @@ constexpr std::array<std::string_view, 4> kAwardFields = {"user", "course", "tit
 }  // namespace
 
 Result<SignInRequest> ParseSignIn(std::string_view body) {
-  return ParseObject(
-      body, "expected an object like {\"email\": ..., \"password\": ...}", kSignInFields,
-      FieldBit(0) | FieldBit(1), SignInRequest{},
-      [](JsonReader& r, std::size_t i, JsonValue& value, SignInRequest& out) {
-        if (i == 0) ReadText(r, value, 1, 254, "an email", out.email);
-        if (i == 1) ReadText(r, value, 0, 1024, "a password", out.password);
-        if (i == 2 && !r.IsNull(value)) ReadKey(r, value, "account", out.account.emplace());
-      });
+  return ParseObject(body, "expected an object like {\"email\": ..., \"password\": ...}",
+                     kSignInFields, FieldBit(0) | FieldBit(1), SignInRequest{},
+                     [](JsonReader& r, std::size_t i, JsonValue& value, SignInRequest& out) {
+                       if (i == 0) ReadText(r, value, 1, 254, "an email", out.email);
+                       if (i == 1) ReadText(r, value, 0, 1024, "a password", out.password);
+                       if (i == 2 && !r.IsNull(value))
+                         ReadKey(r, value, "account", out.account.emplace());
+                     });
 }
 
 Result<PasswordChange> ParsePasswordChange(std::string_view body) {
-  return ParseObject(
-      body, "expected an object like {\"current_password\": ..., \"new_password\": ...}",
-      kPasswordFields, FieldBit(0) | FieldBit(1), PasswordChange{},
-      [](JsonReader& r, std::size_t i, JsonValue& value, PasswordChange& out) {
-        if (i == 0) ReadText(r, value, 0, 1024, "a password", out.current_password);
-        if (i == 1) ReadText(r, value, 8, 1024, "a password", out.new_password);
-      });
+  return ParseObject(body,
+                     "expected an object like {\"current_password\": ..., \"new_password\": ...}",
+                     kPasswordFields, FieldBit(0) | FieldBit(1), PasswordChange{},
+                     [](JsonReader& r, std::size_t i, JsonValue& value, PasswordChange& out) {
+                       if (i == 0) ReadText(r, value, 0, 1024, "a password", out.current_password);
+                       if (i == 1) ReadText(r, value, 8, 1024, "a password", out.new_password);
+                     });
 }
 
 Result<TokenRequest> ParseTokenRequest(std::string_view body) {
@@ -108,15 +108,16 @@ Result<TokenRequest> ParseTokenRequest(std::string_view body) {
 }
 
 Result<AwardRequest> ParseAward(std::string_view body) {
-  return ParseObject(
-      body, "expected an object like {\"user\": ..., \"title\": ...}", kAwardFields,
-      FieldBit(0) | FieldBit(2), AwardRequest{},
-      [](JsonReader& r, std::size_t i, JsonValue& value, AwardRequest& out) {
-        if (i == 0) ReadKey(r, value, "user", out.user);
-        if (i == 1 && !r.IsNull(value)) ReadKey(r, value, "course", out.course.emplace());
-        if (i == 2) ReadText(r, value, 1, 200, "a title", out.title);
-        if (i == 3 && !r.IsNull(value)) ReadText(r, value, 0, 2000, "a note", out.note);
-      });
+  return ParseObject(body, "expected an object like {\"user\": ..., \"title\": ...}", kAwardFields,
+                     FieldBit(0) | FieldBit(2), AwardRequest{},
+                     [](JsonReader& r, std::size_t i, JsonValue& value, AwardRequest& out) {
+                       if (i == 0) ReadKey(r, value, "user", out.user);
+                       if (i == 1 && !r.IsNull(value))
+                         ReadKey(r, value, "course", out.course.emplace());
+                       if (i == 2) ReadText(r, value, 1, 200, "a title", out.title);
+                       if (i == 3 && !r.IsNull(value))
+                         ReadText(r, value, 0, 2000, "a note", out.note);
+                     });
 }
 
 }  // namespace cohort::ingest

@@ -17,7 +17,9 @@ bool IsGroupManager(const Caller& caller) {
   return caller.person && caller.person->roles.Has(domain::Role::kGroupManager);
 }
 
-Status UnknownAward(std::int64_t id) { return Status::NotFound(fmt::format("award {} is unknown", id)); }
+Status UnknownAward(std::int64_t id) {
+  return Status::NotFound(fmt::format("award {} is unknown", id));
+}
 
 }  // namespace
 

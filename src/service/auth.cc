@@ -1,8 +1,8 @@
 // Signing in and out, sessions and password changes (SPEC §5, §9).
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "common/logging.h"
 #include "domain/user.h"
@@ -33,8 +33,7 @@ Status BadPassword(const char* pointer, std::string reason) {
 }  // namespace
 
 bool Person::MaySee(std::string_view user) const {
-  return SeesEveryone() ||
-         std::binary_search(visible_users.begin(), visible_users.end(), user);
+  return SeesEveryone() || std::binary_search(visible_users.begin(), visible_users.end(), user);
 }
 
 bool Person::MayAward(std::string_view user) const {
@@ -64,7 +63,8 @@ Result<Caller> Service::PersonCaller(const store::SessionRecord& session) {
   person.session_id = session.id;
   person.csrf_token = session.csrf_token;
   if (person.roles.Has(domain::Role::kGroupManager)) {
-    Result<std::vector<std::string>> groups = store_.ManagedGroups(session.account, person.user_key);
+    Result<std::vector<std::string>> groups =
+        store_.ManagedGroups(session.account, person.user_key);
     if (!groups.ok()) return groups.status();
     person.managed_groups = std::move(groups).value();
     Result<std::vector<std::string>> members =
@@ -82,7 +82,8 @@ Result<Caller> Service::PersonCaller(const store::SessionRecord& session) {
   Caller caller{session.account, session.account_key, {}, std::nullopt, 0};
   if (person.roles.Has(domain::Role::kAccountManager)) {
     caller.scopes.Add(domain::Scope::kAdmin);
-  } else if (person.roles.bits != 0) {
+  } else {
+    // Read, scoped by Person: someone without a role sees an account with nothing in it.
     caller.scopes.Add(domain::Scope::kRead);
   }
   caller.person = std::move(person);
@@ -92,6 +93,13 @@ Result<Caller> Service::PersonCaller(const store::SessionRecord& session) {
 std::int64_t Service::SignInRetryAfterSeconds(std::string_view email,
                                               std::string_view client_address) {
   return throttle_.RetryAfterSeconds(domain::FoldEmail(email), client_address, clock_.Now());
+}
+
+std::int64_t Service::PasswordRetryAfterSeconds(const Caller& caller,
+                                                std::string_view client_address) {
+  if (!caller.person) return 0;
+  Result<store::UserRecord> user = store_.FindUser(caller.account, caller.person->user_key);
+  return SignInRetryAfterSeconds(user.ok() ? user->user.email : "", client_address);
 }
 
 Result<SignedIn> Service::SignIn(std::string_view email, std::string_view password,
@@ -138,11 +146,17 @@ Result<SignedIn> Service::SignIn(std::string_view email, std::string_view passwo
   const std::string secret = internal::NewSecret(kSessionPrefix);
   const std::string csrf = internal::NewSecret("");
   const Instant now = clock_.Now();
-  Result<std::int64_t> id = store_.CreateSession(who.account.id, who.user.id,
-                                                 internal::SecretDigest(secret), csrf, now);
+  Result<std::int64_t> id =
+      store_.CreateSession(who.account.id, who.user.id, internal::SecretDigest(secret), csrf, now);
   if (!id.ok()) return id.status();
-  store::SessionRecord session{id.value(), who.account.id, who.account.account.key, who.user.id,
-                               who.user.user.key, csrf, now, now};
+  store::SessionRecord session{id.value(),
+                               who.account.id,
+                               who.account.account.key,
+                               who.user.id,
+                               who.user.user.key,
+                               csrf,
+                               now,
+                               now};
   Result<Caller> caller = PersonCaller(session);
   if (!caller.ok()) return caller.status();
   spdlog::info(StructuredLog("signed in")

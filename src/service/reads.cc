@@ -89,8 +89,7 @@ Result<metrics::Table<metrics::GroupRow>> Service::GroupLeague(const Caller& cal
                               restricted ? &restricted->managed_groups : nullptr);
 }
 
-Result<metrics::UserCourseView> Service::UserInCourse(const Caller& caller,
-                                                      std::string_view course,
+Result<metrics::UserCourseView> Service::UserInCourse(const Caller& caller, std::string_view course,
                                                       std::string_view user) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
   Result<metrics::UserCourseView> view =

@@ -53,8 +53,8 @@ struct Person {
 struct Caller {
   store::AccountId account;
   std::string account_key;
-  // A token's scopes; for a person, those of their roles (account manager: admin; executive,
-  // group manager, learner: read; no role: none).
+  // A token's scopes; for a person, those of their roles: account manager admin, anyone else
+  // read (what they read is then scoped by `person`).
   domain::ScopeSet scopes;
   std::optional<Person> person;  // set for a signed-in person, nullopt for a token or the CLI
   std::int64_t token_id = 0;     // the API token used, 0 when none
@@ -124,6 +124,8 @@ class Service {
                           std::string_view client_address);
   // How long a throttled sign-in must wait, in whole seconds (0: it may go ahead).
   std::int64_t SignInRetryAfterSeconds(std::string_view email, std::string_view client_address);
+  // The same for the signed-in caller's own email (a throttled ChangePassword).
+  std::int64_t PasswordRetryAfterSeconds(const Caller& caller, std::string_view client_address);
   // Checks a session cookie's secret: kUnauthenticated when unknown, expired (idle or absolute,
   // see kSessionIdleMs and kSessionMaxAgeMs) or its user is inactive. Refreshes its last use.
   Result<Caller> AuthenticateSession(std::string_view secret);

@@ -20,8 +20,8 @@ namespace cohort::service {
 class SignInThrottle {
  public:
   struct Limits {
-    int per_email = 5;                   // failures per (folded) email in the window
-    int per_address = 20;                // failures per client address in the window
+    int per_email = 5;     // failures per (folded) email in the window
+    int per_address = 20;  // failures per client address in the window
     std::int64_t window_ms = 15 * 60 * 1000;
   };
   static constexpr std::size_t kMaxKeys = 100'000;

@@ -1,8 +1,8 @@
 // Sign-in, sessions, token administration and awards (SPEC §5, §3.6, §9): small reads on the
 // reader connection, one-statement writes on the writer.
-#include <mutex>
-
 #include <fmt/format.h>
+
+#include <mutex>
 
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/store_side.h"
