@@ -36,8 +36,7 @@ class StaticFilesTest : public ::testing::Test {
     Write(dir_ / "node_modules" / "chart.js" / "dist" / "chart.umd.js", "/* chart */");
     Write(dir_ / "node_modules" / "chart.js" / "package.json", "{}");
     fs::create_symlink(dir_ / "secret.txt", dir_ / "web" / "link.txt");
-    files_ = std::make_unique<StaticFiles>(
-        StaticFilesOptions{dir_ / "web", dir_ / "node_modules"});
+    files_ = std::make_unique<StaticFiles>(StaticFilesOptions{dir_ / "web", dir_ / "node_modules"});
   }
   void TearDown() override { fs::remove_all(dir_); }
 
