@@ -272,6 +272,7 @@ export async function checks(h, only) {
     assert.equal(await page.locator('main table b, main table i').count(), 0);
     await page.goBack();
     await waitForKeys(page, byUsers.rows.map((r) => r.group), 'back from the search');
+    assert.equal(await page.inputValue('input[type=search]'), '', 'the box follows Back');
     await h.shots2(page, 'group-summary');
     const g = api.rows[0].group;
     await page.click(`.table-block tbody tr[data-key="${g}"] a`);

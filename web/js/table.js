@@ -105,6 +105,7 @@ export function createTable(options) {
   let clientRows = null;
   let state = null;
   let searchTimer = 0;
+  let typing = false;  // a search is being typed and not yet in the URL
 
   const status = h('p', {class: 'table-status', role: 'status', 'aria-live': 'polite'});
   const search = options.searchLabel
@@ -126,6 +127,7 @@ export function createTable(options) {
     search ? h('form', {role: 'search', class: 'search', onsubmit: (e) => {
       e.preventDefault();
       clearTimeout(searchTimer);
+      typing = false;
       updateUrl({q: search.value.trim(), page: null});
     }}, search) : null,
     filterSelects.map((f) => f.label),
@@ -134,7 +136,11 @@ export function createTable(options) {
   if (search) {
     search.addEventListener('input', () => {
       clearTimeout(searchTimer);
-      searchTimer = setTimeout(() => updateUrl({q: search.value.trim(), page: null}), 400);
+      typing = true;
+      searchTimer = setTimeout(() => {
+        typing = false;
+        updateUrl({q: search.value.trim(), page: null});
+      }, 400);
     });
   }
 
@@ -271,7 +277,8 @@ export function createTable(options) {
     state = readState(params, options);
     const focusId = document.activeElement && document.activeElement.dataset
       ? document.activeElement.dataset.focus : undefined;
-    if (search && document.activeElement !== search) search.value = state.q;
+    // The box follows the URL (Back, a link) except while someone is typing in it.
+    if (search && !typing) search.value = state.q;
     for (const {filter, select} of filterSelects) {
       const value = state.filters[filter.name] || '';
       // A value from a copied link that the list does not offer (yet) still shows as chosen.
