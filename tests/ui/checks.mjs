@@ -140,6 +140,14 @@ export async function checks(h, only) {
       .map((r) => r.course), 'all courses by mastery ascending');
     assert.equal(await headerState(page, 'mastery'), 'ascending');
     assert.equal(await headerState(page, 'title'), 'none');
+    // A header sorts by keyboard too, and keeps the focus.
+    await page.focus('.table-block thead th[data-col="users"] button');
+    await page.keyboard.press('Enter');
+    await waitForKeys(page, specSort(api.rows, 'users', 'asc', 'title', 'course')
+      .map((r) => r.course), 'all courses by users (keyboard)');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.focus), 'sort-users');
+    await clickSort(page, 'mastery');
+    await waitForHash(page, /sort=mastery&order=asc/, 'mastery again');
     await clickSort(page, 'mastery');
     await waitForKeys(page, specSort(api.rows, 'mastery', 'desc', 'title', 'course')
       .map((r) => r.course), 'all courses by mastery descending');
@@ -190,9 +198,12 @@ export async function checks(h, only) {
     await page.goto(`${h.base}/#/courses/${course}?sort=mastery&order=desc`);
     const first = await leagueMatchesApi(h, page, course, 'page 1');
     assert.ok(first.total > 25, 'the demo course has more than one page');
-    await page.click('.pager button[rel=next]');
+    // By keyboard: Enter on Next, and the focus stays on Next for the page after.
+    await page.focus('.pager button[rel=next]');
+    await page.keyboard.press('Enter');
     await waitForHash(page, /page=2/, 'next page');
     await leagueMatchesApi(h, page, course, 'page 2');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.focus), 'page-next');
     assert.match(await page.textContent('.table-status'), /Showing 26–50 of/);
     // A copied link opens the same page, sort and filter.
     const copied = page.url();
@@ -339,8 +350,9 @@ export async function checks(h, only) {
     await waitForKeys(page, api.rows.map(key), 'report');
     await page.unroute('**/api/v1/report?*');
     await clickSort(page, 'mastery');
+    await waitForHash(page, /sort=mastery&order=asc/, 'report sort');
     await clickSort(page, 'mastery');
-    await waitForHash(page, /sort=mastery&order=desc/, 'report sort');
+    await waitForHash(page, /sort=mastery&order=desc/, 'report sort desc');
     api = await h.json(page, '/api/v1/report?sort=mastery&order=desc&limit=25&offset=0');
     await waitForKeys(page, api.rows.map(key), 'report by mastery desc');
     await h.shots2(page, 'report');

@@ -9,7 +9,7 @@
 
 import {h, clear} from './dom.js';
 import * as fmt from './format.js';
-import {update as updateUrl} from './router.js';
+import {current as currentRoute, update as updateUrl} from './router.js';
 
 export const PAGE_SIZES = [25, 50, 100, 250, 1000];
 
@@ -156,7 +156,9 @@ export function createTable(options) {
     const button = h('button', {type: 'button', class: 'sort', dataset: {focus: 'sort-' + c.key}},
       c.label, arrow);
     button.addEventListener('click', () => {
-      const order = state.sort === sortKey && state.order === 'asc' ? 'desc' : 'asc';
+      // From the URL as it is now (a second click may come before the page re-rendered).
+      const now = readState(currentRoute().params, options);
+      const order = now.sort === sortKey && now.order === 'asc' ? 'desc' : 'asc';
       updateUrl({sort: sortKey, order, page: null});
     });
     th.append(button);
