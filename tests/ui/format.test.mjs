@@ -28,6 +28,8 @@ test('durations read as hours, minutes and seconds', () => {
 
 test('badge keys read as names', () => {
   assert.equal(fmt.badgeName('chapter-master:loops'), 'Chapter master: loops');
+  assert.equal(fmt.badgeName('chapter-master:ch2', new Map([['ch2', 'Loops']])),
+    'Chapter master: Loops');
   assert.equal(fmt.badgeName('streak-5'), '5-day streak');
   assert.equal(fmt.badgeName('new-kind'), 'new-kind');
 });

@@ -41,11 +41,12 @@ export function yesNo(b) {
   return b ? 'Yes' : 'No';
 }
 
-// A badge key as a person reads it: "chapter-master:loops" -> "Chapter master: loops".
-export function badgeName(key) {
+// A badge key as a person reads it: "chapter-master:loops" -> "Chapter master: Loops", with the
+// chapter's title from `chapterTitles` (a Map of key -> title) when it has one.
+export function badgeName(key, chapterTitles = new Map()) {
   const [kind, rest] = key.split(/:(.*)/s);
   const names = {'chapter-master': 'Chapter master', flawless: 'Flawless', finisher: 'Finisher',
     'streak-5': '5-day streak'};
   const name = names[kind] || kind;
-  return rest ? `${name}: ${rest}` : name;
+  return rest ? `${name}: ${chapterTitles.get(rest) || rest}` : name;
 }

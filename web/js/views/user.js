@@ -47,6 +47,7 @@ export function userView(main, route, ctx) {
         ['Last active', fmt.dateTime(v.last_active), v.at_risk ? 'at risk' : null],
       ]));
 
+    const chapterTitle = new Map(v.chapters.map((c) => [c.chapter, c.title]));
     const achievements = h('div', {class: 'columns'},
       h('div', {}, h('h3', {text: 'Certifications'}),
         listOrEmpty(v.certifications, 'No certification yet.', (c) => [
@@ -55,7 +56,8 @@ export function userView(main, route, ctx) {
           c.source === 'imported' ? ' · imported' : ''])),
       h('div', {}, h('h3', {text: 'Badges'}),
         listOrEmpty(v.badges, 'No badge yet.', (b) => [
-          h('strong', {text: fmt.badgeName(b.badge)}), ` · ${fmt.date(b.awarded_at)}`])),
+          h('strong', {text: fmt.badgeName(b.badge, chapterTitle)}),
+          ` · ${fmt.date(b.awarded_at)}`])),
       h('div', {}, h('h3', {text: 'Awards'}),
         listOrEmpty(v.awards || [], 'No award yet.', (w) => [
           h('strong', {text: w.title}), w.note ? ` — ${w.note}` : '',
@@ -65,7 +67,6 @@ export function userView(main, route, ctx) {
     body.append(section('Strengths and weaknesses', h('div', {class: 'chart-row'},
       life.keep(chaptersChart('Mastery by chapter, weakest first', v.chapters)))));
 
-    const chapterTitle = new Map(v.chapters.map((c) => [c.chapter, c.title]));
     const rows = v.exercises.map((e, i) => ({...e, chapter_title: chapterTitle.get(e.chapter) || e.chapter,
       order: i}));
     table = createTable({
