@@ -41,7 +41,9 @@ class ApiFixture : public ::testing::Test {
   Reply Delete(const std::string& target) { return Call("DELETE", target, "", ingest_token_); }
   store::TableCounts Counts();
 
-  // A course "py" (chapters c1: e1, e2; c2: e3), a group "g1", users "ann" and "bob" in g1.
+  // The course "py": chapters c1 (e1, e2) and c2 (e3), mastery_window 5.
+  void PutPythonCourse();
+  // The course "py", a group "g1", users "ann" and "bob" in g1.
   void SeedCatalog();
 
   std::filesystem::path dir_;

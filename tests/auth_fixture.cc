@@ -18,13 +18,8 @@ int SeededCorrect(const std::string& user) {
 void AuthFixture::SetUp() {
   ApiFixture::SetUp();
   if (HasFatalFailure()) return;
-  Reply course = Put("/api/v1/courses/py",
-                     R"({"title":"Python","chapters":[
-                        {"key":"c1","title":"Basics","exercises":[{"key":"e1","title":"Variables"},
-                                                                  {"key":"e2","title":"Loops"}]},
-                        {"key":"c2","title":"More","exercises":[{"key":"e3","title":"Functions"}]}],
-                        "settings":{"mastery_window":5}})");
-  ASSERT_EQ(course.status, 200) << course.body;
+  PutPythonCourse();
+  if (HasFatalFailure()) return;
   ASSERT_EQ(Put("/api/v1/groups/gA", R"({"name":"Group A"})").status, 200);
   ASSERT_EQ(Put("/api/v1/groups/gB", R"({"name":"Group B"})").status, 200);
   // One argon2id hash for everyone, set through the service (hashing each would cost seconds).

@@ -306,7 +306,9 @@ TEST_F(AuthMatrixTest, WritesNeedAnAccountManagerOrAnIngestToken) {
   EXPECT_EQ(As("gus", "DELETE", "/api/v1/users/carl").status(), 404);
   EXPECT_EQ(As("gus", "DELETE", "/api/v1/enrollments/ann/py").status(), 404);
   EXPECT_EQ(As("gus", "PUT", "/api/v1/groups/gA", R"({"name":"Globex A"})").status(), 200);
-  for (const json& row : As("boss", "GET", "/api/v1/courses/py/groups").json["rows"]) {
+  const Answer groups = As("boss", "GET", "/api/v1/courses/py/groups");
+  ASSERT_EQ(groups.json["rows"].size(), 2u);
+  for (const json& row : groups.json["rows"]) {
     EXPECT_EQ(row["name"], row["group"] == "gA" ? "Group A" : "Group B");
   }
   EXPECT_TRUE(Keys(As("boss", "GET", "/api/v1/courses/py/users").json).contains("carl"));
@@ -344,6 +346,13 @@ TEST_F(AuthMatrixTest, TokensAreAdministeredByAccountManagersAndAdminTokensOnly)
     // Works, then revoked: refused at once.
     const HeaderList bearer = {{"Authorization", "Bearer " + secret}};
     EXPECT_EQ(Send("GET", "/api/v1/courses", "", bearer).status(), 200);
+    bool used = false;
+    const Answer after_use = As(who, "GET", "/api/v1/tokens");
+    for (const json& t : after_use.json["rows"]) {
+      // The fake clock's time, in the account's zone (Paris for acme, UTC for globex).
+      if (t["id"] == id) used = t["last_used"] == t["created_at"];
+    }
+    EXPECT_TRUE(used) << after_use.http.body;
     Answer revoked = As(who, "DELETE", "/api/v1/tokens/" + std::to_string(id));
     EXPECT_EQ(revoked.status(), 200) << revoked.http.body;
     EXPECT_EQ(Send("GET", "/api/v1/courses", "", bearer).status(), 401);

@@ -246,6 +246,22 @@ TEST_F(SessionApiTest, ManyFailuresFromOneAddressAreSlowedDown) {
   EXPECT_EQ(SignInAnswer("ben@acme.example", kPassword).status(), 200);
 }
 
+TEST_F(SessionApiTest, BehindALocalProxyTheForwardedAddressIsCounted) {
+  const HeaderList client = {{"X-Forwarded-For", "198.51.100.1, 203.0.113.5"}};
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(SignInAnswer(fmt::format("guess{}@acme.example", i), "x", client).status(), 401);
+  }
+  EXPECT_EQ(SignInAnswer("ben@acme.example", kPassword, client).status(), 429);
+  // Another client behind the same proxy, or a forged first entry, is not held up.
+  EXPECT_EQ(
+      SignInAnswer("ben@acme.example", kPassword, {{"X-Forwarded-For", "203.0.113.6"}}).status(),
+      200);
+  EXPECT_EQ(
+      SignInAnswer("ben@acme.example", kPassword, {{"X-Forwarded-For", "203.0.113.5, 203.0.113.7"}})
+          .status(),
+      200);
+}
+
 TEST_F(SessionApiTest, AnEmailInSeveralAccountsNeedsTheAccountOnlyWhenThePasswordFitsBoth) {
   // gus of globex gets the same email (and password) as ann of acme.
   domain::WriteBatch batch;

@@ -51,12 +51,7 @@ bool Match(std::string_view pattern, const std::vector<std::string_view>& segmen
   return true;
 }
 
-Response Json(int status, const json& body) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
+Response Json(int status, const json& body) { return JsonResponse(status, body); }
 
 json SummaryJson(const domain::WriteSummary& s) {
   return {{"accepted", s.accepted}, {"duplicates", s.duplicates}};

@@ -6,6 +6,7 @@
 
 #include "http/credentials.h"
 #include "http/errors.h"
+#include "http/views_json.h"
 #include "ingest/auth_documents.h"
 
 namespace cohort::http {
@@ -15,13 +16,6 @@ using json = nlohmann::ordered_json;
 
 // These bodies are a few fields: anything larger is refused before parsing.
 constexpr std::size_t kMaxBodyBytes = 64 * 1024;
-
-Response Json(int status, const json& body) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
 
 // {"user", "account", "roles", "csrf_token"} of SPEC §9.
 json SessionJson(const service::Caller& caller) {
@@ -71,15 +65,15 @@ class AuthRoutes {
     Result<ingest::SignInRequest> body = ingest::ParseSignIn(request_.body);
     if (!body.ok()) return ErrorResponse(body.status());
     Result<service::SignedIn> done =
-        service_.SignIn(body->email, body->password, body->account, request_.remote_address);
+        service_.SignIn(body->email, body->password, body->account, ClientAddress(request_));
     if (!done.ok()) {
       if (done.status().code() == ErrorCode::kTooManyRequests) {
         return Throttled(done.status(),
-                         service_.SignInRetryAfterSeconds(body->email, request_.remote_address));
+                         service_.SignInRetryAfterSeconds(body->email, ClientAddress(request_)));
       }
       return ErrorResponse(done.status());
     }
-    Response r = Json(200, SessionJson(done->caller));
+    Response r = JsonResponse(200, SessionJson(done->caller));
     r.headers.emplace_back("Set-Cookie", SessionCookieHeader(request_, done->session_secret,
                                                              service::kSessionMaxAgeMs / 1000));
     r.headers.emplace_back("Cache-Control", "no-store");
@@ -114,7 +108,7 @@ class AuthRoutes {
  private:
   Response OwnSession(const service::Caller& caller) {
     if (request_.method == "GET") {
-      Response r = Json(200, SessionJson(caller));
+      Response r = JsonResponse(200, SessionJson(caller));
       r.headers.emplace_back("Cache-Control", "no-store");
       return r;
     }
@@ -122,16 +116,16 @@ class AuthRoutes {
       Result<ingest::PasswordChange> body = ingest::ParsePasswordChange(request_.body);
       if (!body.ok()) return ErrorResponse(body.status());
       Status s = service_.ChangePassword(caller, body->current_password, body->new_password,
-                                         request_.remote_address);
+                                         ClientAddress(request_));
       if (s.code() == ErrorCode::kTooManyRequests) {
-        return Throttled(s, service_.PasswordRetryAfterSeconds(caller, request_.remote_address));
+        return Throttled(s, service_.PasswordRetryAfterSeconds(caller, ClientAddress(request_)));
       }
       if (!s.ok()) return ErrorResponse(s);
-      return Json(200, {{"password_changed", true}});
+      return JsonResponse(200, {{"password_changed", true}});
     }
     Status s = service_.SignOut(caller);  // DELETE /api/v1/session
     if (!s.ok()) return ErrorResponse(s);
-    Response r = Json(200, {{"signed_out", true}});
+    Response r = JsonResponse(200, {{"signed_out", true}});
     ClearCookie(r);
     return r;
   }
@@ -145,14 +139,14 @@ class AuthRoutes {
       if (!zone.ok()) return ErrorResponse(zone.status());
       json rows = json::array();
       for (const service::TokenInfo& t : tokens.value()) rows.push_back(TokenJson(t, *zone));
-      return Json(200, {{"rows", std::move(rows)}, {"total", tokens->size()}});
+      return JsonResponse(200, {{"rows", std::move(rows)}, {"total", tokens->size()}});
     }
     if (path == "/api/v1/tokens") {  // POST
       Result<ingest::TokenRequest> body = ingest::ParseTokenRequest(request_.body);
       if (!body.ok()) return ErrorResponse(body.status());
       Result<service::NewToken> token = service_.CreateToken(caller, body->name, body->scopes);
       if (!token.ok()) return ErrorResponse(token.status());
-      Response r = Json(200, {{"id", token->id}, {"token", token->secret}});
+      Response r = JsonResponse(200, {{"id", token->id}, {"token", token->secret}});
       r.headers.emplace_back("Cache-Control", "no-store");
       return r;
     }
@@ -162,7 +156,7 @@ class AuthRoutes {
       Result<std::int64_t> id = service_.GrantAward(
           caller, {body->user, body->course, body->title, body->note, std::nullopt});
       if (!id.ok()) return ErrorResponse(id.status());
-      return Json(200, {{"id", id.value()}});
+      return JsonResponse(200, {{"id", id.value()}});
     }
     // DELETE /api/v1/tokens/{id} or /api/v1/awards/{id}
     const bool token = path.starts_with("/api/v1/tokens/");
@@ -177,7 +171,7 @@ class AuthRoutes {
       s = token ? service_.RevokeToken(caller, *id) : service_.RevokeAward(caller, *id);
     }
     if (!s.ok()) return ErrorResponse(s);
-    return Json(200, {{"id", *id}, {"revoked", true}});
+    return JsonResponse(200, {{"id", *id}, {"revoked", true}});
   }
 
   void ClearCookie(Response& r) const {

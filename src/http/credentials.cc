@@ -47,6 +47,18 @@ std::string_view SessionCookie(const Request& request) {
   return {};
 }
 
+std::string_view ClientAddress(const Request& request) {
+  const std::string_view peer = request.remote_address;
+  const bool loopback =
+      peer.starts_with("127.") || peer == "::1" || peer.starts_with("::ffff:127.");
+  const std::string_view forwarded = request.Header("x-forwarded-for");
+  if (!loopback || forwarded.empty()) return peer;
+  const std::size_t comma = forwarded.rfind(',');
+  const std::string_view last =
+      Trim(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
+  return last.empty() ? peer : last;
+}
+
 Result<service::Caller> Authenticate(service::Service& service, const Request& request) {
   const std::string_view cookie = SessionCookie(request);
   if (!request.Header("authorization").empty() || cookie.empty()) {

@@ -19,6 +19,12 @@ std::string_view BearerToken(const Request& request);
 // The session secret in the Cookie header, or "" when there is none.
 std::string_view SessionCookie(const Request& request);
 
+// The client's address for sign-in throttling: the TCP peer's, unless the peer is this machine
+// (a reverse proxy on loopback, as docs/operations.md sets up nginx): then the last address in
+// X-Forwarded-For, the one that proxy saw. A remote peer's X-Forwarded-For is ignored (anyone
+// could write it).
+std::string_view ClientAddress(const Request& request);
+
 // Checks a request's credential (SPEC §5): the bearer token when there is an Authorization
 // header, otherwise the session cookie. A request with a session cookie that changes state
 // (any method but GET and HEAD) must also carry X-CSRF-Token equal to the session's CSRF

@@ -46,6 +46,13 @@ OrderedJson Chapters(const std::vector<metrics::ChapterFigure>& chapters) {
 
 }  // namespace
 
+Response JsonResponse(int status, const OrderedJson& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
 OrderedJson SettingsJson(const domain::CourseSettings& s) {
   json out = {{"mastery_model", domain::MasteryModelName(s.mastery_model)},
               {"mastery_window", s.mastery_window},

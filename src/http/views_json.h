@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.h"
+#include "http/message.h"
 #include "metrics/engine.h"
 #include "metrics/views.h"
 
@@ -21,6 +22,9 @@ OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone);
 OrderedJson ToJson(const std::vector<metrics::HistoryRow>& rows, const TimeZone& zone);
 OrderedJson ToJson(const metrics::Table<metrics::ReportRow>& t, const TimeZone& zone);
 OrderedJson SettingsJson(const domain::CourseSettings& s);
+
+// A response with `body` as its JSON (invalid UTF-8 in strings replaced, never thrown on).
+Response JsonResponse(int status, const OrderedJson& body);
 
 // Seconds from milliseconds, as a JSON number (75500 → 75.5).
 inline double Seconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }

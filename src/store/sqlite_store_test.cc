@@ -560,5 +560,136 @@ TEST_F(SqliteStoreTest, MissingDirectoryIsUnavailable) {
   EXPECT_THAT(s.status().message(), Not(HasSubstr("such.db")));
 }
 
+// --- sign-in, sessions, tokens and awards (issue 4) ---
+
+TEST_F(SqliteStoreTest, SessionsAreFoundByDigestTouchedToTheMinuteAndDeleted) {
+  const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
+  Result<std::int64_t> id = store_->CreateSession(account_, ann, "digest-1", "csrf-1", kNow);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  Result<SessionRecord> found = store_->FindSessionByDigest("digest-1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, id.value());
+  EXPECT_EQ(found->account_key, "acme");
+  EXPECT_EQ(found->user_key, "ann");
+  EXPECT_EQ(found->csrf_token, "csrf-1");
+  EXPECT_EQ(found->last_seen_at, kNow);
+  ASSERT_TRUE(store_->TouchSession(id.value(), Instant{kNow.ms + 59'000}).ok());
+  EXPECT_EQ(store_->FindSessionByDigest("digest-1")->last_seen_at, kNow);  // under a minute
+  ASSERT_TRUE(store_->TouchSession(id.value(), Instant{kNow.ms + 61'000}).ok());
+  EXPECT_EQ(store_->FindSessionByDigest("digest-1")->last_seen_at, Instant{kNow.ms + 61'000});
+  ASSERT_TRUE(store_->DeleteSession(id.value()).ok());
+  EXPECT_EQ(store_->FindSessionByDigest("digest-1").status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->DeleteSession(id.value()).ok());  // already gone
+}
+
+TEST_F(SqliteStoreTest, ANewPasswordHashEndsTheOtherSessionsOfThatUserOnly) {
+  const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
+  const std::int64_t bob = store_->FindUser(account_, "bob").value().id;
+  const std::int64_t keep = store_->CreateSession(account_, ann, "a1", "c", kNow).value();
+  ASSERT_TRUE(store_->CreateSession(account_, ann, "a2", "c", kNow).ok());
+  ASSERT_TRUE(store_->CreateSession(account_, bob, "b1", "c", kNow).ok());
+  ASSERT_TRUE(store_->SetPasswordHash(account_, ann, "$argon2id$x", keep).ok());
+  EXPECT_EQ(store_->FindUser(account_, "ann")->password_hash, "$argon2id$x");
+  EXPECT_TRUE(store_->FindSessionByDigest("a1").ok());
+  EXPECT_FALSE(store_->FindSessionByDigest("a2").ok());
+  EXPECT_TRUE(store_->FindSessionByDigest("b1").ok());
+  EXPECT_EQ(store_->SetPasswordHash(account_, 987654, "h", 0).code(), ErrorCode::kNotFound);
+  // A password written by Apply (PUT /users) ends all of them.
+  domain::WriteBatch put;
+  put.users.items = {User("ann", "ann@example.com", {"g1"})};
+  put.users.items[0].password_hash = "$argon2id$y";
+  ApplyOk(put);
+  EXPECT_FALSE(store_->FindSessionByDigest("a1").ok());
+  EXPECT_TRUE(store_->FindSessionByDigest("b1").ok());
+}
+
+TEST_F(SqliteStoreTest, TokensAreListedRevokedAndTouchedWithinTheirAccount) {
+  const AccountId other = store_->CreateAccount({"globex", "Globex", "UTC"}).value();
+  domain::ScopeSet read;
+  read.Add(domain::Scope::kRead);
+  const std::int64_t mine = store_->CreateToken(account_, "ci", read, "t1", kNow).value();
+  const std::int64_t theirs = store_->CreateToken(other, "x", read, "t2", kNow).value();
+  Result<std::vector<TokenRecord>> listed = store_->ListTokens(account_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, mine);
+  EXPECT_FALSE(listed->front().last_used_at);
+  EXPECT_EQ(store_->RevokeToken(account_, theirs, kNow).code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(store_->FindTokenByDigest("t2")->revoked_at);
+  ASSERT_TRUE(store_->TouchToken(mine, Instant{kNow.ms + 5}).ok());
+  EXPECT_EQ(store_->ListTokens(account_)->front().last_used_at, Instant{kNow.ms + 5});
+  ASSERT_TRUE(store_->RevokeToken(account_, mine, Instant{kNow.ms + 10}).ok());
+  ASSERT_TRUE(store_->RevokeToken(account_, mine, Instant{kNow.ms + 20}).ok());  // kept
+  EXPECT_EQ(store_->FindTokenByDigest("t1")->revoked_at, Instant{kNow.ms + 10});
+}
+
+TEST_F(SqliteStoreTest, UsersAreFoundByEmailAcrossAccountsWithTheirGroups) {
+  const AccountId other = store_->CreateAccount({"globex", "Globex", "UTC"}).value();
+  domain::WriteBatch twin;
+  twin.users.items = {User("ann-g", "ANN@example.com")};
+  ASSERT_TRUE(store_->Apply(other, twin, kNow).ok());
+  Result<std::vector<SignInCandidate>> found = store_->FindUsersByEmail("ann@example.com");
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ(found->at(0).account.account.key, "acme");
+  EXPECT_EQ(found->at(0).user.user.key, "ann");
+  EXPECT_EQ(found->at(0).user.user.groups, std::vector<std::string>{"g1"});
+  EXPECT_EQ(found->at(1).account.account.key, "globex");
+  EXPECT_EQ(found->at(1).user.user.key, "ann-g");
+  EXPECT_TRUE(store_->FindUsersByEmail("nobody@example.com")->empty());
+}
+
+TEST_F(SqliteStoreTest, ManagedGroupsAndTheirMembers) {
+  domain::WriteBatch b;
+  b.users.items = {User("cat", "cat@example.com", {"g1", "g2"}), User("dan", "dan@example.com")};
+  b.groups.items = {{"g1", "Group 1", {"dan"}}, {"g2", "Group 2", {"dan"}}};
+  ApplyOk(b);
+  EXPECT_EQ(store_->ManagedGroups(account_, "dan").value(), (std::vector<std::string>{"g1", "g2"}));
+  EXPECT_EQ(store_->ManagedMembers(account_, "dan").value(),
+            (std::vector<std::string>{"ann", "cat"}));  // cat once, though in both
+  EXPECT_TRUE(store_->ManagedGroups(account_, "ann")->empty());
+  EXPECT_TRUE(store_->ManagedMembers(account_, "ann")->empty());
+}
+
+TEST_F(SqliteStoreTest, AwardsAreListedForTheirCourseOrEveryCourseRevokedAndErased) {
+  const std::int64_t bob = store_->FindUser(account_, "bob").value().id;
+  const std::int64_t general =
+      store_->CreateAward(account_, {"ann", std::nullopt, "Helper", "", bob}, kNow).value();
+  const std::int64_t in_c1 =
+      store_->CreateAward(account_, {"ann", "c1", "Star", "well done", std::nullopt},
+                          Instant{kNow.ms + 1})
+          .value();
+  Result<std::int64_t> unknown = store_->CreateAward(account_, {"zed", {}, "T", "", {}}, kNow);
+  EXPECT_EQ(unknown.status().code(), ErrorCode::kInvalid);
+  EXPECT_EQ(unknown.status().details().at(0).pointer, "/user");
+  EXPECT_EQ(store_->CreateAward(account_, {"ann", "c9", "T", "", {}}, kNow).status().code(),
+            ErrorCode::kInvalid);
+  Result<std::vector<AwardRecord>> c1 = store_->ListAwards(account_, "ann", "c1");
+  ASSERT_TRUE(c1.ok());
+  ASSERT_EQ(c1->size(), 2u);
+  EXPECT_EQ(c1->at(0).id, general);
+  EXPECT_EQ(c1->at(0).granted_by, "bob");
+  EXPECT_FALSE(c1->at(0).course);
+  EXPECT_EQ(c1->at(1).id, in_c1);
+  EXPECT_EQ(c1->at(1).course, "c1");
+  EXPECT_EQ(c1->at(1).note, "well done");
+  EXPECT_FALSE(c1->at(1).granted_by);
+  EXPECT_EQ(store_->ListAwards(account_, "ann", "other")->size(), 1u);  // the general one
+  EXPECT_EQ(store_->FindAward(account_, in_c1)->user, "ann");
+  ASSERT_TRUE(store_->RevokeAward(account_, in_c1, kNow).ok());
+  EXPECT_EQ(store_->RevokeAward(account_, in_c1, kNow).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->FindAward(account_, in_c1).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListAwards(account_, "ann", "c1")->size(), 1u);
+  // Erasing the granter keeps the award without a granter; erasing its user removes it.
+  domain::WriteBatch erase_bob;
+  erase_bob.user_removals = {{"bob", true}};
+  ApplyOk(erase_bob);
+  EXPECT_FALSE(store_->FindAward(account_, general)->granted_by);
+  domain::WriteBatch erase_ann;
+  erase_ann.user_removals = {{"ann", true}};
+  ApplyOk(erase_ann);
+  EXPECT_EQ(store_->FindAward(account_, general).status().code(), ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace cohort::store::sqlite

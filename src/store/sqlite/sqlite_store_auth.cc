@@ -10,15 +10,21 @@
 namespace cohort::store::sqlite {
 namespace {
 
-// Collects column 0 of every row as text.
-Result<std::vector<std::string>> Keys(Query& query) {
-  std::vector<std::string> out;
+// Steps through every row, collecting read(query) of each.
+template <typename Read>
+auto AllRows(Query& query, Read read) -> Result<std::vector<decltype(read(query))>> {
+  std::vector<decltype(read(query))> out;
   while (true) {
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
     if (!row.value()) return out;
-    out.push_back(query.Text(0));
+    out.push_back(read(query));
   }
+}
+
+// Collects column 0 of every row as text.
+Result<std::vector<std::string>> Keys(Query& query) {
+  return AllRows(query, [](const Query& q) { return q.Text(0); });
 }
 
 // Runs a write that RETURNING-s a row when it changed one: true when it did.
@@ -31,6 +37,20 @@ Result<bool> ChangedRow(Query& query) {
     if (!more.ok()) return more.status();
   }
   return changed;
+}
+
+// Runs a revoke_* statement (?1 account, ?2 id, ?3 now → id when it revoked one). kNotFound
+// naming `what` when the account has no such row to revoke.
+Status Revoke(Statement& statement, AccountId account, std::int64_t id, Instant now,
+              const char* what) {
+  Query query(statement);
+  query.BindInt(1, account.value);
+  query.BindInt(2, id);
+  query.BindInt(3, now.ms);
+  Result<bool> changed = ChangedRow(query);
+  if (!changed.ok()) return changed.status();
+  if (!changed.value()) return Status::NotFound(fmt::format("{} {} is unknown", what, id));
+  return Status();
 }
 
 // Reads find_award's columns.
@@ -65,35 +85,24 @@ Result<std::vector<TokenRecord>> SqliteStore::ListTokens(AccountId account) {
     std::lock_guard lock(read_mu_);
     Query query(reader_->auth.list_tokens);
     query.BindInt(1, account.value);
-    std::vector<TokenRecord> out;
-    while (true) {
-      Result<bool> row = query.Step();
-      if (!row.ok()) return row.status();
-      if (!row.value()) return out;
+    return AllRows(query, [](const Query& q) {
       TokenRecord t;
-      t.id = query.Int(0);
-      t.account = AccountId{query.Int(1)};
-      t.name = query.Text(2);
-      t.scopes.bits = static_cast<std::uint8_t>(query.Int(3));
-      t.created_at = Instant{query.Int(4)};
-      if (!query.IsNull(5)) t.revoked_at = Instant{query.Int(5)};
-      if (!query.IsNull(6)) t.last_used_at = Instant{query.Int(6)};
-      out.push_back(std::move(t));
-    }
+      t.id = q.Int(0);
+      t.account = AccountId{q.Int(1)};
+      t.name = q.Text(2);
+      t.scopes.bits = static_cast<std::uint8_t>(q.Int(3));
+      t.created_at = Instant{q.Int(4)};
+      if (!q.IsNull(5)) t.revoked_at = Instant{q.Int(5)};
+      if (!q.IsNull(6)) t.last_used_at = Instant{q.Int(6)};
+      return t;
+    });
   });
 }
 
 Status SqliteStore::RevokeToken(AccountId account, std::int64_t token_id, Instant now) {
   return Guarded("RevokeToken", [&]() -> Status {
     std::lock_guard lock(write_mu_);
-    Query query(writer_->auth.revoke_token);
-    query.BindInt(1, account.value);
-    query.BindInt(2, token_id);
-    query.BindInt(3, now.ms);
-    Result<bool> changed = ChangedRow(query);
-    if (!changed.ok()) return changed.status();
-    if (!changed.value()) return Status::NotFound(fmt::format("token {} is unknown", token_id));
-    return Status();
+    return Revoke(writer_->auth.revoke_token, account, token_id, now, "token");
   });
 }
 
@@ -110,27 +119,24 @@ Status SqliteStore::TouchToken(std::int64_t token_id, Instant now) {
 Result<std::vector<SignInCandidate>> SqliteStore::FindUsersByEmail(std::string_view folded_email) {
   return Guarded("FindUsersByEmail", [&]() -> Result<std::vector<SignInCandidate>> {
     std::lock_guard lock(read_mu_);
-    std::vector<SignInCandidate> out;
-    {
+    Result<std::vector<SignInCandidate>> found = [&] {
       Query query(reader_->auth.users_by_email);
       query.BindText(1, folded_email);
-      while (true) {
-        Result<bool> row = query.Step();
-        if (!row.ok()) return row.status();
-        if (!row.value()) break;
+      return AllRows(query, [](const Query& q) {
         SignInCandidate c;
-        c.account = {AccountId{query.Int(0)},
-                     domain::Account{query.Text(1), query.Text(2), query.Text(3)}};
-        c.user.id = query.Int(4);
-        c.user.user.key = query.Text(5);
-        c.user.user.name = query.Text(6);
-        c.user.user.email = query.Text(7);
-        c.user.user.roles.bits = static_cast<std::uint8_t>(query.Int(8));
-        c.user.user.active = query.Int(9) != 0;
-        if (!query.IsNull(10)) c.user.password_hash = query.Text(10);
-        out.push_back(std::move(c));
-      }
-    }
+        c.account = {AccountId{q.Int(0)}, domain::Account{q.Text(1), q.Text(2), q.Text(3)}};
+        c.user.id = q.Int(4);
+        c.user.user.key = q.Text(5);
+        c.user.user.name = q.Text(6);
+        c.user.user.email = q.Text(7);
+        c.user.user.roles.bits = static_cast<std::uint8_t>(q.Int(8));
+        c.user.user.active = q.Int(9) != 0;
+        if (!q.IsNull(10)) c.user.password_hash = q.Text(10);
+        return c;
+      });
+    }();
+    if (!found.ok()) return found.status();
+    std::vector<SignInCandidate> out = std::move(found).value();
     for (SignInCandidate& c : out) {
       Query query(reader_->auth.user_groups);
       query.BindInt(1, c.user.id);
@@ -299,14 +305,7 @@ Result<AwardRecord> SqliteStore::FindAward(AccountId account, std::int64_t award
 Status SqliteStore::RevokeAward(AccountId account, std::int64_t award_id, Instant now) {
   return Guarded("RevokeAward", [&]() -> Status {
     std::lock_guard lock(write_mu_);
-    Query query(writer_->auth.revoke_award);
-    query.BindInt(1, account.value);
-    query.BindInt(2, award_id);
-    query.BindInt(3, now.ms);
-    Result<bool> changed = ChangedRow(query);
-    if (!changed.ok()) return changed.status();
-    if (!changed.value()) return Status::NotFound(fmt::format("award {} is unknown", award_id));
-    return Status();
+    return Revoke(writer_->auth.revoke_award, account, award_id, now, "award");
   });
 }
 
@@ -319,13 +318,7 @@ Result<std::vector<AwardRecord>> SqliteStore::ListAwards(AccountId account,
     query.BindInt(1, account.value);
     query.BindText(2, user_key);
     query.BindText(3, course_key);
-    std::vector<AwardRecord> out;
-    while (true) {
-      Result<bool> row = query.Step();
-      if (!row.ok()) return row.status();
-      if (!row.value()) return out;
-      out.push_back(ReadAward(query));
-    }
+    return AllRows(query, ReadAward);
   });
 }
 
