@@ -311,7 +311,23 @@ export async function checks(h, only) {
     await clickSort(page, 'mastery');
     await waitForKeys(page, specSort(v.exercises, 'mastery', 'asc', 'title', 'exercise')
       .map((e) => e.exercise), 'exercises by mastery');
+    // Grant an award (a POST with the CSRF token), shown as text; then revoke it.
+    const awardTitle = '<b>Star</b> of the week';
+    await page.click('details.award-grant summary');
+    await page.fill('#award-title', awardTitle);
+    await page.fill('#award-note', 'Great <i>work</i>');
+    await page.click('.award-form button[type=submit]');
+    const awardItem = page.locator('.awards li', {hasText: 'Star'});
+    await awardItem.waitFor();
+    assert.match(await awardItem.textContent(), /^<b>Star<\/b> of the week — Great <i>work<\/i> granted by /);
+    assert.equal(await page.locator('main .awards b, main .awards i').count(), 0);
+    const withAward = await h.json(page, `/api/v1/courses/${course}/users/${person}`);
+    assert.ok(withAward.awards.some((w) => w.title === awardTitle && w.course === course));
     await h.shots2(page, 'user-in-course');
+    await awardItem.locator('button.revoke').click();
+    await awardItem.waitFor({state: 'detached'});
+    const revoked = await h.json(page, `/api/v1/courses/${course}/users/${person}`);
+    assert.ok(!revoked.awards.some((w) => w.title === awardTitle));
     const ex = v.exercises.find((e) => e.attempts > 0);
     await page.click(`.table-block tbody tr[data-key="${ex.exercise}"] a.attempts-link`);
     await waitForHash(page, new RegExp(`exercises/${ex.exercise}$`), 'open history');
@@ -375,7 +391,11 @@ export async function checks(h, only) {
     await waitForHash(ex.page, /^#\/courses$/, 'landing');
     assert.equal(await ex.page.locator('#nav a', {hasText: 'Account report'}).count(), 1);
     await ex.page.goto(`${h.base}/#/courses/${course}`);
-    await leagueMatchesApi(h, ex.page, course, 'executive league');
+    const league = await leagueMatchesApi(h, ex.page, course, 'executive league');
+    // An executive sees a person's page but grants no award.
+    await ex.page.click(`.table-block tbody tr[data-key="${league.rows[0].user}"] th a`);
+    await ex.page.waitForSelector('.awards h3');
+    assert.equal(await ex.page.locator('details.award-grant').count(), 0);
     noErrors(ex, 'executive');
     await ex.context.close();
   });

@@ -56,6 +56,14 @@ export function get(url, signal) {
   return request('GET', url, {signal});
 }
 
+export function post(url, body) {
+  return request('POST', url, {body});
+}
+
+export function del(url) {
+  return request('DELETE', url);
+}
+
 // The signed-in person, or null when signed out.
 export async function currentSession() {
   try {

@@ -27,6 +27,9 @@ export function abilities(session) {
     // the members of their groups (the API scopes it).
     report: manager,
     canSeeUser: (user) => manager || user === me.key,
+    // Awards are granted and revoked by account managers (anyone) and group managers (their
+    // members, the only people whose pages they reach); executives change nothing (SPEC §5).
+    mayAward: roles.has('account_manager') || groupManager,
     // A learner lands on their own progress; managers on the account's courses.
     landing: '#/courses',
   };

@@ -9,6 +9,41 @@ import {chaptersChart} from '../charts.js';
 import {pageHeader, section, withStates, lifetime, figures} from './common.js';
 import * as fmt from '../format.js';
 
+// Grant an award (POST /api/v1/awards, with the CSRF token); `done` refreshes the list.
+function awardForm(course, user, done) {
+  const title = h('input', {type: 'text', name: 'award-title', id: 'award-title', required: true,
+    maxlength: '200'});
+  const note = h('textarea', {name: 'award-note', id: 'award-note', rows: '2',
+    maxlength: '2000'});
+  const thisCourse = h('input', {type: 'checkbox', id: 'award-course', checked: true});
+  const message = h('p', {class: 'form-error', role: 'alert'});
+  const submit = h('button', {type: 'submit', class: 'button', text: 'Grant award'});
+  const form = h('form', {class: 'award-form'},
+    h('label', {for: 'award-title', text: 'Title'}), title,
+    h('label', {for: 'award-note', text: 'Note (optional)'}), note,
+    h('label', {class: 'inline'}, thisCourse, ' For this course only'),
+    message, submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    message.textContent = '';
+    submit.disabled = true;
+    try {
+      const body = {user, title: title.value.trim()};
+      if (thisCourse.checked) body.course = course;
+      if (note.value.trim()) body.note = note.value.trim();
+      await api.post(api.path('awards'), body);
+      title.value = '';
+      note.value = '';
+      await done();
+    } catch (err) {
+      message.textContent = `Could not grant the award: ${err.message}`;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return h('details', {class: 'award-grant'}, h('summary', {text: 'Grant an award'}), form);
+}
+
 function listOrEmpty(items, emptyText, render) {
   if (!items.length) return h('p', {class: 'empty', text: emptyText});
   return h('ul', {class: 'plain-list'}, items.map((x) => h('li', {}, render(x))));
@@ -48,6 +83,29 @@ export function userView(main, route, ctx) {
       ]));
 
     const chapterTitle = new Map(v.chapters.map((c) => [c.chapter, c.title]));
+    const awardsList = h('div');
+    const awardsBox = h('div', {class: 'awards'}, h('h3', {text: 'Awards'}), awardsList,
+      a.mayAward ? awardForm(course, user, () => refreshAwards()) : null);
+    const refreshAwards = async () => {
+      const fresh = await api.get(api.path('courses', course, 'users', user), life.signal);
+      renderAwards(fresh.awards || []);
+    };
+    const renderAwards = (awards) => {
+      clear(awardsList).append(listOrEmpty(awards, 'No award yet.', (w) => [
+        h('strong', {text: w.title}), w.note ? ` — ${w.note}` : '',
+        h('small', {text: ` granted${w.granted_by ? ` by ${w.granted_by}` : ''} on ` +
+          fmt.date(w.granted_at)}),
+        a.mayAward ? h('button', {type: 'button', class: 'link-button revoke',
+          'aria-label': `Revoke the award ${w.title}`, text: 'Revoke',
+          onclick: async (e) => {
+            e.target.disabled = true;
+            try {
+              await api.del(api.path('awards', String(w.id)));
+            } finally {
+              await refreshAwards();
+            }
+          }}) : null]));
+    };
     const achievements = h('div', {class: 'columns'},
       h('div', {}, h('h3', {text: 'Certifications'}),
         listOrEmpty(v.certifications, 'No certification yet.', (c) => [
@@ -58,10 +116,8 @@ export function userView(main, route, ctx) {
         listOrEmpty(v.badges, 'No badge yet.', (b) => [
           h('strong', {text: fmt.badgeName(b.badge, chapterTitle)}),
           ` · ${fmt.date(b.awarded_at)}`])),
-      h('div', {}, h('h3', {text: 'Awards'}),
-        listOrEmpty(v.awards || [], 'No award yet.', (w) => [
-          h('strong', {text: w.title}), w.note ? ` — ${w.note}` : '',
-          h('small', {text: ` granted by ${w.granted_by} on ${fmt.date(w.granted_at)}`})])));
+      awardsBox);
+    renderAwards(v.awards || []);
     body.append(section('Certifications, badges and awards', achievements));
 
     body.append(section('Strengths and weaknesses', h('div', {class: 'chart-row'},
