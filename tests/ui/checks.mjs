@@ -463,6 +463,15 @@ export async function checks(h, only) {
     const v = await h.json(p, `/api/v1/courses/${keys[0]}/users/${me}`);
     await waitForKeys(p, v.exercises.map((e) => e.exercise), 'own exercises');
     await h.shots2(p, 'learner-progress');
+    assert.equal(await p.locator('details.award-grant').count(), 0, 'a learner grants no award');
+    const mine = v.exercises.find((e) => e.attempts > 0);
+    await p.click(`.table-block tbody tr[data-key="${mine.exercise}"] a.attempts-link`);
+    const hist = await h.json(p,
+      `/api/v1/courses/${keys[0]}/users/${me}/exercises/${mine.exercise}/attempts`);
+    await waitForKeys(p, hist.rows.map((r) => r.attempt), 'own history');
+    await chartsOnPage(p, 1, 'own history');
+    const crumbs = await p.$$eval('.breadcrumbs a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(crumbs, ['#/courses', `#/courses/${keys[0]}/users/${me}`]);
     assert.equal(await h.status(p, `/api/v1/courses/${keys[0]}/users/${person}`), 404);
     for (const hash of [`#/courses/${keys[0]}/users/${person}`, `#/courses/${keys[0]}`,
       `#/courses/${keys[0]}/groups`, '#/report']) {
