@@ -3,6 +3,7 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -233,6 +234,29 @@ TEST_F(SessionApiTest, RepeatedFailuresAreSlowedDownAlikeForUnknownEmailsAndWron
   EXPECT_EQ(SignInAnswer("ben@acme.example", kPassword).status(), 200);
   clock_.Advance(std::int64_t{retry} * 1000);
   EXPECT_EQ(SignInAnswer("ann@acme.example", kPassword).status(), 200);
+}
+
+TEST_F(SessionApiTest, UnknownEmailsTakeAboutAsLongAsWrongPasswords) {
+  auto seconds = [&](const std::string& email, const std::string& password) {
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(SignInAnswer(email, password).status(), 401);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  // Each pays one argon2id verification (tens of milliseconds); the rest is noise. The bounds
+  // are loose because the machine is shared, but a missing verification halves the time or
+  // worse, as would hashing the dummy on the first unknown email only.
+  (void)seconds("warm-up@acme.example", "guess");  // the first sign-in makes the dummy hash
+  double unknown = 0, wrong = 0;
+  for (int i = 0; i < 3; ++i) {
+    unknown += seconds(fmt::format("ghost{}@acme.example", i), "guess");
+    wrong += seconds(i == 0   ? "ann@acme.example"
+                     : i == 1 ? "ben@acme.example"
+                              : "carl@acme.example",
+                     "guess");
+  }
+  RecordProperty("unknown_over_wrong", std::to_string(unknown / wrong));
+  EXPECT_GT(unknown / wrong, 0.4) << unknown << " s vs " << wrong << " s";
+  EXPECT_LT(unknown / wrong, 1.8) << unknown << " s vs " << wrong << " s";
 }
 
 TEST_F(SessionApiTest, ManyFailuresFromOneAddressAreSlowedDown) {

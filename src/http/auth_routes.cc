@@ -42,8 +42,8 @@ std::optional<std::int64_t> PathId(std::string_view text) {
   return id;
 }
 
-std::string FormatOrNull(const std::optional<Instant>& t, const TimeZone& zone) {
-  return t ? zone.Format(*t) : std::string();
+json TimeOrNull(const std::optional<Instant>& t, const TimeZone& zone) {
+  return t ? json(zone.Format(*t)) : json(nullptr);
 }
 
 json TokenJson(const service::TokenInfo& t, const TimeZone& zone) {
@@ -51,9 +51,9 @@ json TokenJson(const service::TokenInfo& t, const TimeZone& zone) {
           {"name", t.name},
           {"scopes", domain::ScopeNames(t.scopes)},
           {"created_at", zone.Format(t.created_at)},
-          {"last_used", t.last_used_at ? json(FormatOrNull(t.last_used_at, zone)) : json(nullptr)},
+          {"last_used", TimeOrNull(t.last_used_at, zone)},
           {"revoked", t.revoked_at.has_value()},
-          {"revoked_at", t.revoked_at ? json(FormatOrNull(t.revoked_at, zone)) : json(nullptr)}};
+          {"revoked_at", TimeOrNull(t.revoked_at, zone)}};
 }
 
 class AuthRoutes {

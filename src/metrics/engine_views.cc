@@ -187,8 +187,8 @@ void AssignRanks(std::vector<Row>& rows, Mastery mastery, std::string_view (*key
 
 Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instant now,
                                                 const std::vector<std::string>* only_users) const {
+  const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
-  const KeyFilter only(only_users);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   Table<AllCoursesRow> out;
@@ -223,8 +223,8 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
 
 Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
                                   const std::vector<std::string>* only_users) const {
+  const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
-  const KeyFilter only(only_users);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -299,8 +299,8 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
 
 Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::string_view course,
                                             const TableQuery& query, Instant now) const {
+  const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
-  const KeyFilter only(query.only_users);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -338,8 +338,8 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
 Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::string_view course,
                                             const TableQuery& query, Instant now,
                                             const std::vector<std::string>* only_groups) const {
+  const KeyFilter only(only_groups);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
-  const KeyFilter only(only_groups);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -553,8 +553,8 @@ Result<std::vector<HistoryRow>> Engine::History(std::string_view account, std::s
 
 Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
                                         Instant now) const {
+  const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
-  const KeyFilter only(query.only_users);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   Table<ReportRow> out;

@@ -106,6 +106,7 @@ Result<SignedIn> Service::SignIn(std::string_view email, std::string_view passwo
                                  const std::optional<std::string>& account,
                                  std::string_view client_address) {
   if (!internal::EnsureSodium()) return Status::Internal("libsodium failed to initialise");
+  (void)DummyHash();  // made on the first sign-in of any kind, so that its cost tells nothing
   const std::string folded = domain::FoldEmail(email);
   if (throttle_.RetryAfterSeconds(folded, client_address, clock_.Now()) > 0) {
     return Status::TooManyRequests(kThrottled);

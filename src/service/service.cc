@@ -103,7 +103,9 @@ Result<NewToken> Service::CreateToken(std::string_view account_key, std::string_
 
 Result<Caller> Service::Authenticate(std::string_view bearer_token) {
   if (!EnsureSodium()) return Status::Internal("libsodium failed to initialise");
-  if (bearer_token.empty()) return Status::Unauthenticated("an API token is required");
+  if (bearer_token.empty()) {
+    return Status::Unauthenticated("sign in, or send an API token (Authorization: Bearer ...)");
+  }
   if (!bearer_token.starts_with(kTokenPrefix) || bearer_token.size() > 200) {
     return Status::Unauthenticated("the API token is not valid");
   }
