@@ -83,7 +83,7 @@ export function parseCsv(text) {
 // the header of the key column in the files (an array: the columns joined by '/'). A server
 // built without exports (this branch before they merge) answers 422 naming `format`, or the
 // JSON view where it reads no query; that is all that is checked then.
-async function exportsMatchTable(h, page, keyColumn, what) {
+export async function exportsMatchTable(h, page, keyColumn, what) {
   const shown = await displayedKeys(page);
   for (const format of ['csv', 'xlsx']) {
     const href = await page.getAttribute(`a.export[data-format=${format}]`, 'href');
@@ -94,25 +94,39 @@ async function exportsMatchTable(h, page, keyColumn, what) {
       continue;
     }
     assert.equal(r.status(), 200, `${what}: ${format} export ${href}`);
-    let rows;
+    // Each table of rows: the CSV, or each sheet of the workbook that has the key columns (the
+    // report's workbook has a summary sheet and one sheet per course).
+    const tables = [];
     if (format === 'csv') {
       assert.match(r.headers()['content-type'], /text\/csv/);
-      rows = parseCsv(await r.text());
+      tables.push(parseCsv(await r.text()));
     } else {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(await r.body());
-      rows = [];
-      workbook.worksheets[0].eachRow((x) => rows.push(x.values.slice(1).map((v) =>
-        (v && typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('')
-          : v))));
+      for (const sheet of workbook.worksheets) {
+        const rows = [];
+        sheet.eachRow((x) => rows.push(x.values.slice(1).map((v) =>
+          (v && typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('')
+            : v))));
+        if ([keyColumn].flat().every((name) => rows[0].includes(name))) tables.push(rows);
+      }
     }
-    const cols = [keyColumn].flat().map((name) => {
-      const col = rows[0].indexOf(name);
-      assert.ok(col >= 0, `${what}: no '${name}' column in ${format}: ${rows[0]}`);
-      return col;
-    });
-    assert.deepEqual(rows.slice(1).map((x) => cols.map((c) => String(x[c])).join('/')), shown,
-      `${what}: the ${format} export differs from the table`);
+    assert.ok(tables.length > 0, `${what}: no sheet with the columns ${keyColumn}`);
+    const seen = [];
+    for (const rows of tables) {
+      const cols = [keyColumn].flat().map((name) => {
+        const col = rows[0].indexOf(name);
+        assert.ok(col >= 0, `${what}: no '${name}' column in ${format}: ${rows[0]}`);
+        return col;
+      });
+      const keys = rows.slice(1).map((x) => cols.map((c) => String(x[c])).join('/'));
+      // In the table's order (a sheet holds the table's rows of its course, in order).
+      assert.deepEqual(keys, shown.filter((k) => keys.includes(k)),
+        `${what}: the ${format} export's order differs from the table`);
+      seen.push(...keys);
+    }
+    assert.deepEqual([...seen].sort(), [...shown].sort(),
+      `${what}: the ${format} export's rows differ from the table`);
   }
 }
 
