@@ -510,7 +510,17 @@ TEST_F(AuthMatrixTest, SessionEndpointsAreForPeopleOnly) {
   for (const char* who : {"read", "ingest", "admin", "none"}) {
     EXPECT_EQ(As(who, "GET", "/api/v1/session").status(), 401) << who;
     EXPECT_EQ(As(who, "DELETE", "/api/v1/session").status(), 401) << who;
+    EXPECT_EQ(As(who, "POST", "/api/v1/session/password",
+                 R"({"current_password":"x","new_password":"long enough"})")
+                  .status(),
+              401)
+        << who;
   }
+  // whoami answers everyone with credentials: their account and scopes.
+  EXPECT_EQ(As("gus", "GET", "/api/v1/whoami").json["account"], "globex");
+  EXPECT_EQ(As("boss", "GET", "/api/v1/whoami").json["scopes"], json::array({"admin"}));
+  EXPECT_EQ(As("gman", "GET", "/api/v1/whoami").json["scopes"], json::array({"read"}));
+  EXPECT_EQ(As("none", "GET", "/api/v1/whoami").status(), 401);
 }
 
 }  // namespace

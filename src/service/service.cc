@@ -136,7 +136,7 @@ Result<Caller> Service::LocalAdmin(std::string_view account_key) {
   if (!account.ok()) return account.status();
   domain::ScopeSet all;
   all.Add(domain::Scope::kAdmin);
-  return Caller{account->id, account->account.key, all, std::nullopt, 0};
+  return Caller{account->id, account->account.key, all};
 }
 
 Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteBatch batch) {

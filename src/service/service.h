@@ -56,8 +56,9 @@ struct Caller {
   // A token's scopes; for a person, those of their roles: account manager admin, anyone else
   // read (what they read is then scoped by `person`).
   domain::ScopeSet scopes;
-  std::optional<Person> person;  // set for a signed-in person, nullopt for a token or the CLI
-  std::int64_t token_id = 0;     // the API token used, 0 when none
+  // Both with initializers, so that Caller{account, key, scopes} still compiles warning-free.
+  std::optional<Person> person = std::nullopt;  // a signed-in person; nullopt: a token, the CLI
+  std::int64_t token_id = 0;                    // the API token used, 0 when none
 };
 
 // What a sign-in gives: the caller it opens, and the session secret for the cookie (shown only
