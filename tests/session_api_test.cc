@@ -307,6 +307,13 @@ TEST_F(SessionApiTest, AnEmailInSeveralAccountsNeedsTheAccountOnlyWhenThePasswor
   ASSERT_EQ(picked.status(), 200) << picked.http.body;
   EXPECT_EQ(picked.json["account"], "globex");
   EXPECT_EQ(picked.json["user"], "ann2");
+  // With different passwords, the password says which account.
+  domain::WriteBatch other;
+  other.users.origin = {"", false};
+  other.users.items.push_back({twin, service::HashPassword("the globex one").value()});
+  ASSERT_TRUE(service_->Write(service_->LocalAdmin("globex").value(), std::move(other)).ok());
+  EXPECT_EQ(SignInAnswer("ann@acme.example", kPassword).json["account"], "acme");
+  EXPECT_EQ(SignInAnswer("ann@acme.example", "the globex one").json["account"], "globex");
 }
 
 TEST_F(SessionApiTest, BadSignInBodiesAreRefusedPrecisely) {

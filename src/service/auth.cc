@@ -144,9 +144,14 @@ Result<SignedIn> Service::SignIn(std::string_view email, std::string_view passwo
   }
   const store::SignInCandidate& who = *matches.front();
   throttle_.RecordSuccess(folded);
+  // Sessions left to expire are deleted now and then: at each sign-in, so the table holds
+  // only live sessions plus those that expired since.
+  const Instant now = clock_.Now();
+  Result<std::int64_t> purged = store_.DeleteExpiredSessions(Instant{now.ms - kSessionIdleMs},
+                                                             Instant{now.ms - kSessionMaxAgeMs});
+  if (!purged.ok()) spdlog::warn("cannot delete expired sessions: {}", purged.status().ToString());
   const std::string secret = internal::NewSecret(kSessionPrefix);
   const std::string csrf = internal::NewSecret("");
-  const Instant now = clock_.Now();
   Result<std::int64_t> id =
       store_.CreateSession(who.account.id, who.user.id, internal::SecretDigest(secret), csrf, now);
   if (!id.ok()) return id.status();

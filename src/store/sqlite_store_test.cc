@@ -582,6 +582,23 @@ TEST_F(SqliteStoreTest, SessionsAreFoundByDigestTouchedToTheMinuteAndDeleted) {
   EXPECT_TRUE(store_->DeleteSession(id.value()).ok());  // already gone
 }
 
+TEST_F(SqliteStoreTest, ExpiredSessionsAreDeletedIdleOrOld) {
+  const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
+  ASSERT_TRUE(store_->CreateSession(account_, ann, "old", "c", kNow).ok());
+  ASSERT_TRUE(store_->CreateSession(account_, ann, "idle", "c", Instant{kNow.ms + 10}).ok());
+  const std::int64_t live =
+      store_->CreateSession(account_, ann, "live", "c", Instant{kNow.ms + 10}).value();
+  ASSERT_TRUE(store_->TouchSession(live, Instant{kNow.ms + 100'000}).ok());
+  // Idle before +50 s, created before +5 ms: "old" by age, "idle" by idleness.
+  Result<std::int64_t> purged =
+      store_->DeleteExpiredSessions(Instant{kNow.ms + 50'000}, Instant{kNow.ms + 5});
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(purged.value(), 2);
+  EXPECT_FALSE(store_->FindSessionByDigest("old").ok());
+  EXPECT_FALSE(store_->FindSessionByDigest("idle").ok());
+  EXPECT_TRUE(store_->FindSessionByDigest("live").ok());
+}
+
 TEST_F(SqliteStoreTest, ANewPasswordHashEndsTheOtherSessionsOfThatUserOnly) {
   const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
   const std::int64_t bob = store_->FindUser(account_, "bob").value().id;

@@ -143,6 +143,10 @@ class Store {
   virtual Status TouchSession(std::int64_t session_id, Instant now) = 0;
   // Deletes one session (OK when it is already gone).
   virtual Status DeleteSession(std::int64_t session_id) = 0;
+  // Deletes every session last seen before `idle_before` or created before `created_before`
+  // (the expired ones, in every account). Returns how many.
+  virtual Result<std::int64_t> DeleteExpiredSessions(Instant idle_before,
+                                                     Instant created_before) = 0;
   // Sets a user's password hash and deletes their sessions except `keep_session` (0: all of
   // them), in one transaction. kNotFound for an unknown user.
   virtual Status SetPasswordHash(AccountId account, std::int64_t user_id,

@@ -47,6 +47,9 @@ constexpr Entry kEntries[] = {
      "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at <= ?2 - 60000"},
     // ?1 id
     {&AuthStatements::delete_session, "DELETE FROM sessions WHERE id = ?1"},
+    // ?1 idle before, ?2 created before
+    {&AuthStatements::delete_expired_sessions,
+     "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2"},
     // ?1 user id, ?2 session id to keep (0: none)
     {&AuthStatements::delete_other_sessions,
      "DELETE FROM sessions WHERE user_id = ?1 AND id <> ?2"},

@@ -57,6 +57,7 @@ class SqliteStore final : public Store {
   Result<SessionRecord> FindSessionByDigest(std::string_view secret_digest) override;
   Status TouchSession(std::int64_t session_id, Instant now) override;
   Status DeleteSession(std::int64_t session_id) override;
+  Result<std::int64_t> DeleteExpiredSessions(Instant idle_before, Instant created_before) override;
   Status SetPasswordHash(AccountId account, std::int64_t user_id, std::string_view password_hash,
                          std::int64_t keep_session) override;
   Result<std::vector<std::string>> ManagedGroups(AccountId account,

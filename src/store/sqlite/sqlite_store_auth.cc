@@ -27,6 +27,15 @@ Result<std::vector<std::string>> Keys(Query& query) {
   return AllRows(query, [](const Query& q) { return q.Text(0); });
 }
 
+// The keys a managed_* statement (?1 account, ?2 user key → key) answers.
+Result<std::vector<std::string>> KeysByUser(Statement& statement, AccountId account,
+                                            std::string_view user_key) {
+  Query query(statement);
+  query.BindInt(1, account.value);
+  query.BindText(2, user_key);
+  return Keys(query);
+}
+
 // Runs a write that RETURNING-s a row when it changed one: true when it did.
 Result<bool> ChangedRow(Query& query) {
   Result<bool> row = query.Step();
@@ -206,6 +215,18 @@ Status SqliteStore::DeleteSession(std::int64_t session_id) {
   });
 }
 
+Result<std::int64_t> SqliteStore::DeleteExpiredSessions(Instant idle_before,
+                                                        Instant created_before) {
+  return Guarded("DeleteExpiredSessions", [&]() -> Result<std::int64_t> {
+    std::lock_guard lock(write_mu_);
+    Query query(writer_->auth.delete_expired_sessions);
+    query.BindInt(1, idle_before.ms);
+    query.BindInt(2, created_before.ms);
+    COHORT_RETURN_IF_ERROR(query.Run());
+    return query.Changes();
+  });
+}
+
 Status SqliteStore::SetPasswordHash(AccountId account, std::int64_t user_id,
                                     std::string_view password_hash, std::int64_t keep_session) {
   return Guarded("SetPasswordHash", [&]() -> Status {
@@ -235,10 +256,7 @@ Result<std::vector<std::string>> SqliteStore::ManagedGroups(AccountId account,
                                                             std::string_view user_key) {
   return Guarded("ManagedGroups", [&]() -> Result<std::vector<std::string>> {
     std::lock_guard lock(read_mu_);
-    Query query(reader_->auth.managed_groups);
-    query.BindInt(1, account.value);
-    query.BindText(2, user_key);
-    return Keys(query);
+    return KeysByUser(reader_->auth.managed_groups, account, user_key);
   });
 }
 
@@ -246,10 +264,7 @@ Result<std::vector<std::string>> SqliteStore::ManagedMembers(AccountId account,
                                                              std::string_view user_key) {
   return Guarded("ManagedMembers", [&]() -> Result<std::vector<std::string>> {
     std::lock_guard lock(read_mu_);
-    Query query(reader_->auth.managed_members);
-    query.BindInt(1, account.value);
-    query.BindText(2, user_key);
-    return Keys(query);
+    return KeysByUser(reader_->auth.managed_members, account, user_key);
   });
 }
 
