@@ -21,10 +21,12 @@ build: setup $(BUILD_DIR)/build.ninja
 demo: build
 	@if [ ! -f $(DEMO_DB) ]; then $(BUILD_DIR)/cohort demo --db $(DEMO_DB); \
 	 else echo "Using the existing $(DEMO_DB) (delete it to start afresh)."; cat $(DEMO_DB).sign-in.txt 2>/dev/null || true; fi
+	@echo "Open http://$(LISTEN)/ in a browser and sign in with one of the emails and passwords above:"
+	@echo "  the account manager and the executive see the whole account, the group manager their groups,"
+	@echo "  the learner their own progress."
 	@echo "Try the API with the token above (TOKEN), e.g.:"
 	@echo "  curl -H 'Authorization: Bearer TOKEN' http://$(LISTEN)/api/v1/courses"
 	@echo "  curl -H 'Authorization: Bearer TOKEN' 'http://$(LISTEN)/api/v1/courses/python-fundamentals/users?sort=mastery&order=desc&limit=10'"
-	@echo "The sign-ins above are for the web UI (arriving with the sign-in and UI issues)."
 	$(BUILD_DIR)/cohort serve --db $(DEMO_DB) --listen $(LISTEN)
 
 test: build

@@ -24,6 +24,7 @@
 #include "http/api.h"
 #include "http/http_telemetry.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "ingest/csv_attempts.h"
 #include "ingest/json_documents.h"
 #include "metrics/engine.h"
@@ -203,6 +204,12 @@ int RunServe(const ServeOptions& options) {
   MetricRegistry registry;
   service.SetMetrics(registry);
   http::Api api(service, &registry);
+  const http::StaticFiles web({options.web_root, options.node_modules});
+  if (!web.Available()) {
+    spdlog::warn(StructuredLog("no web UI: index.html not found")
+                     .Add("web_root", options.web_root)
+                     .Text());
+  }
   http::ServerOptions server_options;
   server_options.host = listen->host;
   server_options.port = listen->port;
@@ -210,8 +217,10 @@ int RunServe(const ServeOptions& options) {
   server_options.on_refused = http::CountRefused(registry);
   Result<std::unique_ptr<http::Server>> server = http::StartServer(
       server_options,
-      http::Instrument([&api](const http::Request& request) { return api.Handle(request); },
-                       registry));
+      http::Instrument(
+          http::WithStaticFiles(
+              web, [&api](const http::Request& request) { return api.Handle(request); }),
+          registry));
   if (!server.ok()) {
     spdlog::error(StructuredLog("cannot listen").Add("error", server.status().ToString()).Text());
     return Fail(server.status());

@@ -14,6 +14,8 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string metrics_listen;  // host:port of the /metrics listener; empty: none
   int threads = 4;
+  std::string web_root;      // the web UI's files (web/); empty: no UI
+  std::string node_modules;  // the npm packages the UI loads (Chart.js)
 };
 int RunServe(const ServeOptions& options);
 

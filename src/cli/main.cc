@@ -40,6 +40,16 @@ int main(int argc, char** argv) {
                         "off when empty. Keep it on a private address.")
       ->envname("COHORT_METRICS_LISTEN")
       ->capture_default_str();
+  // A build finds the UI in its source tree, so `make demo` works from a clean checkout.
+  serve.web_root = COHORT_DEFAULT_WEB_ROOT;
+  serve.node_modules = COHORT_DEFAULT_NODE_MODULES;
+  serve_cmd->add_option("--web-root", serve.web_root, "directory of the web UI's files")
+      ->envname("COHORT_WEB_ROOT")
+      ->capture_default_str();
+  serve_cmd->add_option("--node-modules", serve.node_modules,
+                        "node_modules directory the web UI loads Chart.js from")
+      ->envname("COHORT_NODE_MODULES")
+      ->capture_default_str();
   serve_cmd->footer(
       "Options of every command, accepted before or after the subcommand:\n"
       "  --db TEXT=cohort.db (Env:COHORT_DB)      SQLite database file\n"

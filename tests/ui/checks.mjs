@@ -1,0 +1,582 @@
+// The checks of the UI tests, one named check per behaviour; each failure is reported with its
+// name and the run goes on. Answers how many checks failed.
+
+import assert from 'node:assert/strict';
+import http from 'node:http';
+
+import ExcelJS from 'exceljs';
+
+import {apiQueryOf, displayedKeys, hashParams, headerState, waitForKeys} from './harness.mjs';
+
+// A name that would run script if the UI ever rendered names as HTML.
+export const XSS_NAME = '<img src=x onerror="window.__xss=1">Eve <script>window.__xss=2</script>';
+const MARKUP_GROUP = '<b>Bold</b> & <i>team</i>';
+
+// Sorts rows as SPEC §3.8 says the API does: nulls last both ways, ties by name then key.
+function specSort(rows, key, order, nameKey, idKey) {
+  const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...rows].sort((x, y) => {
+    const a = x[key];
+    const b = y[key];
+    if ((a === null) !== (b === null)) return a === null ? 1 : -1;
+    const c = a === null ? 0 : (typeof a === 'boolean' ? Number(a) - Number(b) : cmp(a, b));
+    if (c !== 0) return order === 'desc' ? -c : c;
+    return cmp(x[nameKey], y[nameKey]) || cmp(x[idKey], y[idKey]);
+  });
+}
+
+async function rawStatus(base, path) {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({host: url.hostname, port: url.port, path, method: 'GET'}, (res) => {
+      res.resume();
+      resolve({status: res.statusCode, headers: res.headers});
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// The league of the page's course (or group) matches the API for the URL's state.
+async function leagueMatchesApi(h, page, course, what, group) {
+  const q = apiQueryOf(hashParams(page), {sort: 'rank', group});
+  const api = await h.json(page, `/api/v1/courses/${course}/users?${q}`);
+  await waitForKeys(page, api.rows.map((r) => r.user), `${what} (${q})`);
+  return api;
+}
+
+// RFC 4180 rows of `text` (quoted fields, doubled quotes, CRLF), after a byte-order mark.
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  const s = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && s[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else field += c;
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+// The page's CSV and XLSX links download the rows the table shows, in its order. `keyColumn`:
+// the header of the key column in the files (an array: the columns joined by '/'). A server
+// built without exports (this branch before they merge) answers 422 naming `format`, or the
+// JSON view where it reads no query; that is all that is checked then.
+export async function exportsMatchTable(h, page, keyColumn, what) {
+  const shown = await displayedKeys(page);
+  for (const format of ['csv', 'xlsx']) {
+    const href = await page.getAttribute(`a.export[data-format=${format}]`, 'href');
+    const r = await page.context().request.get(h.base + href);
+    const json = /application\/json/.test(r.headers()['content-type'] || '');
+    if ((r.status() === 422 && /format/.test(await r.text())) || (r.status() === 200 && json)) {
+      console.log(`     (${what}: this server has no ${format} export yet; the 422 is checked)`);
+      continue;
+    }
+    assert.equal(r.status(), 200, `${what}: ${format} export ${href}`);
+    // Each table of rows: the CSV, or each sheet of the workbook that has the key columns (the
+    // report's workbook has a summary sheet and one sheet per course).
+    const tables = [];
+    if (format === 'csv') {
+      assert.match(r.headers()['content-type'], /text\/csv/);
+      tables.push(parseCsv(await r.text()));
+    } else {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(await r.body());
+      for (const sheet of workbook.worksheets) {
+        const rows = [];
+        sheet.eachRow((x) => rows.push(x.values.slice(1).map((v) =>
+          (v && typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('')
+            : v))));
+        if ([keyColumn].flat().every((name) => rows[0].includes(name))) tables.push(rows);
+      }
+    }
+    assert.ok(tables.length > 0, `${what}: no sheet with the columns ${keyColumn}`);
+    const seen = [];
+    for (const rows of tables) {
+      const cols = [keyColumn].flat().map((name) => {
+        const col = rows[0].indexOf(name);
+        assert.ok(col >= 0, `${what}: no '${name}' column in ${format}: ${rows[0]}`);
+        return col;
+      });
+      const keys = rows.slice(1).map((x) => cols.map((c) => String(x[c])).join('/'));
+      // In the table's order (a sheet holds the table's rows of its course, in order).
+      assert.deepEqual(keys, shown.filter((k) => keys.includes(k)),
+        `${what}: the ${format} export's order differs from the table`);
+      seen.push(...keys);
+    }
+    assert.deepEqual([...seen].sort(), [...shown].sort(),
+      `${what}: the ${format} export's rows differ from the table`);
+  }
+}
+
+async function clickSort(page, col) {
+  await page.click(`.table-block thead th[data-col="${col}"] button`);
+}
+
+async function waitForHash(page, test, what) {
+  await page.waitForFunction((re) => new RegExp(re).test(location.hash), test.source,
+    {timeout: 10000}).catch(() => assert.fail(`${what}: the URL is ${page.url()}`));
+}
+
+async function chartsOnPage(page, min, what) {
+  await page.waitForFunction((n) => [...document.querySelectorAll('main canvas')]
+    .filter((c) => window.Chart && window.Chart.getChart(c)).length >= n, min, {timeout: 10000})
+    .catch(() => assert.fail(`${what}: fewer than ${min} Chart.js charts`));
+}
+
+function noErrors(s, what) {
+  assert.deepEqual(s.errors, [], `${what}: console errors`);
+}
+
+export async function checks(h, only) {
+  let failed = 0;
+  let passed = 0;
+  let page = null;
+  const run = async (name, fn) => {
+    if (only && !name.includes(only)) return;
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed += 1;
+      console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed += 1;
+      console.log(`FAIL ${name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
+    }
+  };
+
+  // Data the demo lacks: a person whose name is markup, and a group nobody in it is enrolled.
+  const courses = await (await fetch(`${h.base}/api/v1/courses`,
+    {headers: {Authorization: `Bearer ${h.token}`}})).json();
+  const course = [...courses.rows].sort((a, b) => b.users - a.users)[0].course;
+  await h.put('/api/v1/groups/empty-team', {name: 'Empty Team', managers: []});
+  await h.put('/api/v1/groups/markup-team', {name: MARKUP_GROUP, managers: []});
+  await h.put('/api/v1/users/xss-user', {name: XSS_NAME, email: 'xss@acme.example',
+    roles: ['learner'], groups: ['markup-team'], active: true});
+  await h.put(`/api/v1/enrollments/xss-user/${course}`, {});
+
+  await run('static files: security headers, no traversal', async () => {
+    const root = await rawStatus(h.base, '/');
+    assert.equal(root.status, 200);
+    assert.equal(root.headers['x-content-type-options'], 'nosniff');
+    assert.match(root.headers['content-security-policy'], /script-src 'self'/);
+    assert.doesNotMatch(root.headers['content-security-policy'], /unsafe-inline/);
+    assert.equal((await rawStatus(h.base, '/ui/vendor/chart.umd.js')).status, 200);
+    for (const p of ['/ui/../CMakeLists.txt', '/ui/%2e%2e/CMakeLists.txt', '/ui/js/../../README.md',
+      '/ui/vendor/../package.json']) {
+      assert.equal((await rawStatus(h.base, p)).status, 404, p);
+    }
+  });
+
+  await run('sign-in refuses a wrong password and says so', async () => {
+    const s = await h.open();
+    await s.page.goto(h.base + '/#/courses');
+    await s.page.waitForSelector('form.signin');
+    assert.match(s.page.url(), /#\/signin\?next=/);
+    await s.page.fill('#email', h.signIns.account_manager.email);
+    await s.page.fill('#password', 'not-the-password');
+    await s.page.click('form.signin button[type=submit]');
+    await s.page.waitForFunction(() => document.querySelector('.form-error').textContent !== '');
+    assert.match(await s.page.textContent('.form-error'), /do not match|Too many/);
+    await h.shots2(s.page, 'signin');
+    const errors = s.errors.filter((e) => !/status of 401|status of 429/.test(e));
+    assert.deepEqual(errors, []);
+    await s.context.close();
+  });
+
+  // ---- account manager: every view, sorting, filters, paging, URL state, Back, XSS ----
+  let am = null;
+  await run('account manager: signs in and lands on the page asked for', async () => {
+    am = await h.signIn('account_manager', '/#/courses/' + course);
+    page = am.page;
+    await waitForHash(page, new RegExp(`^#/courses/${course}`), 'after sign-in');
+    assert.ok(am.session.roles.includes('account_manager'));
+    assert.equal(await page.locator('#nav a', {hasText: 'Account report'}).count(), 1);
+  });
+
+  await run('all courses: table as the API, charts, sorting both ways', async () => {
+    await page.click('#nav a[href="#/courses"]');
+    await waitForHash(page, /^#\/courses$/, 'nav');
+    const api = await h.json(page, '/api/v1/courses');
+    await waitForKeys(page, specSort(api.rows, 'title', 'asc', 'title', 'course')
+      .map((r) => r.course), 'all courses by title');
+    await chartsOnPage(page, 2, 'all courses');
+    await exportsMatchTable(h, page, 'Course', 'all courses by title');
+    await clickSort(page, 'mastery');
+    await waitForKeys(page, specSort(api.rows, 'mastery', 'asc', 'title', 'course')
+      .map((r) => r.course), 'all courses by mastery ascending');
+    assert.equal(await headerState(page, 'mastery'), 'ascending');
+    assert.equal(await headerState(page, 'title'), 'none');
+    // A header sorts by keyboard too, and keeps the focus.
+    await page.focus('.table-block thead th[data-col="users"] button');
+    await page.keyboard.press('Enter');
+    await waitForKeys(page, specSort(api.rows, 'users', 'asc', 'title', 'course')
+      .map((r) => r.course), 'all courses by users (keyboard)');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.focus), 'sort-users');
+    await clickSort(page, 'mastery');
+    await waitForHash(page, /sort=mastery&order=asc/, 'mastery again');
+    await clickSort(page, 'mastery');
+    await waitForKeys(page, specSort(api.rows, 'mastery', 'desc', 'title', 'course')
+      .map((r) => r.course), 'all courses by mastery descending');
+    assert.equal(await headerState(page, 'mastery'), 'descending');
+    await h.shots2(page, 'all-courses');
+  });
+
+  await run('course: headline, chapters weakest first, league sorted by every column', async () => {
+    await page.click(`main a[href="#/courses/${course}"]`);
+    await waitForHash(page, new RegExp(`^#/courses/${course}$`), 'open course');
+    const detail = await h.json(page, `/api/v1/courses/${course}`);
+    await page.waitForSelector('h1');
+    assert.equal(await page.textContent('h1'), detail.title);
+    await leagueMatchesApi(h, page, course, 'league by rank');
+    await chartsOnPage(page, 2, 'course');
+    const order = JSON.parse(await page.getAttribute('figure.chart-tall', 'data-order'));
+    const weakestFirst = [...detail.chapters].sort((a, b) => (a.mastery ?? -1) - (b.mastery ?? -1))
+      .map((c) => c.chapter);
+    assert.deepEqual(order, weakestFirst);
+    const usersFigure = await page.locator('.figure', {hasText: 'Users'}).first().textContent();
+    assert.match(usersFigure, new RegExp(String(detail.users)));
+    for (const col of ['mastery', 'name', 'completed', 'certified', 'score', 'points', 'time',
+      'last_active', 'progress']) {
+      await clickSort(page, col);
+      await waitForHash(page, new RegExp(`sort=${col}&order=asc`), `sort ${col}`);
+      assert.equal(await headerState(page, col), 'ascending', col);
+      await leagueMatchesApi(h, page, course, `league by ${col} ascending`);
+      await clickSort(page, col);
+      await waitForHash(page, new RegExp(`sort=${col}&order=desc`), `sort ${col} desc`);
+      assert.equal(await headerState(page, col), 'descending', col);
+      await leagueMatchesApi(h, page, course, `league by ${col} descending`);
+    }
+    // Accessible headers: every column header is a th scope=col; each sortable one is a button
+    // with aria-sort, exactly one of them sorted.
+    const heads = await page.$$eval('.table-block thead th', (ths) => ths.map((th) => ({
+      scope: th.getAttribute('scope'), sort: th.getAttribute('aria-sort'),
+      button: Boolean(th.querySelector('button'))})));
+    assert.ok(heads.length >= 10);
+    assert.ok(heads.every((x) => x.scope === 'col' && x.button &&
+      ['ascending', 'descending', 'none'].includes(x.sort)));
+    assert.equal(heads.filter((x) => x.sort !== 'none').length, 1);
+    assert.equal(await page.locator('.table-block tbody tr th[scope=row]').count(),
+      await page.locator('.table-block tbody tr[data-key]').count());
+    await h.shots2(page, 'course');
+  });
+
+  await run('course: filters, search, paging, copied URL and Back', async () => {
+    await page.goto(`${h.base}/#/courses/${course}?sort=mastery&order=desc`);
+    const first = await leagueMatchesApi(h, page, course, 'page 1');
+    assert.ok(first.total > 25, 'the demo course has more than one page');
+    // By keyboard: Enter on Next, and the focus stays on Next for the page after.
+    await page.focus('.pager button[rel=next]');
+    await page.keyboard.press('Enter');
+    await waitForHash(page, /page=2/, 'next page');
+    await leagueMatchesApi(h, page, course, 'page 2');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.focus), 'page-next');
+    assert.match(await page.textContent('.table-status'), /Showing 26–50 of/);
+    // A copied link opens the same page, sort and filter.
+    const copied = page.url();
+    const other = await page.context().newPage();
+    await other.goto(copied);
+    await waitForKeys(other, await displayedKeys(page), 'copied link');
+    await other.close();
+    await page.goBack();
+    await waitForHash(page, /^#\/courses\/[^?]+\?sort=mastery&order=desc$/, 'Back');
+    await waitForKeys(page, first.rows.map((r) => r.user), 'Back to page 1');
+    // Filters, one at a time and together.
+    await page.selectOption('select[name=completed]', 'true');
+    await waitForHash(page, /completed=true/, 'completed filter');
+    const completed = await leagueMatchesApi(h, page, course, 'completed=true');
+    assert.ok(completed.rows.every((r) => r.completed), 'only completed people');
+    await page.selectOption('select[name=completed]', 'false');
+    await waitForHash(page, /completed=false/, 'not completed');
+    await leagueMatchesApi(h, page, course, 'completed=false');
+    await page.selectOption('select[name=completed]', '');
+    const groups = await h.json(page, `/api/v1/courses/${course}/groups?limit=1000`);
+    const group = groups.rows[0].group;
+    await page.selectOption('select[name=group]', group);
+    await waitForHash(page, new RegExp(`group=${group}`), 'group filter');
+    await leagueMatchesApi(h, page, course, 'group filter');
+    await page.selectOption('select[name=certified]', 'false');
+    await waitForHash(page, /certified=false/, 'certified filter');
+    await leagueMatchesApi(h, page, course, 'group and certified filters');
+    await page.selectOption('select[name=active]', 'false');
+    await waitForHash(page, /active=false/, 'inactive');
+    await leagueMatchesApi(h, page, course, 'inactive people');
+    // Search by name (the box updates the URL by itself).
+    await page.goto(`${h.base}/#/courses/${course}`);
+    await leagueMatchesApi(h, page, course, 'reset');
+    await page.fill('input[type=search]', 'an');
+    await waitForHash(page, /q=an/, 'search');
+    const found = await leagueMatchesApi(h, page, course, 'search an');
+    assert.ok(found.rows.length > 0 && found.rows.every((r) => /an/i.test(r.name)));
+    // Exports: the same API query, with format.
+    for (const format of ['csv', 'xlsx']) {
+      const href = await page.getAttribute(`a.export[data-format=${format}]`, 'href');
+      const url = new URL(href, h.base);
+      assert.equal(url.pathname, `/api/v1/courses/${course}/users`);
+      const expected = new URLSearchParams(apiQueryOf(hashParams(page), {sort: 'rank'}));
+      expected.set('format', format);
+      assert.deepEqual(Object.fromEntries(url.searchParams), Object.fromEntries(expected));
+    }
+    await exportsMatchTable(h, page, 'User', 'league search');
+  });
+
+  await run('names are text, never markup', async () => {
+    await page.goto(`${h.base}/#/courses/${course}?q=script`);
+    await waitForKeys(page, ['xss-user'], 'the markup-named person');
+    const cell = page.locator('.table-block tbody tr[data-key="xss-user"] th');
+    assert.equal(await cell.textContent(), XSS_NAME);
+    assert.equal(await page.locator('main table img, main table script').count(), 0);
+    await page.click('.table-block tbody tr[data-key="xss-user"] th a');
+    await waitForHash(page, /users\/xss-user$/, 'open the person');
+    await page.waitForSelector('h1');
+    assert.equal(await page.textContent('h1'), `${XSS_NAME} · ` +
+      (await h.json(page, `/api/v1/courses/${course}`)).title);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await page.locator('main img').count(), 0);
+  });
+
+  await run('group summary and a group\'s own league; empty state', async () => {
+    await page.goto(`${h.base}/#/courses/${course}`);
+    await page.click('#jump-groups');
+    await waitForHash(page, new RegExp(`^#/courses/${course}/groups$`), 'jump');
+    const api = await h.json(page, `/api/v1/courses/${course}/groups?sort=rank&order=asc&limit=25&offset=0`);
+    await waitForKeys(page, api.rows.map((r) => r.group), 'group league');
+    await exportsMatchTable(h, page, 'Group', 'group league');
+    await clickSort(page, 'users');
+    const byUsers = await h.json(page, `/api/v1/courses/${course}/groups?sort=users&order=asc&limit=25&offset=0`);
+    await waitForKeys(page, byUsers.rows.map((r) => r.group), 'groups by members');
+    await page.fill('input[type=search]', 'Bold');
+    await waitForKeys(page, ['markup-team'], 'the markup-named group');
+    assert.equal(await page.textContent('.table-block tbody tr[data-key="markup-team"] th'),
+      MARKUP_GROUP);
+    assert.equal(await page.locator('main table b, main table i').count(), 0);
+    await page.goBack();
+    await waitForKeys(page, byUsers.rows.map((r) => r.group), 'back from the search');
+    assert.equal(await page.inputValue('input[type=search]'), '', 'the box follows Back');
+    await h.shots2(page, 'group-summary');
+    const g = api.rows[0].group;
+    await page.click(`.table-block tbody tr[data-key="${g}"] a`);
+    await waitForHash(page, new RegExp(`groups/${g}$`), 'open group');
+    await leagueMatchesApi(h, page, course, 'the group\'s league', g);
+    await h.shots2(page, 'group-league');
+    await page.goto(`${h.base}/#/courses/${course}/groups/empty-team`);
+    await page.waitForSelector('td.empty');
+    assert.equal(await page.textContent('td.empty'), 'No one in this group is enrolled yet.');
+  });
+
+  let person = null;
+  await run('user in course, then an exercise history with its responses', async () => {
+    await page.goto(`${h.base}/#/courses/${course}?sort=mastery&order=desc`);
+    const league = await leagueMatchesApi(h, page, course, 'league');
+    person = league.rows[0].user;
+    await page.click(`.table-block tbody tr[data-key="${person}"] th a`);
+    await waitForHash(page, new RegExp(`users/${person}$`), 'open person');
+    const v = await h.json(page, `/api/v1/courses/${course}/users/${person}`);
+    await waitForKeys(page, v.exercises.map((e) => e.exercise), 'exercise summary');
+    await chartsOnPage(page, 1, 'user');
+    assert.match(await page.textContent('.progress-line'), /Progress \d+\.\d%/);
+    const badgeItems = await page.locator('section.panel', {hasText: 'Badges'}).locator('li').count();
+    assert.ok(badgeItems >= v.badges.length);
+    await clickSort(page, 'mastery');
+    await waitForKeys(page, specSort(v.exercises, 'mastery', 'asc', 'title', 'exercise')
+      .map((e) => e.exercise), 'exercises by mastery');
+    // Grant an award (a POST with the CSRF token), shown as text; then revoke it.
+    const awardTitle = '<b>Star</b> of the week';
+    await page.click('details.award-grant summary');
+    await page.fill('#award-title', awardTitle);
+    await page.fill('#award-note', 'Great <i>work</i>');
+    await page.click('.award-form button[type=submit]');
+    const awardItem = page.locator('.awards li', {hasText: 'Star'});
+    await awardItem.waitFor();
+    assert.match(await awardItem.textContent(), /^<b>Star<\/b> of the week — Great <i>work<\/i> granted by /);
+    assert.equal(await page.locator('main .awards b, main .awards i').count(), 0);
+    const withAward = await h.json(page, `/api/v1/courses/${course}/users/${person}`);
+    assert.ok(withAward.awards.some((w) => w.title === awardTitle && w.course === course));
+    await h.shots2(page, 'user-in-course');
+    await awardItem.locator('button.revoke').click();
+    await awardItem.waitFor({state: 'detached'});
+    const revoked = await h.json(page, `/api/v1/courses/${course}/users/${person}`);
+    assert.ok(!revoked.awards.some((w) => w.title === awardTitle));
+    const ex = v.exercises.find((e) => e.attempts > 0);
+    await page.click(`.table-block tbody tr[data-key="${ex.exercise}"] a.attempts-link`);
+    await waitForHash(page, new RegExp(`exercises/${ex.exercise}$`), 'open history');
+    const hist = await h.json(page,
+      `/api/v1/courses/${course}/users/${person}/exercises/${ex.exercise}/attempts`);
+    await waitForKeys(page, hist.rows.map((r) => r.attempt), 'history');
+    await chartsOnPage(page, 1, 'history');
+    const row = hist.rows[0];
+    await page.click(`.table-block tbody tr[data-key="${row.attempt}"] button[aria-expanded]`);
+    await waitForHash(page, /open=/, 'expand');
+    await page.waitForSelector('tr.detail-row:not([hidden]) table.nested');
+    assert.equal(await page.locator('tr.detail-row:not([hidden]) table.nested tbody tr').count(),
+      row.detail.length);
+    await h.shots2(page, 'history');
+    await page.goBack();
+    await page.waitForSelector('tr.detail-row table.nested', {state: 'detached'});
+  });
+
+  await run('account report: a loading state, then the rows as the API, sorted both ways', async () => {
+    // A slow answer shows the loading state, then the rows.
+    let release;
+    const held = new Promise((r) => {
+      release = r;
+    });
+    await page.route('**/api/v1/report?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.click('#nav a[href="#/report"]');
+    await waitForHash(page, /^#\/report$/, 'report');
+    await page.waitForSelector('.table-block[aria-busy="true"]');
+    assert.match(await page.textContent('.table-block .table-status'), /Loading/);
+    release();
+    const key = (r) => `${r.user}/${r.course}`;
+    let api = await h.json(page, '/api/v1/report?sort=name&order=asc&limit=25&offset=0');
+    await waitForKeys(page, api.rows.map(key), 'report');
+    await page.unroute('**/api/v1/report?*');
+    await clickSort(page, 'mastery');
+    await waitForHash(page, /sort=mastery&order=asc/, 'report sort');
+    await clickSort(page, 'mastery');
+    await waitForHash(page, /sort=mastery&order=desc/, 'report sort desc');
+    api = await h.json(page, '/api/v1/report?sort=mastery&order=desc&limit=25&offset=0');
+    await waitForKeys(page, api.rows.map(key), 'report by mastery desc');
+    await exportsMatchTable(h, page, ['User', 'Course'], 'report by mastery desc');
+    await h.shots2(page, 'report');
+  });
+
+  await run('account manager: no console errors', async () => noErrors(am, 'account manager'));
+
+  await run('sign out ends the session', async () => {
+    await page.click('#sign-out');
+    await page.waitForSelector('form.signin');
+    assert.equal(await h.status(page, '/api/v1/session'), 401);
+    await page.goto(`${h.base}/#/report`);
+    await page.waitForSelector('form.signin');
+  });
+  if (am) await am.context.close();
+
+  // ---- executive ----
+  await run('executive: every view of the account', async () => {
+    const ex = await h.signIn('executive');
+    await waitForHash(ex.page, /^#\/courses$/, 'landing');
+    assert.equal(await ex.page.locator('#nav a', {hasText: 'Account report'}).count(), 1);
+    await ex.page.goto(`${h.base}/#/courses/${course}`);
+    const league = await leagueMatchesApi(h, ex.page, course, 'executive league');
+    // An executive sees a person's page but grants no award.
+    await ex.page.click(`.table-block tbody tr[data-key="${league.rows[0].user}"] th a`);
+    await ex.page.waitForSelector('.awards h3');
+    assert.equal(await ex.page.locator('details.award-grant').count(), 0);
+    noErrors(ex, 'executive');
+    await ex.context.close();
+  });
+
+  // ---- group manager: only their groups, no link to what they may not see ----
+  await run('group manager: their groups and members only', async () => {
+    const gm = await h.signIn('group_manager');
+    const p = gm.page;
+    await waitForHash(p, /^#\/courses$/, 'landing');
+    assert.equal(await p.locator('#nav a', {hasText: 'Account report'}).count(), 0);
+    await p.click('#nav a[href="#/report"]');
+    await waitForHash(p, /^#\/report$/, 'report');
+    const report = await h.json(p, '/api/v1/report?sort=name&order=asc&limit=25&offset=0');
+    await waitForKeys(p, report.rows.map((r) => `${r.user}/${r.course}`), 'members report');
+    const whole = await (await fetch(`${h.base}/api/v1/report?limit=1`,
+      {headers: {Authorization: `Bearer ${h.token}`}})).json();
+    assert.ok(report.total > 0 && report.total < whole.total, 'the report has their members only');
+    await p.click('#nav a[href="#/courses"]');
+    await waitForHash(p, /^#\/courses$/, 'courses');
+    const api = await h.json(p, '/api/v1/courses');
+    await waitForKeys(p, specSort(api.rows, 'title', 'asc', 'title', 'course').map((r) => r.course),
+      'group manager courses');
+    const c = api.rows[0].course;
+    await p.goto(`${h.base}/#/courses/${c}/groups`);
+    const groups = await h.json(p, `/api/v1/courses/${c}/groups?sort=rank&order=asc&limit=25&offset=0`);
+    await waitForKeys(p, groups.rows.map((r) => r.group), 'their groups');
+    const all = await (await fetch(`${h.base}/api/v1/courses/${c}/groups?limit=1000`,
+      {headers: {Authorization: `Bearer ${h.token}`}})).json();
+    assert.ok(groups.total < all.total, 'a group manager sees fewer groups than the account');
+    await p.goto(`${h.base}/#/courses/${c}`);
+    await leagueMatchesApi(h, p, c, 'members league');
+    const links = await p.$$eval('a[href^="#/"]', (as) => as.map((a) => a.getAttribute('href')));
+    for (const l of links) {
+      const m = /^#\/courses\/[^/?]+\/users\/([^/?]+)/.exec(l);
+      if (m) assert.equal(await h.status(p, `/api/v1/courses/${c}/users/${m[1]}`), 200, l);
+    }
+    // A group they do not manage is not theirs to open.
+    const other = all.rows.find((g) => !groups.rows.some((x) => x.group === g.group));
+    assert.equal(await h.status(p, `/api/v1/courses/${c}/users?group=${other.group}`), 404);
+    await h.shots2(p, 'group-manager-course');
+    noErrors(gm, 'group manager');
+    await gm.context.close();
+  });
+
+  // ---- learner: lands on their own progress ----
+  await run('learner: their own courses and progress only', async () => {
+    const ln = await h.signIn('learner');
+    const p = ln.page;
+    const me = typeof ln.session.user === 'string' ? ln.session.user
+      : ln.session.user.user || ln.session.user.key;
+    await waitForHash(p, /^#\/courses$/, 'landing');
+    assert.equal(await p.textContent('h1'), 'My courses');
+    const api = await h.json(p, '/api/v1/courses');
+    const keys = specSort(api.rows, 'title', 'asc', 'title', 'course').map((r) => r.course);
+    await waitForKeys(p, keys, 'learner courses');
+    const links = await p.$$eval('main a[href^="#/"]', (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.length > 0);
+    for (const l of links) {
+      assert.match(l, new RegExp(`^#/courses(/[^/?]+/users/${me}(/.*)?)?$`), `learner link ${l}`);
+    }
+    assert.equal(await p.locator('#nav a', {hasText: 'Account report'}).count(), 0);
+    await h.shots2(p, 'learner-courses');
+    await p.click(`.table-block tbody tr[data-key="${keys[0]}"] a`);
+    await waitForHash(p, new RegExp(`users/${me}$`), 'own progress');
+    const v = await h.json(p, `/api/v1/courses/${keys[0]}/users/${me}`);
+    await waitForKeys(p, v.exercises.map((e) => e.exercise), 'own exercises');
+    await h.shots2(p, 'learner-progress');
+    assert.equal(await p.locator('details.award-grant').count(), 0, 'a learner grants no award');
+    const mine = v.exercises.find((e) => e.attempts > 0);
+    await p.click(`.table-block tbody tr[data-key="${mine.exercise}"] a.attempts-link`);
+    const hist = await h.json(p,
+      `/api/v1/courses/${keys[0]}/users/${me}/exercises/${mine.exercise}/attempts`);
+    await waitForKeys(p, hist.rows.map((r) => r.attempt), 'own history');
+    await chartsOnPage(p, 1, 'own history');
+    const crumbs = await p.$$eval('.breadcrumbs a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(crumbs, ['#/courses', `#/courses/${keys[0]}/users/${me}`]);
+    assert.equal(await h.status(p, `/api/v1/courses/${keys[0]}/users/${person}`), 404);
+    for (const hash of [`#/courses/${keys[0]}/users/${person}`, `#/courses/${keys[0]}`,
+      `#/courses/${keys[0]}/groups`, '#/report']) {
+      await p.goto(`${h.base}/${hash}`);
+      await p.reload();  // a fresh document: no answer left over from the page before
+      await p.waitForFunction(() => document.querySelector('main .error h2'));
+      assert.equal(await p.textContent('main .error h2'), 'Not found', hash);
+    }
+    assert.equal(await h.status(p, `/api/v1/courses/${keys[0]}/users`), 404);
+    assert.equal(await h.status(p, '/api/v1/report'), 404);
+    noErrors(ln, 'learner');
+    await ln.context.close();
+  });
+
+  console.log(`\n${passed} passed, ${failed} failed; ${h.shots} screenshots`);
+  return failed;
+}

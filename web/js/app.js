@@ -1,0 +1,147 @@
+// The web UI's entry point: the session, the navigation that follows the person's roles, and
+// the router that mounts one view per page. Views live in ./views/, one module each.
+
+import * as api from './api.js';
+import {h, clear, errorBox} from './dom.js';
+import * as router from './router.js';
+import {abilities} from './roles.js';
+import {signInView} from './views/signin.js';
+import {coursesView} from './views/courses.js';
+import {courseView} from './views/course.js';
+import {groupsView} from './views/groups.js';
+import {userView} from './views/user.js';
+import {historyView} from './views/history.js';
+import {reportView} from './views/report.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const who = document.getElementById('who');
+
+let session = null;
+let mounted = null;  // {key, view}
+
+// [pattern, view, who may open it]; `:x` segments are parameters.
+const ROUTES = [
+  [['courses'], coursesView, () => true],
+  [['courses', ':course'], courseView, (a) => a.courseDetail],
+  [['courses', ':course', 'groups'], groupsView, (a) => a.groups],
+  [['courses', ':course', 'groups', ':group'], courseView, (a) => a.groups],
+  [['courses', ':course', 'users', ':user'], userView, (a, p) => a.canSeeUser(p.user)],
+  [['courses', ':course', 'users', ':user', 'exercises', ':exercise'], historyView,
+    (a, p) => a.canSeeUser(p.user)],
+  [['report'], reportView, (a) => a.report],
+];
+
+function match(segments) {
+  for (const [pattern, view, allowed] of ROUTES) {
+    if (pattern.length !== segments.length) continue;
+    const params = {};
+    if (pattern.every((part, i) => {
+      if (part.startsWith(':')) {
+        params[part.slice(1)] = segments[i];
+        return true;
+      }
+      return part === segments[i];
+    })) return {pattern, view, allowed, params};
+  }
+  return null;
+}
+
+function renderChrome(a) {
+  clear(nav);
+  clear(who);
+  if (!session) return;
+  const {segments} = router.current();
+  const link = (text, segs, active) => h('a', {href: router.href(segs),
+    'aria-current': active ? 'page' : null, text});
+  nav.append(link(a.learnerOnly ? 'My courses' : 'All courses', ['courses'],
+    segments[0] === 'courses'));
+  if (a.report) {
+    nav.append(link(a.groupManager ? 'Report' : 'Account report', ['report'],
+      segments[0] === 'report'));
+  }
+  who.append(h('span', {class: 'who-name', text: a.displayName}),
+    h('button', {type: 'button', class: 'button subtle', id: 'sign-out', text: 'Sign out',
+      onclick: async () => {
+        try {
+          await api.signOut();
+        } finally {
+          session = null;
+          router.go('#/signin');
+        }
+      }}));
+}
+
+function unmount() {
+  if (mounted && mounted.view && mounted.view.destroy) mounted.view.destroy();
+  mounted = null;
+}
+
+async function render() {
+  const route = router.current();
+  const {segments} = route;
+  if (segments[0] === 'signin') {
+    if (session) {  // already signed in: the sign-in page has nothing to offer
+      router.replace(abilities(session).landing);
+      return;
+    }
+    unmount();
+    renderChrome(null);
+    mounted = {key: 'signin', view: signInView(main, route, {
+      onSignedIn: (s) => {
+        session = s;
+        const next = route.params.get('next');
+        router.replace(next && next.startsWith('#/') && !next.startsWith('#/signin')
+          ? next : '#/');
+      },
+    })};
+    return;
+  }
+  if (!session) {
+    try {
+      session = await api.currentSession();
+    } catch (e) {
+      unmount();
+      clear(main).append(errorBox(e));
+      return;
+    }
+    if (!session) {
+      router.replace(router.href(['signin'], segments.length ? {next: location.hash} : {}));
+      return;
+    }
+  }
+  const a = abilities(session);
+  renderChrome(a);
+  if (segments.length === 0) {
+    router.replace(a.landing);
+    return;
+  }
+  const found = match(segments);
+  const key = found ? found.pattern.join('/') + '|' + segments.join('/') : '';
+  if (mounted && mounted.key === key && mounted.view.update) {
+    mounted.view.update(route);
+    return;
+  }
+  unmount();
+  clear(main);
+  if (!found || !found.allowed(a, found.params)) {
+    main.append(errorBox({status: 404}));
+    document.title = 'Not found · Cohort';
+    mounted = {key: '', view: null};
+    return;
+  }
+  const ctx = {session, abilities: a, route, params: found.params,
+    onUnauthorized: () => {
+      session = null;
+      router.replace(router.href(['signin'], {next: location.hash}));
+    }};
+  mounted = {key, view: found.view(main, route, ctx)};
+  main.focus({preventScroll: true});
+  window.scrollTo(0, 0);
+}
+
+window.addEventListener('hashchange', () => {
+  render();
+});
+document.getElementById('skip-link').addEventListener('click', () => main.focus());
+render();

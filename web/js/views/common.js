@@ -1,0 +1,72 @@
+// Pieces every page uses: breadcrumbs, the title, headline figures, load-with-states.
+
+import {h, clear, errorBox, loading} from '../dom.js';
+import {ApiError} from '../api.js';
+
+export function pageHeader(title, crumbs = [], actions = null) {
+  document.title = `${title} · Cohort`;
+  return h('header', {class: 'page-header'},
+    crumbs.length ? h('nav', {class: 'breadcrumbs', 'aria-label': 'Breadcrumb'},
+      h('ol', {}, crumbs.map(([text, href]) => h('li', {}, h('a', {href, text}))))) : null,
+    h('div', {class: 'title-row'}, h('h1', {text: title}), actions));
+}
+
+// [[label, value, hint?], ...] as a list of figures.
+export function figures(items, label = 'Headline figures') {
+  return h('dl', {class: 'figures', 'aria-label': label},
+    items.map(([name, value, hint]) => h('div', {class: 'figure'},
+      h('dt', {text: name}), h('dd', {text: value}, hint ? h('small', {text: hint}) : null))));
+}
+
+export function section(title, ...children) {
+  return h('section', {class: 'panel'}, h('h2', {text: title}), children);
+}
+
+// Runs `work(signal)` with a loading state in `container`; on an error shows it (a 404 reads
+// "Not found"); 401 hands over to the sign-in page. Answers work's result, or undefined.
+export async function withStates(container, ctx, signal, work) {
+  const spinner = loading();
+  container.append(spinner);
+  try {
+    return await work(signal);
+  } catch (e) {
+    if (e.name === 'AbortError') return undefined;
+    if (e instanceof ApiError && e.status === 401) {
+      ctx.onUnauthorized();
+      return undefined;
+    }
+    clear(container).append(errorBox(e));
+    return undefined;
+  } finally {
+    spinner.remove();
+  }
+}
+
+// A view's lifetime: the abort signal of its fetches and the charts it must free.
+export function lifetime() {
+  const controller = new AbortController();
+  const charts = [];
+  return {
+    signal: controller.signal,
+    keep(chart) {
+      charts.push(chart);
+      return chart.element;
+    },
+    destroy() {
+      controller.abort();
+      charts.forEach((c) => c.destroy());
+    },
+  };
+}
+
+// Wraps a table's loader so that a 401 goes to sign-in.
+export function guarded(ctx, load) {
+  return async (query, signal) => {
+    try {
+      return await load(query, signal);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) ctx.onUnauthorized();
+      throw e;
+    }
+  };
+}

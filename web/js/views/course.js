@@ -1,0 +1,161 @@
+// Course (SPEC §4.1 view 2): headline figures, the settings in force, the chapter strengths and
+// weaknesses (weakest first), mastery over time and the user league table with its filters.
+// With a :group it is that group's own user league (view 3's drill-down).
+
+import {h, clear} from '../dom.js';
+import * as api from '../api.js';
+import {href} from '../router.js';
+import {createTable} from '../table.js';
+import {chaptersChart, masteryOverTime} from '../charts.js';
+import {pageHeader, section, withStates, lifetime, figures, guarded} from './common.js';
+import * as fmt from '../format.js';
+
+const ANY_YES_NO = [{value: '', label: 'Any'}, {value: 'true', label: 'Yes'},
+  {value: 'false', label: 'No'}];
+
+export function settingsList(settings) {
+  const names = {
+    mastery_model: 'Mastery model', mastery_window: 'Mastery window (responses)',
+    mastery_threshold: 'Mastered at', p_init: 'BKT p_init', p_learn: 'BKT p_learn',
+    p_guess: 'BKT p_guess', p_slip: 'BKT p_slip', points_per_question: 'Points per question',
+    max_attempt_seconds: 'Longest attempt counted', certification_mastery: 'Certified at',
+    certification_valid_days: 'Certification valid for', at_risk_days: 'At risk after',
+  };
+  const show = (k, v) => {
+    if (v === null || v === undefined) return k === 'certification_valid_days' ? 'ever' : fmt.DASH;
+    if (k === 'mastery_threshold' || k === 'certification_mastery') return fmt.pct(v);
+    if (k === 'max_attempt_seconds') return fmt.duration(v);
+    if (k === 'certification_valid_days' || k === 'at_risk_days') return `${v} days`;
+    return String(v);
+  };
+  const bkt = settings.mastery_model === 'bkt';
+  return h('details', {class: 'settings'}, h('summary', {text: 'Settings in force'}),
+    h('dl', {}, Object.entries(settings)
+      .filter(([k]) => bkt || !k.startsWith('p_'))
+      .map(([k, v]) => h('div', {}, h('dt', {text: names[k] || k}), h('dd', {text: show(k, v)})))));
+}
+
+function completedCell(row) {
+  return row.completed ? fmt.date(row.completed_at) : 'No';
+}
+function certifiedCell(row) {
+  return row.certified ? fmt.date(row.certified_at) : 'No';
+}
+
+export function courseView(main, route, ctx) {
+  const {course, group} = ctx.params;
+  const life = lifetime();
+  const body = h('div', {class: 'page'});
+  const header = h('div');
+  clear(main).append(header, body);
+  let table = null;
+
+  header.append(pageHeader(group ? 'Group' : 'Course', [['All courses', href(['courses'])]]));
+
+  withStates(body, ctx, life.signal, async (signal) => {
+    const [detail, groups] = await Promise.all([
+      api.get(api.path('courses', course), signal),
+      api.get(api.withQuery(api.path('courses', course, 'groups'), {limit: 1000, sort: 'name'}),
+        signal).catch(() => ({rows: []})),
+    ]);
+    const groupRow = group ? groups.rows.find((g) => g.group === group) : null;
+    const groupName = group ? (groupRow ? groupRow.name : group) : '';
+    const crumbs = [['All courses', href(['courses'])]];
+    if (group) {
+      crumbs.push([detail.title, href(['courses', course])],
+        ['Group summary', href(['courses', course, 'groups'])]);
+    }
+    clear(header).append(pageHeader(group ? `${groupName} · ${detail.title}` : detail.title,
+      crumbs, group ? null : h('a', {class: 'button', id: 'jump-groups',
+        href: href(['courses', course, 'groups']), text: 'Jump to group summary'})));
+
+    if (!group) {
+      body.append(figures([
+        ['Users', fmt.int(detail.users)],
+        ['Mastery', fmt.pct(detail.mastery), 'mean course mastery'],
+        ['Certified', fmt.int(detail.certified)],
+        ['Completed', fmt.int(detail.completed)],
+        ['At risk', fmt.int(detail.at_risk)],
+        ['Score', fmt.pct(detail.score)],
+        ['Points', fmt.int(detail.points)],
+        ['Time', fmt.duration(detail.time), detail.avg_time !== undefined
+          ? `${fmt.duration(detail.avg_time)} per user` : null],
+      ]), settingsList(detail.settings));
+      const charts = h('div', {class: 'chart-row'});
+      body.append(section('Strengths and weaknesses', charts));
+      charts.append(life.keep(chaptersChart('Mastery by chapter, weakest first',
+        detail.chapters)));
+      if (detail.weekly.length) {
+        charts.append(life.keep(masteryOverTime('Mastery over time',
+          [{label: detail.title, weekly: detail.weekly}])));
+      }
+    } else if (groupRow) {
+      body.append(figures([
+        ['Members enrolled', fmt.int(groupRow.users)],
+        ['Mastery', fmt.pct(groupRow.mastery)],
+        ['Completed', fmt.int(groupRow.completed)],
+        ['Certified', fmt.int(groupRow.certified)],
+        ['Score', fmt.pct(groupRow.score)],
+        ['Points', fmt.int(groupRow.points)],
+        ['Time', fmt.duration(groupRow.time)],
+      ]));
+    }
+
+    const groupOptions = [{value: '', label: 'All groups'},
+      ...groups.rows.map((g) => ({value: g.group, label: g.name}))];
+    table = createTable({
+      label: group ? `Users of ${groupName}` : 'User league',
+      mode: 'server',
+      columns: [
+        {key: 'rank', label: 'Rank', type: 'int'},
+        {key: 'name', label: 'Name', rowHeader: true,
+          render: (r) => h('a', {href: href(['courses', course, 'users', r.user]), text: r.name})},
+        {key: 'mastery', label: 'Mastery', type: 'pct'},
+        {key: 'progress', label: 'Progress', type: 'pct'},
+        {key: 'completed', label: 'Completed', render: completedCell},
+        {key: 'certified', label: 'Certified', render: certifiedCell},
+        {key: 'score', label: 'Score', type: 'pct'},
+        {key: 'points', label: 'Points', type: 'int'},
+        {key: 'time', label: 'Time', type: 'duration'},
+        {key: 'last_active', label: 'Last active', type: 'date'},
+        {key: 'at_risk', label: 'At risk', type: 'bool'},
+      ],
+      filters: [
+        group ? {name: 'group', fixed: group, options: []}
+          : {name: 'group', label: 'Group', options: groupOptions, dynamic: true},
+        {name: 'completed', label: 'Completed', options: ANY_YES_NO},
+        {name: 'certified', label: 'Certified', options: ANY_YES_NO},
+        {name: 'at_risk', label: 'At risk', options: ANY_YES_NO},
+        {name: 'active', label: 'People', options: [{value: '', label: 'Active'},
+          {value: 'false', label: 'Inactive'}]},
+      ],
+      load: guarded(ctx, (query, s) =>
+        api.get(api.withQuery(api.path('courses', course, 'users'), query), s)),
+      exportUrl: (query, format) =>
+        api.withQuery(api.path('courses', course, 'users'), {...query, format}),
+      rowKey: (r) => r.user,
+      rowName: (r) => r.name,
+      defaultSort: 'rank',
+      searchLabel: 'Search names',
+      emptyMessage: (state) => {
+        const filtered = state.q || Object.entries(state.filters)
+          .some(([k, v]) => k !== 'group' && v !== '');
+        if (filtered) return 'No one matches this search and these filters.';
+        if (state.filters.group) return 'No one in this group is enrolled yet.';
+        return 'No one is enrolled in this course yet.';
+      },
+    });
+    body.append(section(group ? `Users in ${groupName}` : 'User league', table.element));
+    await table.update(ctx.route.params);
+  });
+
+  return {
+    update(r) {
+      if (table) table.update(r.params);
+    },
+    destroy() {
+      life.destroy();
+      if (table) table.destroy();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// All courses (SPEC §4.1 view 1): the courses with enrolled users, with a chart of mastery and
+// certifications per course and the account's mastery over time. For a learner, their own
+// enrolments with their own figures, each opening their own progress.
+
+import {h, clear} from '../dom.js';
+import * as api from '../api.js';
+import {href} from '../router.js';
+import {createTable} from '../table.js';
+import {coursesChart, masteryOverTime} from '../charts.js';
+import {pageHeader, section, withStates, lifetime, figures} from './common.js';
+import * as fmt from '../format.js';
+
+export function coursesView(main, route, ctx) {
+  const a = ctx.abilities;
+  const life = lifetime();
+  const title = a.learnerOnly ? 'My courses' : 'All courses';
+  const body = h('div', {class: 'page'});
+  clear(main).append(pageHeader(title), body);
+  let table = null;
+
+  const courseLink = (row) => h('a', {
+    href: a.learnerOnly ? href(['courses', row.course, 'users', a.me]) : href(['courses', row.course]),
+    text: row.title,
+  });
+
+  withStates(body, ctx, life.signal, async (signal) => {
+    const data = await api.get(api.withQuery(api.path('courses'), {limit: 1000}), signal)
+      .catch((e) => {
+        // An API without table parameters on this view answers the same without them.
+        if (e.status === 422) return api.get(api.path('courses'), signal);
+        throw e;
+      });
+    const rows = data.rows;
+    if (rows.length === 0) {
+      body.append(h('p', {class: 'empty', role: 'status', text: a.learnerOnly
+        ? 'You are not enrolled in any course yet.'
+        : 'No one in this account is enrolled in a course yet.'}));
+      return;
+    }
+    const users = rows.reduce((n, r) => n + r.users, 0);
+    if (!a.learnerOnly) {
+      body.append(figures([
+        ['Courses', fmt.int(rows.length)],
+        ['Enrolments', fmt.int(users)],
+        ['Certified', fmt.int(rows.reduce((n, r) => n + r.certified, 0))],
+        ['Completed', fmt.int(rows.reduce((n, r) => n + r.completed, 0))],
+      ]));
+    }
+    const charts = h('div', {class: 'chart-row'}, life.keep(coursesChart(rows,
+      {certifications: !a.learnerOnly})));
+    body.append(section('Dashboard', charts));
+    table = createTable({
+      label: title,
+      mode: 'client',
+      columns: [
+        {key: 'title', label: 'Course', rowHeader: true, render: courseLink},
+        ...(a.learnerOnly ? [] : [{key: 'users', label: 'Users', type: 'int'}]),
+        {key: 'mastery', label: 'Mastery', type: 'pct'},
+        {key: 'certified', label: a.learnerOnly ? 'Certified' : 'Certified', type:
+          a.learnerOnly ? 'bool' : 'int'},
+        {key: 'completed', label: 'Completed', type: a.learnerOnly ? 'bool' : 'int'},
+        ...(a.learnerOnly ? [] : [{key: 'at_risk', label: 'At risk', type: 'int'}]),
+        {key: 'score', label: 'Score', type: 'pct'},
+      ],
+      load: async () => rows,
+      rowKey: (r) => r.course,
+      rowName: (r) => r.title,
+      defaultSort: 'title',
+      searchLabel: 'Search courses',
+      exportUrl: (query, format) => api.withQuery(api.path('courses'), {...query, format}),
+      emptyMessage: () => 'No course matches this search.',
+    });
+    body.append(section(a.learnerOnly ? 'Your courses' : 'Courses', table.element));
+    await table.update(ctx.route.params);
+    if (!a.learnerOnly) {
+      // The account's mastery over time: each course's weekly line (SPEC §3.4).
+      const details = await Promise.all(rows.slice(0, 10).map((r) =>
+        api.get(api.path('courses', r.course), signal).catch(() => null)));
+      const series = details.filter(Boolean).map((d) => ({label: d.title, weekly: d.weekly}));
+      if (series.length && !signal.aborted) {
+        charts.append(life.keep(masteryOverTime('The account\u2019s mastery over time', series)));
+      }
+    }
+  });
+
+  return {
+    update(r) {
+      if (table) table.update(r.params);
+    },
+    destroy() {
+      life.destroy();
+      if (table) table.destroy();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Account report (SPEC §4.1 view 6): one row per (user, course) with every figure and the
+// user's groups — the account's spreadsheet.
+
+import {h, clear} from '../dom.js';
+import * as api from '../api.js';
+import {href} from '../router.js';
+import {createTable} from '../table.js';
+import {pageHeader, section, withStates, lifetime, guarded} from './common.js';
+
+export function reportView(main, route, ctx) {
+  const life = lifetime();
+  const body = h('div', {class: 'page'});
+  const title = ctx.abilities.groupManager ? 'Report: the members of your groups'
+    : 'Account report';
+  clear(main).append(pageHeader(title, [['All courses', href(['courses'])]]), body);
+  let table = null;
+
+  withStates(body, ctx, life.signal, async () => {
+    table = createTable({
+      label: 'Account report',
+      mode: 'server',
+      columns: [
+        {key: 'name', label: 'Name', rowHeader: true, render: (r) => h('a',
+          {href: href(['courses', r.course, 'users', r.user]), text: r.name})},
+        {key: 'email', label: 'Email'},
+        {key: 'groups', label: 'Groups', type: 'list'},
+        {key: 'title', label: 'Course'},
+        {key: 'mastery', label: 'Mastery', type: 'pct'},
+        {key: 'progress', label: 'Progress', type: 'pct'},
+        {key: 'completed_at', label: 'Completed', type: 'day'},
+        {key: 'certified_at', label: 'Certified', type: 'day'},
+        {key: 'score', label: 'Score', type: 'pct'},
+        {key: 'points', label: 'Points', type: 'int'},
+        {key: 'time', label: 'Time', type: 'duration'},
+        {key: 'attempts', label: 'Attempts', type: 'int'},
+        {key: 'hints', label: 'Hints', type: 'int'},
+        {key: 'last_active', label: 'Last active', type: 'date'},
+      ],
+      load: guarded(ctx, (query, s) => api.get(api.withQuery(api.path('report'), query), s)),
+      exportUrl: (query, format) => api.withQuery(api.path('report'), {...query, format}),
+      rowKey: (r) => `${r.user}/${r.course}`,
+      rowName: (r) => r.name,
+      defaultSort: 'name',
+      searchLabel: 'Search names',
+      emptyMessage: (state) => (state.q || Object.keys(state.filters).length
+        ? 'No one matches this search and these filters.'
+        : 'No one in this account is enrolled in a course yet.'),
+    });
+    body.append(section('Every person in every course', table.element));
+    await table.update(ctx.route.params);
+  });
+
+  return {
+    update(r) {
+      if (table) table.update(r.params);
+    },
+    destroy() {
+      life.destroy();
+      if (table) table.destroy();
+    },
+  };
+}
