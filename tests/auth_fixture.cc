@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "support/log_audit.h"
+
 namespace cohort::testing {
 namespace {
 
@@ -16,6 +18,7 @@ int SeededCorrect(const std::string& user) {
 }  // namespace
 
 void AuthFixture::SetUp() {
+  AuditSecret(kPassword);
   ApiFixture::SetUp();
   if (HasFatalFailure()) return;
   PutPythonCourse();

@@ -220,6 +220,48 @@ TEST_F(AuthMatrixTest, LeaguesAndReportListExactlyTheAllowedRows) {
   EXPECT_EQ(As("gus", "GET", "/api/v1/report").json["total"], 0);
 }
 
+// Exports (issue 5) are the same views: a spreadsheet holds exactly the rows the caller may see,
+// and what the caller may not see is the same 404. The report's CSV is streamed from a plan of
+// its rows, which must be scoped like the JSON.
+TEST_F(AuthMatrixTest, ExportsHoldExactlyTheRowsTheirViewsAllow) {
+  // The user keys in column `column` of a CSV export (keys hold no commas or quotes).
+  auto csv_keys = [](const std::string& csv, std::size_t column) {
+    std::set<std::string> keys;
+    std::size_t start = csv.find("\r\n");  // after the header row
+    while (start != std::string::npos && start + 2 < csv.size()) {
+      const std::size_t end = csv.find("\r\n", start + 2);
+      const std::string line = csv.substr(start + 2, end - start - 2);
+      std::size_t from = 0;
+      for (std::size_t i = 0; i < column; ++i) from = line.find(',', from) + 1;
+      keys.insert(line.substr(from, line.find(',', from) - from));
+      start = end;
+    }
+    return keys;
+  };
+  struct Case {
+    const char* who;
+    int status;
+    std::set<std::string> users;
+  };
+  const Case cases[] = {{"boss", 200, kEveryone}, {"exec", 200, kEveryone}, {"gman", 200, kGroupA},
+                        {"ann", 404, {}},         {"ingest", 403, {}},      {"none", 401, {}}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.who);
+    Answer report = As(c.who, "GET", "/api/v1/report?format=csv");
+    Answer league = As(c.who, "GET", "/api/v1/courses/py/users?format=csv");
+    Answer xlsx = As(c.who, "GET", "/api/v1/report?format=xlsx");
+    ASSERT_EQ(report.status(), c.status) << report.http.body;
+    ASSERT_EQ(league.status(), c.status) << league.http.body;
+    ASSERT_EQ(xlsx.status(), c.status);
+    if (c.status != 200) {
+      EXPECT_EQ(report.http.body, As(c.who, "GET", "/api/v1/report").http.body);
+      continue;
+    }
+    EXPECT_EQ(csv_keys(report.http.body, 0), c.users);
+    EXPECT_EQ(csv_keys(league.http.body, 1), c.users);
+  }
+}
+
 TEST_F(AuthMatrixTest, UserViewsAnswerForOwnSameGroupOtherGroupAndOtherAccountTargets) {
   // Targets: ann (own for ann; gman's member), ben (same group as ann), carl (other group),
   // dora (no group), gus (another account's user: unknown in acme).

@@ -17,6 +17,7 @@ REQUEST_FIELDS = ("time", "level", "method", "route", "status", "duration_ms", "
                   "account", "request_id")
 PATTERNS = {
     "an API token": re.compile(r"coh_[A-Za-z0-9_-]{16,}"),
+    "a session id": re.compile(r"cohort_session=|cs_[A-Za-z0-9_-]{16,}"),
     "an email address": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
     "an Authorization header": re.compile(r"Bearer\s"),
     "a password field": re.compile(r"\"(password|current_password|new_password)\"\s*:"),
@@ -74,6 +75,7 @@ def selftest() -> int:
         "token": ([good, 'x coh_AAAAAAAAAAAAAAAAAAAAAAAA y'], [], 1),
         "email": ([good, '{"msg":"oops","who":"ann@acme.example"}'], [], 1),
         "bearer": ([good, "Authorization: Bearer abc"], [], 1),
+        "session": ([good, "cookie cohort_session=x"], [], 1),
         "password field": ([good, '{"password":"x"}'], [], 1),
         "recorded secret": ([good, "hunter2-long"], ["hunter2-long"], 1),
         "request line not JSON": ([good, '{"msg":"request", broken'], [], 1),

@@ -42,10 +42,10 @@ TEST_F(ReadApiTest, LeagueRowsHaveTheWireShapeOfTheSpec) {
   std::vector<std::string> keys;  // in the order sent: ordered_json keeps it
   const nlohmann::ordered_json sent = nlohmann::ordered_json::parse(r.body);
   for (const auto& item : sent["rows"][0].items()) keys.push_back(item.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"rank", "user", "name", "mastery", "progress",
-                                             "completed", "completed_at", "certified",
-                                             "certified_at", "score", "points", "time",
-                                             "last_active", "at_risk"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"rank", "user", "name", "mastery", "progress", "completed",
+                                      "completed_at", "certified", "certified_at", "score",
+                                      "points", "time", "last_active", "at_risk"}));
   EXPECT_EQ(ann["user"], "ann");
   EXPECT_EQ(ann["rank"], 1);
   EXPECT_DOUBLE_EQ(ann["mastery"].get<double>(), 0.6 / 3);  // e1 0.6, e2 and e3 0
@@ -170,6 +170,53 @@ TEST_F(ReadApiTest, AllCoursesAndReport) {
   EXPECT_EQ(report.json["rows"][0]["name"], "Ann Lee");
   EXPECT_EQ(report.json["rows"][0]["groups"], json::array({"g1"}));
   EXPECT_EQ(report.json["rows"][0]["attempts"], 1);
+}
+
+// All courses is a table like the others (SPEC §4): sort by any column both ways, search, page;
+// an export of it holds the same rows in the same order.
+TEST_F(ReadApiTest, AllCoursesSortsSearchesAndPagesLikeEveryTable) {
+  for (const char* key : {"go", "rust"}) {
+    ASSERT_EQ(Put(fmt::format("/api/v1/courses/{}", key),
+                  fmt::format(R"({{"title":"{} course","chapters":[{{"key":"c1","title":"C",)"
+                              R"("exercises":[{{"key":"e1","title":"E"}}]}}]}})",
+                              key == std::string("go") ? "Zig" : "Alpha"))
+                  .status,
+              200);
+  }
+  ASSERT_EQ(Put("/api/v1/enrollments/ann/go", "{}").status, 200);
+  auto courses = [](const Reply& r) {
+    std::vector<std::string> keys;
+    for (const json& row : r.json["rows"]) keys.push_back(row["course"]);
+    return keys;
+  };
+  Reply by_title = Get("/api/v1/courses");
+  ASSERT_EQ(by_title.status, 200) << by_title.body;
+  EXPECT_EQ(by_title.json["total"], 3);
+  EXPECT_EQ(courses(by_title), (std::vector<std::string>{"rust", "py", "go"}));  // Alpha, Py.., Zig
+  EXPECT_EQ(courses(Get("/api/v1/courses?sort=title&order=desc")),
+            (std::vector<std::string>{"go", "py", "rust"}));
+  EXPECT_EQ(courses(Get("/api/v1/courses?sort=users&order=desc")),
+            (std::vector<std::string>{"py", "go", "rust"}));  // 3, 1, 0 users
+  Reply page = Get("/api/v1/courses?sort=users&order=desc&limit=1&offset=1");
+  EXPECT_EQ(courses(page), (std::vector<std::string>{"go"}));
+  EXPECT_EQ(page.json["total"], 3);
+  Reply searched = Get("/api/v1/courses?q=ZIG");
+  EXPECT_EQ(courses(searched), (std::vector<std::string>{"go"}));
+  EXPECT_EQ(searched.json["total"], 1);
+  EXPECT_EQ(Get("/api/v1/courses?sort=colour").status, 422);
+  Reply filter = Get("/api/v1/courses?group=g1");
+  EXPECT_EQ(filter.status, 422);
+  EXPECT_NE(filter.body.find("group"), std::string::npos) << filter.body;
+
+  Reply csv = Get("/api/v1/courses?sort=users&order=desc&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  const std::size_t py = csv.body.find("\r\npy,"), go = csv.body.find("\r\ngo,"),
+                    rust = csv.body.find("\r\nrust,");
+  ASSERT_NE(py, std::string::npos) << csv.body;
+  ASSERT_NE(go, std::string::npos) << csv.body;
+  ASSERT_NE(rust, std::string::npos) << csv.body;
+  EXPECT_LT(py, go);
+  EXPECT_LT(go, rust);
 }
 
 }  // namespace

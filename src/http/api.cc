@@ -1,12 +1,12 @@
 #include "http/api.h"
 
+#include <spdlog/spdlog.h>
+
 #include <array>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/auth_routes.h"
 #include "http/credentials.h"
@@ -239,8 +239,15 @@ Response Api::Serve(const Request& request, std::string_view pattern,
       return ExportResponse(service_, caller, what, *format);
     };
     if (pattern == "/api/v1/courses") {
-      if (exporting) return export_view(ExportView::kAllCourses, {});
-      return ViewResponse(service_, caller, service_.AllCourses(caller));
+      Result<metrics::TableQuery> query = ParseTableQuery(request, "title");
+      if (!query.ok()) return ErrorResponse(query.status());
+      for (const char* filter : {"group", "active", "completed", "certified", "at_risk"}) {
+        if (request.query.count(filter) > 0) {
+          return ErrorResponse(BadParameter(filter, "not a filter of this view"));
+        }
+      }
+      if (exporting) return export_view(ExportView::kAllCourses, *query);
+      return ViewResponse(service_, caller, service_.AllCourses(caller, *query));
     }
     if (pattern == "/api/v1/courses/{course}") {
       if (exporting) return export_view(ExportView::kCourse, {});
@@ -274,8 +281,8 @@ Response Api::Serve(const Request& request, std::string_view pattern,
     }
   }
   if (pattern == "/api/v1/whoami") {
-    return Json(200, {{"account", caller.account_key},
-                      {"scopes", domain::ScopeNames(caller.scopes)}});
+    return Json(200,
+                {{"account", caller.account_key}, {"scopes", domain::ScopeNames(caller.scopes)}});
   }
   if (pattern == "/api/v1/attempts") {
     Result<domain::WriteBatch> batch = ingest::ParseAttempts(request.body, now);
@@ -342,9 +349,13 @@ Response Api::Serve(const Request& request, std::string_view pattern,
 }
 
 void Api::CountIngest(const domain::WriteSummary& done) {
-  registry_->GetCounter("cohort_ingest_attempts_total", "Attempts newly stored by POST /api/v1/attempts.")
+  registry_
+      ->GetCounter("cohort_ingest_attempts_total",
+                   "Attempts newly stored by POST /api/v1/attempts.")
       .Add(done.accepted);
-  registry_->GetCounter("cohort_ingest_responses_total", "Responses newly stored by POST /api/v1/attempts.")
+  registry_
+      ->GetCounter("cohort_ingest_responses_total",
+                   "Responses newly stored by POST /api/v1/attempts.")
       .Add(done.responses);
   registry_
       ->GetCounter("cohort_ingest_duplicates_total",

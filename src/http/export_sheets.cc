@@ -411,7 +411,7 @@ Result<ViewSheets> SheetsOf(service::Service& service, const service::Caller& ca
                             const ExportRequest& what, ExportFormat format) {
   switch (what.view) {
     case ExportView::kAllCourses: {
-      auto t = Fetch(service.AllCourses(caller));
+      auto t = Fetch(service.AllCourses(caller, what.query));
       if (!t.ok()) return t.status();
       return ViewSheets{{AllCoursesSheet(t.value())}, nullptr};
     }

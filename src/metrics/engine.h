@@ -45,6 +45,12 @@ struct Table {
   std::size_t total = 0;
 };
 
+struct AllCoursesRow;
+// Searches (`q` in the title or key), orders (any column of the view; ties by title, then key)
+// and pages All courses' rows as `query` says; `total` counts the rows that match. kInvalid for
+// an unknown column.
+Status ArrangeAllCourses(Table<AllCoursesRow>& table, const TableQuery& query);
+
 // The account report's rows in order, as (user, course) indexes into the engine's account, not
 // yet built: what a streamed export walks through page by page (Engine::PlanReport).
 struct ReportPlan {

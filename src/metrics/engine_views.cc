@@ -243,6 +243,17 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
   return out;
 }
 
+Status ArrangeAllCourses(Table<AllCoursesRow>& table, const TableQuery& query) {
+  if (!query.q.empty()) {
+    std::erase_if(table.rows, [&](const AllCoursesRow& r) {
+      return !ContainsFolded(r.title, query.q) && !ContainsFolded(r.course, query.q);
+    });
+  }
+  table.total = table.rows.size();
+  return SortRows(table.rows, CourseColumns(), query.sort, query.descending, &CourseTitle,
+                  &CourseKey, query.offset, query.limit);
+}
+
 Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
                                   const std::vector<std::string>* only_users) const {
   const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
@@ -671,9 +682,7 @@ ReportRow MakeReportRow(const AccountState& a, const CourseState& c, const Enrol
 }
 
 // Whether the report's order is by person alone (then course): the default, or sort=name/rank.
-bool OrderedByName(const TableQuery& query) {
-  return query.sort == "rank" || query.sort == "name";
-}
+bool OrderedByName(const TableQuery& query) { return query.sort == "rank" || query.sort == "name"; }
 
 }  // namespace
 
@@ -708,8 +717,8 @@ Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQue
 
 Result<ReportPlan> Engine::PlanReport(std::string_view account, const TableQuery& query) const {
   if (!OrderedByName(query)) {
-    return Status::Invalid("only the report's order by name can be planned, not '" +
-                           query.sort + "'");
+    return Status::Invalid("only the report's order by name can be planned, not '" + query.sort +
+                           "'");
   }
   const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
@@ -721,7 +730,8 @@ Result<ReportPlan> Engine::PlanReport(std::string_view account, const TableQuery
   const std::size_t first = std::min(query.offset, plan.entries.size());
   const std::size_t last = first + std::min(query.limit, plan.entries.size() - first);
   plan.entries.erase(plan.entries.begin() + static_cast<std::ptrdiff_t>(last), plan.entries.end());
-  plan.entries.erase(plan.entries.begin(), plan.entries.begin() + static_cast<std::ptrdiff_t>(first));
+  plan.entries.erase(plan.entries.begin(),
+                     plan.entries.begin() + static_cast<std::ptrdiff_t>(first));
   return plan;
 }
 
@@ -734,14 +744,16 @@ Result<std::vector<std::optional<ReportRow>>> Engine::ReportRows(std::string_vie
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   std::vector<std::optional<ReportRow>> rows;
-  const std::size_t last = std::min(plan.entries.size(), first + std::min(count, plan.entries.size()));
+  const std::size_t last =
+      std::min(plan.entries.size(), first + std::min(count, plan.entries.size()));
   for (std::size_t i = std::min(first, last); i < last; ++i) {
     const ReportPlan::Entry& entry = plan.entries[i];
     const auto user = static_cast<std::size_t>(entry.user);
     const auto course = static_cast<std::size_t>(entry.course);
-    const Enrolled* e = user < a->users.size() && a->users[user].active && course < a->courses.size()
-                            ? a->courses[course]->Find(entry.user)
-                            : nullptr;
+    const Enrolled* e =
+        user < a->users.size() && a->users[user].active && course < a->courses.size()
+            ? a->courses[course]->Find(entry.user)
+            : nullptr;
     if (e == nullptr) {
       rows.emplace_back();  // deactivated, erased or unenrolled since the plan
     } else {

@@ -46,6 +46,14 @@ Result<metrics::Table<metrics::AllCoursesRow>> Service::AllCourses(const Caller&
                              restricted ? &restricted->visible_users : nullptr);
 }
 
+Result<metrics::Table<metrics::AllCoursesRow>> Service::AllCourses(
+    const Caller& caller, const metrics::TableQuery& query) {
+  Result<metrics::Table<metrics::AllCoursesRow>> table = AllCourses(caller);
+  if (!table.ok()) return table;
+  COHORT_RETURN_IF_ERROR(metrics::ArrangeAllCourses(table.value(), query));
+  return table;
+}
+
 Result<metrics::CourseView> Service::CourseDetail(const Caller& caller, std::string_view course) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
   const Person* restricted = Restricted(caller);
@@ -136,9 +144,16 @@ Result<metrics::Table<metrics::ReportRow>> Service::Report(const Caller& caller,
 }
 
 Result<metrics::ReportPlan> Service::PlanReport(const Caller& caller,
-                                                 const metrics::TableQuery& query) {
+                                                const metrics::TableQuery& query) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
-  return engine_->PlanReport(caller.account_key, query);
+  // Scoped exactly as Report: the plan lists only the people the caller may see, and
+  // ReportRows builds rows from the plan alone.
+  const Person* restricted = Restricted(caller);
+  if (!restricted) return engine_->PlanReport(caller.account_key, query);
+  if (!restricted->SeesCourseViews()) return Status::NotFound("no such resource");
+  metrics::TableQuery scoped = query;
+  scoped.only_users = &restricted->visible_users;
+  return engine_->PlanReport(caller.account_key, scoped);
 }
 
 Result<std::vector<std::optional<metrics::ReportRow>>> Service::ReportRows(

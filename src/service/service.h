@@ -158,6 +158,9 @@ class Service {
   // The views of SPEC §4.1 for the caller's account; the `read` scope is required (kForbidden),
   // unknown keys are kNotFound, a bad sort column is kInvalid.
   Result<metrics::Table<metrics::AllCoursesRow>> AllCourses(const Caller& caller);
+  // The same searched, ordered and paged by `query` (its sort defaults to "title").
+  Result<metrics::Table<metrics::AllCoursesRow>> AllCourses(const Caller& caller,
+                                                            const metrics::TableQuery& query);
   Result<metrics::CourseView> CourseDetail(const Caller& caller, std::string_view course);
   Result<metrics::Table<metrics::LeagueRow>> UserLeague(const Caller& caller,
                                                         std::string_view course,
