@@ -288,6 +288,17 @@ Result<std::int64_t> SqliteStore::CreateAward(AccountId account, const NewAward&
         return Status::Invalid(reason, {{std::nullopt, "/course", reason}});
       }
       course_id = course.value();
+      Query enrolled(st.is_enrolled);
+      enrolled.BindInt(1, **user);
+      enrolled.BindInt(2, *course_id);
+      Result<bool> row = enrolled.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) {
+        // It would show nowhere: the user view of a course lists its enrolled users only.
+        const std::string reason =
+            fmt::format("user '{}' is not enrolled in '{}'", award.user, *award.course);
+        return Status::Invalid(reason, {{std::nullopt, "/course", reason}});
+      }
     }
     Query query(st.insert_award);
     query.BindInt(1, account.value);
