@@ -529,6 +529,9 @@ TEST_F(AuthMatrixTest, AnAwardWithoutCourseShowsInEveryCourseAndErasureRemovesIt
   EXPECT_EQ(As("boss", "POST", "/api/v1/awards", R"({"user":"ann","course":"nope","title":"T"})")
                 .status(),
             422);
+  EXPECT_EQ(
+      As("boss", "POST", "/api/v1/awards", R"({"user":"ben","course":"js","title":"T"})").status(),
+      422);  // ben is not enrolled in js: it would show nowhere
   EXPECT_EQ(As("boss", "POST", "/api/v1/awards", R"({"user":"ann","title":""})").status(), 422);
   EXPECT_EQ(As("boss", "POST", "/api/v1/awards", R"({"user":"ann"})").status(), 422);
   EXPECT_EQ(As("boss", "GET", "/api/v1/courses/py/users/ann").json["awards"].size(), 2u);

@@ -704,6 +704,9 @@ TEST_F(SqliteStoreTest, ManagedGroupsAndTheirMembers) {
 
 TEST_F(SqliteStoreTest, AwardsAreListedForTheirCourseOrEveryCourseRevokedAndErased) {
   const std::int64_t bob = store_->FindUser(account_, "bob").value().id;
+  domain::WriteBatch enroll;
+  enroll.enrollments.items = {{"ann", "c1", std::nullopt}};
+  ApplyOk(enroll);
   const std::int64_t general =
       store_->CreateAward(account_, {"ann", std::nullopt, "Helper", "", bob}, kNow).value();
   const std::int64_t in_c1 =
@@ -715,6 +718,13 @@ TEST_F(SqliteStoreTest, AwardsAreListedForTheirCourseOrEveryCourseRevokedAndEras
   EXPECT_EQ(unknown.status().details().at(0).pointer, "/user");
   EXPECT_EQ(store_->CreateAward(account_, {"ann", "c9", "T", "", {}}, kNow).status().code(),
             ErrorCode::kInvalid);
+  domain::WriteBatch course2;
+  course2.courses.items = {Course("c2", {{"ch", {"x"}}})};
+  ApplyOk(course2);
+  Result<std::int64_t> not_enrolled =
+      store_->CreateAward(account_, {"ann", "c2", "T", "", {}}, kNow);
+  EXPECT_EQ(not_enrolled.status().code(), ErrorCode::kInvalid);
+  EXPECT_EQ(not_enrolled.status().message(), "user 'ann' is not enrolled in 'c2'");
   Result<std::vector<AwardRecord>> c1 = store_->ListAwards(account_, "ann", "c1");
   ASSERT_TRUE(c1.ok());
   ASSERT_EQ(c1->size(), 2u);

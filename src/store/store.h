@@ -159,7 +159,8 @@ class Store {
                                                           std::string_view user_key) = 0;
 
   // --- awards (SPEC §3.6) ---
-  // kInvalid (pointer /user or /course) for an unknown user or course. Returns the award id.
+  // kInvalid (pointer /user or /course) for an unknown user or course, or a course the user is
+  // not enrolled in. Returns the award id.
   virtual Result<std::int64_t> CreateAward(AccountId account, const NewAward& award,
                                            Instant now) = 0;
   // An award that is not revoked; kNotFound otherwise.

@@ -70,6 +70,9 @@ constexpr Entry kEntries[] = {
     // ?1 account, ?2 key → id
     {&AuthStatements::find_user_id, "SELECT id FROM users WHERE account_id = ?1 AND key = ?2"},
     {&AuthStatements::find_course_id, "SELECT id FROM courses WHERE account_id = ?1 AND key = ?2"},
+    // ?1 user id, ?2 course id → a row when enrolled
+    {&AuthStatements::is_enrolled,
+     "SELECT 1 FROM enrollments WHERE user_id = ?1 AND course_id = ?2"},
     // ?1 account, ?2 user id, ?3 course id or NULL, ?4 title, ?5 note, ?6 granted_by or NULL,
     // ?7 now → id
     {&AuthStatements::insert_award,

@@ -18,7 +18,7 @@ struct AuthStatements {
   Statement insert_session, find_session, touch_session, delete_session, delete_expired_sessions,
       delete_other_sessions, set_password_hash;
   Statement managed_groups, managed_members;
-  Statement find_user_id, find_course_id, insert_award, find_award, revoke_award, list_awards;
+  Statement find_user_id, find_course_id, is_enrolled, insert_award, find_award, revoke_award, list_awards;
 };
 
 }  // namespace cohort::store::sqlite

@@ -48,6 +48,14 @@ Result<bool> ChangedRow(Query& query) {
   return changed;
 }
 
+// Runs a touch_* statement (?1 id, ?2 now): records a use, to the minute.
+Status Touch(Statement& statement, std::int64_t id, Instant now) {
+  Query query(statement);
+  query.BindInt(1, id);
+  query.BindInt(2, now.ms);
+  return query.Run();
+}
+
 // Runs a revoke_* statement (?1 account, ?2 id, ?3 now → id when it revoked one). kNotFound
 // naming `what` when the account has no such row to revoke.
 Status Revoke(Statement& statement, AccountId account, std::int64_t id, Instant now,
@@ -118,10 +126,7 @@ Status SqliteStore::RevokeToken(AccountId account, std::int64_t token_id, Instan
 Status SqliteStore::TouchToken(std::int64_t token_id, Instant now) {
   return Guarded("TouchToken", [&]() -> Status {
     std::lock_guard lock(write_mu_);
-    Query query(writer_->auth.touch_token);
-    query.BindInt(1, token_id);
-    query.BindInt(2, now.ms);
-    return query.Run();
+    return Touch(writer_->auth.touch_token, token_id, now);
   });
 }
 
@@ -199,10 +204,7 @@ Result<SessionRecord> SqliteStore::FindSessionByDigest(std::string_view secret_d
 Status SqliteStore::TouchSession(std::int64_t session_id, Instant now) {
   return Guarded("TouchSession", [&]() -> Status {
     std::lock_guard lock(write_mu_);
-    Query query(writer_->auth.touch_session);
-    query.BindInt(1, session_id);
-    query.BindInt(2, now.ms);
-    return query.Run();
+    return Touch(writer_->auth.touch_session, session_id, now);
   });
 }
 
@@ -288,6 +290,17 @@ Result<std::int64_t> SqliteStore::CreateAward(AccountId account, const NewAward&
         return Status::Invalid(reason, {{std::nullopt, "/course", reason}});
       }
       course_id = course.value();
+      Query enrolled(st.is_enrolled);
+      enrolled.BindInt(1, **user);
+      enrolled.BindInt(2, *course_id);
+      Result<bool> row = enrolled.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) {
+        // It would show nowhere: the user view of a course lists its enrolled users only.
+        const std::string reason =
+            fmt::format("user '{}' is not enrolled in '{}'", award.user, *award.course);
+        return Status::Invalid(reason, {{std::nullopt, "/course", reason}});
+      }
     }
     Query query(st.insert_award);
     query.BindInt(1, account.value);
