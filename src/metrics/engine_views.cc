@@ -250,8 +250,10 @@ Status ArrangeAllCourses(Table<AllCoursesRow>& table, const TableQuery& query) {
     });
   }
   table.total = table.rows.size();
-  return SortRows(table.rows, CourseColumns(), query.sort, query.descending, &CourseTitle,
-                  &CourseKey, query.offset, query.limit);
+  // TableQuery's default sort, "rank", is the view's default order here: by title.
+  const std::string& sort = query.sort == "rank" ? std::string("title") : query.sort;
+  return SortRows(table.rows, CourseColumns(), sort, query.descending, &CourseTitle, &CourseKey,
+                  query.offset, query.limit);
 }
 
 Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
