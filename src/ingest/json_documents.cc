@@ -548,6 +548,19 @@ void ReadKeyedItem(JsonReader& r, JsonValue& v, int depth, std::vector<T>& out, 
   }
 }
 
+// The "user" (`is_user`) or "course" key of an item that names both, into `user` or `course`.
+void ReadUserOrCourseKey(JsonReader& r, JsonValue& value, int depth, bool is_user,
+                         std::string& user, std::string& course) {
+  std::optional<std::string_view> s = r.String(value, depth + 1);
+  if (!s) return;
+  if (!domain::IsValidKey(*s)) {
+    r.Report(fmt::format("'{}' is not a valid {} key ({})", internal::Clip(*s, 140),
+                         is_user ? "user" : "course", kKeyRule));
+    return;
+  }
+  (is_user ? user : course).assign(*s);
+}
+
 void ReadEnrollmentItem(JsonReader& r, JsonValue& v, int depth,
                         std::vector<domain::Enrollment>& out) {
   std::optional<JsonObject> object = r.Object(v, depth);
@@ -560,14 +573,7 @@ void ReadEnrollmentItem(JsonReader& r, JsonValue& v, int depth,
                     if (!r.IsNull(value)) e.enrolled_at = r.Time(value, depth + 1);
                     return;
                   }
-                  std::optional<std::string_view> s = r.String(value, depth + 1);
-                  if (!s) return;
-                  if (!domain::IsValidKey(*s)) {
-                    r.Report(fmt::format("'{}' is not a valid {} key ({})", internal::Clip(*s, 140),
-                                         field == 0 ? "user" : "course", kKeyRule));
-                    return;
-                  }
-                  (field == 0 ? e.user : e.course).assign(*s);
+                  ReadUserOrCourseKey(r, value, depth, field == 0, e.user, e.course);
                 });
   if (shaped) out.push_back(std::move(e));
 }
@@ -593,14 +599,7 @@ void ReadCertificationItem(JsonReader& r, JsonValue& v, int depth, Instant now,
                     (field == 2 ? c.issued_at : c.expires_at.emplace()) = *at;
                     return;
                   }
-                  std::optional<std::string_view> s = r.String(value, depth + 1);
-                  if (!s) return;
-                  if (!domain::IsValidKey(*s)) {
-                    r.Report(fmt::format("'{}' is not a valid {} key ({})", internal::Clip(*s, 140),
-                                         field == 0 ? "user" : "course", kKeyRule));
-                    return;
-                  }
-                  (field == 0 ? c.user : c.course).assign(*s);
+                  ReadUserOrCourseKey(r, value, depth, field == 0, c.user, c.course);
                 });
   if (!shaped || !times_ok) return;
   if (c.issued_at.ms > now.ms + kMsPerDay) {

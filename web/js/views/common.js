@@ -70,3 +70,19 @@ export function guarded(ctx, load) {
     }
   };
 }
+
+// The handle of a view whose state lives in one table (made once its data has loaded): a route
+// change updates the table; leaving the view ends its lifetime and the table.
+export function tableView(life, currentTable) {
+  return {
+    update(r) {
+      const table = currentTable();
+      if (table) table.update(r.params);
+    },
+    destroy() {
+      life.destroy();
+      const table = currentTable();
+      if (table) table.destroy();
+    },
+  };
+}

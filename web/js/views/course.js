@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {chaptersChart, masteryOverTime} from '../charts.js';
-import {pageHeader, section, withStates, lifetime, figures, guarded} from './common.js';
+import {pageHeader, section, withStates, lifetime, figures, guarded, tableView} from './common.js';
 import * as fmt from '../format.js';
 
 const ANY_YES_NO = [{value: '', label: 'Any'}, {value: 'true', label: 'Yes'},
@@ -149,13 +149,5 @@ export function courseView(main, route, ctx) {
     await table.update(ctx.route.params);
   });
 
-  return {
-    update(r) {
-      if (table) table.update(r.params);
-    },
-    destroy() {
-      life.destroy();
-      if (table) table.destroy();
-    },
-  };
+  return tableView(life, () => table);
 }

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {coursesChart, masteryOverTime} from '../charts.js';
-import {pageHeader, section, withStates, lifetime, figures} from './common.js';
+import {pageHeader, section, withStates, lifetime, figures, tableView} from './common.js';
 import * as fmt from '../format.js';
 
 export function coursesView(main, route, ctx) {
@@ -83,13 +83,5 @@ export function coursesView(main, route, ctx) {
     }
   });
 
-  return {
-    update(r) {
-      if (table) table.update(r.params);
-    },
-    destroy() {
-      life.destroy();
-      if (table) table.destroy();
-    },
-  };
+  return tableView(life, () => table);
 }

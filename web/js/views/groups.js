@@ -5,7 +5,7 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
-import {pageHeader, section, withStates, lifetime, guarded} from './common.js';
+import {pageHeader, section, withStates, lifetime, guarded, tableView} from './common.js';
 
 export function groupsView(main, route, ctx) {
   const {course} = ctx.params;
@@ -50,13 +50,5 @@ export function groupsView(main, route, ctx) {
     await table.update(ctx.route.params);
   });
 
-  return {
-    update(r) {
-      if (table) table.update(r.params);
-    },
-    destroy() {
-      life.destroy();
-      if (table) table.destroy();
-    },
-  };
+  return tableView(life, () => table);
 }

@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {historyChart} from '../charts.js';
-import {pageHeader, section, withStates, lifetime} from './common.js';
+import {pageHeader, section, withStates, lifetime, tableView} from './common.js';
 import * as fmt from '../format.js';
 
 function responsesTable(row) {
@@ -90,13 +90,5 @@ export function historyView(main, route, ctx) {
     await table.update(ctx.route.params);
   });
 
-  return {
-    update(r) {
-      if (table) table.update(r.params);
-    },
-    destroy() {
-      life.destroy();
-      if (table) table.destroy();
-    },
-  };
+  return tableView(life, () => table);
 }

@@ -5,7 +5,7 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
-import {pageHeader, section, withStates, lifetime, guarded} from './common.js';
+import {pageHeader, section, withStates, lifetime, guarded, tableView} from './common.js';
 
 export function reportView(main, route, ctx) {
   const life = lifetime();
@@ -50,13 +50,5 @@ export function reportView(main, route, ctx) {
     await table.update(ctx.route.params);
   });
 
-  return {
-    update(r) {
-      if (table) table.update(r.params);
-    },
-    destroy() {
-      life.destroy();
-      if (table) table.destroy();
-    },
-  };
+  return tableView(life, () => table);
 }

@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {chaptersChart} from '../charts.js';
-import {pageHeader, section, withStates, lifetime, figures} from './common.js';
+import {pageHeader, section, withStates, lifetime, figures, tableView} from './common.js';
 import * as fmt from '../format.js';
 
 // Grant an award (POST /api/v1/awards, with the CSRF token); `done` refreshes the list.
@@ -165,13 +165,5 @@ export function userView(main, route, ctx) {
     await table.update(ctx.route.params);
   });
 
-  return {
-    update(r) {
-      if (table) table.update(r.params);
-    },
-    destroy() {
-      life.destroy();
-      if (table) table.destroy();
-    },
-  };
+  return tableView(life, () => table);
 }
