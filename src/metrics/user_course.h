@@ -125,7 +125,8 @@ class UserCourse {
     double mastery = 0, progress = 0;
     std::optional<std::int64_t> completed_ms, last_active_ms;
     std::int64_t enrolled_ms = 0;
-    std::int64_t enrolled_week = 0;  // the local Monday of enrolled_at (WeekOfLocalDay)
+    std::int64_t enrolled_week = 0;          // the local Monday of enrolled_at (WeekOfLocalDay)
+    std::optional<std::int64_t> first_week;  // FirstWeek()
     std::int64_t at_risk_ms = 0;
     std::optional<Certification> latest_cert;
     Totals totals;
@@ -138,6 +139,7 @@ class UserCourse {
     s.last_active_ms = last_active_ms_;
     s.enrolled_ms = enrolled_at.ms;
     s.enrolled_week = WeekOfLocalDay(shape.zone->LocalDay(enrolled_at));
+    s.first_week = FirstWeek();
     s.at_risk_ms = std::int64_t{shape.settings.at_risk_days} * kMsPerDay;
     if (!certifications_.empty()) s.latest_cert = certifications_.back();
     s.totals = totals_;
@@ -154,6 +156,13 @@ class UserCourse {
     for (std::size_t i = 0; i < week_days_.size(); ++i) f(week_days_[i], week_mastery_[i]);
   }
   std::optional<std::int64_t> FirstWeek() const;
+  // Asks the CPU to fetch the arrays a course view reads (chapter sums, weekly steps): views that
+  // walk many enrollments call it a few enrollments ahead.
+  void PrefetchForViews() const {
+    __builtin_prefetch(chapters_.data());
+    __builtin_prefetch(week_days_.data());
+    __builtin_prefetch(week_mastery_.data());
+  }
 
   Instant enrolled_at;
   bool active_enrollment = true;
