@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 DEMO_DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build setup demo test fuzz bench clean
+.PHONY: all build setup demo test test-sanitize test-asan test-tsan fuzz bench clean
 
 all: build
 
@@ -33,6 +33,26 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 	bash scripts/fuzz.sh $${FUZZ_SECONDS:-15}
 
+# The whole CTest suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then under
+# ThreadSanitizer (each in its own build dir, -O1, without the benchmarks). CI runs it after
+# `make test`; any finding fails the run.
+SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DCOHORT_BENCHMARKS=OFF $(CMAKE_FLAGS)
+SANITIZE_CTEST = ctest --output-on-failure -j $(JOBS) --timeout 900
+
+test-sanitize: test-asan test-tsan
+
+test-asan: setup
+	cmake -S . -B build-asan $(SANITIZE_CMAKE) -DCOHORT_SANITIZE=address
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 $(SANITIZE_CTEST)
+
+test-tsan: setup
+	cmake -S . -B build-tsan $(SANITIZE_CMAKE) -DCOHORT_SANITIZE=thread
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(SANITIZE_CTEST)
+
 # The libFuzzer targets for 10 minutes each (make test runs them for 15 s).
 fuzz: setup
 	bash scripts/fuzz.sh $${FUZZ_SECONDS:-600}
@@ -43,4 +63,4 @@ bench: build
 	COHORT_BENCH_SCALE=$${COHORT_BENCH_SCALE:-M} $(BUILD_DIR)/bench/cohort_bench_export --benchmark_counters_tabular=true
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

@@ -13,6 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/response_codec.h"
+#include "store/sqlite/statement.h"
 #include "store/sqlite/write_lock_holder.h"
 
 namespace cohort::store::sqlite {
@@ -166,8 +170,91 @@ TEST_F(SqliteStoreTest, MigrationsCreateEveryTableKeyedByAccount) {
   }
   EXPECT_THAT(names, ElementsAre("accounts", "api_tokens", "attempts", "awards", "certifications",
                                  "chapters", "courses", "enrollments", "exercises",
-                                 "group_managers", "group_members", "groups", "responses",
+                                 "group_managers", "group_members", "groups",
                                  "schema_migrations", "sessions", "users"));
+}
+
+TEST(ResponseCodecTest, EncodesEachResponseInOneArrayAndDecodesItBack) {
+  domain::Attempt a;
+  a.started_at = Instant{1'000'000};
+  a.responses = {{"q1", true, 0, 1200, Instant{1'001'200}, std::nullopt},
+                 {"say \"hi\"\\ \n\x01 é 🙂", false, 3, 800, Instant{999'000}, 7}};
+  std::string text;
+  EncodeResponses(a, text);
+  EXPECT_EQ(text, "[[\"q1\",1,0,1200,1200],"
+                  "[\"say \\\"hi\\\"\\\\ \\u000a\\u0001 é 🙂\",0,3,800,-1000,7]]");
+  std::vector<domain::Response> back;
+  ASSERT_TRUE(DecodeResponses(text, a.started_at, back).ok());
+  EXPECT_EQ(back, a.responses);
+
+  a.responses.clear();
+  EncodeResponses(a, text);
+  EXPECT_EQ(text, "[]");
+  back.push_back({});
+  ASSERT_TRUE(DecodeResponses(text, a.started_at, back).ok());
+  EXPECT_TRUE(back.empty());
+}
+
+TEST(ResponseCodecTest, DecodesWhatSqliteWritesAndRejectsAnythingElse) {
+  std::vector<domain::Response> back;
+  // json_array: a null for points, \u escapes, \n and a surrogate pair.
+  ASSERT_TRUE(DecodeResponses(R"([["a\n\u00e9\ud83d\ude42",1,2,3,4,null]])", Instant{10}, back).ok());
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0], (domain::Response{"a\né🙂", true, 2, 3, Instant{14}, std::nullopt}));
+  for (const char* bad : {"", "[", "[[]]", R"([["q",1,0,0]])", R"([["q",1,0,0,0,"x"]])",
+                          R"([["q",1,0,0,0]]x)", R"([["q,1,0,0,0]])", R"([["q\x",1,0,0,0]])",
+                          R"([["q",1,0,0,0],])"}) {
+    EXPECT_EQ(DecodeResponses(bad, Instant{0}, back).code(), ErrorCode::kInternal) << bad;
+  }
+}
+
+// A database written before migration 3 (one row per response) reads back the same after it,
+// and the `responses` view shows the old table's rows.
+TEST_F(SqliteStoreTest, MigrationThreeMovesResponsesIntoTheirAttemptsRows) {
+  const std::string old_path = (dir_ / "v2.db").string();
+  {
+    Result<std::unique_ptr<Connection>> c = Connection::Open(old_path, {});
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    Connection& db = *c.value();
+    ASSERT_TRUE(MigrateTo(db, 2).ok());
+    ASSERT_TRUE(db.Exec(R"sql(
+      INSERT INTO accounts VALUES (1, 'acme', 'Acme', 'UTC');
+      INSERT INTO users VALUES (1, 1, 'ann', 'Ann', 'ann@x.org', 'ann@x.org', 1, 1, NULL);
+      INSERT INTO courses VALUES (1, 1, 'py', 'Py', 'recent', 5, NULL, 0.1, 0.1, 0.1, 0.1, 10,
+                                  3600, 0.8, NULL, 14);
+      INSERT INTO chapters VALUES (1, 1, 1, 'c1', 'C1', 0, 0);
+      INSERT INTO exercises VALUES (1, 1, 1, 1, 'e1', 'E1', 0, 0);
+      INSERT INTO attempts VALUES (1, 1, 'a1', 1, 1, 1, 1000, 5000), (2, 1, 'a2', 1, 1, 1, 6000, NULL);
+      INSERT INTO responses VALUES (1, 1, 0, 'q"1', 1, 0, 1200, 2200, NULL),
+                                   (1, 1, 1, 'q2', 0, 2, 800, 3000, 7);
+    )sql").ok());
+  }
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(old_path, {});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  SqliteStore& store = *opened.value();
+  EXPECT_EQ(store.SchemaVersion().value(), 3);
+  const AccountId acme = store.FindAccount("acme").value().id;
+  domain::Attempt a1{"a1", "ann", "py", "e1", Instant{1000}, Instant{5000},
+                     {{"q\"1", true, 0, 1200, Instant{2200}, std::nullopt},
+                      {"q2", false, 2, 800, Instant{3000}, 7}}};
+  EXPECT_EQ(store.GetAttempt(acme, "a1").value(), a1);
+  EXPECT_TRUE(store.GetAttempt(acme, "a2").value().responses.empty());
+  EXPECT_EQ(store.Counts(acme).value().responses, 2);
+
+  Result<std::unique_ptr<Connection>> c = Connection::Open(old_path, {});
+  ASSERT_TRUE(c.ok());
+  Statement view;
+  ASSERT_TRUE(view.Prepare(c.value()->get(),
+                           "SELECT attempt_id, idx, question, correct, hints, time_ms, "
+                           "answered_at, points FROM responses ORDER BY attempt_id, idx").ok());
+  Query query(view);
+  std::vector<std::string> rows;
+  while (query.Step().value()) {
+    rows.push_back(fmt::format("{} {} {} {} {} {} {} {}", query.Int(0), query.Int(1),
+                               query.Text(2), query.Int(3), query.Int(4), query.Int(5),
+                               query.Int(6), query.IsNull(7) ? "-" : query.Text(7)));
+  }
+  EXPECT_THAT(rows, ElementsAre("1 0 q\"1 1 0 1200 2200 -", "1 1 q2 0 2 800 3000 7"));
 }
 
 TEST_F(SqliteStoreTest, ReopeningAMigratedDatabaseKeepsItsVersionAndData) {

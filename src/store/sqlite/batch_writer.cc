@@ -6,6 +6,7 @@
 
 #include "domain/course.h"
 #include "domain/user.h"
+#include "store/sqlite/response_codec.h"
 
 namespace cohort::store::sqlite {
 namespace {
@@ -382,13 +383,12 @@ Status BatchWriter::WriteAttempts(const domain::Section<domain::Attempt>& sectio
   }
   COHORT_RETURN_IF_ERROR(FlushAttempts(section.origin));
   COHORT_RETURN_IF_ERROR(problems_.ToStatus());
-  COHORT_RETURN_IF_ERROR(FlushResponses(true));
   if (progress) progress(section.items.size(), section.items.size());
   return FlushAttemptEnrollments();
 }
 
-void BatchWriter::BindAttempt(Query& query, int first_parameter,
-                              const PendingAttempt& pending) const {
+void BatchWriter::BindAttempt(Query& query, int first_parameter, const PendingAttempt& pending,
+                              std::string& encoded) const {
   const domain::Attempt& attempt = *pending.attempt;
   query.BindInt(first_parameter, pending.row);
   query.BindInt(first_parameter + 1, account_.value);
@@ -400,6 +400,8 @@ void BatchWriter::BindAttempt(Query& query, int first_parameter,
   query.BindOptionalInt(first_parameter + 7, attempt.finished_at
                                                  ? std::optional(attempt.finished_at->ms)
                                                  : std::nullopt);
+  EncodeResponses(attempt, encoded);
+  query.BindText(first_parameter + 8, encoded);  // `encoded` outlives the statement's run
 }
 
 Status BatchWriter::InsertPendingAttempts() {
@@ -417,7 +419,7 @@ Status BatchWriter::InsertPendingAttempts() {
   if (pending_attempts_.size() != Statements::kAttemptsPerInsert) {
     for (PendingAttempt& pending : pending_attempts_) {
       Query query(st_.insert_attempt);
-      BindAttempt(query, 1, pending);
+      BindAttempt(query, 1, pending, encoded_[0]);
       COHORT_RETURN_IF_ERROR(query.Run());
       if (query.Changes() == 0) pending.row = kUnknown;
     }
@@ -427,7 +429,7 @@ Status BatchWriter::InsertPendingAttempts() {
     Query query(st_.insert_attempts);
     for (std::size_t k = 0; k < pending_attempts_.size(); ++k) {
       BindAttempt(query, static_cast<int>(k) * Statements::kAttemptParameters + 1,
-                  pending_attempts_[k]);
+                  pending_attempts_[k], encoded_[k]);
     }
     COHORT_RETURN_IF_ERROR(query.Run());
     if (query.Changes() == static_cast<std::int64_t>(pending_attempts_.size())) return Status();
@@ -455,21 +457,15 @@ Status BatchWriter::FlushAttempts(const domain::Origin& origin) {
   for (const PendingAttempt& pending : pending_attempts_) {
     if (pending.row == kUnknown) continue;
     const domain::Attempt& attempt = *pending.attempt;
-    for (std::size_t r = 0; r < attempt.responses.size(); ++r) {
-      pending_responses_.push_back(
-          {pending.row, static_cast<std::int64_t>(r), &attempt.responses[r]});
-    }
     ++summary_.accepted;
     summary_.responses += attempt.responses.size();
     summary_.new_attempts.push_back(static_cast<std::uint32_t>(pending.item));
     COHORT_RETURN_IF_ERROR(
         NoteAttemptEnrollment(pending.user_id, pending.course_id, attempt.started_at));
   }
-  COHORT_RETURN_IF_ERROR(FlushResponses(false));
   for (const PendingAttempt& pending : pending_attempts_) {
     if (pending.row != kUnknown) continue;
     // The id was stored before (maybe earlier in this batch): identical content is a no-op.
-    COHORT_RETURN_IF_ERROR(FlushResponses(true));
     const domain::Attempt& attempt = *pending.attempt;
     Result<std::optional<domain::Attempt>> stored = LoadAttempt(st_, account_, attempt.id);
     if (!stored.ok()) return stored.status();
@@ -482,41 +478,6 @@ Status BatchWriter::FlushAttempts(const domain::Origin& origin) {
     }
   }
   pending_attempts_.clear();
-  return Status();
-}
-
-void BatchWriter::BindResponse(Query& query, int first_parameter,
-                               const PendingResponse& pending) const {
-  const domain::Response& response = *pending.response;
-  query.BindInt(first_parameter, account_.value);
-  query.BindInt(first_parameter + 1, pending.attempt_row);
-  query.BindInt(first_parameter + 2, pending.index);
-  query.BindText(first_parameter + 3, response.question);
-  query.BindInt(first_parameter + 4, response.correct ? 1 : 0);
-  query.BindInt(first_parameter + 5, response.hints);
-  query.BindInt(first_parameter + 6, response.time_ms);
-  query.BindInt(first_parameter + 7, response.answered_at.ms);
-  query.BindOptionalInt(first_parameter + 8, response.points);
-}
-
-Status BatchWriter::FlushResponses(bool all) {
-  constexpr std::size_t kChunk = Statements::kResponsesPerInsert;
-  std::size_t done = 0;
-  for (; pending_responses_.size() - done >= kChunk; done += kChunk) {
-    Query query(st_.insert_responses);
-    for (std::size_t row = 0; row < kChunk; ++row) {
-      BindResponse(query, static_cast<int>(row) * Statements::kResponseParameters + 1,
-                   pending_responses_[done + row]);
-    }
-    COHORT_RETURN_IF_ERROR(query.Run());
-  }
-  for (; all && done < pending_responses_.size(); ++done) {
-    Query query(st_.insert_response);
-    BindResponse(query, 1, pending_responses_[done]);
-    COHORT_RETURN_IF_ERROR(query.Run());
-  }
-  pending_responses_.erase(pending_responses_.begin(),
-                           pending_responses_.begin() + static_cast<std::ptrdiff_t>(done));
   return Status();
 }
 
@@ -593,7 +554,7 @@ Status BatchWriter::RemoveUsers(const std::vector<domain::UserRemoval>& removals
 Status BatchWriter::EraseUser(std::int64_t user_id) {
   // Children first, so that the foreign keys hold at every step.
   for (Statement* erase :
-       {&st_.erase_responses, &st_.erase_attempts, &st_.erase_enrollments, &st_.erase_memberships,
+       {&st_.erase_attempts, &st_.erase_enrollments, &st_.erase_memberships,
         &st_.erase_managed_groups, &st_.erase_awards, &st_.clear_granted_by,
         &st_.erase_certifications, &st_.erase_sessions, &st_.erase_user}) {
     Query query(*erase);

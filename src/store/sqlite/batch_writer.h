@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -62,12 +63,6 @@ class BatchWriter {
     std::int64_t user_id = 0, course_id = 0, exercise_id = 0;
     std::int64_t row = 0;  // the row id once inserted; kUnknown when its id was already stored
   };
-  // A response waiting for a multi-row insert; it points into the batch being applied.
-  struct PendingResponse {
-    std::int64_t attempt_row = 0;
-    std::int64_t index = 0;
-    const domain::Response* response = nullptr;
-  };
   struct PairHash {
     std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& p) const {
       return static_cast<std::size_t>(static_cast<std::uint64_t>(p.first) * 0x9E3779B97F4A7C15ULL ^
@@ -110,14 +105,13 @@ class BatchWriter {
   // Inserts the pending attempts, setting the `row` of each: its new row id, or kUnknown where
   // its client id was stored.
   Status InsertPendingAttempts();
-  void BindAttempt(Query& query, int first_parameter, const PendingAttempt& pending) const;
+  // Binds `pending` from parameter `first_parameter` on, its responses encoded into `encoded`
+  // (which must outlive the statement's run).
+  void BindAttempt(Query& query, int first_parameter, const PendingAttempt& pending,
+                   std::string& encoded) const;
   // Enrolls `user_id` in `course_id` by an attempt started at `started_at` (SPEC §3.8).
   Status NoteAttemptEnrollment(std::int64_t user_id, std::int64_t course_id, Instant started_at);
   Status FlushAttemptEnrollments();
-  // Writes the pending responses in full chunks of Statements::kResponsesPerInsert; with
-  // `all`, the rest one by one too.
-  Status FlushResponses(bool all);
-  void BindResponse(Query& query, int first_parameter, const PendingResponse& pending) const;
   Status EraseUser(std::int64_t user_id);
 
   // Row ids by key, kUnknown when absent.
@@ -142,7 +136,8 @@ class BatchWriter {
   std::unordered_map<std::pair<std::int64_t, std::int64_t>, EnrollmentEntry, PairHash> enrollments_;
   std::int64_t next_attempt_row_ = kUnknown;  // the row id of the next attempt inserted
   std::vector<PendingAttempt> pending_attempts_;
-  std::vector<PendingResponse> pending_responses_;
+  // The encoded responses of one multi-row insert, reused (their buffers keep their size).
+  std::array<std::string, Statements::kAttemptsPerInsert> encoded_;
 };
 
 }  // namespace cohort::store::sqlite

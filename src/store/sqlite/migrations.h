@@ -19,5 +19,7 @@ Result<int> SchemaVersion(Connection& connection);
 // Errors: kUnavailable (locked, read-only, I/O) or kInternal; kUnavailable also when the
 // database was written by a newer binary.
 Status Migrate(Connection& connection);
+// The same up to version `last` only (tests build older databases with it).
+Status MigrateTo(Connection& connection, int last);
 
 }  // namespace cohort::store::sqlite

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/response_codec.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statements.h"
 #include "store/sqlite/store_side.h"
@@ -17,7 +18,6 @@ template <typename Flush>
 Status ReadAttemptRows(Query& query, Flush flush) {
   std::string user, course;
   std::vector<domain::Attempt> attempts;
-  std::int64_t last_attempt_row = -1;
   while (true) {
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
@@ -26,34 +26,19 @@ Status ReadAttemptRows(Query& query, Flush flush) {
     if (!attempts.empty() && (u != user || c != course)) {
       flush(user, course, attempts);
       attempts.clear();
-      last_attempt_row = -1;
     }
     if (attempts.empty()) {
       user = std::string(u);
       course = std::string(c);
     }
-    const std::int64_t attempt_row = query.Int(13);
-    if (attempt_row != last_attempt_row) {
-      domain::Attempt a;
-      a.id = query.Text(2);
-      a.user = user;
-      a.course = course;
-      a.exercise = query.Text(3);
-      a.started_at = Instant{query.Int(4)};
-      if (!query.IsNull(5)) a.finished_at = Instant{query.Int(5)};
-      attempts.push_back(std::move(a));
-      last_attempt_row = attempt_row;
-    }
-    if (!query.IsNull(6)) {
-      domain::Response r;
-      r.question = query.Text(7);
-      r.correct = query.Int(8) != 0;
-      r.hints = query.Int(9);
-      r.time_ms = query.Int(10);
-      r.answered_at = Instant{query.Int(11)};
-      r.points = query.OptionalInt(12);
-      attempts.back().responses.push_back(std::move(r));
-    }
+    domain::Attempt& a = attempts.emplace_back();
+    a.id = query.Text(2);
+    a.user = user;
+    a.course = course;
+    a.exercise = query.Text(3);
+    a.started_at = Instant{query.Int(4)};
+    if (!query.IsNull(5)) a.finished_at = Instant{query.Int(5)};
+    COHORT_RETURN_IF_ERROR(DecodeResponses(query.TextView(6), a.started_at, a.responses));
   }
   if (!attempts.empty()) flush(user, course, attempts);
   return Status();

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/sqlite/response_codec.h"
+
 namespace cohort::store::sqlite {
 namespace {
 
@@ -120,8 +122,6 @@ constexpr Entry kEntries[] = {
     {&Statements::deactivate_user, "UPDATE users SET active = 0 WHERE id = ?1"},
 
     // Erasure, each ?1 user.
-    {&Statements::erase_responses,
-     "DELETE FROM responses WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = ?1)"},
     {&Statements::erase_attempts, "DELETE FROM attempts WHERE user_id = ?1"},
     {&Statements::erase_enrollments, "DELETE FROM enrollments WHERE user_id = ?1"},
     {&Statements::erase_memberships, "DELETE FROM group_members WHERE user_id = ?1"},
@@ -162,33 +162,25 @@ constexpr Entry kEntries[] = {
      "WHERE e.account_id = ?1 AND u.key = ?2 AND c.key = ?3"},
 
     // ?1 id, ?2 account, ?3 client id, ?4 user, ?5 course, ?6 exercise, ?7 started_at,
-    // ?8 finished_at; changes nothing when the client id is stored (the caller then compares
+    // ?8 finished_at, ?9 responses (response_codec.h); changes nothing when the client id is stored (the caller then compares
     // with LoadAttempt). OR FAIL: a failing row does not undo the rows before it (the whole
     // transaction is rolled back anyway), so the multi-row form needs no statement journal.
     {&Statements::insert_attempt,
      "INSERT OR FAIL INTO attempts(id, account_id, client_id, user_id, course_id, exercise_id, "
-     "started_at, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+     "started_at, finished_at, responses) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
      "ON CONFLICT(account_id, client_id) DO NOTHING"},
     // → the id after the largest stored one
     {&Statements::next_attempt_id, "SELECT coalesce(max(id), 0) + 1 FROM attempts"},
     // ?1 first, ?2 last → ids stored in [first, last]
     {&Statements::attempt_ids_between,
      "SELECT id FROM attempts WHERE id BETWEEN ?1 AND ?2 ORDER BY id"},
-    // ?1 account, ?2 client id → id, user key, course key, exercise key, started_at, finished_at
+    // ?1 account, ?2 client id → id, user key, course key, exercise key, started_at,
+    // finished_at, responses
     {&Statements::find_attempt,
-     "SELECT a.id, u.key, c.key, e.key, a.started_at, a.finished_at FROM attempts a "
+     "SELECT a.id, u.key, c.key, e.key, a.started_at, a.finished_at, a.responses FROM attempts a "
      "JOIN users u ON u.id = a.user_id JOIN courses c ON c.id = a.course_id "
      "JOIN exercises e ON e.id = a.exercise_id "
      "WHERE a.account_id = ?1 AND a.client_id = ?2"},
-    // ?1 attempt → question, correct, hints, time_ms, answered_at, points
-    {&Statements::list_responses,
-     "SELECT question, correct, hints, time_ms, answered_at, points FROM responses "
-     "WHERE attempt_id = ?1 ORDER BY idx"},
-    // ?1 account, ?2 attempt, ?3 idx, ?4 question, ?5 correct, ?6 hints, ?7 time_ms,
-    // ?8 answered_at, ?9 points
-    {&Statements::insert_response,
-     "INSERT INTO responses(account_id, attempt_id, idx, question, correct, hints, time_ms, "
-     "answered_at, points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
 
     // ?1 account → the TableCounts fields in declaration order
     // ?1 account → key
@@ -217,24 +209,20 @@ constexpr Entry kEntries[] = {
      "SELECT u.key, c.key, e.enrolled_at, e.by_attempts FROM enrollments e "
      "JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id "
      "WHERE e.account_id = ?1"},
-    // ?1 account → user key, course key, attempt columns, response columns (null when none);
-    // grouped by user × course through attempts_by_user.
+    // ?1 account → user key, course key, client id, exercise key, started_at, finished_at,
+    // responses; grouped by user × course through attempts_by_user.
     {&Statements::scan_attempts,
-     "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, r.idx, r.question, "
-     "r.correct, r.hints, r.time_ms, r.answered_at, r.points, a.id "
+     "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, a.responses "
      "FROM attempts a JOIN users u ON u.id = a.user_id JOIN courses c ON c.id = a.course_id "
      "JOIN exercises x ON x.id = a.exercise_id "
-     "LEFT JOIN responses r ON r.attempt_id = a.id "
-     "WHERE a.account_id = ?1 ORDER BY a.user_id, a.course_id, a.started_at, a.id, r.idx"},
+     "WHERE a.account_id = ?1 ORDER BY a.user_id, a.course_id, a.started_at, a.id"},
     // ?1 account, ?2 user key, ?3 course key → as scan_attempts
     {&Statements::load_attempts,
-     "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, r.idx, r.question, "
-     "r.correct, r.hints, r.time_ms, r.answered_at, r.points, a.id "
+     "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, a.responses "
      "FROM users u JOIN courses c ON c.account_id = u.account_id AND c.key = ?3 "
      "JOIN attempts a ON a.user_id = u.id AND a.course_id = c.id "
      "JOIN exercises x ON x.id = a.exercise_id "
-     "LEFT JOIN responses r ON r.attempt_id = a.id "
-     "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY a.started_at, a.id, r.idx"},
+     "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY a.started_at, a.id"},
     {&Statements::counts,
      "SELECT (SELECT count(*) FROM users WHERE account_id = ?1), "
      "(SELECT count(*) FROM groups WHERE account_id = ?1), "
@@ -245,7 +233,8 @@ constexpr Entry kEntries[] = {
      "(SELECT count(*) FROM exercises WHERE account_id = ?1), "
      "(SELECT count(*) FROM enrollments WHERE account_id = ?1), "
      "(SELECT count(*) FROM attempts WHERE account_id = ?1), "
-     "(SELECT count(*) FROM responses WHERE account_id = ?1)"},
+     "(SELECT coalesce(sum(json_array_length(responses)), 0) FROM attempts "
+     "WHERE account_id = ?1)"},
     // → table name
     {&Statements::list_tables,
      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -271,15 +260,10 @@ Status Statements::Prepare(Connection& connection) {
   for (const Entry& entry : kEntries) {
     COHORT_RETURN_IF_ERROR((this->*entry.member).Prepare(connection.get(), entry.sql));
   }
-  // The multi-row forms of insert_response and insert_attempt, with the same columns.
-  const std::string responses =
-      "INSERT OR FAIL INTO responses(account_id, attempt_id, idx, question, correct, hints, "
-      "time_ms, answered_at, points) VALUES " +
-      ValuesRows(kResponsesPerInsert, kResponseParameters);
-  COHORT_RETURN_IF_ERROR(insert_responses.Prepare(connection.get(), responses.c_str()));
+  // The multi-row form of insert_attempt, with the same columns.
   const std::string attempts =
       "INSERT OR FAIL INTO attempts(id, account_id, client_id, user_id, course_id, exercise_id, "
-      "started_at, finished_at) VALUES " +
+      "started_at, finished_at, responses) VALUES " +
       ValuesRows(kAttemptsPerInsert, kAttemptParameters) +
       " ON CONFLICT(account_id, client_id) DO NOTHING";
   return insert_attempts.Prepare(connection.get(), attempts.c_str());
@@ -288,7 +272,6 @@ Status Statements::Prepare(Connection& connection) {
 Result<std::optional<domain::Attempt>> LoadAttempt(Statements& statements, AccountId account,
                                                    std::string_view attempt_id) {
   domain::Attempt attempt;
-  std::int64_t row_id = 0;
   {
     Query query(statements.find_attempt);
     query.BindInt(1, account.value);
@@ -296,27 +279,14 @@ Result<std::optional<domain::Attempt>> LoadAttempt(Statements& statements, Accou
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
     if (!row.value()) return std::optional<domain::Attempt>();
-    row_id = query.Int(0);
     attempt.id = std::string(attempt_id);
     attempt.user = query.Text(1);
     attempt.course = query.Text(2);
     attempt.exercise = query.Text(3);
     attempt.started_at = Instant{query.Int(4)};
     if (!query.IsNull(5)) attempt.finished_at = Instant{query.Int(5)};
-  }
-  Query query(statements.list_responses);
-  query.BindInt(1, row_id);
-  while (true) {
-    Result<bool> row = query.Step();
-    if (!row.ok()) return row.status();
-    if (!row.value()) break;
-    domain::Response& r = attempt.responses.emplace_back();
-    r.question = query.Text(0);
-    r.correct = query.Int(1) != 0;
-    r.hints = query.Int(2);
-    r.time_ms = query.Int(3);
-    r.answered_at = Instant{query.Int(4)};
-    r.points = query.OptionalInt(5);
+    COHORT_RETURN_IF_ERROR(
+        DecodeResponses(query.TextView(6), attempt.started_at, attempt.responses));
   }
   return std::optional<domain::Attempt>(std::move(attempt));
 }

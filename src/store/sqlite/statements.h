@@ -26,22 +26,17 @@ struct Statements {
       upsert_chapter, upsert_exercise, list_chapters, list_exercises, course_exercise_ids;
   Statement find_user_key_by_email, upsert_user, find_user_id, find_user, list_user_groups,
       clear_memberships, insert_membership, deactivate_user;
-  Statement erase_responses, erase_attempts, erase_enrollments, erase_memberships,
+  Statement erase_attempts, erase_enrollments, erase_memberships,
       erase_managed_groups, erase_awards, clear_granted_by, erase_certifications, erase_sessions,
       erase_user;
   Statement find_enrollment, upsert_enrollment, delete_enrollment, earliest_attempt,
       enrolled_at_by_keys;
   Statement insert_certification, find_certification;
-  Statement insert_attempt, next_attempt_id, attempt_ids_between, find_attempt, list_responses,
-      insert_response;
-  // insert_response for kResponsesPerInsert rows at once: parameters ?1..?9 for the first row,
-  // ?10..?18 for the second, and so on. One statement per row costs twice as much.
-  static constexpr std::size_t kResponsesPerInsert = 32;
-  static constexpr int kResponseParameters = 9;
-  Statement insert_responses;
-  // insert_attempt for kAttemptsPerInsert rows: ?1..?8 for the first, ?9..?16 for the second...
+  Statement insert_attempt, next_attempt_id, attempt_ids_between, find_attempt;
+  // insert_attempt for kAttemptsPerInsert rows: ?1..?9 for the first, ?10..?18 for the second...
+  // One statement per row costs twice as much.
   static constexpr std::size_t kAttemptsPerInsert = 32;
-  static constexpr int kAttemptParameters = 8;
+  static constexpr int kAttemptParameters = 9;
   Statement insert_attempts;
   Statement counts, list_tables, list_columns;
   // For the metrics engine (rebuild and replays).
