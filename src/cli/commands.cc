@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -350,21 +351,37 @@ int RunImport(const std::string& db, const std::string& account,
   int failed = 0;
   std::size_t total_responses = 0;
   const auto start = std::chrono::steady_clock::now();
+  // File i+1 is read and parsed on a second thread while file i is stored: parsing is a fifth
+  // of the work and the machine has more than one core. Each file is still one transaction.
+  struct Parsed {
+    bool readable = false;
+    Result<domain::WriteBatch> batch = Status::Internal("not parsed");
+  };
+  auto parse = [&clock](const std::string& file) {
+    Parsed parsed;
+    std::string text;
+    if (!ReadFile(file, text)) return parsed;
+    parsed.readable = true;
+    const Instant now = clock.Now();
+    parsed.batch = EndsWith(file, ".csv") || EndsWith(file, ".CSV")
+                       ? ingest::ParseAttemptsCsv(text, now)
+                       : ingest::ParseImportJson(text, now);
+    return parsed;
+  };
+  std::future<Parsed> next;
+  if (!files.empty()) next = std::async(std::launch::async, parse, files[0]);
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string& file = files[i];
     Progress progress(fmt::format("[{}/{}] {}", i + 1, files.size(), file));
-    std::string text;
-    if (!ReadFile(file, text)) {
+    progress.Stage("parsing", 0);
+    Parsed parsed = next.get();
+    if (i + 1 < files.size()) next = std::async(std::launch::async, parse, files[i + 1]);
+    if (!parsed.readable) {
       progress.Finish("cannot be read");
       ++failed;
       continue;
     }
-    progress.Stage("parsing", text.size());
-    const Instant now = clock.Now();
-    Result<domain::WriteBatch> batch = EndsWith(file, ".csv") || EndsWith(file, ".CSV")
-                                           ? ingest::ParseAttemptsCsv(text, now)
-                                           : ingest::ParseImportJson(text, now);
-    std::string().swap(text);
+    Result<domain::WriteBatch>& batch = parsed.batch;
     if (!batch.ok()) {
       progress.Finish("rejected, nothing imported from it");
       std::cerr << "cohort: " << file << ": " << batch.status().ToString() << "\n";
