@@ -2,6 +2,10 @@
 
 #include <array>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -233,10 +237,44 @@ Status Service::RebuildAccount(const store::AccountRecord& a) {
   for (const store::EnrollmentRecord& e : enrollments.value()) {
     engine_->SetEnrollment(a.account.key, e.user, e.course, e.enrolled_at, e.explicit_date);
   }
-  return store_.ScanAttempts(a.id, [&](const std::string& user, const std::string& course,
-                                       const std::vector<domain::Attempt>& attempts) {
-    engine_->Replay(a.account.key, user, course, attempts);
+  // The store reads and decodes on a second thread while this one replays what it has read:
+  // each side is about half of a rebuild (docs/performance.md). At most kQueued user × course
+  // groups wait between them.
+  struct Group {
+    std::string user, course;
+    std::vector<domain::Attempt> attempts;
+  };
+  constexpr std::size_t kQueued = 512;
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<Group> queue;
+  bool done = false;
+  Status scanned;
+  std::thread reader([&] {
+    Status s = store_.ScanAttempts(a.id, [&](const std::string& user, const std::string& course,
+                                            std::vector<domain::Attempt>& attempts) {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return queue.size() < kQueued; });
+      queue.push_back({user, course, std::move(attempts)});
+      changed.notify_all();
+    });
+    std::lock_guard lock(mu);
+    scanned = std::move(s);
+    done = true;
+    changed.notify_all();
   });
+  while (true) {
+    std::unique_lock lock(mu);
+    changed.wait(lock, [&] { return done || !queue.empty(); });
+    if (queue.empty()) break;
+    Group group = std::move(queue.front());
+    queue.pop_front();
+    changed.notify_all();
+    lock.unlock();
+    engine_->Replay(a.account.key, group.user, group.course, group.attempts);
+  }
+  reader.join();
+  return scanned;
 }
 
 }  // namespace cohort::service

@@ -86,9 +86,10 @@ struct EnrollmentRecord {
   bool explicit_date = false;
 };
 
-// Called once per user × course with all their stored attempts (any order).
+// Called once per user × course with all their stored attempts (any order), which it may
+// move away.
 using AttemptVisitor = std::function<void(const std::string& user, const std::string& course,
-                                          const std::vector<domain::Attempt>& attempts)>;
+                                          std::vector<domain::Attempt>& attempts)>;
 
 // Row counts of one account, per table: what tests use to prove "nothing applied".
 struct TableCounts {

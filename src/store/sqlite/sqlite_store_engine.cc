@@ -2,6 +2,7 @@
 // enrollments, and its attempts grouped by user × course.
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/response_codec.h"
@@ -12,36 +13,42 @@
 namespace cohort::store::sqlite {
 namespace {
 
-// Reads rows of scan_attempts/load_attempts (same columns), calling `flush` with each complete
-// user × course group.
-template <typename Flush>
-Status ReadAttemptRows(Query& query, Flush flush) {
-  std::string user, course;
-  std::vector<domain::Attempt> attempts;
+// Fills `a` from columns 2 (client id), 4 (started_at), 5 (finished_at) and 6 (responses) of
+// a scan_attempts/load_attempts row.
+Status ReadAttemptColumns(Query& query, domain::Attempt& a) {
+  a.id = query.Text(2);
+  a.started_at = Instant{query.Int(4)};
+  a.finished_at.reset();
+  if (!query.IsNull(5)) a.finished_at = Instant{query.Int(5)};
+  return DecodeResponses(query.TextView(6), a.started_at, a.responses);
+}
+
+// Reads load_attempts rows (keys in columns 0, 1 and 3): one user × course.
+Status ReadAttemptRows(Query& query, std::vector<domain::Attempt>& out) {
   while (true) {
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
-    if (!row.value()) break;
-    const std::string_view u = query.TextView(0), c = query.TextView(1);
-    if (!attempts.empty() && (u != user || c != course)) {
-      flush(user, course, attempts);
-      attempts.clear();
-    }
-    if (attempts.empty()) {
-      user = std::string(u);
-      course = std::string(c);
-    }
-    domain::Attempt& a = attempts.emplace_back();
-    a.id = query.Text(2);
-    a.user = user;
-    a.course = course;
+    if (!row.value()) return Status();
+    domain::Attempt& a = out.emplace_back();
+    a.user = query.Text(0);
+    a.course = query.Text(1);
     a.exercise = query.Text(3);
-    a.started_at = Instant{query.Int(4)};
-    if (!query.IsNull(5)) a.finished_at = Instant{query.Int(5)};
-    COHORT_RETURN_IF_ERROR(DecodeResponses(query.TextView(6), a.started_at, a.responses));
+    COHORT_RETURN_IF_ERROR(ReadAttemptColumns(query, a));
   }
-  if (!attempts.empty()) flush(user, course, attempts);
-  return Status();
+}
+
+// id → key of the rows of a two-column (id, key) statement for `account`.
+Result<std::unordered_map<std::int64_t, std::string>> KeysById(Statement& statement,
+                                                               AccountId account) {
+  std::unordered_map<std::int64_t, std::string> keys;
+  Query q(statement);
+  q.BindInt(1, account.value);
+  for (;;) {
+    Result<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return keys;
+    keys.emplace(q.Int(0), q.Text(1));
+  }
 }
 
 }  // namespace
@@ -149,11 +156,56 @@ Result<std::vector<EnrollmentRecord>> SqliteStore::ListEnrollments(AccountId acc
   return out;
 }
 
+// The rows come by (user id, course id) from attempts_by_account_user, without joins: ids are
+// turned into keys through maps read first (the joins were a third of the rebuild's time).
 Status SqliteStore::ScanAttempts(AccountId account, const AttemptVisitor& visit) {
   std::lock_guard lock(read_mu_);
-  Query q(reader_->statements.scan_attempts);
+  Statements& st = reader_->statements;
+  auto users = KeysById(st.list_user_keys, account);
+  if (!users.ok()) return users.status();
+  auto courses = KeysById(st.list_course_ids, account);
+  if (!courses.ok()) return courses.status();
+  auto exercises = KeysById(st.list_exercise_keys, account);
+  if (!exercises.ok()) return exercises.status();
+  auto key = [](const std::unordered_map<std::int64_t, std::string>& keys,
+                std::int64_t id) -> Result<const std::string*> {
+    auto it = keys.find(id);
+    if (it == keys.end()) return Status::Internal("an attempt refers to a missing row");
+    return &it->second;
+  };
+
+  Query q(st.scan_attempts);
   q.BindInt(1, account.value);
-  return ReadAttemptRows(q, visit);
+  std::vector<domain::Attempt> attempts;
+  std::int64_t user_id = -1, course_id = -1;
+  const std::string* user = nullptr;
+  const std::string* course = nullptr;
+  while (true) {
+    Result<bool> row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    if (q.Int(0) != user_id || q.Int(1) != course_id) {
+      if (!attempts.empty()) visit(*user, *course, attempts);
+      attempts.clear();
+      user_id = q.Int(0);
+      course_id = q.Int(1);
+      Result<const std::string*> u = key(users.value(), user_id);
+      if (!u.ok()) return u.status();
+      Result<const std::string*> c = key(courses.value(), course_id);
+      if (!c.ok()) return c.status();
+      user = u.value();
+      course = c.value();
+    }
+    domain::Attempt& a = attempts.emplace_back();
+    a.user = *user;
+    a.course = *course;
+    Result<const std::string*> exercise = key(exercises.value(), q.Int(3));
+    if (!exercise.ok()) return exercise.status();
+    a.exercise = *exercise.value();
+    COHORT_RETURN_IF_ERROR(ReadAttemptColumns(q, a));
+  }
+  if (!attempts.empty()) visit(*user, *course, attempts);
+  return Status();
 }
 
 Result<std::vector<domain::Attempt>> SqliteStore::LoadAttempts(AccountId account,
@@ -165,11 +217,7 @@ Result<std::vector<domain::Attempt>> SqliteStore::LoadAttempts(AccountId account
   q.BindText(2, user);
   q.BindText(3, course);
   std::vector<domain::Attempt> out;
-  Status s = ReadAttemptRows(
-      q, [&](const std::string&, const std::string&, std::vector<domain::Attempt>& attempts) {
-        out = std::move(attempts);
-      });
-  if (!s.ok()) return s;
+  COHORT_RETURN_IF_ERROR(ReadAttemptRows(q, out));
   return out;
 }
 

@@ -122,7 +122,9 @@ constexpr Entry kEntries[] = {
     {&Statements::deactivate_user, "UPDATE users SET active = 0 WHERE id = ?1"},
 
     // Erasure, each ?1 user.
-    {&Statements::erase_attempts, "DELETE FROM attempts WHERE user_id = ?1"},
+    {&Statements::erase_attempts,
+     "DELETE FROM attempts WHERE account_id = (SELECT account_id FROM users WHERE id = ?1) "
+     "AND user_id = ?1"},
     {&Statements::erase_enrollments, "DELETE FROM enrollments WHERE user_id = ?1"},
     {&Statements::erase_memberships, "DELETE FROM group_members WHERE user_id = ?1"},
     {&Statements::erase_managed_groups, "DELETE FROM group_managers WHERE user_id = ?1"},
@@ -153,7 +155,9 @@ constexpr Entry kEntries[] = {
      "AND issued_at = ?3"},
     // ?1 user, ?2 course → min(started_at) or NULL
     {&Statements::earliest_attempt,
-     "SELECT min(started_at) FROM attempts WHERE user_id = ?1 AND course_id = ?2"},
+     "SELECT min(started_at) FROM attempts "
+     "WHERE account_id = (SELECT account_id FROM users WHERE id = ?1) AND user_id = ?1 "
+     "AND course_id = ?2"},
 
     // ?1 account, ?2 user key, ?3 course key → enrolled_at
     {&Statements::enrolled_at_by_keys,
@@ -209,18 +213,21 @@ constexpr Entry kEntries[] = {
      "SELECT u.key, c.key, e.enrolled_at, e.by_attempts FROM enrollments e "
      "JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id "
      "WHERE e.account_id = ?1"},
-    // ?1 account → user key, course key, client id, exercise key, started_at, finished_at,
-    // responses; grouped by user × course through attempts_by_user.
+    // ?1 account → user id, course id, client id, exercise id, started_at, finished_at,
+    // responses; grouped by user × course, read in order from attempts_by_account_user.
     {&Statements::scan_attempts,
-     "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, a.responses "
-     "FROM attempts a JOIN users u ON u.id = a.user_id JOIN courses c ON c.id = a.course_id "
-     "JOIN exercises x ON x.id = a.exercise_id "
-     "WHERE a.account_id = ?1 ORDER BY a.user_id, a.course_id, a.started_at, a.id"},
-    // ?1 account, ?2 user key, ?3 course key → as scan_attempts
+     "SELECT user_id, course_id, client_id, exercise_id, started_at, finished_at, responses "
+     "FROM attempts WHERE account_id = ?1 ORDER BY user_id, course_id, started_at, id"},
+    // ?1 account → id, key (of users, courses, exercises: scan_attempts' ids to keys)
+    {&Statements::list_user_keys, "SELECT id, key FROM users WHERE account_id = ?1"},
+    {&Statements::list_course_ids, "SELECT id, key FROM courses WHERE account_id = ?1"},
+    {&Statements::list_exercise_keys, "SELECT id, key FROM exercises WHERE account_id = ?1"},
+    // ?1 account, ?2 user key, ?3 course key → user key, course key, client id, exercise key,
+    // started_at, finished_at, responses
     {&Statements::load_attempts,
      "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, a.responses "
      "FROM users u JOIN courses c ON c.account_id = u.account_id AND c.key = ?3 "
-     "JOIN attempts a ON a.user_id = u.id AND a.course_id = c.id "
+     "JOIN attempts a ON a.account_id = u.account_id AND a.user_id = u.id AND a.course_id = c.id "
      "JOIN exercises x ON x.id = a.exercise_id "
      "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY a.started_at, a.id"},
     {&Statements::counts,

@@ -41,7 +41,8 @@ struct Statements {
   Statement counts, list_tables, list_columns;
   // For the metrics engine (rebuild and replays).
   Statement list_course_keys, list_groups, list_all_managers, list_users, list_all_memberships,
-      list_enrollments, scan_attempts, load_attempts, list_certifications;
+      list_enrollments, scan_attempts, load_attempts, list_certifications, list_user_keys,
+      list_course_ids, list_exercise_keys;
 };
 
 // The stored attempt `attempt_id` of `account` with its responses in index order, or nullopt
