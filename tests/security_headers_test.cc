@@ -3,6 +3,7 @@
 // any route (400, 408, 413, 431, 503) — and error bodies that never show internals.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,7 +75,7 @@ class SecurityHeadersTest : public ::testing::Test {
                      int status, const std::string& body = "") {
     HttpResponse r = SendOnce("127.0.0.1", served_.port(), method, target, body, h);
     const std::string where = method + " " + target;
-    EXPECT_EQ(r.status, status) << where << ": " << r.body.substr(0, 300);
+    EXPECT_EQ(r.status, status) << where << ": " << r.error << r.body.substr(0, 300);
     ExpectSecurityHeaders(r.headers, where);
     if (r.status >= 400) ExpectNoInternals(r.body, where);
     ++checked_;
@@ -96,7 +97,16 @@ class SecurityHeadersTest : public ::testing::Test {
     ++checked_;
   }
 
-  Served served_{{"--request-timeout", "1"}};
+  // The UI's one npm file, made here: the test does not depend on `npm install` having run.
+  static std::string FakeNodeModules(const TempDir& dir) {
+    const fs::path chart = dir.path() / "chart.js" / "dist" / "chart.umd.js";
+    fs::create_directories(chart.parent_path());
+    std::ofstream(chart) << "// Chart.js stand-in\n";
+    return dir.path().string();
+  }
+
+  TempDir node_modules_;
+  Served served_{{"--request-timeout", "1", "--node-modules", FakeNodeModules(node_modules_)}};
   int checked_ = 0;
 };
 
