@@ -458,6 +458,8 @@ TEST_F(HostileInput, BatchTruncatedAtEveryOffsetIsMalformedAndNothingIsApplied) 
     ++answered;
   }
   EXPECT_EQ(answered, static_cast<int>(batch.size()));
+  std::printf("a %zu-byte batch cut at each of its %d offsets: each answered 400\n", batch.size(),
+              answered);
   EXPECT_EQ(Snapshot(), before_);
   // And whole, it is applied: the cuts were refused for being cut, not for their content.
   HttpResponse whole = Send({"whole", "POST", kAttempts, batch, 0, "", "", std::nullopt});
