@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,10 +37,13 @@ struct HostileCase {
   std::string body;
   int status;
   std::string code;
-  std::string message_has;              // a piece of error.message
-  std::optional<std::string> pointer;   // details[0].pointer, when the answer names one
+  std::string message_has;             // a piece of error.message
+  std::optional<std::string> pointer;  // details[0].pointer, when the answer names one
   Token token = Token::kIngest;
-  HeaderList headers = {};              // replace the defaults by name (Content-Type)
+  HeaderList headers = {};  // replace the defaults by name (Content-Type)
+  // Makes the body when it is sent, for the huge ones: every test process registers every
+  // case, and a hundred megabytes built at each start would cost more than the tests.
+  std::function<std::string()> make_body = nullptr;
 };
 
 // A response object: {"question":"q1","correct":true,"hints":0,"time_ms":500} with the named
@@ -93,7 +97,9 @@ const std::string& TenMegabytes() {
   return s;
 }
 
-std::string DeepArrays(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string DeepArrays(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
 std::string DeepObjects(std::size_t depth) {
   std::string out;
   out.reserve(depth * 7);
@@ -108,7 +114,15 @@ const char* kLeague = "/api/v1/courses/py/users";
 
 std::vector<HostileCase> Cases() {
   std::vector<HostileCase> c;
-  const std::string ten = TenMegabytes();
+  // A case whose body is made when it is sent.
+  auto lazy = [&](std::string name, std::function<std::string()> make, int status, std::string code,
+                  std::string message_has, std::optional<std::string> pointer = std::nullopt) {
+    HostileCase hc{
+        std::move(name),   "POST", kAttempts, "", status, std::move(code), std::move(message_has),
+        std::move(pointer)};
+    hc.make_body = std::move(make);
+    c.push_back(std::move(hc));
+  };
   auto post = [&](std::string name, std::string body, int status, std::string code,
                   std::string message_has, std::optional<std::string> pointer = std::nullopt) {
     c.push_back({std::move(name), "POST", kAttempts, std::move(body), status, std::move(code),
@@ -117,7 +131,8 @@ std::vector<HostileCase> Cases() {
   // --- Not JSON at all, or JSON's extensions that RFC 8259 leaves out: 400 malformed.
   post("EmptyBody", "", 400, "malformed", "is empty");
   post("OnlyWhitespace", " \r\n\t ", 400, "malformed", "is empty");
-  post("NaNLiteral", WithResponse({{"hints", "NaN"}}), 400, "malformed", "malformed JSON near byte");
+  post("NaNLiteral", WithResponse({{"hints", "NaN"}}), 400, "malformed",
+       "malformed JSON near byte");
   post("InfinityLiteral", WithResponse({{"time_ms", "Infinity"}}), 400, "malformed",
        "malformed JSON near byte");
   post("MinusInfinityLiteral", WithResponse({{"time_ms", "-Infinity"}}), 400, "malformed",
@@ -135,26 +150,37 @@ std::vector<HostileCase> Cases() {
        "invalid escape");
   post("TwoDocuments", Batch(Attempt()) + Batch(Attempt()), 400, "malformed", "malformed JSON");
   // --- Nesting: a parser that recurses without a bound would overflow its stack here.
-  post("HundredThousandDeepArrays", DeepArrays(100'000), 400, "malformed",
-       "nesting deeper than 64 levels");
-  post("HundredThousandDeepObjects", DeepObjects(100'000), 400, "malformed",
-       "nesting deeper than 64 levels");
-  post("DeepNestingInsideAField", WithResponse({{"points", DeepArrays(100'000)}}), 400, "malformed",
-       "nesting deeper than 64 levels");
-  post("UnclosedHundredThousandDeep", std::string(100'000, '['), 400, "malformed", "malformed JSON");
+  lazy(
+      "HundredThousandDeepArrays", [] { return DeepArrays(100'000); }, 400, "malformed",
+      "nesting deeper than 64 levels");
+  lazy(
+      "HundredThousandDeepObjects", [] { return DeepObjects(100'000); }, 400, "malformed",
+      "nesting deeper than 64 levels");
+  lazy(
+      "DeepNestingInsideAField",
+      [] {
+        return WithResponse({{"points", DeepArrays(100'000)}});
+      },
+      400, "malformed", "nesting deeper than 64 levels");
+  lazy(
+      "UnclosedHundredThousandDeep", [] { return std::string(100'000, '['); }, 400, "malformed",
+      "malformed JSON");
   // --- Invalid UTF-8 in values and in object keys: 400, whatever the field.
   post("OverlongSlashInValue", Batch(Attempt({{"id", "\"h\xC0\xAF\""}})), 400, "malformed",
        "is not valid UTF-8");
-  post("EncodedSurrogateInValue", Batch(Attempt({{"user", "\"a\xED\xA0\x80\""}})), 400,
-       "malformed", "is not valid UTF-8");
-  post("TruncatedSequenceInValue", Batch(Attempt({{"course", "\"py\xE2\x82\""}})), 400,
-       "malformed", "is not valid UTF-8");
+  post("EncodedSurrogateInValue", Batch(Attempt({{"user", "\"a\xED\xA0\x80\""}})), 400, "malformed",
+       "is not valid UTF-8");
+  post("TruncatedSequenceInValue", Batch(Attempt({{"course", "\"py\xE2\x82\""}})), 400, "malformed",
+       "is not valid UTF-8");
   post("FiveByteSequenceInValue", WithResponse({{"question", "\"q\xF8\x88\x80\x80\x80\""}}), 400,
        "malformed", "is not valid UTF-8");
   post("AboveU10FFFFInValue", WithResponse({{"question", "\"q\xF4\x90\x80\x80\""}}), 400,
        "malformed", "is not valid UTF-8");
-  post("OverlongInObjectKey", Batch(Attempt({{"\"us\xC0\xAF" "er\"", R"("ann")"}})), 400,
-       "malformed", "is not valid UTF-8");
+  post("OverlongInObjectKey",
+       Batch(Attempt({{"\"us\xC0\xAF"
+                       "er\"",
+                       R"("ann")"}})),
+       400, "malformed", "is not valid UTF-8");
   post("LoneContinuationByteInKey", Batch(Attempt({{"\"\x80\"", "1"}})), 400, "malformed",
        "is not valid UTF-8");
   // --- Wrong types: 422 naming the field.
@@ -169,8 +195,8 @@ std::vector<HostileCase> Cases() {
        "expected an array", "/0/responses");
   post("CorrectIsAString", WithResponse({{"correct", R"("yes")"}}), 422, "invalid",
        "expected a boolean", "/0/responses/0/correct");
-  post("HintsIsAFraction", WithResponse({{"hints", "1.5"}}), 422, "invalid",
-       "expected an integer", "/0/responses/0/hints");
+  post("HintsIsAFraction", WithResponse({{"hints", "1.5"}}), 422, "invalid", "expected an integer",
+       "/0/responses/0/hints");
   // --- Huge and odd numbers: 422 naming the field, never a wrapped value stored.
   post("HintsIs1e400", WithResponse({{"hints", "1e400"}}), 422, "invalid", "expected an integer",
        "/0/responses/0/hints");
@@ -178,8 +204,8 @@ std::vector<HostileCase> Cases() {
        "number out of range", "/0/responses/0/hints");
   post("HintsIsUint64Max", WithResponse({{"hints", "18446744073709551615"}}), 422, "invalid",
        "number out of range", "/0/responses/0/hints");
-  post("HintsOfAThousandDigits", WithResponse({{"hints", std::string(1000, '9')}}), 422,
-       "invalid", "number out of range", "/0/responses/0/hints");
+  post("HintsOfAThousandDigits", WithResponse({{"hints", std::string(1000, '9')}}), 422, "invalid",
+       "number out of range", "/0/responses/0/hints");
   post("HintsAboveTheMaximum", WithResponse({{"hints", "1000001"}}), 422, "invalid",
        "hints must be 0-1000000", "/0/responses/0/hints");
   post("TimeMsIsInt64Max", WithResponse({{"time_ms", "9223372036854775807"}}), 422, "invalid",
@@ -193,13 +219,13 @@ std::vector<HostileCase> Cases() {
   post("PointsNegative", WithResponse({{"points", "-1"}}), 422, "invalid",
        "points must be 0-1000000", "/0/responses/0/points");
   // --- Absurd times.
-  post("StartedInYear9999", Batch(Attempt({{"started_at", R"("9999-12-31T23:59:59Z")"},
-                                           {"finished_at", "null"}})),
-       422, "invalid", "started_at is more than 24 h in the future", "/0/started_at");
+  post("StartedInYear9999",
+       Batch(Attempt({{"started_at", R"("9999-12-31T23:59:59Z")"}, {"finished_at", "null"}})), 422,
+       "invalid", "started_at is more than 24 h in the future", "/0/started_at");
   post("StartedInYear0", Batch(Attempt({{"started_at", R"("0000-01-01T00:00:00Z")"}})), 422,
        "invalid", "is before 1970-01-01T00:00:00Z", "/0/started_at");
-  post("StartedBeforeTheEpoch", Batch(Attempt({{"started_at", R"("1969-12-31T23:59:59Z")"}})),
-       422, "invalid", "is before 1970-01-01T00:00:00Z", "/0/started_at");
+  post("StartedBeforeTheEpoch", Batch(Attempt({{"started_at", R"("1969-12-31T23:59:59Z")"}})), 422,
+       "invalid", "is before 1970-01-01T00:00:00Z", "/0/started_at");
   post("AnsweredInYear1", WithResponse({{"answered_at", R"("0001-01-01T00:00:00Z")"}}), 422,
        "invalid", "is before 1970-01-01T00:00:00Z", "/0/responses/0/answered_at");
   c.push_back({"EnrolledInYear0", "PUT", "/api/v1/enrollments/ann/py",
@@ -211,8 +237,9 @@ std::vector<HostileCase> Cases() {
        "invalid", "is not an RFC 3339 time", "/0/started_at");
   post("HourTwentyFive", Batch(Attempt({{"started_at", R"("2026-03-10T25:00:00Z")"}})), 422,
        "invalid", "is not an RFC 3339 time", "/0/started_at");
-  post("OffsetOfTwentyFiveHours", Batch(Attempt({{"started_at", R"("2026-03-10T10:00:00+25:00")"}})),
-       422, "invalid", "is not an RFC 3339 time", "/0/started_at");
+  post("OffsetOfTwentyFiveHours",
+       Batch(Attempt({{"started_at", R"("2026-03-10T10:00:00+25:00")"}})), 422, "invalid",
+       "is not an RFC 3339 time", "/0/started_at");
   post("NoTimeZone", Batch(Attempt({{"started_at", R"("2026-03-10T10:00:00")"}})), 422, "invalid",
        "is not an RFC 3339 time", "/0/started_at");
   post("EpochMillisecondsAsAString", Batch(Attempt({{"started_at", R"("1773136800000")"}})), 422,
@@ -223,15 +250,36 @@ std::vector<HostileCase> Cases() {
   post("AnsweredBeforeStarted", WithResponse({{"answered_at", R"("2026-03-10T09:59:59Z")"}}), 422,
        "invalid", "answered_at is before started_at", "/0/responses/0/answered_at");
   // --- Ten-megabyte strings: refused without echoing them back.
-  post("TenMegabyteId", Batch(Attempt({{"id", Quoted(ten)}})), 422, "invalid", "", "/0/id");
-  post("TenMegabyteUserKey", Batch(Attempt({{"user", Quoted(ten)}})), 422, "invalid",
-       "1-128 bytes", "/0/user");
-  post("TenMegabyteQuestion", WithResponse({{"question", Quoted(ten)}}), 422, "invalid",
-       "question must be 1-256 bytes", "/0/responses/0/question");
-  post("TenMegabyteFieldName", Batch(Attempt({{Quoted(ten), "1"}})), 422, "invalid",
-       "unknown field", "/0/" + std::string(128, 'a') + "...");
-  post("TenMegabyteTime", Batch(Attempt({{"started_at", Quoted(ten)}})), 422, "invalid",
-       "is not an RFC 3339 time", "/0/started_at");
+  lazy(
+      "TenMegabyteId",
+      [] {
+        return Batch(Attempt({{"id", Quoted(TenMegabytes())}}));
+      },
+      422, "invalid", "", "/0/id");
+  lazy(
+      "TenMegabyteUserKey",
+      [] {
+        return Batch(Attempt({{"user", Quoted(TenMegabytes())}}));
+      },
+      422, "invalid", "1-128 bytes", "/0/user");
+  lazy(
+      "TenMegabyteQuestion",
+      [] {
+        return WithResponse({{"question", Quoted(TenMegabytes())}});
+      },
+      422, "invalid", "question must be 1-256 bytes", "/0/responses/0/question");
+  lazy(
+      "TenMegabyteFieldName",
+      [] {
+        return Batch(Attempt({{Quoted(TenMegabytes()), "1"}}));
+      },
+      422, "invalid", "unknown field", "/0/" + std::string(128, 'a') + "...");
+  lazy(
+      "TenMegabyteTime",
+      [] {
+        return Batch(Attempt({{"started_at", Quoted(TenMegabytes())}}));
+      },
+      422, "invalid", "is not an RFC 3339 time", "/0/started_at");
   // --- Duplicate keys and unknown fields, at every level.
   post("DuplicateKeyInAResponse",
        Batch(Attempt({{"responses", R"([{"question":"q1","correct":true,"correct":false}])"}})),
@@ -280,8 +328,7 @@ std::vector<HostileCase> Cases() {
   put_user("DotDotSegmentsInPath", "/api/v1/users/../../../etc/passwd", 404, "not_found",
            "no such resource");
   put_user("EncodedNulInPath", "/api/v1/users/a%00b", 400, "malformed", "contains NUL");
-  put_user("EncodedInvalidUtf8InPath", "/api/v1/users/%C0%AF", 400, "malformed",
-           "not valid UTF-8");
+  put_user("EncodedInvalidUtf8InPath", "/api/v1/users/%C0%AF", 400, "malformed", "not valid UTF-8");
   put_user("BadPercentEncodingInPath", "/api/v1/users/%zz", 400, "malformed",
            "bad percent-encoding");
   put_user("BackslashesInPath", "/api/v1/users/..%5c..%5cetc", 422, "invalid", "");
@@ -290,15 +337,17 @@ std::vector<HostileCase> Cases() {
   c.push_back({"EncodedSlashesInAReadPath", "GET", "/api/v1/courses/..%2f..%2fetc/users", "", 404,
                "not_found", "no such resource", std::nullopt, Token::kRead});
   // --- Oversize bodies (Content-Length: the parser refuses before reading them).
-  post("ThirtyThreeMebibytes", "[" + std::string(33u << 20, ' ') + "]", 413, "too_large",
-       "larger than 32 MiB");
+  lazy(
+      "ThirtyThreeMebibytes", [] { return "[" + std::string(33u << 20, ' ') + "]"; }, 413,
+      "too_large", "larger than 32 MiB");
   // --- Query strings of the list views.
   auto query = [&](std::string name, std::string q, int status, std::string code,
                    std::string message_has) {
     c.push_back({std::move(name), "GET", std::string(kLeague) + "?" + q, "", status,
                  std::move(code), std::move(message_has), std::nullopt, Token::kRead});
   };
-  query("LimitMinusOne", "limit=-1", 422, "invalid", "query parameter 'limit': must be a whole number");
+  query("LimitMinusOne", "limit=-1", 422, "invalid",
+        "query parameter 'limit': must be a whole number");
   query("LimitInExponentForm", "limit=1e9", 422, "invalid",
         "query parameter 'limit': must be a whole number");
   query("LimitOfABillion", "limit=1000000000", 422, "invalid",
@@ -316,7 +365,8 @@ std::vector<HostileCase> Cases() {
         "query parameter 'order': must be asc or desc");
   query("RepeatedLimit", "limit=1&limit=2", 422, "invalid",
         "query parameter 'limit': given more than once");
-  query("UnknownParameter", "debug=1", 422, "invalid", "query parameter 'debug': unknown parameter");
+  query("UnknownParameter", "debug=1", 422, "invalid",
+        "query parameter 'debug': unknown parameter");
   query("BooleanNotABoolean", "active=maybe", 422, "invalid",
         "query parameter 'active': must be true or false");
   query("FormatUnknown", "format=pdf", 422, "invalid", "format");
@@ -346,8 +396,15 @@ std::vector<HostileCase> Cases() {
            {"XmlBody", "application/xml"},
            {"JsonLookalikeBody", "application/jsonp"},
        }) {
-    c.push_back({name, "POST", kAttempts, Batch(Attempt()), 415, "unsupported_media_type",
-                 "Content-Type: application/json", std::nullopt, Token::kIngest,
+    c.push_back({name,
+                 "POST",
+                 kAttempts,
+                 Batch(Attempt()),
+                 415,
+                 "unsupported_media_type",
+                 "Content-Type: application/json",
+                 std::nullopt,
+                 Token::kIngest,
                  {{"Content-Type", type}}});
   }
   return c;
@@ -381,10 +438,10 @@ class HostileInput : public ApiFixture {
   // The store's counts and every view of the seeded course, as the API answers them.
   std::string Snapshot() {
     const store::TableCounts counts = Counts();
-    std::string out = fmt::format("{} {} {} {} {} {} {} {} {} {}\n", counts.users, counts.groups,
-                                  counts.group_members, counts.group_managers, counts.courses,
-                                  counts.chapters, counts.exercises, counts.enrollments,
-                                  counts.attempts, counts.responses);
+    std::string out =
+        fmt::format("{} {} {} {} {} {} {} {} {} {}\n", counts.users, counts.groups,
+                    counts.group_members, counts.group_managers, counts.courses, counts.chapters,
+                    counts.exercises, counts.enrollments, counts.attempts, counts.responses);
     for (const char* view :
          {"/api/v1/courses", "/api/v1/courses/py", "/api/v1/courses/py/users",
           "/api/v1/courses/py/groups", "/api/v1/courses/py/users/ann", "/api/v1/report",
@@ -401,8 +458,8 @@ class HostileInput : public ApiFixture {
     if (c.token == Token::kIngest) headers.emplace_back("Authorization", "Bearer " + ingest_token_);
     if (c.token == Token::kRead) headers.emplace_back("Authorization", "Bearer " + read_token_);
     for (const auto& h : c.headers) headers.push_back(h);
-    return SendOnce("127.0.0.1", server_->port(), c.method, c.target, c.body, headers,
-                    std::chrono::seconds(10));
+    return SendOnce("127.0.0.1", server_->port(), c.method, c.target,
+                    c.make_body ? c.make_body() : c.body, headers, std::chrono::seconds(10));
   }
 
   std::string before_;
@@ -442,18 +499,21 @@ INSTANTIATE_TEST_SUITE_P(Corpus, HostileInputTest, ::testing::ValuesIn(Cases()),
 TEST_F(HostileInput, BatchTruncatedAtEveryOffsetIsMalformedAndNothingIsApplied) {
   const std::string batch =
       "[" + Attempt({{"id", R"("t1")"}}) + "," +
-      Attempt({{"id", R"("t2")"}, {"user", R"("bob")"},
+      Attempt({{"id", R"("t2")"},
+               {"user", R"("bob")"},
                {"responses", "[" + Response() + "," + Response({{"hints", "2"}}) + "]"}}) +
       "]";
   int answered = 0;
   for (std::size_t cut = 0; cut < batch.size(); ++cut) {
-    HttpResponse r = Send({"cut", "POST", kAttempts, batch.substr(0, cut), 0, "", "", std::nullopt});
+    HttpResponse r =
+        Send({"cut", "POST", kAttempts, batch.substr(0, cut), 0, "", "", std::nullopt});
     ASSERT_EQ(r.status, 400) << "cut at " << cut << ": " << r.body;
     const nlohmann::json json = nlohmann::json::parse(r.body, nullptr, false);
     ASSERT_TRUE(json.is_object()) << r.body;
     EXPECT_EQ(json["error"]["code"], "malformed") << "cut at " << cut;
     const std::string message = json["error"]["message"].get<std::string>();
-    EXPECT_TRUE(message.find("malformed JSON") == 0 || message.find("is empty") != std::string::npos)
+    EXPECT_TRUE(message.find("malformed JSON") == 0 ||
+                message.find("is empty") != std::string::npos)
         << "cut at " << cut << ": " << message;
     ++answered;
   }
@@ -514,12 +574,13 @@ std::vector<RawCase> RawCases() {
   c.push_back({"InvalidMethodToken", "G@T /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400, "malformed",
                "malformed HTTP request"});
   c.push_back({"TargetWithoutSlash", "GET healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-               400, "malformed",
-               "must start with '/'"});
-  c.push_back({"HeaderOverTheLimit",
-               "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70'000, 'b') + "\r\n\r\n",
-               431, "too_large", "request header is larger than 64 KiB"});
-  c.push_back({"TenThousandHeaders", [] {
+               400, "malformed", "must start with '/'"});
+  c.push_back(
+      {"HeaderOverTheLimit",
+       "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70'000, 'b') + "\r\n\r\n", 431,
+       "too_large", "request header is larger than 64 KiB"});
+  c.push_back({"TenThousandHeaders",
+               [] {
                  std::string s = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
                  for (int i = 0; i < 10'000; ++i) s += fmt::format("X-{}: 1\r\n", i);
                  return s + "\r\n";

@@ -3,21 +3,21 @@
 // 127.0.0.1. Zero errors, every acknowledged attempt stored, memory flat after warm-up, and the
 // latency of each route printed. Then: reads stay responsive while 10,000-attempt batches are
 // applied.
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/chrono.h>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "hostile/served.h"
 #include "store/store.h"
@@ -60,8 +60,8 @@ class Latencies {
     std::printf("%s\n  %-66s %8s %9s %9s %9s\n", title, "route", "requests", "p50 ms", "p99 ms",
                 "max ms");
     for (const auto& [route, v] : by_route_) {
-      std::printf("  %-66s %8zu %9.2f %9.2f %9.2f\n", route.c_str(), v.size(),
-                  Percentile(v, 0.50), Percentile(v, 0.99), Percentile(v, 1.0));
+      std::printf("  %-66s %8zu %9.2f %9.2f %9.2f\n", route.c_str(), v.size(), Percentile(v, 0.50),
+                  Percentile(v, 0.99), Percentile(v, 1.0));
     }
   }
 
@@ -108,8 +108,8 @@ std::string MakeBatch(const Catalog& catalog, const std::string& prefix, int n, 
     const std::string& user = c.users[rng() % c.users.size()];
     const std::string& exercise = c.exercises[rng() % c.exercises.size()];
     const auto started = now - std::chrono::hours(1 + static_cast<int>(rng() % 160));
-    const std::string at = fmt::format(
-        "{:%FT%TZ}", std::chrono::time_point_cast<std::chrono::seconds>(started));
+    const std::string at =
+        fmt::format("{:%FT%TZ}", std::chrono::time_point_cast<std::chrono::seconds>(started));
     if (i) out += ",";
     out += fmt::format(R"({{"id":"{}-{}","user":"{}","course":"{}","exercise":"{}",)"
                        R"("started_at":"{}","responses":[)",
@@ -141,9 +141,9 @@ std::vector<Read> Reads(const Catalog& catalog) {
     out.push_back({"/api/v1/courses/{course}/groups", base + "/groups"});
     for (std::size_t i = 0; i < std::min<std::size_t>(c.users.size(), 5); ++i) {
       out.push_back({"/api/v1/courses/{course}/users/{user}", base + "/users/" + c.users[i]});
-      out.push_back({"/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts",
-                     base + "/users/" + c.users[i] + "/exercises/" + c.exercises.front() +
-                         "/attempts"});
+      out.push_back(
+          {"/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts",
+           base + "/users/" + c.users[i] + "/exercises/" + c.exercises.front() + "/attempts"});
     }
   }
   return out;
@@ -217,8 +217,7 @@ TEST(LoadTest, SixtySecondsOfWritersAndReadersWithoutErrorsOrGrowth) {
         std::pair<int, std::string> batch;
         if (fresh) {
           batch.first = 100 + static_cast<int>(rng() % 901);
-          batch.second =
-              MakeBatch(catalog, fmt::format("load-w{}-b{}", w, b), batch.first, rng);
+          batch.second = MakeBatch(catalog, fmt::format("load-w{}-b{}", w, b), batch.first, rng);
         } else {
           batch = acked[rng() % acked.size()];
         }
@@ -281,13 +280,14 @@ TEST(LoadTest, SixtySecondsOfWritersAndReadersWithoutErrorsOrGrowth) {
   };
   const long warm = window_max(rss, 15, 30), late = window_max(rss, 45, 60);
   const long engine_warm = window_max(engine, 15, 30), engine_late = window_max(engine, 45, 60);
-  std::printf("ran %.1f s: %ld batches, %ld attempts acknowledged (%.0f/s), %ld reads (%.0f/s), "
-              "%ld errors\nRSS KiB: at 1 s %ld, max 15-30 s %ld, max 45-60 s %ld, at end %ld; "
-              "engine KiB: max 15-30 s %ld, max 45-60 s %ld\n",
-              ran_s, acked_batches.load(), acked_attempts.load(),
-              static_cast<double>(acked_attempts.load()) / ran_s, reads_done.load(),
-              static_cast<double>(reads_done.load()) / ran_s, errors.load(), rss.front(), warm,
-              late, rss.back(), engine_warm, engine_late);
+  std::printf(
+      "ran %.1f s: %ld batches, %ld attempts acknowledged (%.0f/s), %ld reads (%.0f/s), "
+      "%ld errors\nRSS KiB: at 1 s %ld, max 15-30 s %ld, max 45-60 s %ld, at end %ld; "
+      "engine KiB: max 15-30 s %ld, max 45-60 s %ld\n",
+      ran_s, acked_batches.load(), acked_attempts.load(),
+      static_cast<double>(acked_attempts.load()) / ran_s, reads_done.load(),
+      static_cast<double>(reads_done.load()) / ran_s, errors.load(), rss.front(), warm, late,
+      rss.back(), engine_warm, engine_late);
   EXPECT_EQ(errors.load(), 0) << first_error;
   EXPECT_GT(acked_batches.load(), 20);
   EXPECT_GT(reads_done.load(), 1000);

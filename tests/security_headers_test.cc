@@ -1,15 +1,15 @@
 // Issue 8: the security headers on every answer of the real `cohort serve` — UI pages and files,
 // every API route, exports, /healthz, /metrics, errors, and the answers the server gives before
 // any route (400, 408, 413, 431, 503) — and error bodies that never show internals.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "hostile/served.h"
 #include "support/http_client.h"
@@ -39,8 +39,8 @@ void ExpectSecurityHeaders(const std::map<std::string, std::string>& headers,
 
 // An error body says what was wrong with the request, never how the server is built.
 void ExpectNoInternals(const std::string& body, const std::string& where) {
-  for (const char* leak : {"sqlite", "SQLITE", "SELECT ", "INSERT ", "/tmp/", "/work/", ".cc:",
-                           ".db", "std::", "what()", "exception", "Traceback", "#0 "}) {
+  for (const char* leak : {"sqlite", "SQLITE", "SELECT ", "INSERT ", "/tmp/", "/work/",
+                           ".cc:", ".db", "std::", "what()", "exception", "Traceback", "#0 "}) {
     EXPECT_EQ(body.find(leak), std::string::npos) << where << " leaks '" << leak << "': " << body;
   }
 }
@@ -84,7 +84,8 @@ class SecurityHeadersTest : public ::testing::Test {
   HeaderList Auth(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
   // Raw bytes, for the answers the server gives before any route.
-  RawAnswer Raw(const std::string& bytes, std::chrono::milliseconds wait = std::chrono::seconds(5)) {
+  RawAnswer Raw(const std::string& bytes,
+                std::chrono::milliseconds wait = std::chrono::seconds(5)) {
     RawSocket socket("127.0.0.1", served_.port());
     EXPECT_TRUE(socket.connected()) << socket.error();
     socket.Send(bytes);
@@ -140,10 +141,10 @@ TEST_F(SecurityHeadersTest, EveryUiPageAndFileCarriesThem) {
 TEST_F(SecurityHeadersTest, EveryApiRouteExportAndErrorCarriesThem) {
   const HeaderList token = Auth(served_.token());
   const HeaderList admin = Auth(served_.admin_token());
-  for (const char* view : {"/api/v1/courses", "/api/v1/courses/py", "/api/v1/courses/py/users",
-                           "/api/v1/courses/py/groups", "/api/v1/courses/py/users/ann",
-                           "/api/v1/courses/py/users/ann/exercises/e1/attempts", "/api/v1/report",
-                           "/api/v1/whoami"}) {
+  for (const char* view :
+       {"/api/v1/courses", "/api/v1/courses/py", "/api/v1/courses/py/users",
+        "/api/v1/courses/py/groups", "/api/v1/courses/py/users/ann",
+        "/api/v1/courses/py/users/ann/exercises/e1/attempts", "/api/v1/report", "/api/v1/whoami"}) {
     Check("GET", view, token, 200);
     const std::string target = view;
     if (target != "/api/v1/whoami") {
@@ -161,9 +162,9 @@ TEST_F(SecurityHeadersTest, EveryApiRouteExportAndErrorCarriesThem) {
   Check("PUT", "/api/v1/groups/g2", json, 200, R"({"name":"Two"})");
   Check("POST", "/api/v1/attempts", json, 400, "[");
   Check("POST", "/api/v1/attempts", json, 422, R"([{"id":1}])");
-  Check("POST", "/api/v1/attempts", {{"Authorization", "Bearer " + served_.token()},
-                                     {"Content-Type", "text/plain"}},
-        415, "[]");
+  Check("POST", "/api/v1/attempts",
+        {{"Authorization", "Bearer " + served_.token()}, {"Content-Type", "text/plain"}}, 415,
+        "[]");
   Check("GET", "/api/v1/courses", {}, 401);
   Check("GET", "/api/v1/tokens", token, 403);
   Check("GET", "/api/v1/courses/nope", token, 404);

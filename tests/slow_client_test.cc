@@ -3,6 +3,7 @@
 // stop a new client from being served promptly nor grow memory without bound, the connection
 // cap answers 503 beyond them, and the idle timeout reaps them.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -13,8 +14,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "hostile/served.h"
 #include "support/http_client.h"
@@ -74,8 +73,7 @@ TEST(SlowClientTest, TricklingARequestIsCutOffWith408AtTheRequestTimeout) {
   ASSERT_TRUE(served.started());
   const std::string request =
       "POST /api/v1/attempts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + served.token() +
-      "\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n" +
-      std::string(2000, ' ');
+      "\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n" + std::string(2000, ' ');
   RawSocket slow("127.0.0.1", served.port());
   ASSERT_TRUE(slow.connected());
   const Clock::time_point start = Clock::now();
@@ -144,10 +142,11 @@ TEST(SlowClientTest, ThousandsOfIdleConnectionsDoNotStopOthersAndAreReaped) {
   const double open_now = Gauge(scrape.body, "cohort_open_connections");
   EXPECT_GE(open_now, kIdle);
   const long rss_idle = ResidentKiB(served.pid());
-  std::printf("%d idle connections opened in %.2f s; /healthz %.1f ms, a view %.1f ms; "
-              "open connections %.0f; RSS %ld -> %ld KiB (%.1f KiB each)\n",
-              kIdle, opened_in, healthz_s * 1000, view_s * 1000, open_now, rss_before, rss_idle,
-              static_cast<double>(rss_idle - rss_before) / kIdle);
+  std::printf(
+      "%d idle connections opened in %.2f s; /healthz %.1f ms, a view %.1f ms; "
+      "open connections %.0f; RSS %ld -> %ld KiB (%.1f KiB each)\n",
+      kIdle, opened_in, healthz_s * 1000, view_s * 1000, open_now, rss_before, rss_idle,
+      static_cast<double>(rss_idle - rss_before) / kIdle);
   EXPECT_LT(rss_idle - rss_before, 64 * 1024) << "2,000 idle connections cost too much memory";
 
   // Up to the cap: the connections beyond it are answered 503 and closed.

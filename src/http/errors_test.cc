@@ -4,6 +4,7 @@
 #include "http/errors.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace cohort::http {

@@ -1,5 +1,6 @@
 #include "hostile/served.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace cohort::testing {
 
@@ -111,8 +110,8 @@ RawAnswer ParseRawAnswer(const std::string& bytes) {
   std::size_t at = head.find("\r\n");
   while (at != std::string::npos) {
     const std::size_t next = head.find("\r\n", at + 2);
-    const std::string line = head.substr(at + 2, next == std::string::npos ? std::string::npos
-                                                                           : next - at - 2);
+    const std::string line =
+        head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
     const std::size_t colon = line.find(':');
     if (colon != std::string::npos) {
       std::string name = line.substr(0, colon);
