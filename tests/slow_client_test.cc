@@ -136,8 +136,8 @@ TEST(SlowClientTest, ThousandsOfIdleConnectionsDoNotStopOthersAndAreReaped) {
   EXPECT_EQ(fresh.Get("/api/v1/courses", {{"Authorization", "Bearer " + served.token()}}).status,
             200);
   const double view_s = SecondsSince(t);
-  EXPECT_LT(healthz_s, 1.0);
-  EXPECT_LT(view_s, 1.0);
+  EXPECT_LT(healthz_s, 1.0 * COHORT_TIME_FACTOR);
+  EXPECT_LT(view_s, 1.0 * COHORT_TIME_FACTOR);
   const HttpResponse scrape = SendOnce("127.0.0.1", served.metrics_port(), "GET", "/metrics");
   const double open_now = Gauge(scrape.body, "cohort_open_connections");
   EXPECT_GE(open_now, kIdle);
@@ -147,7 +147,8 @@ TEST(SlowClientTest, ThousandsOfIdleConnectionsDoNotStopOthersAndAreReaped) {
       "open connections %.0f; RSS %ld -> %ld KiB (%.1f KiB each)\n",
       kIdle, opened_in, healthz_s * 1000, view_s * 1000, open_now, rss_before, rss_idle,
       static_cast<double>(rss_idle - rss_before) / kIdle);
-  EXPECT_LT(rss_idle - rss_before, 64 * 1024) << "2,000 idle connections cost too much memory";
+  EXPECT_LT(rss_idle - rss_before, (64 + COHORT_MEMORY_SLACK_MIB) * 1024)
+      << "2,000 idle connections cost too much memory";
 
   // Up to the cap: the connections beyond it are answered 503 and closed.
   fresh.Close();
@@ -187,7 +188,7 @@ TEST(SlowClientTest, ThousandsOfIdleConnectionsDoNotStopOthersAndAreReaped) {
   EXPECT_EQ(served.Call("GET", "/healthz").status, 200);
   const long rss_after = ResidentKiB(served.pid());
   std::printf("RSS after the reaping: %ld KiB\n", rss_after);
-  EXPECT_LT(rss_after - rss_before, 64 * 1024);
+  EXPECT_LT(rss_after - rss_before, (64 + COHORT_MEMORY_SLACK_MIB) * 1024);
 }
 
 }  // namespace
