@@ -215,6 +215,9 @@ int RunServe(const ServeOptions& options) {
   server_options.host = listen->host;
   server_options.port = listen->port;
   server_options.threads = options.threads;
+  server_options.request_timeout_s = options.request_timeout_s;
+  server_options.idle_timeout_s = options.idle_timeout_s;
+  server_options.max_connections = options.max_connections;
   server_options.on_refused = http::CountRefused(registry);
   Result<std::unique_ptr<http::Server>> server = http::StartServer(
       server_options,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@ struct ServeOptions {
   int threads = 4;
   std::string web_root;      // the web UI's files (web/); empty: no UI
   std::string node_modules;  // the npm packages the UI loads (Chart.js)
+  // The limits of docs/security.md (SPEC §9's defaults); tests shorten the timeouts.
+  int request_timeout_s = 30;
+  int idle_timeout_s = 60;
+  std::size_t max_connections = 10'000;
 };
 int RunServe(const ServeOptions& options);
 

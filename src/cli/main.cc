@@ -40,6 +40,21 @@ int main(int argc, char** argv) {
                         "off when empty. Keep it on a private address.")
       ->envname("COHORT_METRICS_LISTEN")
       ->capture_default_str();
+  serve_cmd->add_option("--request-timeout", serve.request_timeout_s,
+                        "seconds a request has to arrive whole (header and body); then 408")
+      ->envname("COHORT_REQUEST_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve_cmd->add_option("--idle-timeout", serve.idle_timeout_s,
+                        "seconds an idle keep-alive connection is kept open")
+      ->envname("COHORT_IDLE_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve_cmd->add_option("--max-connections", serve.max_connections,
+                        "open connections at most; above, new ones get 503 and are closed")
+      ->envname("COHORT_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
   // A build finds the UI in its source tree, so `make demo` works from a clean checkout.
   serve.web_root = COHORT_DEFAULT_WEB_ROOT;
   serve.node_modules = COHORT_DEFAULT_NODE_MODULES;

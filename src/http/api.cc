@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -152,6 +153,22 @@ Response Api::Handle(const Request& request) {
                      : Json(200, {{"status", "ok"}});
     r.route = "/healthz";
     return r;
+  }
+
+  // Bodies are JSON. A body labelled as something else is refused before it is read: an HTML
+  // form (urlencoded, multipart, text/plain) posted from another site never reaches a route.
+  // No label at all is accepted, as scripts often send none (docs/security.md).
+  if ((method == "POST" || method == "PUT" || method == "PATCH") && !request.body.empty() &&
+      request.path.starts_with("/api/")) {
+    std::string_view type = request.Header("content-type");
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    std::string lower(type);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!lower.empty() && lower != "application/json") {
+      return ErrorResponse(415, "unsupported_media_type",
+                           "the body must be JSON, sent as Content-Type: application/json");
+    }
   }
 
   if (std::optional<Response> r = HandleAuthRoute(service_, request)) return *std::move(r);

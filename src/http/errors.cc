@@ -1,6 +1,7 @@
 #include "http/errors.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace cohort::http {
 
@@ -31,7 +32,26 @@ const char* ErrorCodeNameOfHttpStatus(int http_status) {
   return "other";
 }
 
+namespace {
+
+// What the client reads for errors that are ours, not its: the message of a kInternal or
+// kUnavailable Status is written for the log (it may name a file, a table or an exception) and
+// must not reach the client (docs/security.md, "Error bodies").
+constexpr const char* kInternalMessage = "internal error";
+constexpr const char* kUnavailableMessage = "the service is temporarily unavailable; retry later";
+
+}  // namespace
+
 Response ErrorResponse(const Status& status) {
+  if (status.code() == ErrorCode::kInternal || status.code() == ErrorCode::kUnavailable) {
+    const bool internal = status.code() == ErrorCode::kInternal;
+    spdlog::log(internal ? spdlog::level::err : spdlog::level::warn, "answering {}: {}",
+                internal ? 500 : 503, status.message());
+    Response r = ErrorResponse(HttpStatusOf(status.code()), ErrorCodeName(status.code()),
+                               internal ? kInternalMessage : kUnavailableMessage);
+    if (!internal) r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
   nlohmann::ordered_json details = nlohmann::ordered_json::array();
   for (const ErrorDetail& d : status.details()) {
     nlohmann::ordered_json item = {{"pointer", d.pointer}, {"reason", d.reason}};
@@ -45,7 +65,6 @@ Response ErrorResponse(const Status& status) {
                             {"message", status.message()},
                             {"details", std::move(details)}}}}
                .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  if (status.code() == ErrorCode::kUnavailable) r.headers.emplace_back("Retry-After", "1");
   if (status.code() == ErrorCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }

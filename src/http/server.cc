@@ -63,6 +63,25 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // How soon a streamed body's producer that answered kPending is asked again.
 constexpr std::chrono::milliseconds kPendingRetry{10};
 
+// The security headers of every answer, API, UI, errors and refusals alike (docs/security.md):
+// set here, the one place every response passes, so no route can forget them. The policy
+// allows scripts, styles, images and fetches from this origin only: no inline script, no
+// inline style attribute, no eval, no framing. Chart.js sizes its canvas through the CSSOM,
+// which this allows.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+struct HeaderField {
+  std::string_view name, value;
+};
+constexpr HeaderField kSecurityHeaders[] = {
+    {"Content-Security-Policy", kContentSecurityPolicy},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "same-origin"},
+};
+
 // The JSON error of SPEC §4.1, for failures the server answers itself.
 std::string ErrorBody(std::string_view code, std::string_view message) {
   return R"({"error":{"code":")" + JsonEscape(code) + R"(","message":")" + JsonEscape(message) +
@@ -121,6 +140,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       : stream_(std::move(socket)),
         executor_(stream_.get_executor()),
         pending_timer_(executor_),
+        request_timer_(executor_),
         shared_(std::move(shared)),
         remote_address_(std::move(remote_address)) {}
 
@@ -187,11 +207,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   // From the first byte on, the whole request must arrive within the request timeout: the
-  // stream's deadline is set once here and covers the header, the 100-continue and the body.
+  // deadline is set once here and covers the header, the 100-continue and the body. It is our
+  // own timer, not the stream's: the stream closes the socket when its deadline passes, and a
+  // client that is merely slow deserves a 408 it can read. The stream's deadline stays as a
+  // backstop a little later.
   void ReadHeader() {
     phase_ = Phase::kReading;
     buffer_.reserve(kReadChunk);
-    stream_.expires_after(Seconds(shared_->options.request_timeout_s));
+    const Seconds timeout(shared_->options.request_timeout_s);
+    stream_.expires_after(timeout + kErrorWriteTimeout);
+    timed_out_ = false;
+    request_timer_.expires_after(timeout);
+    request_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->phase_ != Phase::kReading) return;  // cancelled: the request arrived
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);  // the read ends with operation_aborted
+    });
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
@@ -201,6 +233,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnHeader(beast::error_code ec) {
     if (ec) {
       OnReadError(ec);
+      return;
+    }
+    // RFC 9112 §6.3: a request whose last transfer coding is not chunked has no knowable end,
+    // and one with codings we do not decode (gzip, chunked) would reach a route undecoded.
+    // Beast accepts both; a proxy in front might frame them differently (request smuggling).
+    const auto coding = parser_->get()[bhttp::field::transfer_encoding];
+    if (!coding.empty() && !beast::iequals(coding, "chunked")) {
+      Fail(400, "malformed", "Transfer-Encoding other than chunked alone is not supported");
       return;
     }
     if (!parser_->is_done() &&
@@ -226,7 +266,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void OnReadError(beast::error_code ec) {
     const ServerOptions& options = shared_->options;
-    if (ec == bhttp::error::body_limit) {
+    request_timer_.cancel();
+    if (timed_out_) {
+      Fail(408, "timeout",
+           fmt::format("the request did not arrive whole within {} s",
+                       options.request_timeout_s));
+    } else if (ec == bhttp::error::body_limit) {
       Fail(413, "too_large", "request body is larger than " + SizeText(options.max_body_bytes));
     } else if (ec == bhttp::error::header_limit) {
       Fail(431, "too_large", "request header is larger than " + SizeText(options.max_header_bytes));
@@ -243,6 +288,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       OnReadError(ec);
       return;
     }
+    request_timer_.cancel();
     phase_ = Phase::kHandling;
     bhttp::request<bhttp::string_body> message = parser_->release();
     parser_.reset();
@@ -301,6 +347,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     // Every answer carries a request id; the handler's (echoed or logged) when it set one.
     if (!has_request_id) out.set("X-Request-Id", NewRequestId());
+    for (const HeaderField& h : kSecurityHeaders) {
+      out.set(beast::string_view(h.name.data(), h.name.size()),
+              beast::string_view(h.value.data(), h.value.size()));
+    }
     out.keep_alive(keep_alive);
   }
 
@@ -492,6 +542,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kClosed;
     pending_timer_.cancel();
+    request_timer_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -500,6 +551,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::tcp_stream stream_;
   const Executor executor_;
   asio::steady_timer pending_timer_;  // waits before asking a kPending producer again
+  asio::steady_timer request_timer_;  // the request deadline (ReadHeader)
+  bool timed_out_ = false;            // request_timer_ fired while the request was arriving
   const std::shared_ptr<Shared> shared_;
   const std::string remote_address_;
   beast::flat_buffer buffer_;
@@ -676,11 +729,16 @@ class ServerImpl final : public Server {
       std::string text;
     };
     const std::string body = ErrorBody("unavailable", "too many open connections; retry later");
+    std::string security;
+    for (const HeaderField& h : kSecurityHeaders) {
+      security += fmt::format("{}: {}\r\n", h.name, h.value);
+    }
     auto rejection = std::make_shared<Rejection>(Rejection{
         std::move(socket), fmt::format("HTTP/1.1 503 Service Unavailable\r\nServer: cohort\r\n"
                                        "Content-Type: application/json\r\nContent-Length: {}\r\n"
-                                       "Retry-After: 1\r\nX-Request-Id: {}\r\nConnection: close\r\n\r\n{}",
-                                       body.size(), NewRequestId(), body)});
+                                       "Retry-After: 1\r\nX-Request-Id: {}\r\n{}"
+                                       "Connection: close\r\n\r\n{}",
+                                       body.size(), NewRequestId(), security, body)});
     spdlog::debug("refusing a connection: too many open connections");
     asio::async_write(rejection->socket, asio::buffer(rejection->text),
                       [rejection](beast::error_code, std::size_t) {

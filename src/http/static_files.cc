@@ -16,14 +16,6 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kPrefix = "/ui/";
 
-// Scripts, styles, images and fetches from this origin only: no inline script, no inline
-// style attribute, no eval, no framing. Chart.js sizes its canvas through the CSSOM, which
-// this allows.
-constexpr const char* kContentSecurityPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'";
-
 // The npm files the UI may load, by their name under /ui/vendor/.
 struct VendorFile {
   std::string_view name;
@@ -47,19 +39,11 @@ std::string_view ContentType(const fs::path& file) {
   return {};
 }
 
-void AddCommonHeaders(Response& r) {
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
-  r.headers.emplace_back("Referrer-Policy", "same-origin");
-  r.headers.emplace_back("X-Frame-Options", "DENY");
-}
-
 Response Plain(int status, std::string body) {
   Response r;
   r.status = status;
   r.content_type = "text/plain; charset=utf-8";
   r.body = std::move(body);
-  AddCommonHeaders(r);
   return r;
 }
 
@@ -147,7 +131,6 @@ Response StaticFiles::File(const Request& request, const fs::path& root,
 
   Response r;
   r.content_type = std::string(type);
-  AddCommonHeaders(r);
   r.headers.emplace_back("Cache-Control", "no-cache");
   r.headers.emplace_back("ETag", etag);
   if (request.Header("if-none-match") == etag) {

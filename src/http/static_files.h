@@ -18,9 +18,8 @@ struct StaticFilesOptions {
 //   GET|HEAD /                      -> web_root/index.html
 //   GET|HEAD /ui/vendor/chart.umd.js -> node_modules/chart.js/dist/chart.umd.js (an allow-list)
 //   GET|HEAD /ui/<path>             -> web_root/<path>
-// Every answer carries X-Content-Type-Options: nosniff, a Content-Security-Policy that allows
-// scripts, styles and fetches from this origin only (no inline script or style attribute), and
-// Cache-Control: no-cache with an ETag (size and modification time), so a browser revalidates
+// The security headers (nosniff, the Content-Security-Policy, ...) are the server's, on every
+// answer (server.cc). Every file carries Cache-Control: no-cache with an ETag (size and modification time), so a browser revalidates
 // each file and gets 304 when unchanged. A path with a "." or ".." segment, an empty segment, a
 // dot file, a backslash or a NUL is refused with 404, as is anything that resolves outside its
 // root (a symbolic link out of web_root), a directory or an unknown file type.

@@ -22,6 +22,7 @@ namespace {
 using internal::Clip;
 using internal::CsvReader;
 using internal::Problems;
+using internal::TimeBeforeEpoch;
 
 enum Column : std::size_t {
   kAttempt,
@@ -194,7 +195,15 @@ class CsvAttempts {
     r.question.assign(Field(kQuestion));
     ReadCorrect(line, r.correct);
     if (std::optional<std::int64_t> n = ReadInt(line, kHints)) r.hints = *n;
-    if (std::optional<std::int64_t> n = ReadInt(line, kTimeMs)) r.time_ms = *n;
+    if (std::optional<std::int64_t> n = ReadInt(line, kTimeMs)) {
+      // As in JSON: refused before answered_at is summed from it, which could overflow.
+      if (*n < 0 || *n > domain::kMaxTimeMs) {
+        Report(line, kTimeMs,
+               fmt::format("time_ms must be 0-{} (24 h); got {}", domain::kMaxTimeMs, *n));
+      } else {
+        r.time_ms = *n;
+      }
+    }
     r.points = ReadInt(line, kPoints);
     std::optional<Instant> answered_at = ReadTime(line, kAnsweredAt, false);
     if (answered_at) r.answered_at = *answered_at;
@@ -301,6 +310,9 @@ class CsvAttempts {
     if (!t) {
       Report(line, column,
              fmt::format("'{}' is not an RFC 3339 time (like 2026-03-01T09:30:00Z)", Clip(s)));
+    } else if (t->ms < 0) {
+      Report(line, column, TimeBeforeEpoch(s));
+      t.reset();
     }
     return t;
   }

@@ -266,7 +266,15 @@ class AttemptReader {
         if (std::optional<std::int64_t> n = r_.Int(value, depth)) out.hints = *n;
         break;
       case kTimeMs:
-        if (std::optional<std::int64_t> n = r_.Int(value, depth)) out.time_ms = *n;
+        if (std::optional<std::int64_t> n = r_.Int(value, depth)) {
+          // Refused here, not only by ValidateAttempt: answered_at defaults to the running sum
+          // of time_ms, and a sum of hostile values (9223372036854775807) would overflow.
+          if (*n < 0 || *n > domain::kMaxTimeMs) {
+            r_.Report(fmt::format("time_ms must be 0-{} (24 h); got {}", domain::kMaxTimeMs, *n));
+          } else {
+            out.time_ms = *n;
+          }
+        }
         break;
       case kAnsweredAt:
         if (std::optional<Instant> t = r_.Time(value, depth)) {

@@ -217,6 +217,15 @@ INSTANTIATE_TEST_SUITE_P(
                    WithResponse(R"({"question":"q","correct":true,"time_ms":-5,)"
                                 R"("answered_at":"2026-03-10T10:00:01Z"})"),
                    1, "/1/responses/0/time_ms", "time_ms must be"},
+        // started_at + time_ms, answered_at's default, would overflow (undefined behaviour,
+        // caught by UBSan): refused as it is read.
+        DetailCase{"TimeMsOfInt64Max",
+                   WithResponse(R"({"question":"q","correct":true,"time_ms":9223372036854775807})"),
+                   1, "/1/responses/0/time_ms",
+                   "time_ms must be 0-86400000 (24 h); got 9223372036854775807"},
+        DetailCase{"TimeMsOfInt64Min",
+                   WithResponse(R"({"question":"q","correct":true,"time_ms":-9223372036854775808})"),
+                   1, "/1/responses/0/time_ms", "time_ms must be 0-86400000 (24 h)"},
         DetailCase{"NegativePoints", WithResponse(R"({"question":"q","correct":true,"points":-1})"),
                    1, "/1/responses/0/points", "points must be"},
         DetailCase{"EmptyQuestion", WithResponse(R"({"question":"","correct":true})"), 1,

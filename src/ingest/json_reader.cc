@@ -475,6 +475,9 @@ std::optional<Instant> JsonReader::Time(JsonValue& v, int depth) {
   std::optional<Instant> t = ParseRfc3339(*s);
   if (!t) {
     Report(fmt::format("'{}' is not an RFC 3339 time (like 2026-03-01T09:30:00Z)", Clip(*s)));
+  } else if (t->ms < 0) {
+    Report(TimeBeforeEpoch(*s));
+    t.reset();
   }
   return t;
 }

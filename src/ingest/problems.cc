@@ -54,6 +54,9 @@ std::string Clip(std::string_view text, std::size_t max_bytes) {
 
 void AppendPointerToken(std::string& pointer, std::string_view token) {
   pointer += '/';
+  const std::string clipped =
+      token.size() > kMaxPointerToken ? Clip(token, kMaxPointerToken) : std::string();
+  if (!clipped.empty()) token = clipped;
   for (char c : token) {
     if (c == '~') {
       pointer += "~0";
@@ -63,6 +66,10 @@ void AppendPointerToken(std::string& pointer, std::string_view token) {
       pointer += c;
     }
   }
+}
+
+std::string TimeBeforeEpoch(std::string_view text) {
+  return fmt::format("'{}' is before 1970-01-01T00:00:00Z, the earliest time accepted", Clip(text));
 }
 
 }  // namespace cohort::ingest::internal

@@ -43,7 +43,15 @@ class Problems {
 // quoting client values in messages.
 std::string Clip(std::string_view text, std::size_t max_bytes = 64);
 
-// Appends `token` to a JSON pointer as one reference token ("~" -> "~0", "/" -> "~1").
+// Appends `token` to a JSON pointer as one reference token ("~" -> "~0", "/" -> "~1"). A token
+// longer than kMaxPointerToken bytes (no field or key is) is clipped as Clip() does, so that an
+// error never echoes a 10 MB field name back (docs/security.md).
+inline constexpr std::size_t kMaxPointerToken = 128;
 void AppendPointerToken(std::string& pointer, std::string_view token);
+
+// The reason given for a time before 1970-01-01T00:00:00Z, which no field accepts: no learning
+// platform recorded one, and the engine keeps weekly series from an enrollment's first attempt
+// on, so a single attempt dated in year 0 would cost it 105,000 weeks (docs/security.md).
+std::string TimeBeforeEpoch(std::string_view text);
 
 }  // namespace cohort::ingest::internal

@@ -2,6 +2,7 @@
 
 #include <utility>  // GCC 12 in C++20: before <boost/asio.hpp>
 
+#include <limits>
 #include <optional>
 
 #include <boost/asio.hpp>
@@ -111,7 +112,9 @@ struct HttpClient::Impl {
   beast::error_code Read(bool head, HttpResponse& out, bool& keep_alive) {
     for (;;) {
       bhttp::response_parser<bhttp::string_body> parser;
-      parser.body_limit(boost::none);
+      // No limit. Not boost::none: Boost 1.74 compares the Content-Length with the empty
+      // optional as "greater", and refuses every body whose length is known before it arrives.
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       parser.header_limit(1u << 20);
       if (head) parser.skip(true);
       beast::error_code ec;
