@@ -131,12 +131,12 @@ int FreePort() {
   return port;
 }
 
-double ResidentBytes(pid_t pid) {
+double StatusBytes(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      std::istringstream fields(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0) {
+      std::istringstream fields(line.substr(field.size() + 1));
       double kib = 0;
       fields >> kib;
       return kib * 1024.0;

@@ -42,7 +42,9 @@ class Child {
 // A TCP port free on 127.0.0.1 now (bound to port 0, read, released); 0 on failure.
 int FreePort();
 
-// Resident memory of a process in bytes (VmRSS of /proc/PID/status); 0 when unknown.
-double ResidentBytes(pid_t pid);
+// A field of /proc/PID/status in bytes ("VmRSS", "RssAnon", "RssFile", "VmHWM"); 0 when unknown.
+double StatusBytes(pid_t pid, const std::string& field);
+// Resident memory of a process in bytes (VmRSS).
+inline double ResidentBytes(pid_t pid) { return StatusBytes(pid, "VmRSS"); }
 
 }  // namespace cohort::bench
