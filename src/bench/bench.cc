@@ -221,6 +221,13 @@ bool Runner::Prepare() {
        "work dir {} ({:.0f} GB free); load average {:.2f}",
        scale_.name, scale_.users, scale_.small_accounts, scale_.small_users, scale_.courses,
        scale_.attempts, run_.string(), static_cast<double>(space.available) / 1e9, LoadAverage());
+  // ~300 bytes per response at M all told: CSV 90 (deleted after import unless --keep),
+  // Cohort's file 49, its backup copy with indexes ~60, PostgreSQL with indexes ~100.
+  const double needed = static_cast<double>(scale_.attempts) * 5 * 300;
+  if (static_cast<double>(space.available) < needed) {
+    return Fail(fmt::format("{} needs about {:.0f} GB free in {}; {:.0f} GB are", scale_.name,
+                            needed / 1e9, run_.string(), static_cast<double>(space.available) / 1e9));
+  }
   figures_["scale"] = scale_.name;
   figures_["seed"] = options_.seed;
   figures_["machine"] = {{"cores", std::thread::hardware_concurrency()},
