@@ -1070,7 +1070,12 @@ void Runner::Cleanup() {
 }
 
 int Runner::Run() {
-  const bool done = Prepare() && Generate() && Import() && Serve() && Ingest() && Latency() &&
+  // Nothing measured yet: no table, just the reason (Fail printed it).
+  if (!Prepare()) {
+    Cleanup();
+    return 1;
+  }
+  const bool done = Generate() && Import() && Serve() && Ingest() && Latency() &&
                     Freshness() && Sql();
   Report();
   Cleanup();
