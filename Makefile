@@ -61,6 +61,7 @@ bench: build
 	$(BUILD_DIR)/bench/cohort_bench_ingest --benchmark_counters_tabular=true
 	COHORT_BENCH_SCALE=$${COHORT_BENCH_SCALE:-M} $(BUILD_DIR)/bench/cohort_bench_engine
 	COHORT_BENCH_SCALE=$${COHORT_BENCH_SCALE:-M} $(BUILD_DIR)/bench/cohort_bench_export --benchmark_counters_tabular=true
+	$(BUILD_DIR)/cohort bench --scale $${COHORT_BENCH_SCALE:-M} --json $(BUILD_DIR)/bench-$${COHORT_BENCH_SCALE:-M}.json
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

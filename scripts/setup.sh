@@ -13,6 +13,7 @@ packages=(
   libxlsxwriter-dev
   chromium fonts-dejavu-core
   libreoffice-calc-nogui
+  postgresql
 )
 
 missing=()

@@ -67,4 +67,13 @@ struct ExportCliOptions {
 };
 int RunExport(const ExportCliOptions& options);
 
+// cohort bench: the side-by-side benchmark of docs/performance.md (src/bench). Leaves --db alone:
+// it works in its own directory.
+struct BenchCliOptions {
+  std::string scale = "S", json_file, work_dir;
+  bool keep = false;
+  std::uint64_t seed = 1;
+};
+int RunBench(const BenchCliOptions& options);
+
 }  // namespace cohort::cli

@@ -151,13 +151,27 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "xlsx"}));
   export_cmd->add_option("-o,--output", export_options.output, "the file to write")->required();
 
+  BenchCliOptions bench;
+  CLI::App* bench_cmd = app.add_subcommand(
+      "bench", "Measure import, start, memory, ingest, view latency and freshness at a scale, "
+               "beside the same reports in SQLite and PostgreSQL (docs/performance.md)");
+  bench_cmd->add_option("--scale", bench.scale, "XS, S or M (L is estimated on paper)")
+      ->check(CLI::IsMember({"XS", "S", "M", "L"}))
+      ->capture_default_str();
+  bench_cmd->add_option("--json", bench.json_file, "write every figure to this JSON file");
+  bench_cmd->add_option("--work-dir", bench.work_dir,
+                        "where the data, databases and logs go (default: a temporary directory)");
+  bench_cmd->add_flag("--keep", bench.keep, "keep the work directory's files afterwards");
+  bench_cmd->add_option("--seed", bench.seed, "random seed of the organisation")
+      ->capture_default_str();
+
   CLI::App* check_cmd = app.add_subcommand(
       "check", "Verify --db: integrity, migrations, and that a rebuild answers every view");
 
   // --db may stand anywhere on the command line (SPEC §9).
   for (CLI::App* sub : {serve_cmd, account_cmd, account_create, token_cmd, token_create, user_cmd,
                         user_create, import_cmd, demo_cmd, backup_cmd, restore_cmd, check_cmd,
-                        export_cmd}) {
+                        export_cmd, bench_cmd}) {
     sub->fallthrough();
   }
 
@@ -186,6 +200,7 @@ int main(int argc, char** argv) {
     if (backup_cmd->parsed()) return RunBackup(db, backup_output, backup_force);
     if (restore_cmd->parsed()) return RunRestore(db, restore_source, restore_force);
     if (check_cmd->parsed()) return RunCheck(db);
+    if (bench_cmd->parsed()) return RunBench(bench);
     if (export_cmd->parsed()) {
       export_options.db = db;
       return RunExport(export_options);

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace cohort::bench {
+
+// `cohort bench`: generates an organisation at a scale, loads it through the real `cohort`
+// binary, measures import, start, memory, HTTP ingest, the latency of every view, freshness,
+// and the same reports in SQLite and PostgreSQL 15 (each answer checked against Cohort's),
+// then prints a table against the targets of issue 7 and optionally writes every figure as JSON.
+struct BenchOptions {
+  std::string scale = "S";   // XS, S or M (L is estimated on paper, never run)
+  std::string json_file;     // empty: no JSON
+  std::string work_dir;      // empty: a fresh directory under $TMPDIR
+  bool keep = false;         // keep the generated files, databases and logs
+  std::string cohort_binary; // the `cohort` to drive (the running one by default)
+  std::uint64_t seed = 1;
+};
+
+// Returns the exit code: 0 when every step ran and every SQL answer matched Cohort's (missed
+// targets are reported, not failures); 1 on a mismatch or a step that failed.
+int RunBench(const BenchOptions& options);
+
+}  // namespace cohort::bench
