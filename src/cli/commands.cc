@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -186,6 +187,9 @@ int RunServe(const ServeOptions& options) {
       spdlog::error(StructuredLog("rebuild failed").Add("error", rebuilt.ToString()).Text());
       return Fail(rebuilt);
     }
+    // The rebuild frees far more than the engine keeps (decoded attempts, the store's pages);
+    // glibc keeps freed heap mapped unless asked: at M, 10.7 GiB resident instead of 1.5.
+    malloc_trim(0);
     const metrics::Engine::Size size = engine.size();
     if (progress) {
       progress->Finish(fmt::format("{} accounts, {} users, {} enrollments, {} cells",

@@ -143,7 +143,56 @@ bool Engine::HasAccount(std::string_view account) const {
   return state_->accounts.count(std::string(account)) > 0;
 }
 
+std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>
+Engine::PrefetchReplays(std::string_view account, const domain::WriteBatch& batch) const {
+  std::vector<std::pair<std::string, std::string>> late;
+  {
+    std::shared_lock lock(mutex_);
+    const AccountState* a = FindAccount(*state_, account);
+    if (a == nullptr) return {};
+    std::map<std::pair<int, int>, std::vector<const domain::Attempt*>> groups;
+    for (const domain::Attempt& at : batch.attempts.items) {
+      auto u = a->user_of.find(at.user);
+      auto c = a->course_of.find(at.course);
+      if (u == a->user_of.end() || c == a->course_of.end()) continue;
+      groups[{c->second, u->second}].push_back(&at);
+    }
+    for (const auto& [key, attempts] : groups) {
+      const CourseState& c = *a->courses[static_cast<std::size_t>(key.first)];
+      const Enrolled* e = c.Find(key.second);
+      if (e == nullptr) continue;
+      std::vector<int> slots;
+      for (const domain::Attempt* at : attempts) {
+        auto it = c.slot_of.find(at->exercise);
+        slots.push_back(it == c.slot_of.end() ? -1 : it->second);
+      }
+      if (e->state->NeedsReplay(attempts, slots)) {
+        late.emplace_back(a->users[static_cast<std::size_t>(key.second)].key, c.key);
+      }
+    }
+  }
+  std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>> loaded;
+  for (auto& key : late) {
+    std::vector<domain::Attempt> attempts = loader_(account, key.first, key.second);
+    loaded.emplace(std::move(key), std::move(attempts));
+  }
+  return loaded;
+}
+
 void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, Instant now) {
+  // Replays of late attempts read the store: before the exclusive lock, so that the views
+  // are not held up by those reads. Apply runs under the service's write mutex, so nothing
+  // is stored between the prefetch and the replay; anything not prefetched (a replay the
+  // batch's own catalog or enrollment changes cause) is read under the lock as before.
+  auto prefetched = PrefetchReplays(account, batch);
+  const AttemptLoader loader = [&](std::string_view acc, std::string_view user,
+                                   std::string_view course) {
+    auto it = prefetched.find({std::string(user), std::string(course)});
+    if (it == prefetched.end()) return loader_(acc, user, course);
+    std::vector<domain::Attempt> attempts = std::move(it->second);
+    prefetched.erase(it);
+    return attempts;
+  };
   std::unique_lock lock(mutex_);
   AccountState* a = FindAccount(*state_, account);
   if (a == nullptr) return;
@@ -168,7 +217,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     c.title = course.title;
     if (Restructure(c, course, a->zone.get()) && !inserted) {
       for (Enrolled& e : c.enrolled) {
-        ReplayEnrolled(loader_, *a, c, e);
+        ReplayEnrolled(loader, *a, c, e);
         replayed.insert({it->second, e.user});
       }
     }
@@ -198,7 +247,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
   };
   auto after_enrolling = [&](CourseState& c, int course, Enrolled& e) {
     if (a->unenrolled_with_history.erase({e.user, course}) > 0) {
-      ReplayEnrolled(loader_, *a, c, e);
+      ReplayEnrolled(loader, *a, c, e);
       replayed.insert({course, e.user});
     }
   };
@@ -244,7 +293,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     if (!existed && a->unenrolled_with_history.erase({key.second, key.first}) > 0) {
       // SPEC §3.8: enrolled_at is the earliest started_at of all the user's attempts in the
       // course, including those stored before the enrollment was removed.
-      const std::optional<Instant> first = ReplayEnrolled(loader_, *a, c, e);
+      const std::optional<Instant> first = ReplayEnrolled(loader, *a, c, e);
       if (first && *first < e.state->enrolled_at) e.state->enrolled_at = *first;
       e.Refresh(c.shape);
       continue;
@@ -256,7 +305,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
       slots.push_back(it == c.slot_of.end() ? -1 : it->second);
     }
     if (e.state->NeedsReplay(attempts, slots)) {
-      ReplayEnrolled(loader_, *a, c, e);
+      ReplayEnrolled(loader, *a, c, e);
     } else {
       e.state->Append(c.shape, attempts, slots);
     }

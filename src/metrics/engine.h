@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -134,6 +135,11 @@ class Engine {
   struct State;  // defined in engine_state.h, private to metrics/
 
  private:
+  // The stored attempts of each (user, course) of `batch` that Apply will replay because the
+  // batch's attempts arrive late, read under the shared lock only (docs/performance.md).
+  std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>> PrefetchReplays(
+      std::string_view account, const domain::WriteBatch& batch) const;
+
   mutable std::shared_mutex mutex_;  // guards state_: exclusive for writes, shared for views
   std::unique_ptr<State> state_;
   AttemptLoader loader_;
