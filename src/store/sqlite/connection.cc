@@ -38,7 +38,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   std::unique_ptr<Connection> connection(new Connection(db));
   if (rc != SQLITE_OK) return SqliteError(db, rc, "open " + path);
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  connection->SetBusyTimeout(options.busy_timeout_ms);
 
   Result<std::string> mode = PragmaText(db, "PRAGMA journal_mode=WAL");
   if (!mode.ok()) return mode.status();
@@ -56,6 +56,11 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
 }
 
 Connection::~Connection() { sqlite3_close_v2(db_); }
+
+void Connection::SetBusyTimeout(int ms) {
+  sqlite3_busy_timeout(db_, ms);
+  busy_timeout_ms_ = ms;
+}
 
 Status Connection::Exec(const char* sql) {
   char* message = nullptr;

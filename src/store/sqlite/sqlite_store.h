@@ -104,7 +104,9 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<Side>> OpenSide(const std::string& path, bool read_only,
                                                 int busy_timeout_ms);
 
-  std::mutex write_mu_;  // guards writer_: its connection, statements and open transaction
+  // Guards writer_: its connection, statements and open transaction. Timed, so that a
+  // best-effort write (TouchToken) gives up soon when a long write holds it.
+  std::timed_mutex write_mu_;
   std::unique_ptr<Side> writer_;
   std::mutex read_mu_;  // guards reader_: its connection and statements
   std::unique_ptr<Side> reader_;

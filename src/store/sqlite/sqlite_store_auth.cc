@@ -2,6 +2,7 @@
 // reader connection, one-statement writes on the writer.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <mutex>
 
 #include "store/sqlite/sqlite_store.h"
@@ -9,6 +10,10 @@
 
 namespace cohort::store::sqlite {
 namespace {
+
+// How long a best-effort write (a token's or session's last use) waits for the writer: long
+// enough for an ordinary batch to commit, short enough not to slow the read it comes with.
+constexpr std::chrono::milliseconds kBestEffortWait(100);
 
 // Steps through every row, collecting read(query) of each.
 template <typename Read>
@@ -125,7 +130,11 @@ Status SqliteStore::RevokeToken(AccountId account, std::int64_t token_id, Instan
 
 Status SqliteStore::TouchToken(std::int64_t token_id, Instant now) {
   return Guarded("TouchToken", [&]() -> Status {
-    std::lock_guard lock(write_mu_);
+    // Best effort, with a read waiting on it: never queue behind a write (a batch may be
+    // waiting out another process's lock) nor wait for the file's write lock.
+    std::unique_lock lock(write_mu_, kBestEffortWait);
+    if (!lock.owns_lock()) return Status::Unavailable("the store is busy writing");
+    NoBusyWait no_wait(*writer_->connection);
     return Touch(writer_->auth.touch_token, token_id, now);
   });
 }
@@ -203,7 +212,11 @@ Result<SessionRecord> SqliteStore::FindSessionByDigest(std::string_view secret_d
 
 Status SqliteStore::TouchSession(std::int64_t session_id, Instant now) {
   return Guarded("TouchSession", [&]() -> Status {
-    std::lock_guard lock(write_mu_);
+    // Best effort, with a read waiting on it: never queue behind a write (a batch may be
+    // waiting out another process's lock) nor wait for the file's write lock.
+    std::unique_lock lock(write_mu_, kBestEffortWait);
+    if (!lock.owns_lock()) return Status::Unavailable("the store is busy writing");
+    NoBusyWait no_wait(*writer_->connection);
     return Touch(writer_->auth.touch_session, session_id, now);
   });
 }
