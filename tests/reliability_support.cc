@@ -29,10 +29,19 @@ namespace {
 class ReadOnlyDb {
  public:
   explicit ReadOnlyDb(const std::filesystem::path& db) {
-    const std::string uri = "file:" + db.string() + "?mode=ro";
+    Open("file:" + db.string() + "?mode=ro");
+    // On a read-only disk a WAL database without its -wal and -shm files opens only as
+    // immutable (as the server opens it there).
+    if (sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) ==
+        SQLITE_CANTOPEN) {
+      sqlite3_close_v2(db_);
+      Open("file:" + db.string() + "?mode=ro&immutable=1");
+    }
+  }
+  void Open(const std::string& uri) {
     if (sqlite3_open_v2(uri.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) !=
         SQLITE_OK) {
-      ADD_FAILURE() << "cannot open " << db << ": " << sqlite3_errmsg(db_);
+      ADD_FAILURE() << "cannot open " << uri << ": " << sqlite3_errmsg(db_);
     }
     sqlite3_busy_timeout(db_, 10'000);
   }

@@ -21,7 +21,8 @@ struct ConnectionOptions {
 class Connection {
  public:
   // Opens `path` (created when missing, unless read-only; a "file:" URI is accepted) in WAL mode
-  // with synchronous=FULL, foreign keys on and the busy timeout set.
+  // with synchronous=FULL, foreign keys on and the busy timeout set. A file on a read-only disk
+  // opens read-only (immutable when its WAL is empty), for reads only.
   // Errors: kUnavailable when the file cannot be opened, created or switched to WAL.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path,
                                                   const ConnectionOptions& options);
@@ -33,6 +34,10 @@ class Connection {
   // pragmas, migrations, transaction control.
   Status Exec(const char* sql);
   sqlite3* get() const { return db_; }
+
+  // True when the connection is read-only: asked so, or because the file or its disk was not
+  // writable when it opened (it stays so even once the disk is writable again).
+  bool read_only() const;
 
   // Sets how long a write waits for another connection's lock; 0 fails at once with BUSY.
   void SetBusyTimeout(int ms);
