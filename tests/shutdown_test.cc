@@ -175,7 +175,13 @@ TEST(ShutdownTest, SigtermUnderLoadFinishesInFlightRequestsAndClosesTheStoreClea
   const std::map<std::string, std::string> before = Views(port, token);
   const int reads_before = tally.reads_ok.load();
   const int duplicates_before = tally.duplicate_acked.load();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // The load goes on after the snapshot, then the signal comes in the middle of it.
+  const auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((tally.reads_ok.load() < reads_before + 5 ||
+          tally.duplicate_acked.load() < duplicates_before + 3) &&
+         std::chrono::steady_clock::now() < settle) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   const auto signalled = std::chrono::steady_clock::now();
   const int code = server->StopWith(SIGTERM);
   const double shutdown_ms = MsSince(signalled);
