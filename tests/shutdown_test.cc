@@ -79,6 +79,13 @@ TEST(ShutdownTest, SigtermUnderLoadFinishesInFlightRequestsAndClosesTheStoreClea
     }
   }
 
+  const Batch big = MakeBatch("big", 10'000, 99);
+  {
+    HttpClient client("127.0.0.1", port);
+    HttpResponse r = client.Send("POST", "/api/v1/attempts", big.body, Bearer(token));
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+
   // Phase 0: new batches. Phase 1: the writers re-post batches already acknowledged (still
   // write transactions, but the state no longer moves), so the views can be read just before
   // the signal. Phase 2: stop.
@@ -182,13 +189,25 @@ TEST(ShutdownTest, SigtermUnderLoadFinishesInFlightRequestsAndClosesTheStoreClea
          std::chrono::steady_clock::now() < settle) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  // One long request in flight at the signal: the 10,000-attempt batch again (so that the
+  // state does not move) on a connection opened before, the signal sent while the server reads
+  // and checks it. It must be answered.
+  HttpResponse big_answer;
+  HttpClient big_client("127.0.0.1", port, std::chrono::seconds(30));
+  ASSERT_EQ(big_client.Get("/api/v1/courses", Bearer(token)).status, 200);
+  std::thread big_post(
+      [&] { big_answer = big_client.Send("POST", "/api/v1/attempts", big.body, Bearer(token)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const auto signalled = std::chrono::steady_clock::now();
   const int code = server->StopWith(SIGTERM);
+  big_post.join();
   const double shutdown_ms = MsSince(signalled);
   phase = 2;
   for (std::thread& t : clients) t.join();
 
   EXPECT_EQ(code, 0) << ReadAll(db.string() + ".server.log");
+  EXPECT_EQ(big_answer.status, 200) << "the request in flight at the signal: " << big_answer.error;
+  EXPECT_EQ(big_answer.body, R"({"accepted":0,"duplicates":10000})");
   EXPECT_LT(shutdown_ms, 12'000) << "beyond the 10 s shutdown timeout";
   EXPECT_GT(tally.reads_ok.load(), reads_before) << "no read was running at the signal";
   EXPECT_GT(tally.duplicate_acked.load(), duplicates_before) << "no write at the signal";
@@ -212,6 +231,8 @@ TEST(ShutdownTest, SigtermUnderLoadFinishesInFlightRequestsAndClosesTheStoreClea
     }
     stored_rows += present;
   }
+  for (const std::string& id : big.ids) stored_rows += stored.count(id);
+  EXPECT_EQ(stored.count(big.ids.front()) + stored.count(big.ids.back()), 2u);
   EXPECT_EQ(stored.size(), stored_rows);
   EXPECT_EQ(IntegrityCheck(db), "ok");
 
