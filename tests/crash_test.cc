@@ -28,9 +28,9 @@
 namespace cohort::testing {
 namespace {
 
-constexpr int kRounds = 22;    // SIGKILLs of the server
-constexpr int kClients = 3;    // concurrent streaming clients
-constexpr int kMaxBatch = 250; // attempts per batch: 1..kMaxBatch
+constexpr int kRounds = 22;     // SIGKILLs of the server
+constexpr int kClients = 3;     // concurrent streaming clients
+constexpr int kMaxBatch = 250;  // attempts per batch: 1..kMaxBatch
 const std::set<int> kViewCheckRounds = {4, 10, 16};
 
 std::uint64_t Seed() {
@@ -203,12 +203,12 @@ std::map<std::string, int> KillImports(const std::filesystem::path& dir,
   const std::filesystem::path log = dir / "import.log";
   auto run = [&](int f, std::optional<double> kill_after_ms) {
     const auto started = std::chrono::steady_clock::now();
-    const pid_t pid =
-        SpawnCohort({"import", "--account", "acme", "--db", db.string(),
-                     (dir / fmt::format("import{}.json", f)).string()},
-                    log);
+    const pid_t pid = SpawnCohort({"import", "--account", "acme", "--db", db.string(),
+                                   (dir / fmt::format("import{}.json", f)).string()},
+                                  log);
     if (kill_after_ms) {
-      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int>(*kill_after_ms * 1000)));
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(static_cast<int>(*kill_after_ms * 1000)));
       kill(pid, SIGKILL);
     }
     const int code = WaitChild(pid);
@@ -218,7 +218,8 @@ std::map<std::string, int> KillImports(const std::filesystem::path& dir,
   auto check = [&](int f, const std::string& when) {
     std::map<std::string, int> stored = StoredAttempts(db);
     std::size_t present = 0;
-    for (const std::string& id : files[static_cast<std::size_t>(f)].ids) present += stored.count(id);
+    for (const std::string& id : files[static_cast<std::size_t>(f)].ids)
+      present += stored.count(id);
     EXPECT_TRUE(present == 0 || present == files[static_cast<std::size_t>(f)].ids.size())
         << when << ": import file " << f << " half applied: " << present;
     return present != 0;
@@ -289,7 +290,7 @@ TEST(CrashTest, RandomSigkillsLoseNothingApplyNothingHalfwayAndViewsEqualAFreshR
 
   Ledger ledger;
   std::vector<double> restart_ms, rebuild_ms, kill_after_ms;
-  int reposts = 0, conflicts = 0, resolved = 0, view_checks = 0;
+  int reposts = 0, conflicts = 0, resolved = 0, resolved_in = 0, view_checks = 0;
   auto repost_checks = [&](std::uint16_t port) {
     // After a restart: an acknowledged batch again is all duplicates; one of its attempts with
     // other content is a 409 naming it; a batch of unknown fate (sent when the server died)
@@ -323,6 +324,7 @@ TEST(CrashTest, RandomSigkillsLoseNothingApplyNothingHalfwayAndViewsEqualAFreshR
       EXPECT_EQ(accepted + answer.value("duplicates", 0u), s.batch.ids.size()) << r.body;
       ledger.Ack(i);
       ++resolved;
+      if (accepted == 0) ++resolved_in;  // committed before the kill, the answer lost
     }
   };
   auto compare_views = [&](ServerProcess& server, const std::string& when) {
@@ -412,15 +414,17 @@ TEST(CrashTest, RandomSigkillsLoseNothingApplyNothingHalfwayAndViewsEqualAFreshR
   std::sort(restart_ms.begin(), restart_ms.end());
   std::cout << fmt::format(
       "crash_test figures: seed {}, {} SIGKILLs, {} batches ({} attempts) acknowledged, "
-      "{} imported attempts in the server's file; kill 0-500 ms after an ack; restart (start + rebuild) median "
+      "{} imported attempts in the server's file; kill 0-500 ms after an ack; restart (start + "
+      "rebuild) median "
       "{:.0f} ms, max {:.0f} ms; fresh-rebuild server start {} checks, max {:.0f} ms; "
-      "{} idempotent re-posts, {} conflicting (409), {} unknown-fate batches re-posted; "
+      "{} idempotent re-posts, {} conflicting (409), {} unknown-fate batches re-posted ({} of "
+      "them already in); "
       "imports of {} attempts: {} killed ({} of them already in), {} finished before the kill, "
       "full import {:.0f} ms, import part {:.1f} s; total {:.1f} s\n",
       seed, kRounds, sent.size(), expected - imported.size(), imported.size(),
       restart_ms[restart_ms.size() / 2], restart_ms.back(), view_checks,
       *std::max_element(rebuild_ms.begin(), rebuild_ms.end()), reposts, conflicts, resolved,
-      import_ids.size(), import_figures.killed, import_figures.killed_in,
+      resolved_in, import_ids.size(), import_figures.killed, import_figures.killed_in,
       import_figures.completed, import_figures.full_ms, import_phase_s,
       MsSince(test_started) / 1000);
 }

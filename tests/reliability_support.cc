@@ -77,9 +77,9 @@ void PutCatalog(HttpClient& client, const HeaderList& auth) {
     chapters += fmt::format(R"({}{{"key":"c{}","title":"Chapter {}","exercises":[{}]}})",
                             c ? "," : "", c + 1, c + 1, exercises);
   }
-  HttpResponse course = client.Send(
-      "PUT", "/api/v1/courses/py", fmt::format(R"({{"title":"Python","chapters":[{}]}})", chapters),
-      auth);
+  HttpResponse course =
+      client.Send("PUT", "/api/v1/courses/py",
+                  fmt::format(R"({{"title":"Python","chapters":[{}]}})", chapters), auth);
   ASSERT_EQ(course.status, 200) << course.body << course.error;
   for (int g = 0; g < 2; ++g) {
     HttpResponse r = client.Send("PUT", fmt::format("/api/v1/groups/g{}", g),
@@ -89,8 +89,8 @@ void PutCatalog(HttpClient& client, const HeaderList& auth) {
   for (int u = 0; u < kUsers; ++u) {
     HttpResponse r = client.Send(
         "PUT", fmt::format("/api/v1/users/u{}", u),
-        fmt::format(R"({{"name":"User {:02}","email":"u{}@acme.example","groups":["g{}"]}})", u,
-                    u, u % 2),
+        fmt::format(R"({{"name":"User {:02}","email":"u{}@acme.example","groups":["g{}"]}})", u, u,
+                    u % 2),
         auth);
     ASSERT_EQ(r.status, 200) << r.body;
   }
@@ -108,11 +108,11 @@ Batch MakeBatch(const std::string& tag, int count, std::uint64_t seed) {
     // of arrival differs from the order of the responses (mastery depends on the latter).
     const int day = 1 + static_cast<int>(rng() % 28);
     const int month = 1 + static_cast<int>(rng() % 10);
-    batch.body += fmt::format(
-        R"({}{{"id":"{}","user":"u{}","course":"py","exercise":"e{}",)"
-        R"("started_at":"2026-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z","responses":[)",
-        i ? "," : "", id, rng() % kUsers, rng() % kExercises, month, day, rng() % 24, rng() % 60,
-        rng() % 60, rng() % 1000);
+    batch.body +=
+        fmt::format(R"({}{{"id":"{}","user":"u{}","course":"py","exercise":"e{}",)"
+                    R"("started_at":"2026-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z","responses":[)",
+                    i ? "," : "", id, rng() % kUsers, rng() % kExercises, month, day, rng() % 24,
+                    rng() % 60, rng() % 60, rng() % 1000);
     for (int r = 0; r < responses; ++r) {
       batch.body += fmt::format(R"({}{{"question":"q{}","correct":{},"hints":{},"time_ms":{}}})",
                                 r ? "," : "", r, rng() % 3 ? "true" : "false", rng() % 3,
@@ -289,8 +289,8 @@ void ExpectCleanUnavailable(const HttpResponse& r, std::string_view what) {
   ASSERT_TRUE(body.is_object() && body.contains("error")) << what << ": " << r.body;
   EXPECT_EQ(body["error"].value("code", ""), "unavailable") << what << ": " << r.body;
   EXPECT_FALSE(body["error"].value("message", "").empty()) << what << ": " << r.body;
-  for (const char* leak : {"sqlite", "SQLITE", "INSERT", "SELECT", "BEGIN", "COMMIT", ".db",
-                           "/tmp", "cohort-proc", "disk I/O"}) {
+  for (const char* leak : {"sqlite", "SQLITE", "INSERT", "SELECT", "BEGIN", "COMMIT", ".db", "/tmp",
+                           "cohort-proc", "disk I/O"}) {
     EXPECT_EQ(r.body.find(leak), std::string::npos) << what << ": '" << leak << "' in " << r.body;
   }
 }

@@ -18,8 +18,8 @@
 
 namespace cohort::testing {
 
-inline constexpr int kUsers = 12;      // u0..u11, in groups g0 (even) and g1 (odd)
-inline constexpr int kExercises = 6;   // e0..e5 of course "py", chapters c1 (e0-e2), c2 (e3-e5)
+inline constexpr int kUsers = 12;     // u0..u11, in groups g0 (even) and g1 (odd)
+inline constexpr int kExercises = 6;  // e0..e5 of course "py", chapters c1 (e0-e2), c2 (e3-e5)
 
 // Creates account "acme" and a token with `scopes` ("read,ingest") in `db`; returns the token.
 std::string CreateAccountWithToken(const std::filesystem::path& db,

@@ -73,8 +73,8 @@ TEST(ShutdownTest, SigtermUnderLoadFinishesInFlightRequestsAndClosesTheStoreClea
     PutCatalog(client, Bearer(token));
     // Enrolled from the start, so every view the readers ask for exists.
     for (int u = 0; u < kUsers; ++u) {
-      HttpResponse r = client.Send("PUT", fmt::format("/api/v1/enrollments/u{}/py", u), "{}",
-                                   Bearer(token));
+      HttpResponse r =
+          client.Send("PUT", fmt::format("/api/v1/enrollments/u{}/py", u), "{}", Bearer(token));
       ASSERT_EQ(r.status, 200) << r.body;
     }
   }
@@ -146,10 +146,13 @@ TEST(ShutdownTest, SigtermUnderLoadFinishesInFlightRequestsAndClosesTheStoreClea
       }
     });
   }
-  const std::vector<std::string> targets = {
-      "/api/v1/courses", "/api/v1/courses/py", "/api/v1/courses/py/users?sort=mastery&order=desc",
-      "/api/v1/courses/py/groups", "/api/v1/report?limit=1000",
-      "/api/v1/courses/py/users/u3", "/api/v1/courses/py/users/u4/exercises/e1/attempts"};
+  const std::vector<std::string> targets = {"/api/v1/courses",
+                                            "/api/v1/courses/py",
+                                            "/api/v1/courses/py/users?sort=mastery&order=desc",
+                                            "/api/v1/courses/py/groups",
+                                            "/api/v1/report?limit=1000",
+                                            "/api/v1/courses/py/users/u3",
+                                            "/api/v1/courses/py/users/u4/exercises/e1/attempts"};
   for (int r = 0; r < kReaders; ++r) {
     clients.emplace_back([&, r] {
       HttpClient client("127.0.0.1", port, std::chrono::seconds(20));

@@ -29,9 +29,9 @@ class TmpfsMount {
  public:
   TmpfsMount(const std::filesystem::path& path, const std::string& size) : path_(path) {
     std::filesystem::create_directories(path);
-    const int rc = RunShell(fmt::format("mount -t tmpfs -o size={},mode=0755 cohort-fault '{}'",
-                                        size, path.string()),
-                            &error_);
+    const int rc = RunShell(
+        fmt::format("mount -t tmpfs -o size={},mode=0755 cohort-fault '{}'", size, path.string()),
+        &error_);
     mounted_ = rc == 0;
   }
   ~TmpfsMount() {
@@ -127,9 +127,9 @@ class StoreFaultTest : public ::testing::Test {
     HttpResponse refused = client.Send("POST", "/api/v1/attempts", batch.body, Bearer(token_));
     ExpectCleanUnavailable(refused, name + ": a batch");
     if (small_writes_fail) {
-      HttpResponse user = client.Send("PUT", "/api/v1/users/u0",
-                                      R"({"name":"Renamed","email":"u0@acme.example"})",
-                                      Bearer(token_));
+      HttpResponse user =
+          client.Send("PUT", "/api/v1/users/u0", R"({"name":"Renamed","email":"u0@acme.example"})",
+                      Bearer(token_));
       ExpectCleanUnavailable(user, name + ": a user");
     }
     const auto read_started = std::chrono::steady_clock::now();

@@ -55,10 +55,10 @@ std::string ReadOnlyDiskUri(const std::string& path) {
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                      const ConnectionOptions& options) {
   const std::string immutable = ReadOnlyDiskUri(path);
-  const int flags = (options.read_only || !immutable.empty()
-                         ? SQLITE_OPEN_READONLY
-                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE;
+  const int flags =
+      (options.read_only || !immutable.empty() ? SQLITE_OPEN_READONLY
+                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE;
   // Memory statistics take a global mutex on every allocation; nothing reads them. This only
   // works before SQLite initializes, hence once, before the first open.
   static std::once_flag configured;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <memory>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
