@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <functional>
+#include <regex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -99,9 +100,26 @@ class StoreFaultTest : public ::testing::Test {
   void StartServer() {
     // The log stays off the faulty disk.
     server_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"serve", "--db", db_.string(), "--listen", "127.0.0.1:0"},
+        std::vector<std::string>{"serve", "--db", db_.string(), "--listen", "127.0.0.1:0",
+                                 "--metrics-listen", "127.0.0.1:0"},
         dir_.path() / "server.log");
     ASSERT_TRUE(server_->started()) << ReadAll(dir_.path() / "server.log");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(server_->printed(), m,
+                                  std::regex(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)")))
+        << server_->printed();
+    metrics_port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+  }
+
+  // cohort_store_unavailable_total as /metrics shows it; -1 when absent.
+  long RefusedWrites() {
+    HttpResponse r = SendOnce("127.0.0.1", metrics_port_, "GET", "/metrics");
+    EXPECT_EQ(r.status, 200) << r.error;
+    std::smatch m;
+    if (!std::regex_search(r.body, m, std::regex(R"(\ncohort_store_unavailable_total (\d+))"))) {
+      return -1;
+    }
+    return std::stol(m[1].str());
   }
 
   // The common part of every fault: `make` starts it, `clear` ends it.
@@ -138,6 +156,8 @@ class StoreFaultTest : public ::testing::Test {
     EXPECT_EQ(first_use.status, 200) << name << ": " << first_use.body;
     // Generous: a read must not wait for the store's write lock (5 s busy timeout).
     EXPECT_LT(first_use_ms, 2500) << name << ": a read with a fresh token waited";
+    // The refused writes are counted (this process's: a read-only disk restarts the server).
+    EXPECT_EQ(RefusedWrites(), small_writes_fail ? 2 : 1) << name;
     const std::map<std::string, std::string> during = Views(server_->port(), token_);
     ExpectSameViews(before, during, name + ": views while the store cannot write");
     EXPECT_EQ(IntegrityCheck(db_), "ok") << name;
@@ -178,6 +198,7 @@ class StoreFaultTest : public ::testing::Test {
   std::filesystem::path db_;
   std::string token_;
   std::unique_ptr<ServerProcess> server_;
+  std::uint16_t metrics_port_ = 0;
 };
 
 TEST_F(StoreFaultTest, DiskFullAnswers503AndWritesResumeOnceSpaceIsFreed) {
