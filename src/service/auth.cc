@@ -193,7 +193,10 @@ Result<Caller> Service::AuthenticateSession(std::string_view secret) {
   }
   if (now.ms - session->last_seen_at.ms >= kLastUseResolutionMs) {
     Status touched = store_.TouchSession(session->id, now);
-    if (!touched.ok()) spdlog::warn("cannot record a session's use: {}", touched.ToString());
+    // Unavailable: the store is busy or failing (logged there); the next request tries again.
+    if (!touched.ok() && touched.code() != ErrorCode::kUnavailable) {
+      spdlog::warn("cannot record a session's use: {}", touched.ToString());
+    }
   }
   return PersonCaller(session.value());
 }

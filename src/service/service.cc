@@ -128,7 +128,10 @@ Result<Caller> Service::Authenticate(std::string_view bearer_token) {
     const Instant now = clock_.Now();
     if (!token->last_used_at || now.ms - token->last_used_at->ms >= kLastUseResolutionMs) {
       Status touched = store_.TouchToken(token->id, now);
-      if (!touched.ok()) spdlog::warn("cannot record a token's use: {}", touched.ToString());
+      // Unavailable: the store is busy or failing (logged there); the next request tries again.
+      if (!touched.ok() && touched.code() != ErrorCode::kUnavailable) {
+        spdlog::warn("cannot record a token's use: {}", touched.ToString());
+      }
     }
     return Caller{a.id, a.account.key, token->scopes, std::nullopt, token->id};
   }
@@ -169,6 +172,11 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
     store_write_seconds_->Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
+  if (!done.ok() && done.status().code() == ErrorCode::kUnavailable &&
+      store_unavailable_ != nullptr) {
+    store_unavailable_->Add();
+  }
+  // Not committed (rolled back, whatever the failure): the engine must not see it either.
   if (!done.ok() || engine_ == nullptr) return done;
   // Committed: now the engine, with only the attempts that were newly stored.
   std::vector<domain::Attempt> fresh;
@@ -185,6 +193,10 @@ void Service::SetMetrics(MetricRegistry& registry) {
   store_write_seconds_ = &registry.GetHistogram(
       "cohort_store_write_duration_seconds",
       "Time of one store write transaction (BEGIN IMMEDIATE to durable COMMIT).", LatencyBuckets());
+  store_unavailable_ = &registry.GetCounter(
+      "cohort_store_unavailable_total",
+      "Writes refused with 503 because the store could not write (disk full, read-only, locked "
+      "by another process, I/O error).");
 }
 
 Status Service::RemoveUser(const Caller& caller, std::string_view user_key, bool erase) {

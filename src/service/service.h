@@ -205,6 +205,7 @@ class Service {
   const Clock& clock_;
   metrics::Engine* engine_ = nullptr;
   Histogram* store_write_seconds_ = nullptr;
+  Counter* store_unavailable_ = nullptr;  // writes refused because the store could not write
   std::mutex write_mutex_;  // orders commits and engine applies: the engine sees commit order
   SignInThrottle throttle_;  // thread-safe itself
 };

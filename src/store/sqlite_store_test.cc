@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -637,6 +638,30 @@ TEST_F(SqliteStoreTest, LockedDatabaseIsUnavailableAndWorksAgainAfterRelease) {
     EXPECT_EQ(CountsNow(), before);
   }
   EXPECT_EQ(ApplyOk(b).accepted, 1u);
+}
+
+// A token's last use is recorded with the read it comes with: when another process holds the
+// write lock, the touch gives up at once instead of making the read wait out the busy timeout.
+TEST_F(SqliteStoreTest, TouchingATokenNeverWaitsForAnotherProcesssWriteLock) {
+  Result<std::unique_ptr<SqliteStore>> patient =
+      SqliteStore::Open(path_, {.busy_timeout_ms = 3000});
+  ASSERT_TRUE(patient.ok()) << patient.status().ToString();
+  domain::ScopeSet read;
+  read.Add(domain::Scope::kRead);
+  const std::int64_t token =
+      patient.value()->CreateToken(account_, "ci", read, "digest-touch", kNow).value();
+  {
+    Result<std::unique_ptr<WriteLockHolder>> lock = WriteLockHolder::Hold(path_);
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+    const auto started = std::chrono::steady_clock::now();
+    Status touched = patient.value()->TouchToken(token, Instant{kNow.ms + 1});
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(touched.code(), ErrorCode::kUnavailable);
+    EXPECT_LT(waited, std::chrono::milliseconds(1000));  // not the 3 s busy timeout
+  }
+  ASSERT_TRUE(patient.value()->TouchToken(token, Instant{kNow.ms + 1}).ok());
+  EXPECT_EQ(patient.value()->FindTokenByDigest("digest-touch").value().last_used_at,
+            Instant{kNow.ms + 1});
 }
 
 TEST_F(SqliteStoreTest, ReadsDuringWritesSeeWholeBatchesOnly) {

@@ -128,7 +128,9 @@ class Store {
   // Sets revoked_at (kept when already revoked). kNotFound when the account has no such token.
   virtual Status RevokeToken(AccountId account, std::int64_t token_id, Instant now) = 0;
   // Records a use of the token: last_used_at = now when it is unset or older than a minute
-  // (so that a stream of requests costs one write a minute, not one per request).
+  // (so that a stream of requests costs one write a minute, not one per request). Best effort:
+  // it never waits for another write or for the file's lock (a read waits on it), and answers
+  // kUnavailable instead; the next use tries again.
   virtual Status TouchToken(std::int64_t token_id, Instant now) = 0;
 
   // --- people signing in (SPEC §5) ---
@@ -141,6 +143,7 @@ class Store {
   // kNotFound when no session has this digest.
   virtual Result<SessionRecord> FindSessionByDigest(std::string_view secret_digest) = 0;
   // last_seen_at = now when it is older than a minute (one write a minute per active session).
+  // Best effort like TouchToken: never waits, kUnavailable when the store is busy.
   virtual Status TouchSession(std::int64_t session_id, Instant now) = 0;
   // Deletes one session (OK when it is already gone).
   virtual Status DeleteSession(std::int64_t session_id) = 0;

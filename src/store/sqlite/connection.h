@@ -21,7 +21,8 @@ struct ConnectionOptions {
 class Connection {
  public:
   // Opens `path` (created when missing, unless read-only; a "file:" URI is accepted) in WAL mode
-  // with synchronous=FULL, foreign keys on and the busy timeout set.
+  // with synchronous=FULL, foreign keys on and the busy timeout set. A file on a read-only disk
+  // opens read-only (immutable when its WAL is empty), for reads only.
   // Errors: kUnavailable when the file cannot be opened, created or switched to WAL.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path,
                                                   const ConnectionOptions& options);
@@ -34,9 +35,36 @@ class Connection {
   Status Exec(const char* sql);
   sqlite3* get() const { return db_; }
 
+  // True when the connection is read-only: asked so, or because the file or its disk was not
+  // writable when it opened (it stays so even once the disk is writable again).
+  bool read_only() const;
+
+  // Sets how long a write waits for another connection's lock; 0 fails at once with BUSY.
+  void SetBusyTimeout(int ms);
+  int busy_timeout_ms() const { return busy_timeout_ms_; }
+
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  int busy_timeout_ms_ = 0;
+};
+
+// While alive, writes on `connection` fail at once (kUnavailable) instead of waiting for another
+// process's write lock; then the connection's own busy timeout is back. For best-effort writes
+// (a token's or a session's last use), which must never hold up the read they come with.
+class NoBusyWait {
+ public:
+  explicit NoBusyWait(Connection& connection)
+      : connection_(connection), saved_ms_(connection.busy_timeout_ms()) {
+    connection_.SetBusyTimeout(0);
+  }
+  ~NoBusyWait() { connection_.SetBusyTimeout(saved_ms_); }
+  NoBusyWait(const NoBusyWait&) = delete;
+  NoBusyWait& operator=(const NoBusyWait&) = delete;
+
+ private:
+  Connection& connection_;
+  int saved_ms_;
 };
 
 // A write transaction (BEGIN IMMEDIATE) on a connection: rolled back on destruction unless

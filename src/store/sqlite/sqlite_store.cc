@@ -59,8 +59,35 @@ Result<std::optional<std::pair<std::int64_t, domain::Course>>> FindCourseRow(Sta
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::unique_ptr<Side> writer, std::unique_ptr<Side> reader)
-    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+SqliteStore::SqliteStore(std::string path, int busy_timeout_ms, std::unique_ptr<Side> writer,
+                         std::unique_ptr<Side> reader)
+    : path_(std::move(path)),
+      busy_timeout_ms_(busy_timeout_ms),
+      writer_(std::move(writer)),
+      reader_(std::move(reader)) {}
+
+Status SqliteStore::WriterReady() {
+  if (!writer_->connection->read_only()) return Status();
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_reopen_) return Status::Unavailable("the database is read-only");
+  next_reopen_ = now + std::chrono::milliseconds(250);
+  Result<std::unique_ptr<Side>> reopened = OpenSide(path_, false, busy_timeout_ms_);
+  if (!reopened.ok()) return reopened.status();
+  if (reopened.value()->connection->read_only()) {
+    return Status::Unavailable("the database is read-only");
+  }
+  // The reader was opened while the disk was read-only too (immutable: it would never see a
+  // write); the new writer has switched the file to WAL mode again, so a new reader follows.
+  Result<std::unique_ptr<Side>> reader = OpenSide(path_, true, busy_timeout_ms_);
+  if (!reader.ok()) return reader.status();
+  writer_ = std::move(reopened).value();
+  {
+    std::lock_guard lock(read_mu_);
+    reader_ = std::move(reader).value();
+  }
+  spdlog::info("sqlite: the database is writable again; writes resume");
+  return Status();
+}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -86,14 +113,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     // Opened after the writer, which created the file and its WAL index.
     Result<std::unique_ptr<Side>> reader = OpenSide(path, true, options.busy_timeout_ms);
     if (!reader.ok()) return reader.status();
-    return std::unique_ptr<SqliteStore>(
-        new SqliteStore(std::move(writer).value(), std::move(reader).value()));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(
+        path, options.busy_timeout_ms, std::move(writer).value(), std::move(reader).value()));
   });
 }
 
 Result<AccountId> SqliteStore::CreateAccount(const domain::Account& account) {
   return Guarded("CreateAccount", [&]() -> Result<AccountId> {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     Query query(writer_->statements.insert_account);
     query.BindText(1, account.key);
     query.BindText(2, account.name);
@@ -139,6 +167,7 @@ Result<std::int64_t> SqliteStore::CreateToken(AccountId account, std::string_vie
                                               std::string_view secret_digest, Instant now) {
   return Guarded("CreateToken", [&]() -> Result<std::int64_t> {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     Query query(writer_->statements.insert_token);
     query.BindInt(1, account.value);
     query.BindText(2, name);
@@ -177,6 +206,7 @@ Result<domain::WriteSummary> SqliteStore::Apply(AccountId account, const domain:
   if (batch.empty()) return domain::WriteSummary{};
   return Guarded("Apply", [&]() -> Result<domain::WriteSummary> {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     WriteTransaction transaction(*writer_->connection);
     COHORT_RETURN_IF_ERROR(transaction.Begin());
     BatchWriter writer(writer_->statements, account, now);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -99,13 +100,24 @@ class SqliteStore final : public Store {
  private:
   struct Side;  // a connection with its prepared statements
 
-  SqliteStore(std::unique_ptr<Side> writer, std::unique_ptr<Side> reader);
+  SqliteStore(std::string path, int busy_timeout_ms, std::unique_ptr<Side> writer,
+              std::unique_ptr<Side> reader);
   // Opens a connection and prepares its statements; the writer also migrates the schema.
   static Result<std::unique_ptr<Side>> OpenSide(const std::string& path, bool read_only,
                                                 int busy_timeout_ms);
 
-  std::mutex write_mu_;  // guards writer_: its connection, statements and open transaction
+  // Called first by every write, under write_mu_. A writer that SQLite opened read-only (the
+  // disk was read-only) stays so: this reopens it, at most every 250 ms, so that writes resume
+  // by themselves once the disk is writable again. kUnavailable while it is still read-only.
+  Status WriterReady();
+
+  const std::string path_;
+  const int busy_timeout_ms_;
+  // Guards writer_: its connection, statements and open transaction. Timed, so that a
+  // best-effort write (TouchToken) gives up soon when a long write holds it.
+  std::timed_mutex write_mu_;
   std::unique_ptr<Side> writer_;
+  std::chrono::steady_clock::time_point next_reopen_;  // under write_mu_
   std::mutex read_mu_;  // guards reader_: its connection and statements
   std::unique_ptr<Side> reader_;
 };

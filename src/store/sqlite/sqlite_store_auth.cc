@@ -2,6 +2,7 @@
 // reader connection, one-statement writes on the writer.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <mutex>
 
 #include "store/sqlite/sqlite_store.h"
@@ -9,6 +10,10 @@
 
 namespace cohort::store::sqlite {
 namespace {
+
+// How long a best-effort write (a token's or session's last use) waits for the writer: long
+// enough for an ordinary batch to commit, short enough not to slow the read it comes with.
+constexpr std::chrono::milliseconds kBestEffortWait(100);
 
 // Steps through every row, collecting read(query) of each.
 template <typename Read>
@@ -119,13 +124,19 @@ Result<std::vector<TokenRecord>> SqliteStore::ListTokens(AccountId account) {
 Status SqliteStore::RevokeToken(AccountId account, std::int64_t token_id, Instant now) {
   return Guarded("RevokeToken", [&]() -> Status {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     return Revoke(writer_->auth.revoke_token, account, token_id, now, "token");
   });
 }
 
 Status SqliteStore::TouchToken(std::int64_t token_id, Instant now) {
   return Guarded("TouchToken", [&]() -> Status {
-    std::lock_guard lock(write_mu_);
+    // Best effort, with a read waiting on it: never queue behind a write (a batch may be
+    // waiting out another process's lock) nor wait for the file's write lock.
+    std::unique_lock lock(write_mu_, kBestEffortWait);
+    if (!lock.owns_lock()) return Status::Unavailable("the store is busy writing");
+    COHORT_RETURN_IF_ERROR(WriterReady());
+    NoBusyWait no_wait(*writer_->connection);
     return Touch(writer_->auth.touch_token, token_id, now);
   });
 }
@@ -167,6 +178,7 @@ Result<std::int64_t> SqliteStore::CreateSession(AccountId account, std::int64_t 
                                                 std::string_view csrf_token, Instant now) {
   return Guarded("CreateSession", [&]() -> Result<std::int64_t> {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     Query query(writer_->auth.insert_session);
     query.BindInt(1, account.value);
     query.BindInt(2, user_id);
@@ -203,7 +215,12 @@ Result<SessionRecord> SqliteStore::FindSessionByDigest(std::string_view secret_d
 
 Status SqliteStore::TouchSession(std::int64_t session_id, Instant now) {
   return Guarded("TouchSession", [&]() -> Status {
-    std::lock_guard lock(write_mu_);
+    // Best effort, with a read waiting on it: never queue behind a write (a batch may be
+    // waiting out another process's lock) nor wait for the file's write lock.
+    std::unique_lock lock(write_mu_, kBestEffortWait);
+    if (!lock.owns_lock()) return Status::Unavailable("the store is busy writing");
+    COHORT_RETURN_IF_ERROR(WriterReady());
+    NoBusyWait no_wait(*writer_->connection);
     return Touch(writer_->auth.touch_session, session_id, now);
   });
 }
@@ -211,6 +228,7 @@ Status SqliteStore::TouchSession(std::int64_t session_id, Instant now) {
 Status SqliteStore::DeleteSession(std::int64_t session_id) {
   return Guarded("DeleteSession", [&]() -> Status {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     Query query(writer_->auth.delete_session);
     query.BindInt(1, session_id);
     return query.Run();
@@ -221,6 +239,7 @@ Result<std::int64_t> SqliteStore::DeleteExpiredSessions(Instant idle_before,
                                                         Instant created_before) {
   return Guarded("DeleteExpiredSessions", [&]() -> Result<std::int64_t> {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     Query query(writer_->auth.delete_expired_sessions);
     query.BindInt(1, idle_before.ms);
     query.BindInt(2, created_before.ms);
@@ -233,6 +252,7 @@ Status SqliteStore::SetPasswordHash(AccountId account, std::int64_t user_id,
                                     std::string_view password_hash, std::int64_t keep_session) {
   return Guarded("SetPasswordHash", [&]() -> Status {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     WriteTransaction transaction(*writer_->connection);
     COHORT_RETURN_IF_ERROR(transaction.Begin());
     {
@@ -274,6 +294,7 @@ Result<std::int64_t> SqliteStore::CreateAward(AccountId account, const NewAward&
                                               Instant now) {
   return Guarded("CreateAward", [&]() -> Result<std::int64_t> {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     AuthStatements& st = writer_->auth;
     Result<std::optional<std::int64_t>> user = IdOf(st.find_user_id, account, award.user);
     if (!user.ok()) return user.status();
@@ -333,6 +354,7 @@ Result<AwardRecord> SqliteStore::FindAward(AccountId account, std::int64_t award
 Status SqliteStore::RevokeAward(AccountId account, std::int64_t award_id, Instant now) {
   return Guarded("RevokeAward", [&]() -> Status {
     std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
     return Revoke(writer_->auth.revoke_award, account, award_id, now, "award");
   });
 }
