@@ -159,8 +159,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Start() { WaitForRequest(); }
 
   // The server is stopping: an idle connection closes now; a busy one closes after its answer.
+  // "Idle" means no byte of a request has arrived: bytes waiting in the socket, or a read that
+  // completed but whose handler has not run yet, are a request in flight, and it is served.
   void OnServerStopping() {
-    if (phase_ == Phase::kIdle) Close();
+    if (phase_ != Phase::kIdle) return;
+    beast::error_code ec;
+    if (stream_.socket().available(ec) > 0 && !ec) return;  // OnFirstBytes will run
+    // Ends the idle wait: it completes with operation_aborted (→ Close), or with the bytes a
+    // completed read already brought.
+    stream_.socket().cancel(ec);
   }
 
   // Closes the socket. Requires: no I/O thread is running (used by Stop() after the join).

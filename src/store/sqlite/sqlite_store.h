@@ -113,9 +113,10 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   const int busy_timeout_ms_;
-  // Guards writer_: its connection, statements and open transaction. Timed, so that a
-  // best-effort write (TouchToken) gives up soon when a long write holds it.
-  std::timed_mutex write_mu_;
+  // Guards writer_: its connection, statements and open transaction. A best-effort write
+  // (TouchToken) polls it with try_lock and gives up soon when a long write holds it (not a
+  // timed_mutex: ThreadSanitizer does not follow pthread_mutex_clocklock).
+  std::mutex write_mu_;
   std::unique_ptr<Side> writer_;
   std::chrono::steady_clock::time_point next_reopen_;  // under write_mu_
   std::mutex read_mu_;  // guards reader_: its connection and statements

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/store_side.h"
@@ -14,6 +15,17 @@ namespace {
 // How long a best-effort write (a token's or session's last use) waits for the writer: long
 // enough for an ordinary batch to commit, short enough not to slow the read it comes with.
 constexpr std::chrono::milliseconds kBestEffortWait(100);
+
+// `mu` locked if it could be taken within `wait` (polled every millisecond), else unlocked.
+std::unique_lock<std::mutex> LockWithin(std::mutex& mu, std::chrono::milliseconds wait) {
+  std::unique_lock lock(mu, std::try_to_lock);
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (!lock.owns_lock() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    lock.try_lock();
+  }
+  return lock;
+}
 
 // Steps through every row, collecting read(query) of each.
 template <typename Read>
@@ -133,7 +145,7 @@ Status SqliteStore::TouchToken(std::int64_t token_id, Instant now) {
   return Guarded("TouchToken", [&]() -> Status {
     // Best effort, with a read waiting on it: never queue behind a write (a batch may be
     // waiting out another process's lock) nor wait for the file's write lock.
-    std::unique_lock lock(write_mu_, kBestEffortWait);
+    std::unique_lock lock = LockWithin(write_mu_, kBestEffortWait);
     if (!lock.owns_lock()) return Status::Unavailable("the store is busy writing");
     COHORT_RETURN_IF_ERROR(WriterReady());
     NoBusyWait no_wait(*writer_->connection);
@@ -217,7 +229,7 @@ Status SqliteStore::TouchSession(std::int64_t session_id, Instant now) {
   return Guarded("TouchSession", [&]() -> Status {
     // Best effort, with a read waiting on it: never queue behind a write (a batch may be
     // waiting out another process's lock) nor wait for the file's write lock.
-    std::unique_lock lock(write_mu_, kBestEffortWait);
+    std::unique_lock lock = LockWithin(write_mu_, kBestEffortWait);
     if (!lock.owns_lock()) return Status::Unavailable("the store is busy writing");
     COHORT_RETURN_IF_ERROR(WriterReady());
     NoBusyWait no_wait(*writer_->connection);
