@@ -26,6 +26,22 @@ Result<std::string> PragmaText(sqlite3* db, const char* sql) {
   return query.Text(0);
 }
 
+}  // namespace
+
+std::string FileUri(const std::string& path) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '?' || c == '#' || c == '%') {
+      uri += fmt::format("%{:02X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
+
+namespace {
+
 // On a read-only disk SQLite cannot open a WAL database at all unless its -wal and -shm files
 // exist (it would have to create them), and a clean close removes them. When the file cannot be
 // written and its WAL holds nothing (so nothing committed is only in the WAL), the file is
@@ -39,15 +55,7 @@ std::string ReadOnlyDiskUri(const std::string& path) {
   std::error_code ec;
   const std::uintmax_t wal = std::filesystem::file_size(path + "-wal", ec);
   if (!ec && wal > 0) return "";  // committed data may be in the WAL: a plain read-only open
-  std::string uri = "file:";
-  for (const char c : path) {
-    if (c == '?' || c == '#' || c == '%') {
-      uri += fmt::format("%{:02X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-    } else {
-      uri += c;
-    }
-  }
-  return uri + "?mode=ro&immutable=1";
+  return FileUri(path) + "?mode=ro&immutable=1";
 }
 
 }  // namespace

@@ -10,6 +10,9 @@ struct sqlite3;
 
 namespace cohort::store::sqlite {
 
+// `path` as an SQLite URI ("file:…", with '?', '#' and '%' escaped), for options to be added.
+std::string FileUri(const std::string& path);
+
 // How a connection is opened.
 struct ConnectionOptions {
   bool read_only = false;

@@ -164,16 +164,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStoreReadOnly(const std::string& path) 
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Status::Unavailable(fmt::format("{} is not a database file", path));
   }
-  // A URI with mode=ro; '?', '#' and '%' in the path are escaped for it.
-  std::string uri = "file:";
-  for (const char c : path) {
-    if (c == '?' || c == '#' || c == '%') {
-      uri += fmt::format("%{:02X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-    } else {
-      uri += c;
-    }
-  }
-  uri += "?mode=ro";
+  const std::string uri = sqlite::FileUri(path) + "?mode=ro";
   Result<std::unique_ptr<sqlite::SqliteStore>> store = sqlite::SqliteStore::Open(uri);
   if (!store.ok()) return store.status();
   return std::unique_ptr<Store>(std::move(store).value());
