@@ -8,6 +8,18 @@ import ExcelJS from 'exceljs';
 
 import {apiQueryOf, displayedKeys, hashParams, headerState, waitForKeys} from './harness.mjs';
 
+// The header's aria-sort once the table has re-rendered after a hash change (the hash changes
+// first): polls for up to 5 s for `expected`, then returns whatever it is, for the assertion.
+async function settledHeaderState(page, col, expected) {
+  const deadline = Date.now() + 5000;
+  let state = await headerState(page, col);
+  while (state !== expected && Date.now() < deadline) {
+    await page.waitForTimeout(25);
+    state = await headerState(page, col);
+  }
+  return state;
+}
+
 // A name that would run script if the UI ever rendered names as HTML.
 export const XSS_NAME = '<img src=x onerror="window.__xss=1">Eve <script>window.__xss=2</script>';
 const MARKUP_GROUP = '<b>Bold</b> & <i>team</i>';
@@ -261,11 +273,11 @@ export async function checks(h, only) {
       'last_active', 'progress']) {
       await clickSort(page, col);
       await waitForHash(page, new RegExp(`sort=${col}&order=asc`), `sort ${col}`);
-      assert.equal(await headerState(page, col), 'ascending', col);
+      assert.equal(await settledHeaderState(page, col, 'ascending'), 'ascending', col);
       await leagueMatchesApi(h, page, course, `league by ${col} ascending`);
       await clickSort(page, col);
       await waitForHash(page, new RegExp(`sort=${col}&order=desc`), `sort ${col} desc`);
-      assert.equal(await headerState(page, col), 'descending', col);
+      assert.equal(await settledHeaderState(page, col, 'descending'), 'descending', col);
       await leagueMatchesApi(h, page, course, `league by ${col} descending`);
     }
     // Accessible headers: every column header is a th scope=col; each sortable one is a button
