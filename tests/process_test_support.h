@@ -7,13 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "common/subprocess.h"
+
 namespace cohort::testing {
 
 // What a finished `cohort` command printed and returned.
-struct CommandResult {
-  int exit_code = -1;
-  std::string out, err;
-};
+using CommandResult = subprocess::Result;
 
 // Runs the real `cohort` binary with `args`, feeding `input` on stdin; waits for it to end.
 CommandResult RunCohort(const std::vector<std::string>& args, const std::string& input = "");
@@ -32,18 +31,17 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   bool started() const { return port_ != 0; }
+  pid_t pid() const { return child_.pid(); }
   std::uint16_t port() const { return port_; }
   // What the process printed on stdout up to the line with its address.
-  const std::string& printed() const { return printed_; }
+  const std::string& printed() const { return child_.printed(); }
   // Sends `signal` and waits for the process; returns its exit code (128 + signal if killed).
   int StopWith(int signal);
 
  private:
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
+  subprocess::Child child_;
   std::filesystem::path log_;
   std::uint16_t port_ = 0;
-  std::string printed_;
 };
 
 // The whole content of a file ("" when it cannot be read).

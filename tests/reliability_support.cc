@@ -1,13 +1,9 @@
 #include "reliability_support.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
 #include <random>
 #include <regex>
 #include <stdexcept>
@@ -20,7 +16,6 @@
 #include "process_test_support.h"
 #include "support/log_audit.h"
 
-extern char** environ;
 
 namespace cohort::testing {
 namespace {
@@ -243,43 +238,21 @@ std::map<std::string, std::string> RebuiltViews(const std::filesystem::path& db,
 }
 
 pid_t SpawnCohort(const std::vector<std::string>& args, const std::filesystem::path& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::string binary = COHORT_BINARY;
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv{binary.data()};
-  for (std::string& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error(std::string("posix_spawn: ") + strerror(rc));
+  std::vector<std::string> argv{COHORT_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const pid_t pid = subprocess::StartLogged(argv, log.string());
+  if (pid < 0) throw std::runtime_error("cannot start " + argv.front());
   return pid;
 }
 
-int WaitChild(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
+int WaitChild(pid_t pid) { return subprocess::Wait(pid); }
 
 void KeepChildLog(const std::filesystem::path& log) { KeepLogForAudit("command", ReadAll(log)); }
 
 int RunShell(const std::string& command, std::string* output) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return -1;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-    if (output != nullptr) output->append(buffer, n);
-  }
-  const int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  subprocess::Result r = subprocess::Run({"/bin/sh", "-c", command + " 2>&1"});
+  if (output != nullptr) *output += r.out;
+  return r.exit_code;
 }
 
 void ExpectCleanUnavailable(const HttpResponse& r, std::string_view what) {

@@ -156,7 +156,7 @@ class Runner {
   bool created_root_ = false;
   std::vector<AccountFiles> files_;
   std::string token_;
-  std::unique_ptr<Child> server_;
+  std::unique_ptr<subprocess::Child> server_;
   std::uint16_t port_ = 0, metrics_port_ = 0;
   std::unique_ptr<HttpClient> http_;
   std::vector<int> enrolled_;         // users of the busiest course (index 0) in the main account
@@ -178,7 +178,9 @@ std::vector<std::string> Runner::AsPostgres(std::vector<std::string> argv) const
 }
 
 ProcessResult Runner::Logged(const std::vector<std::string>& argv, const std::string& stdin_file) {
-  ProcessResult r = bench::Run(argv, stdin_file);
+  subprocess::RunOptions options;
+  options.stdin_file = stdin_file;
+  ProcessResult r = subprocess::Run(argv, options);
   std::ofstream out(run_ / "cli.log", std::ios::app);
   out << r.err;
   return r;
@@ -336,11 +338,12 @@ bool Runner::Import() {
 
 bool Runner::Serve() {
   const Clock::time_point start = Clock::now();
-  server_ = std::make_unique<Child>(
+  server_ = std::make_unique<subprocess::Child>(
       std::vector<std::string>{options_.cohort_binary, "--db", db_.string(), "serve", "--listen",
                                "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"},
       (run_ / "server.log").string());
-  const std::string printed = server_->ReadUntil("stops it)", 3600);
+  server_->ReadUntil("stops it)", std::chrono::hours(1));
+  const std::string printed = server_->printed();
   std::smatch m;
   static const std::regex address(R"(http://127\.0\.0\.1:(\d+)  \(metrics on http://127\.0\.0\.1:(\d+))");
   if (!std::regex_search(printed, m, address)) return Fail("cohort serve did not start: " + printed);

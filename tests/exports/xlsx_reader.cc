@@ -1,7 +1,5 @@
 #include "exports/xlsx_reader.h"
 
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -9,19 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/subprocess.h"
+
 namespace cohort::testing {
 
 CommandOutput RunCommand(const std::string& command) {
-  CommandOutput out;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[65536];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
-    out.output.append(buffer, n);
-  }
-  const int status = ::pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  subprocess::Result r = subprocess::Run({"/bin/sh", "-c", command + " 2>&1"});
+  return {r.exit_code, std::move(r.out)};
 }
 
 std::string FindOnPath(const std::string& program) {

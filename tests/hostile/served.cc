@@ -45,7 +45,7 @@ void Served::Start() {
                         std::regex(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)"))) {
     metrics_port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
   }
-  pid_ = ChildWithArgument(db_);
+  pid_ = server_->pid();
   EXPECT_GT(pid_, 0);
 }
 
@@ -61,28 +61,6 @@ long ResidentKiB(pid_t pid) {
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
-
-pid_t ChildWithArgument(const std::string& needle) {
-  const pid_t self = getpid();
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
-    const std::size_t close = text.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(text.substr(close + 1));
-    std::string state;
-    long ppid = 0;
-    rest >> state >> ppid;
-    if (ppid != self) continue;
-    std::ifstream cmdline(entry.path() / "cmdline");
-    std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-    if (args.find(needle) != std::string::npos) return static_cast<pid_t>(std::stol(name));
   }
   return -1;
 }

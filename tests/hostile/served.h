@@ -54,9 +54,6 @@ class Served {
 // The resident set of process `pid` in KiB (VmRSS of /proc/PID/status), or -1.
 long ResidentKiB(pid_t pid);
 
-// The child of this process whose command line holds `needle` (the server of a test), or -1.
-pid_t ChildWithArgument(const std::string& needle);
-
 // Raises this process's soft limit of open files to `wanted` (or the hard limit); returns the
 // limit now in force.
 long RaiseOpenFileLimit(long wanted);
