@@ -76,8 +76,24 @@ struct CourseTotals {
     held_from.Clear();
     held_until.Clear();
   }
-  void Add(const Share& s, int user) { Apply(s, user, 1); }
-  void Remove(const Share& s, int user) { Apply(s, user, -1); }
+  void Add(const Share& s, int user) { Replace(Share{}, s, user); }
+  void Remove(const Share& s, int user) { Replace(s, Share{}, user); }
+  // Takes `old` away and adds `next` (the same user's), touching the time-indexed counts only
+  // where they differ: most applies move a user's figures but not their at-risk line.
+  void Replace(const Share& old, const Share& next, int user) {
+    AddFigures(old, -1);
+    AddFigures(next, 1);
+    const std::optional<std::int64_t> old_risk = old.counted ? old.at_risk_from_ms : std::nullopt;
+    const std::optional<std::int64_t> new_risk = next.counted ? next.at_risk_from_ms : std::nullopt;
+    if (old_risk != new_risk) {
+      if (old_risk) at_risk.Erase(*old_risk, user);
+      if (new_risk) at_risk.Insert(*new_risk, user);
+    }
+    if (old.counted != next.counted || old.held != next.held) {
+      if (old.counted) Held(old, user, -1);
+      if (next.counted) Held(next, user, 1);
+    }
+  }
   std::int64_t AtRisk(Instant now) const { return at_risk.AtOrBefore(now.ms); }
   // Users holding a certification at `now`: intervals begun by then less those ended by then.
   std::int64_t Certified(Instant now) const {
@@ -85,7 +101,7 @@ struct CourseTotals {
   }
 
  private:
-  void Apply(const Share& s, int user, int sign) {
+  void AddFigures(const Share& s, int sign) {
     if (!s.counted) return;
     const double k = sign;
     users += sign;
@@ -99,13 +115,8 @@ struct CourseTotals {
     time_ms += sign * s.time_ms;
     if (chapters.size() < s.chapters.size()) chapters.resize(s.chapters.size());
     for (std::size_t ch = 0; ch < s.chapters.size(); ++ch) chapters[ch].Add(k * s.chapters[ch]);
-    if (s.at_risk_from_ms) {
-      if (sign > 0) {
-        at_risk.Insert(*s.at_risk_from_ms, user);
-      } else {
-        at_risk.Erase(*s.at_risk_from_ms, user);
-      }
-    }
+  }
+  void Held(const Share& s, int user, int sign) {
     for (const auto& [from, until] : s.held) {
       if (sign > 0) {
         held_from.Insert(from, user);

@@ -53,11 +53,14 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
 
 // What enrollment `e` adds to its course's totals (nothing for an inactive user), from its
 // summary: the same figures, taken the same way, as a scan of the enrollments would.
-Share MakeShare(const CourseState& c, const Enrolled& e, bool active) {
-  Share s;
-  if (!active) return s;
+// Fills `s`, reusing its vectors' memory (Recount's spare: no allocation per apply).
+void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
+  s.held.clear();
+  s.chapters.clear();
+  s.counted = active;
+  s.at_risk_from_ms.reset();
+  if (!active) return;
   const UserCourse::Summary& sm = e.summary;
-  s.counted = true;
   s.mastery = sm.mastery;
   s.completed = sm.completed_ms.has_value();
   s.score = sm.totals.score();
@@ -94,16 +97,14 @@ Share MakeShare(const CourseState& c, const Enrolled& e, bool active) {
     const std::size_t n = c.shape.chapter_slots[ch].size();
     s.chapters.push_back(n == 0 ? 0.0 : e.state->ChapterSum(ch) / static_cast<double>(n));
   }
-  return s;
 }
 
 // Brings `e`'s share of its course's totals up to date (after its summary or its user's active
 // flag changed), and marks the course's cached orders and series stale.
 void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
-  Share next = MakeShare(c, e, a.users[static_cast<std::size_t>(e.user)].active);
-  c.totals.Remove(e.share, e.user);
-  c.totals.Add(next, e.user);
-  e.share = std::move(next);
+  MakeShare(c, e, a.users[static_cast<std::size_t>(e.user)].active, c.spare);
+  c.totals.Replace(e.share, c.spare, e.user);
+  std::swap(e.share, c.spare);
   ++c.version;
 }
 

@@ -80,6 +80,7 @@ struct CourseState {
   std::vector<int> enrollment_of_user;
   std::vector<Enrolled> enrolled;
   CourseTotals totals;
+  Share spare;  // the writer's scratch for a new share (engine.cc Recount)
   std::uint64_t version = 0;
   std::uint64_t roster_version = 0;
   // Guards the caches below, which views fill under the engine's shared lock; a view copies the
