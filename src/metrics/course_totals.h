@@ -5,6 +5,7 @@
 #include <ext/pb_ds/assoc_container.hpp>
 #include <ext/pb_ds/tree_policy.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,8 +52,14 @@ struct Share {
   // The times a certification is held, as disjoint [from, until) (until = nullopt: forever).
   std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> held;
   std::vector<double> chapters;  // the user's mean mastery of each chapter (0 for an empty one)
+  // The user's course mastery at the end of each local week (Mondays, days since 1970) from the
+  // week they enrolled: first (enrolled week, mastery then), then each later week with
+  // responses. The weekly series adds them up (SPEC §3.8).
+  std::vector<std::pair<std::int64_t, double>> weekly;
+  std::optional<std::int64_t> first_week;  // of the user's responses
   std::size_t HeapBytes() const {
-    return held.capacity() * sizeof(held[0]) + chapters.capacity() * sizeof(double);
+    return held.capacity() * sizeof(held[0]) + chapters.capacity() * sizeof(double) +
+           weekly.capacity() * sizeof(weekly[0]);
   }
 };
 
@@ -65,6 +72,15 @@ struct CourseTotals {
   std::vector<ExactSum> chapters;
   InstantCounter at_risk;                   // at_risk_from_ms of counted, uncompleted users
   InstantCounter held_from, held_until;     // the bounds of the held intervals
+  // The weekly series as changes by week (a Monday): the mean at week W is over the users
+  // enrolled by W (Σ joined) of their mastery at its end (Σ change up to W, which adds up, per
+  // user, to exactly that mastery: each step adds the new value and takes away the last).
+  struct Week {
+    ExactSum change;
+    std::int64_t joined = 0;
+  };
+  std::map<std::int64_t, Week> weeks;
+  std::map<std::int64_t, std::int64_t> first_weeks;  // first_week → counted users with it
 
   // Empty totals for a course of `chapters` chapters.
   void Clear(std::size_t chapter_count) {
@@ -75,6 +91,8 @@ struct CourseTotals {
     at_risk.Clear();
     held_from.Clear();
     held_until.Clear();
+    weeks.clear();
+    first_weeks.clear();
   }
   void Add(const Share& s, int user) { Replace(Share{}, s, user); }
   void Remove(const Share& s, int user) { Replace(s, Share{}, user); }
@@ -93,6 +111,13 @@ struct CourseTotals {
       if (old.counted) Held(old, user, -1);
       if (next.counted) Held(next, user, 1);
     }
+    ReplaceWeeks(old.counted ? old.weekly : kNoWeeks, next.counted ? next.weekly : kNoWeeks);
+    const std::optional<std::int64_t> old_first = old.counted ? old.first_week : std::nullopt;
+    const std::optional<std::int64_t> new_first = next.counted ? next.first_week : std::nullopt;
+    if (old_first != new_first) {
+      if (old_first && --first_weeks[*old_first] == 0) first_weeks.erase(*old_first);
+      if (new_first) ++first_weeks[*new_first];
+    }
   }
   std::int64_t AtRisk(Instant now) const { return at_risk.AtOrBefore(now.ms); }
   // Users holding a certification at `now`: intervals begun by then less those ended by then.
@@ -101,6 +126,25 @@ struct CourseTotals {
   }
 
  private:
+  using Steps = std::vector<std::pair<std::int64_t, double>>;
+  inline static const Steps kNoWeeks;
+  // An apply usually changes only a user's last week: the common prefix stays as it is.
+  void ReplaceWeeks(const Steps& old, const Steps& next) {
+    std::size_t same = 0;
+    while (same < old.size() && same < next.size() && old[same] == next[same]) ++same;
+    for (std::size_t i = same; i < old.size(); ++i) WeekStep(old, i, -1);
+    for (std::size_t i = same; i < next.size(); ++i) WeekStep(next, i, 1);
+  }
+  void WeekStep(const Steps& steps, std::size_t i, int sign) {
+    Week& w = weeks[steps[i].first];
+    const double k = sign;
+    w.change.Add(k * steps[i].second);
+    if (i == 0) {
+      w.joined += sign;
+    } else {
+      w.change.Add(-k * steps[i - 1].second);
+    }
+  }
   void AddFigures(const Share& s, int sign) {
     if (!s.counted) return;
     const double k = sign;

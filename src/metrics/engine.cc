@@ -57,6 +57,8 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
 void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
   s.held.clear();
   s.chapters.clear();
+  s.weekly.clear();
+  s.first_week.reset();
   s.counted = active;
   s.at_risk_from_ms.reset();
   if (!active) return;
@@ -97,6 +99,16 @@ void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
     const std::size_t n = c.shape.chapter_slots[ch].size();
     s.chapters.push_back(n == 0 ? 0.0 : e.state->ChapterSum(ch) / static_cast<double>(n));
   }
+  // A user counts in the series from the week they enrolled, with their mastery at its end.
+  s.weekly.emplace_back(sm.enrolled_week, 0.0);
+  e.state->ForEachWeekStep([&](std::int64_t week_day, double at_week_end) {
+    if (week_day <= sm.enrolled_week) {
+      s.weekly.front().second = at_week_end;
+    } else {
+      s.weekly.emplace_back(week_day, at_week_end);
+    }
+  });
+  s.first_week = sm.first_week;
 }
 
 // Brings `e`'s share of its course's totals up to date (after its summary or its user's active
@@ -529,12 +541,12 @@ Engine::Size Engine::size() const {
       const CourseTotals& t = c->totals;
       std::size_t caches = (t.at_risk.size() + t.held_from.size() + t.held_until.size()) *
                                kNodeBytes +
-                           t.chapters.capacity() * sizeof(ExactSum);
+                           t.chapters.capacity() * sizeof(ExactSum) +
+                           (t.weeks.size() + t.first_weeks.size()) * kNodeBytes;
       {
         std::lock_guard cache(c->cache_mutex);
         if (c->names) caches += 3 * c->names->name_pos.capacity() * sizeof(std::uint32_t);
         if (c->ranks) caches += c->ranks->by_rank.capacity() * sizeof(std::uint32_t);
-        if (c->weekly) caches += c->weekly->means.capacity() * sizeof(std::optional<double>);
       }
       s.bytes += caches;
       s.view_bytes += caches;

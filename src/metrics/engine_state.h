@@ -63,14 +63,6 @@ struct RankOrder {
   std::uint64_t version = 0;
   std::vector<std::uint32_t> by_rank;  // enrollments by mastery descending, then name, then key
 };
-// The course's weekly series (SPEC §3.8) for every week from the first, built on first use
-// after a change: a view takes the weeks up to its `now`.
-struct WeeklySeries {
-  std::uint64_t version = 0;
-  std::optional<std::int64_t> first;          // Monday of index 0; nullopt: no responses
-  std::vector<std::optional<double>> means;   // index w: week first + 7w; the last one holds on
-};
-
 struct CourseState {
   std::string key, title;
   CourseShape shape;
@@ -88,7 +80,6 @@ struct CourseState {
   mutable std::mutex cache_mutex;
   mutable std::shared_ptr<const NameOrder> names;
   mutable std::shared_ptr<const RankOrder> ranks;
-  mutable std::shared_ptr<const WeeklySeries> weekly;
 
   Enrolled* Find(int user) {
     if (user < 0 || static_cast<std::size_t>(user) >= enrollment_of_user.size()) return nullptr;

@@ -207,73 +207,7 @@ void AssignRanks(std::vector<Row>& rows, Mastery mastery, std::string_view (*key
   }
 }
 
-// The course's weekly series for every week from the first, cached until the course changes.
-// The same sums as the scanning Course view (the mean at week w is over the users enrolled by
-// w of their mastery at its end), but without cutting at the current week: a view takes the
-// prefix up to its `now` (a sum up to week w never includes a later change).
-std::shared_ptr<const WeeklySeries> WeeklyOf(const AccountState& a, const CourseState& c) {
-  std::lock_guard lock(c.cache_mutex);
-  if (c.weekly && c.weekly->version == c.version) return c.weekly;
-  auto series = std::make_shared<WeeklySeries>();
-  series->version = c.version;
-  std::vector<const Enrolled*> counted;
-  counted.reserve(c.enrolled.size());
-  std::optional<std::int64_t> first;
-  for (const Enrolled& e : c.enrolled) {
-    if (!a.users[static_cast<std::size_t>(e.user)].active) continue;
-    counted.push_back(&e);
-    const std::optional<std::int64_t>& w = e.summary.first_week;
-    if (w && (!first || *w < *first)) first = w;
-  }
-  series->first = first;
-  if (first) {
-    std::vector<ExactSum> change;
-    std::vector<std::int64_t> joined;
-    auto reach = [&](std::size_t w) {
-      if (w >= change.size()) {
-        change.resize(w + 1);
-        joined.resize(w + 1, 0);
-      }
-    };
-    constexpr std::size_t kAhead = 8;  // see the scanning Course view: memory waits dominate
-    for (std::size_t i = 0; i < counted.size(); ++i) {
-      if (i + kAhead < counted.size()) __builtin_prefetch(counted[i + kAhead]->state.get());
-      if (i + kAhead / 2 < counted.size()) counted[i + kAhead / 2]->state->PrefetchForViews();
-      const std::int64_t enrolled_week = counted[i]->summary.enrolled_week;
-      const std::size_t from =
-          enrolled_week <= *first ? 0 : static_cast<std::size_t>((enrolled_week - *first) / 7);
-      reach(from);
-      ++joined[from];
-      double value = 0;  // after the step being walked
-      double start = 0;  // at the end of week `from`
-      counted[i]->state->ForEachWeekStep([&](std::int64_t week_day, double at_week_end) {
-        const auto w = static_cast<std::size_t>((week_day - *first) / 7);
-        if (w > from) {
-          reach(w);
-          change[w].Add(at_week_end);
-          change[w].Add(-value);
-        } else {
-          start = at_week_end;
-        }
-        value = at_week_end;
-      });
-      change[from].Add(start);
-    }
-    ExactSum sum;
-    std::int64_t count = 0;
-    series->means.reserve(change.size());
-    for (std::size_t w = 0; w < change.size(); ++w) {
-      sum.Add(change[w]);
-      count += joined[w];
-      series->means.push_back(sum.Mean(count));
-    }
-  }
-  c.weekly = series;
-  return series;
-}
-
-// The Course view for everyone: the headline and chapters from the course's running totals,
-// the weekly series from its cache.
+// The Course view for everyone, from the course's running totals.
 CourseView CourseFromTotals(const AccountState& a, const CourseState& c, Instant now,
                             CourseView v) {
   const CourseTotals& t = c.totals;
@@ -293,15 +227,21 @@ CourseView CourseFromTotals(const AccountState& a, const CourseState& c, Instant
     }
     v.chapters.push_back(std::move(f));
   }
-  const std::shared_ptr<const WeeklySeries> series = WeeklyOf(a, c);
+  // The weekly series (SPEC §3.8) from the week of the earliest response to the current one.
+  if (t.first_weeks.empty()) return v;
+  const std::int64_t first = t.first_weeks.begin()->first;
   const std::int64_t current = WeekOfLocalDay(a.zone->LocalDay(now));
-  if (series->first && current >= *series->first && !series->means.empty()) {
-    const auto weeks = static_cast<std::size_t>((current - *series->first) / 7 + 1);
-    v.weekly.reserve(weeks);
-    for (std::size_t w = 0; w < weeks; ++w) {
-      v.weekly.push_back({*series->first + static_cast<std::int64_t>(w) * 7,
-                          series->means[std::min(w, series->means.size() - 1)]});
+  if (current < first) return v;
+  v.weekly.reserve(static_cast<std::size_t>((current - first) / 7 + 1));
+  ExactSum sum;
+  std::int64_t counted = 0;
+  auto next = t.weeks.begin();
+  for (std::int64_t week = first; week <= current; week += 7) {
+    for (; next != t.weeks.end() && next->first <= week; ++next) {
+      sum.Add(next->second.change);
+      counted += next->second.joined;
     }
+    v.weekly.push_back({week, sum.Mean(counted)});
   }
   return v;
 }
