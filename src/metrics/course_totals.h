@@ -52,14 +52,15 @@ struct Share {
   // The times a certification is held, as disjoint [from, until) (until = nullopt: forever).
   std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> held;
   std::vector<double> chapters;  // the user's mean mastery of each chapter (0 for an empty one)
-  // The user's course mastery at the end of each local week (Mondays, days since 1970) from the
-  // week they enrolled: first (enrolled week, mastery then), then each later week with
-  // responses. The weekly series adds them up (SPEC §3.8).
-  std::vector<std::pair<std::int64_t, double>> weekly;
   std::optional<std::int64_t> first_week;  // of the user's responses
+  // Whether the user's WeeklySteps are in the totals' weekly series, from which enrolled week.
+  // The steps themselves are not copied here (they would double the weekly arrays' memory):
+  // they are read from the UserCourse, so they must be taken away before it changes (engine.cc
+  // BeforeSteps).
+  bool weekly_in = false;
+  std::int64_t weekly_from = 0;
   std::size_t HeapBytes() const {
-    return held.capacity() * sizeof(held[0]) + chapters.capacity() * sizeof(double) +
-           weekly.capacity() * sizeof(weekly[0]);
+    return held.capacity() * sizeof(held[0]) + chapters.capacity() * sizeof(double);
   }
 };
 
@@ -111,7 +112,6 @@ struct CourseTotals {
       if (old.counted) Held(old, user, -1);
       if (next.counted) Held(next, user, 1);
     }
-    ReplaceWeeks(old.counted ? old.weekly : kNoWeeks, next.counted ? next.weekly : kNoWeeks);
     const std::optional<std::int64_t> old_first = old.counted ? old.first_week : std::nullopt;
     const std::optional<std::int64_t> new_first = next.counted ? next.first_week : std::nullopt;
     if (old_first != new_first) {
@@ -125,10 +125,12 @@ struct CourseTotals {
     return held_from.AtOrBefore(now.ms) - held_until.AtOrBefore(now.ms);
   }
 
- private:
+  // A user's contribution to the weekly series: their course mastery at the end of each local
+  // week (Mondays, days since 1970) from the week they enrolled: first (enrolled week, mastery
+  // then), then each later week with responses.
   using Steps = std::vector<std::pair<std::int64_t, double>>;
-  inline static const Steps kNoWeeks;
-  // An apply usually changes only a user's last week: the common prefix stays as it is.
+  // Takes away a user's `old` steps and adds their `next` ones. An apply usually changes only
+  // the last week: the common prefix is left as it is.
   void ReplaceWeeks(const Steps& old, const Steps& next) {
     std::size_t same = 0;
     while (same < old.size() && same < next.size() && old[same] == next[same]) ++same;
@@ -145,6 +147,8 @@ struct CourseTotals {
       w.change.Add(-k * steps[i - 1].second);
     }
   }
+
+ private:
   void AddFigures(const Share& s, int sign) {
     if (!s.counted) return;
     const double k = sign;

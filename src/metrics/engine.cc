@@ -57,8 +57,8 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
 void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
   s.held.clear();
   s.chapters.clear();
-  s.weekly.clear();
   s.first_week.reset();
+  s.weekly_in = false;
   s.counted = active;
   s.at_risk_from_ms.reset();
   if (!active) return;
@@ -99,23 +99,54 @@ void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
     const std::size_t n = c.shape.chapter_slots[ch].size();
     s.chapters.push_back(n == 0 ? 0.0 : e.state->ChapterSum(ch) / static_cast<double>(n));
   }
-  // A user counts in the series from the week they enrolled, with their mastery at its end.
-  s.weekly.emplace_back(sm.enrolled_week, 0.0);
-  e.state->ForEachWeekStep([&](std::int64_t week_day, double at_week_end) {
-    if (week_day <= sm.enrolled_week) {
-      s.weekly.front().second = at_week_end;
-    } else {
-      s.weekly.emplace_back(week_day, at_week_end);
-    }
-  });
   s.first_week = sm.first_week;
 }
 
+// A user's weekly steps (CourseTotals::Steps): they count in the series from the week they
+// enrolled, with their mastery at its end.
+void WeeklySteps(const UserCourse& uc, std::int64_t enrolled_week, CourseTotals::Steps& out) {
+  out.clear();
+  out.emplace_back(enrolled_week, 0.0);
+  uc.ForEachWeekStep([&](std::int64_t week_day, double at_week_end) {
+    if (week_day <= enrolled_week) {
+      out.front().second = at_week_end;
+    } else {
+      out.emplace_back(week_day, at_week_end);
+    }
+  });
+}
+
+// Requires: called before anything changes e's UserCourse steps (Reset, Append), then Recount
+// (through Update) after. Keeps the steps its share put in the weekly series.
+void BeforeSteps(CourseState& c, const Enrolled& e) {
+  if (!e.share.weekly_in) return;
+  WeeklySteps(*e.state, e.share.weekly_from, c.steps_before);
+  c.steps_before_user = e.user;
+}
+
 // Brings `e`'s share of its course's totals up to date (after its summary or its user's active
-// flag changed), and marks the course's cached orders and series stale.
+// flag changed), and marks the course's cached orders stale.
 void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
   MakeShare(c, e, a.users[static_cast<std::size_t>(e.user)].active, c.spare);
   c.totals.Replace(e.share, c.spare, e.user);
+  // The weekly series: the steps as they were added (kept by BeforeSteps if they changed since)
+  // give way to the current ones.
+  if (!e.share.weekly_in) {
+    c.steps_old.clear();
+  } else if (c.steps_before_user == e.user) {
+    std::swap(c.steps_old, c.steps_before);
+  } else {
+    WeeklySteps(*e.state, e.share.weekly_from, c.steps_old);
+  }
+  c.steps_before_user = -1;
+  if (c.spare.counted) {
+    WeeklySteps(*e.state, e.summary.enrolled_week, c.steps_new);
+    c.spare.weekly_in = true;
+    c.spare.weekly_from = e.summary.enrolled_week;
+  } else {
+    c.steps_new.clear();
+  }
+  c.totals.ReplaceWeeks(c.steps_old, c.steps_new);
   std::swap(e.share, c.spare);
   ++c.version;
 }
@@ -148,6 +179,7 @@ std::optional<Instant> ReplayEnrolled(const AttemptLoader& loader, const Account
     auto it = c.slot_of.find(at.exercise);
     slots.push_back(it == c.slot_of.end() ? -1 : it->second);
   }
+  BeforeSteps(c, e);
   e.state->Reset(c.slot_keys.size());
   e.state->Append(c.shape, ptrs, slots);
   Update(a, c, e);
@@ -178,7 +210,12 @@ void Unenroll(CourseState& c, int user) {
   if (user < 0 || static_cast<std::size_t>(user) >= c.enrollment_of_user.size()) return;
   const int pos = c.enrollment_of_user[static_cast<std::size_t>(user)];
   if (pos < 0) return;
-  c.totals.Remove(c.enrolled[static_cast<std::size_t>(pos)].share, user);
+  const Enrolled& leaving = c.enrolled[static_cast<std::size_t>(pos)];
+  c.totals.Remove(leaving.share, user);
+  if (leaving.share.weekly_in) {
+    WeeklySteps(*leaving.state, leaving.share.weekly_from, c.steps_old);
+    c.totals.ReplaceWeeks(c.steps_old, {});
+  }
   ++c.version;
   ++c.roster_version;
   const std::size_t last = c.enrolled.size() - 1;
@@ -407,6 +444,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     if (e.state->NeedsReplay(attempts, slots)) {
       ReplayEnrolled(loader, *a, c, e);
     } else {
+      BeforeSteps(c, e);
       e.state->Append(c.shape, attempts, slots);
     }
     Update(*a, c, e);
@@ -508,6 +546,7 @@ void Engine::Replay(std::string_view account, std::string_view user, std::string
   std::vector<const domain::Attempt*> ptrs;
   ptrs.reserve(attempts.size());
   for (const domain::Attempt& a : attempts) ptrs.push_back(&a);
+  BeforeSteps(*at->course, *e);
   e->state->Reset(at->course->slot_keys.size());
   e->state->Append(at->course->shape, ptrs, SlotsOf(*at->course, ptrs));
   Update(*at->account, *at->course, *e);

@@ -72,7 +72,12 @@ struct CourseState {
   std::vector<int> enrollment_of_user;
   std::vector<Enrolled> enrolled;
   CourseTotals totals;
-  Share spare;  // the writer's scratch for a new share (engine.cc Recount)
+  // The writer's scratch (engine.cc Recount): a new share, and weekly steps. `steps_before`
+  // holds the steps of user `steps_before_user` as they were in the totals before their
+  // UserCourse changed (BeforeSteps), until Recount takes them away.
+  Share spare;
+  CourseTotals::Steps steps_before, steps_old, steps_new;
+  int steps_before_user = -1;
   std::uint64_t version = 0;
   std::uint64_t roster_version = 0;
   // Guards the caches below, which views fill under the engine's shared lock; a view copies the
