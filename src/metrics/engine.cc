@@ -149,6 +149,15 @@ void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
   c.totals.ReplaceWeeks(c.steps_old, c.steps_new);
   std::swap(e.share, c.spare);
   ++c.version;
+  // No view runs during a write (exclusive lock), so the rank cache's list is the writer's here.
+  if (!c.rank_changes_overflow) {
+    if (c.rank_changes.size() > 64 + c.enrolled.size() / 16) {
+      c.rank_changes_overflow = true;
+      c.rank_changes.clear();
+    } else {
+      c.rank_changes.push_back(static_cast<std::uint32_t>(&e - c.enrolled.data()));
+    }
+  }
 }
 
 // After any change to an enrollment's derived state: its summary, then its share.

@@ -60,7 +60,7 @@ struct NameOrder {
   std::vector<std::uint32_t> key_pos;    // per enrollment: its position by key
 };
 struct RankOrder {
-  std::uint64_t version = 0;
+  std::uint64_t version = 0, roster_version = 0;
   std::vector<std::uint32_t> by_rank;  // enrollments by mastery descending, then name, then key
 };
 struct CourseState {
@@ -85,6 +85,10 @@ struct CourseState {
   mutable std::mutex cache_mutex;
   mutable std::shared_ptr<const NameOrder> names;
   mutable std::shared_ptr<const RankOrder> ranks;
+  // Enrollments (positions) whose figures changed since `ranks` was built, so that the next
+  // view re-places only them; `rank_changes_overflow` once there are too many to be worth it.
+  mutable std::vector<std::uint32_t> rank_changes;
+  mutable bool rank_changes_overflow = false;
 
   Enrolled* Find(int user) {
     if (user < 0 || static_cast<std::size_t>(user) >= enrollment_of_user.size()) return nullptr;

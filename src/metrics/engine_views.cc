@@ -281,26 +281,58 @@ std::shared_ptr<const NameOrder> NamesOf(const AccountState& a, const CourseStat
 }
 
 // The course's enrollments in rank order (mastery descending at the tables' 1e-9, then name,
-// then key), cached until the course changes. Requires c.cache_mutex held.
+// then key), cached until the course changes. After a few enrollments changed (an apply), only
+// they are re-placed: the others keep their order, and the two sorted runs are merged, O(n)
+// instead of a sort. Requires c.cache_mutex held.
 std::shared_ptr<const RankOrder> RanksOf(const CourseState& c, const NameOrder& names) {
   if (c.ranks && c.ranks->version == c.version) return c.ranks;
+  auto fraction = [&](std::uint32_t e) { return SortableFraction(c.enrolled[e].summary.mastery); };
+  auto before = [&](std::uint32_t x, std::uint32_t y) {
+    const double fx = fraction(x), fy = fraction(y);
+    if (fx != fy) return fx > fy;
+    return names.name_pos[x] < names.name_pos[y];
+  };
   auto ranks = std::make_shared<RankOrder>();
   ranks->version = c.version;
-  struct Key {
-    double fraction;
-    std::uint32_t name_pos, e;
-  };
-  std::vector<Key> keys(c.enrolled.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    keys[i] = {SortableFraction(c.enrolled[i].summary.mastery), names.name_pos[i],
-               static_cast<std::uint32_t>(i)};
+  ranks->roster_version = c.roster_version;
+  const std::size_t n = c.enrolled.size();
+  if (c.ranks && c.ranks->roster_version == c.roster_version && !c.rank_changes_overflow) {
+    std::vector<char> changed(n, 0);
+    std::vector<std::uint32_t> moved;
+    for (std::uint32_t e : c.rank_changes) {
+      if (e < n && !changed[e]) {
+        changed[e] = 1;
+        moved.push_back(e);
+      }
+    }
+    std::vector<std::uint32_t> kept;
+    kept.reserve(n);
+    for (std::uint32_t e : c.ranks->by_rank) {
+      if (!changed[e]) kept.push_back(e);
+    }
+    std::sort(moved.begin(), moved.end(), before);
+    ranks->by_rank.resize(n);
+    std::merge(kept.begin(), kept.end(), moved.begin(), moved.end(), ranks->by_rank.begin(),
+               before);
+  } else {
+    struct Key {
+      double fraction;
+      std::uint32_t name_pos, e;
+    };
+    std::vector<Key> keys(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto e = static_cast<std::uint32_t>(i);
+      keys[i] = {fraction(e), names.name_pos[i], e};
+    }
+    std::sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
+      if (x.fraction != y.fraction) return x.fraction > y.fraction;
+      return x.name_pos < y.name_pos;
+    });
+    ranks->by_rank.resize(n);
+    for (std::size_t i = 0; i < n; ++i) ranks->by_rank[i] = keys[i].e;
   }
-  std::sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
-    if (x.fraction != y.fraction) return x.fraction > y.fraction;
-    return x.name_pos < y.name_pos;
-  });
-  ranks->by_rank.resize(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) ranks->by_rank[i] = keys[i].e;
+  c.rank_changes.clear();
+  c.rank_changes_overflow = false;
   c.ranks = ranks;
   return ranks;
 }
