@@ -71,8 +71,8 @@ struct CourseTotals {
   std::int64_t users = 0, completed = 0, scored = 0, points = 0, time_ms = 0;
   ExactSum mastery, score;
   std::vector<ExactSum> chapters;
-  InstantCounter at_risk;                   // at_risk_from_ms of counted, uncompleted users
-  InstantCounter held_from, held_until;     // the bounds of the held intervals
+  InstantCounter at_risk;                // at_risk_from_ms of counted, uncompleted users
+  InstantCounter held_from, held_until;  // the bounds of the held intervals
   // The weekly series as changes by week (a Monday): the mean at week W is over the users
   // enrolled by W (Σ joined) of their mastery at its end (Σ change up to W, which adds up, per
   // user, to exactly that mastery: each step adds the new value and takes away the last).

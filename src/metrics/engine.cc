@@ -76,9 +76,9 @@ void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
   std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> spans;
   auto consider = [&](const Certification& cert) {
     if (cert.expires_at && !(cert.issued_at < *cert.expires_at)) return;  // never held
-    spans.emplace_back(cert.issued_at.ms,
-                       cert.expires_at ? std::optional<std::int64_t>(cert.expires_at->ms)
-                                       : std::nullopt);
+    std::optional<std::int64_t> until;
+    if (cert.expires_at) until = cert.expires_at->ms;
+    spans.emplace_back(cert.issued_at.ms, until);
   };
   for (const Certification& cert : e.state->certifications()) consider(cert);
   for (const Certification& cert : e.imported) consider(cert);
@@ -587,10 +587,10 @@ Engine::Size Engine::size() const {
       // allocator rounds it.
       constexpr std::size_t kNodeBytes = 64;
       const CourseTotals& t = c->totals;
-      std::size_t caches = (t.at_risk.size() + t.held_from.size() + t.held_until.size()) *
-                               kNodeBytes +
-                           t.chapters.capacity() * sizeof(ExactSum) +
-                           (t.weeks.size() + t.first_weeks.size()) * kNodeBytes;
+      std::size_t caches =
+          (t.at_risk.size() + t.held_from.size() + t.held_until.size()) * kNodeBytes +
+          t.chapters.capacity() * sizeof(ExactSum) +
+          (t.weeks.size() + t.first_weeks.size()) * kNodeBytes;
       {
         std::lock_guard cache(c->cache_mutex);
         if (c->names) caches += 3 * c->names->name_pos.capacity() * sizeof(std::uint32_t);

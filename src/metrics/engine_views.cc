@@ -338,8 +338,20 @@ std::shared_ptr<const RankOrder> RanksOf(const CourseState& c, const NameOrder& 
 }
 
 enum class LeagueColumn {
-  kRank, kUser, kName, kMastery, kProgress, kCompleted, kCompletedAt, kCertified, kCertifiedAt,
-  kScore, kPoints, kTime, kLastActive, kAtRisk
+  kRank,
+  kUser,
+  kName,
+  kMastery,
+  kProgress,
+  kCompleted,
+  kCompletedAt,
+  kCertified,
+  kCertifiedAt,
+  kScore,
+  kPoints,
+  kTime,
+  kLastActive,
+  kAtRisk
 };
 
 std::optional<LeagueColumn> LeagueColumnOf(const std::string& name) {
@@ -669,8 +681,8 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
       }
       return x.tie < y.tie;
     };
-    std::partial_sort(picks.begin(), picks.begin() + static_cast<std::ptrdiff_t>(end),
-                      picks.end(), less);
+    std::partial_sort(picks.begin(), picks.begin() + static_cast<std::ptrdiff_t>(end), picks.end(),
+                      less);
   }
   out.rows.reserve(end - first);
   for (std::size_t i = first; i < end; ++i) {
