@@ -337,6 +337,31 @@ std::shared_ptr<const RankOrder> RanksOf(const CourseState& c, const NameOrder& 
   return ranks;
 }
 
+// The account's user indexes of `keys` (unknown ones left out, each once): a manager's members,
+// so that a restricted view walks them rather than every enrollment.
+std::vector<int> MemberIndexes(const AccountState& a, const std::vector<std::string>& keys) {
+  std::vector<int> out;
+  out.reserve(keys.size());
+  for (const std::string& key : keys) {
+    auto it = a.user_of.find(key);
+    if (it != a.user_of.end()) out.push_back(it->second);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The enrollments in `c` of those members whose user is active.
+std::vector<const Enrolled*> ActiveMembers(const AccountState& a, const CourseState& c,
+                                           const std::vector<int>& members) {
+  std::vector<const Enrolled*> out;
+  for (int u : members) {
+    const Enrolled* e = c.Find(u);
+    if (e != nullptr && a.users[static_cast<std::size_t>(u)].active) out.push_back(e);
+  }
+  return out;
+}
+
 enum class LeagueColumn {
   kRank,
   kUser,
@@ -380,7 +405,6 @@ std::optional<LeagueColumn> LeagueColumnOf(const std::string& name) {
 
 Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instant now,
                                                 const std::vector<std::string>* only_users) const {
-  const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -398,20 +422,16 @@ Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instan
     if (!s.ok()) return s;
     return out;
   }
-  // A manager's members: a scan of the enrollments.
+  // A manager's members: their enrollments, course by course (the sums are exact, so the order
+  // they are added in does not matter).
+  const std::vector<int> members = MemberIndexes(*a, *only_users);
   for (const auto& cp : a->courses) {
     const CourseState& c = *cp;
     AllCoursesRow row{c.key, c.title, 0, std::nullopt, 0, 0, 0, std::nullopt};
     ExactSum mastery, score;
     std::int64_t scored = 0;
-    for (std::size_t i = 0; i < c.enrolled.size(); ++i) {
-      // The users sit in another array, in no order of the enrollments: fetch a few ahead.
-      if (i + 8 < c.enrolled.size()) {
-        __builtin_prefetch(&a->users[static_cast<std::size_t>(c.enrolled[i + 8].user)]);
-      }
-      const Enrolled& e = c.enrolled[i];
-      const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !only.Allows(u.key)) continue;
+    for (const Enrolled* member : ActiveMembers(*a, c, members)) {
+      const Enrolled& e = *member;
       ++row.users;
       mastery.Add(e.summary.mastery);
       if (e.summary.completed_ms) ++row.completed;
@@ -448,7 +468,6 @@ Status ArrangeAllCourses(Table<AllCoursesRow>& table, const TableQuery& query) {
 
 Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
                                   const std::vector<std::string>* only_users) const {
-  const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -459,15 +478,14 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
   v.title = c->title;
   v.settings = c->shape.settings;
   if (only_users == nullptr) return CourseFromTotals(*a, *c, now, std::move(v));
-  // A manager's members: a scan of their enrollments.
+  // A manager's members: their enrollments (exact sums: in any order).
   ExactSum mastery, score;
   std::int64_t scored = 0;
   std::vector<ExactSum> chapter_sum(c->chapter_keys.size());
-  std::vector<const Enrolled*> counted;
-  for (const Enrolled& e : c->enrolled) {
-    const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-    if (!u.active || !only.Allows(u.key)) continue;
-    counted.push_back(&e);
+  const std::vector<const Enrolled*> counted =
+      ActiveMembers(*a, *c, MemberIndexes(*a, *only_users));
+  for (const Enrolled* member : counted) {
+    const Enrolled& e = *member;
     ++v.users;
     mastery.Add(e.summary.mastery);
     if (e.summary.completed_ms) ++v.completed;
