@@ -651,6 +651,36 @@ void BM_Course(benchmark::State& state) {
   state.counters["weeks"] = static_cast<double>(weeks);
 }
 
+// The keys of the top group's members: a group manager's restriction (`only_users`).
+std::vector<std::string> TopGroupMembers(const World& w) {
+  const int g = std::stoi(w.top_group.substr(1));
+  std::vector<std::string> keys;
+  for (std::size_t u = 0; u < w.user_groups.size(); ++u) {
+    for (int x : w.user_groups[u]) {
+      if (x == g) keys.push_back(w.user_keys[u]);
+    }
+  }
+  return keys;
+}
+
+// All courses and the course view restricted to a manager's members (walks their enrollments).
+void BM_Members(benchmark::State& state, bool all_courses) {
+  World& w = World::Get();
+  const std::vector<std::string> members = TopGroupMembers(w);
+  for (auto _ : state) {
+    if (all_courses) {
+      auto r = w.engine.AllCourses(kAccount, w.now, &members);
+      if (!Check(state, r)) return;
+      benchmark::DoNotOptimize(r);
+    } else {
+      auto r = w.engine.Course(kAccount, w.top_course, w.now, &members);
+      if (!Check(state, r)) return;
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  state.counters["members"] = static_cast<double>(members.size());
+}
+
 void BM_UserLeague(benchmark::State& state, std::string sort, bool descending,
                    bool group_filter) {
   World& w = World::Get();
@@ -785,6 +815,10 @@ void RegisterAll() {
       ->Iterations(1)->UseManualTime()->Unit(kMillisecond);
   benchmark::RegisterBenchmark("BM_AllCourses", BM_AllCourses)->UseRealTime()->Unit(kMillisecond);
   benchmark::RegisterBenchmark("BM_Course", BM_Course)->UseRealTime()->Unit(kMillisecond);
+  benchmark::RegisterBenchmark("BM_AllCourses/members", BM_Members, true)
+      ->UseRealTime()->Unit(kMillisecond);
+  benchmark::RegisterBenchmark("BM_Course/members", BM_Members, false)
+      ->UseRealTime()->Unit(kMillisecond);
   for (const char* column : {"rank", "user", "name", "mastery", "progress", "completed",
                              "completed_at", "certified", "certified_at", "score", "points",
                              "time", "last_active", "at_risk"}) {
