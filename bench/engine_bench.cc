@@ -651,6 +651,36 @@ void BM_Course(benchmark::State& state) {
   state.counters["weeks"] = static_cast<double>(weeks);
 }
 
+// The keys of the top group's members: a group manager's restriction (`only_users`).
+std::vector<std::string> TopGroupMembers(const World& w) {
+  const int g = std::stoi(w.top_group.substr(1));
+  std::vector<std::string> keys;
+  for (std::size_t u = 0; u < w.user_groups.size(); ++u) {
+    for (int x : w.user_groups[u]) {
+      if (x == g) keys.push_back(w.user_keys[u]);
+    }
+  }
+  return keys;
+}
+
+// All courses and the course view restricted to a manager's members (walks their enrollments).
+void BM_Members(benchmark::State& state, bool all_courses) {
+  World& w = World::Get();
+  const std::vector<std::string> members = TopGroupMembers(w);
+  for (auto _ : state) {
+    if (all_courses) {
+      auto r = w.engine.AllCourses(kAccount, w.now, &members);
+      if (!Check(state, r)) return;
+      benchmark::DoNotOptimize(r);
+    } else {
+      auto r = w.engine.Course(kAccount, w.top_course, w.now, &members);
+      if (!Check(state, r)) return;
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  state.counters["members"] = static_cast<double>(members.size());
+}
+
 void BM_UserLeague(benchmark::State& state, std::string sort, bool descending,
                    bool group_filter) {
   World& w = World::Get();
@@ -736,6 +766,48 @@ void BM_Report(benchmark::State& state) {
   state.counters["rows_total"] = static_cast<double>(total);
 }
 
+// A view read right after an in-order attempt of a median user of the course: the cost a view
+// pays when a write made the course's cached weekly series and league orders stale (the first
+// view after a write rebuilds them; the running totals are kept on apply).
+void BM_ViewAfterApply(benchmark::State& state, std::string view) {
+  World& w = World::Get();
+  metrics::TableQuery q;
+  q.limit = 50;
+  q.sort = view == "league/points" ? "points" : "rank";
+  const std::size_t p = w.course_median_pair;
+  for (auto _ : state) {
+    domain::WriteBatch batch;
+    batch.attempts.items.push_back(w.MakeAttempt(p, w.pairs[p].count++));
+    w.engine.Apply(kAccount, batch, w.now);
+    const Clock::time_point t0 = Clock::now();
+    if (view == "course") {
+      auto r = w.engine.Course(kAccount, w.top_course, w.now, nullptr);
+      if (!Check(state, r)) return;
+      benchmark::DoNotOptimize(r);
+    } else if (view == "all_courses") {
+      auto r = w.engine.AllCourses(kAccount, w.now, nullptr);
+      if (!Check(state, r)) return;
+      benchmark::DoNotOptimize(r);
+    } else {
+      auto r = w.engine.UserLeague(kAccount, w.top_course, q, w.now);
+      if (!Check(state, r)) return;
+      benchmark::DoNotOptimize(r);
+    }
+    state.SetIterationTime(Seconds(Clock::now() - t0));
+  }
+}
+
+// The memory of the views' running totals and caches, once the views above have filled them.
+void BM_ViewMemory(benchmark::State& state) {
+  World& w = World::Get();
+  metrics::Engine::Size size;
+  for (auto _ : state) size = w.engine.size();
+  state.counters["view_MiB"] = static_cast<double>(size.view_bytes) / 1048576.0;
+  state.counters["view_B/enrollment"] =
+      static_cast<double>(size.view_bytes) / static_cast<double>(size.enrollments);
+  state.counters["engine_MiB"] = static_cast<double>(size.bytes) / 1048576.0;
+}
+
 void RegisterAll() {
   using benchmark::kMicrosecond;
   using benchmark::kMillisecond;
@@ -743,8 +815,13 @@ void RegisterAll() {
       ->Iterations(1)->UseManualTime()->Unit(kMillisecond);
   benchmark::RegisterBenchmark("BM_AllCourses", BM_AllCourses)->UseRealTime()->Unit(kMillisecond);
   benchmark::RegisterBenchmark("BM_Course", BM_Course)->UseRealTime()->Unit(kMillisecond);
-  for (const char* column : {"rank", "name", "mastery", "progress", "completed", "certified",
-                             "score", "points", "time", "last_active"}) {
+  benchmark::RegisterBenchmark("BM_AllCourses/members", BM_Members, true)
+      ->UseRealTime()->Unit(kMillisecond);
+  benchmark::RegisterBenchmark("BM_Course/members", BM_Members, false)
+      ->UseRealTime()->Unit(kMillisecond);
+  for (const char* column : {"rank", "user", "name", "mastery", "progress", "completed",
+                             "completed_at", "certified", "certified_at", "score", "points",
+                             "time", "last_active", "at_risk"}) {
     for (const bool desc : {false, true}) {
       const std::string name = fmt::format("BM_UserLeague/{}/{}", column, desc ? "desc" : "asc");
       benchmark::RegisterBenchmark(name.c_str(), BM_UserLeague, std::string(column), desc, false)
@@ -765,6 +842,12 @@ void RegisterAll() {
   benchmark::RegisterBenchmark("BM_Report", BM_Report)
       ->Iterations(20)->UseRealTime()->Unit(kMillisecond);
   // Writes last: they grow the world a little.
+  benchmark::RegisterBenchmark("BM_ViewMemory", BM_ViewMemory)->Iterations(1);
+  for (const char* view : {"all_courses", "course", "league/rank", "league/points"}) {
+    const std::string name = fmt::format("BM_ViewAfterApply/{}", view);
+    benchmark::RegisterBenchmark(name.c_str(), BM_ViewAfterApply, std::string(view))
+        ->UseManualTime()->Unit(kMillisecond);
+  }
   benchmark::RegisterBenchmark("BM_ApplyFreshBatch", BM_ApplyFreshBatch)
       ->UseManualTime()->Unit(kMillisecond);
   benchmark::RegisterBenchmark("BM_LateAttempt/median", BM_LateAttempt, false)

@@ -51,9 +51,132 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
   return changed;
 }
 
+// What enrollment `e` adds to its course's totals (nothing for an inactive user), from its
+// summary: the same figures, taken the same way, as a scan of the enrollments would.
+// Fills `s`, reusing its vectors' memory (Recount's spare: no allocation per apply).
+void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
+  s.held.clear();
+  s.chapters.clear();
+  s.first_week.reset();
+  s.weekly_in = false;
+  s.counted = active;
+  s.at_risk_from_ms.reset();
+  if (!active) return;
+  const UserCourse::Summary& sm = e.summary;
+  s.mastery = sm.mastery;
+  s.completed = sm.completed_ms.has_value();
+  s.score = sm.totals.score();
+  s.points = sm.totals.points;
+  s.time_ms = sm.totals.time_ms;
+  if (!s.completed) {
+    s.at_risk_from_ms = (sm.last_active_ms ? *sm.last_active_ms : sm.enrolled_ms) + sm.at_risk_ms;
+  }
+  // HeldAt(now) is "some certification has issued_at <= now < expires_at": the union of those
+  // intervals, merged so that each instant is counted once per user.
+  std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> spans;
+  auto consider = [&](const Certification& cert) {
+    if (cert.expires_at && !(cert.issued_at < *cert.expires_at)) return;  // never held
+    std::optional<std::int64_t> until;
+    if (cert.expires_at) until = cert.expires_at->ms;
+    spans.emplace_back(cert.issued_at.ms, until);
+  };
+  for (const Certification& cert : e.state->certifications()) consider(cert);
+  for (const Certification& cert : e.imported) consider(cert);
+  std::sort(spans.begin(), spans.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& span : spans) {
+    if (!s.held.empty()) {
+      auto& last = s.held.back();
+      if (!last.second || span.first <= *last.second) {
+        if (last.second && (!span.second || *span.second > *last.second)) last.second = span.second;
+        continue;
+      }
+    }
+    s.held.push_back(span);
+  }
+  s.chapters.reserve(c.shape.chapter_slots.size());
+  for (std::size_t ch = 0; ch < c.shape.chapter_slots.size(); ++ch) {
+    const std::size_t n = c.shape.chapter_slots[ch].size();
+    s.chapters.push_back(n == 0 ? 0.0 : e.state->ChapterSum(ch) / static_cast<double>(n));
+  }
+  s.first_week = sm.first_week;
+}
+
+// A user's weekly steps (CourseTotals::Steps): they count in the series from the week they
+// enrolled, with their mastery at its end.
+void WeeklySteps(const UserCourse& uc, std::int64_t enrolled_week, CourseTotals::Steps& out) {
+  out.clear();
+  out.emplace_back(enrolled_week, 0.0);
+  uc.ForEachWeekStep([&](std::int64_t week_day, double at_week_end) {
+    if (week_day <= enrolled_week) {
+      out.front().second = at_week_end;
+    } else {
+      out.emplace_back(week_day, at_week_end);
+    }
+  });
+}
+
+// Requires: called before anything changes e's UserCourse steps (Reset, Append), then Recount
+// (through Update) after. Keeps the steps its share put in the weekly series.
+void BeforeSteps(CourseState& c, const Enrolled& e) {
+  if (!e.share.weekly_in) return;
+  WeeklySteps(*e.state, e.share.weekly_from, c.steps_before);
+  c.steps_before_user = e.user;
+}
+
+// Brings `e`'s share of its course's totals up to date (after its summary or its user's active
+// flag changed), and marks the course's cached orders stale.
+void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
+  MakeShare(c, e, a.users[static_cast<std::size_t>(e.user)].active, c.spare);
+  c.totals.Replace(e.share, c.spare, e.user);
+  // The weekly series: the steps as they were added (kept by BeforeSteps if they changed since)
+  // give way to the current ones.
+  if (!e.share.weekly_in) {
+    c.steps_old.clear();
+  } else if (c.steps_before_user == e.user) {
+    std::swap(c.steps_old, c.steps_before);
+  } else {
+    WeeklySteps(*e.state, e.share.weekly_from, c.steps_old);
+  }
+  c.steps_before_user = -1;
+  if (c.spare.counted) {
+    WeeklySteps(*e.state, e.summary.enrolled_week, c.steps_new);
+    c.spare.weekly_in = true;
+    c.spare.weekly_from = e.summary.enrolled_week;
+  } else {
+    c.steps_new.clear();
+  }
+  c.totals.ReplaceWeeks(c.steps_old, c.steps_new);
+  std::swap(e.share, c.spare);
+  ++c.version;
+  // No view runs during a write (exclusive lock), so the rank cache's list is the writer's here.
+  if (!c.rank_changes_overflow) {
+    if (c.rank_changes.size() > 64 + c.enrolled.size() / 16) {
+      c.rank_changes_overflow = true;
+      c.rank_changes.clear();
+    } else {
+      c.rank_changes.push_back(static_cast<std::uint32_t>(&e - c.enrolled.data()));
+    }
+  }
+}
+
+// After any change to an enrollment's derived state: its summary, then its share.
+void Update(const AccountState& a, CourseState& c, Enrolled& e) {
+  e.Refresh(c.shape);
+  Recount(a, c, e);
+}
+
+// Forgets the course's totals and every enrollment's share (the catalog changed: the shares'
+// chapters no longer line up); the caller updates each enrollment again.
+void ResetTotals(CourseState& c) {
+  c.totals.Clear(c.shape.chapter_slots.size());
+  for (Enrolled& e : c.enrolled) e.share = Share{};
+  ++c.version;
+}
+
 // Returns the earliest started_at among the loaded attempts (none when there are none).
 std::optional<Instant> ReplayEnrolled(const AttemptLoader& loader, const AccountState& a,
-                                      const CourseState& c, Enrolled& e) {
+                                      CourseState& c, Enrolled& e) {
   std::vector<domain::Attempt> attempts =
       loader(a.account.key, a.users[static_cast<std::size_t>(e.user)].key, c.key);
   std::vector<const domain::Attempt*> ptrs;
@@ -65,9 +188,10 @@ std::optional<Instant> ReplayEnrolled(const AttemptLoader& loader, const Account
     auto it = c.slot_of.find(at.exercise);
     slots.push_back(it == c.slot_of.end() ? -1 : it->second);
   }
+  BeforeSteps(c, e);
   e.state->Reset(c.slot_keys.size());
   e.state->Append(c.shape, ptrs, slots);
-  e.Refresh(c.shape);
+  Update(a, c, e);
   return earliest;
 }
 
@@ -85,8 +209,9 @@ Enrolled& Enroll(AccountState& a, CourseState& c, int user, Instant at, bool exp
   if (auto it = a.imported.find({user, a.course_of.at(c.key)}); it != a.imported.end()) {
     e.imported = it->second;
   }
-  e.Refresh(c.shape);
   c.enrolled.push_back(std::move(e));
+  ++c.roster_version;
+  Update(a, c, c.enrolled.back());
   return c.enrolled.back();
 }
 
@@ -94,6 +219,14 @@ void Unenroll(CourseState& c, int user) {
   if (user < 0 || static_cast<std::size_t>(user) >= c.enrollment_of_user.size()) return;
   const int pos = c.enrollment_of_user[static_cast<std::size_t>(user)];
   if (pos < 0) return;
+  const Enrolled& leaving = c.enrolled[static_cast<std::size_t>(pos)];
+  c.totals.Remove(leaving.share, user);
+  if (leaving.share.weekly_in) {
+    WeeklySteps(*leaving.state, leaving.share.weekly_from, c.steps_old);
+    c.totals.ReplaceWeeks(c.steps_old, {});
+  }
+  ++c.version;
+  ++c.roster_version;
   const std::size_t last = c.enrolled.size() - 1;
   if (static_cast<std::size_t>(pos) != last) {
     c.enrolled[static_cast<std::size_t>(pos)] = std::move(c.enrolled[last]);
@@ -136,6 +269,8 @@ void Engine::PutAccount(const domain::Account& account) {
   } else {
     *slot->zone = zone ? *zone : TimeZone::Utc();
   }
+  // The weekly series are by local week: the cached ones go stale with the zone.
+  for (const auto& c : slot->courses) ++c->version;
 }
 
 bool Engine::HasAccount(std::string_view account) const {
@@ -215,7 +350,8 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     CourseState& c = *a->courses[static_cast<std::size_t>(it->second)];
     c.key = course.key;
     c.title = course.title;
-    if (Restructure(c, course, a->zone.get()) && !inserted) {
+    if (Restructure(c, course, a->zone.get())) {
+      ResetTotals(c);
       for (Enrolled& e : c.enrolled) {
         ReplayEnrolled(loader, *a, c, e);
         replayed.insert({it->second, e.user});
@@ -226,9 +362,19 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
   for (const domain::UserWrite& w : batch.users.items) {
     const int u = UserIndex(*a, w.user.key);
     UserState& user = a->users[static_cast<std::size_t>(u)];
+    const bool renamed = user.name != w.user.name, reactivated = user.active != w.user.active;
     user.name = w.user.name;
     user.email = w.user.email;
     user.active = w.user.active;
+    if (renamed || reactivated) {
+      for (const auto& cp : a->courses) {
+        Enrolled* e = cp->Find(u);
+        if (e == nullptr) continue;
+        if (reactivated) Recount(*a, *cp, *e);
+        if (renamed) ++cp->roster_version;
+        ++cp->version;
+      }
+    }
     user.groups.clear();
     for (const std::string& g : w.user.groups) {
       auto it = a->group_of.find(g);
@@ -260,7 +406,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     Enrolled& e = Enroll(*a, c, u, at, true);
     e.explicit_date = true;
     e.state->enrolled_at = at;
-    e.Refresh(c.shape);
+    Update(*a, c, e);
     after_enrolling(c, ci, e);
   }
   for (const domain::Enrollment& en : batch.enrollment_removals.items) {
@@ -288,14 +434,14 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     Enrolled& e = Enroll(*a, c, key.second, earliest, false);
     if (existed && !e.explicit_date && earliest < e.state->enrolled_at) {
       e.state->enrolled_at = earliest;
-      e.Refresh(c.shape);
+      Update(*a, c, e);
     }
     if (!existed && a->unenrolled_with_history.erase({key.second, key.first}) > 0) {
       // SPEC §3.8: enrolled_at is the earliest started_at of all the user's attempts in the
       // course, including those stored before the enrollment was removed.
       const std::optional<Instant> first = ReplayEnrolled(loader, *a, c, e);
       if (first && *first < e.state->enrolled_at) e.state->enrolled_at = *first;
-      e.Refresh(c.shape);
+      Update(*a, c, e);
       continue;
     }
     if (replayed.count(key) > 0) continue;
@@ -307,9 +453,10 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     if (e.state->NeedsReplay(attempts, slots)) {
       ReplayEnrolled(loader, *a, c, e);
     } else {
+      BeforeSteps(c, e);
       e.state->Append(c.shape, attempts, slots);
     }
-    e.Refresh(c.shape);
+    Update(*a, c, e);
   }
 
   for (const domain::ImportedCertification& ic : batch.certifications.items) {
@@ -326,7 +473,7 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     CourseState& c = *a->courses[static_cast<std::size_t>(course->second)];
     if (Enrolled* e = c.Find(u)) {
       e->imported = held;
-      e->Refresh(c.shape);
+      Update(*a, c, *e);
     }
   }
 
@@ -335,7 +482,12 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     if (u < 0) continue;
     UserState& user = a->users[static_cast<std::size_t>(u)];
     if (!removal.erase) {
-      user.active = false;
+      if (user.active) {
+        user.active = false;
+        for (const auto& cp : a->courses) {
+          if (Enrolled* e = cp->Find(u)) Recount(*a, *cp, *e);
+        }
+      }
       continue;
     }
     for (int ci = 0; ci < static_cast<int>(a->courses.size()); ++ci) {
@@ -390,7 +542,7 @@ void Engine::SetEnrollment(std::string_view account, std::string_view user, std:
   Enrolled& e = Enroll(*at->account, *at->course, at->user, enrolled_at, explicit_date);
   e.explicit_date = explicit_date;
   e.state->enrolled_at = enrolled_at;
-  e.Refresh(at->course->shape);
+  Update(*at->account, *at->course, e);
 }
 
 void Engine::Replay(std::string_view account, std::string_view user, std::string_view course,
@@ -403,9 +555,10 @@ void Engine::Replay(std::string_view account, std::string_view user, std::string
   std::vector<const domain::Attempt*> ptrs;
   ptrs.reserve(attempts.size());
   for (const domain::Attempt& a : attempts) ptrs.push_back(&a);
+  BeforeSteps(*at->course, *e);
   e->state->Reset(at->course->slot_keys.size());
   e->state->Append(at->course->shape, ptrs, SlotsOf(*at->course, ptrs));
-  e->Refresh(at->course->shape);
+  Update(*at->account, *at->course, *e);
 }
 
 Result<TimeZone> Engine::Zone(std::string_view account) const {
@@ -427,8 +580,24 @@ Engine::Size Engine::size() const {
       for (const Enrolled& e : c->enrolled) {
         s.touched_cells += e.state->touched_cells();
         s.bytes += sizeof(Enrolled) + sizeof(UserCourse) + e.state->HeapBytes() +
-                   e.imported.capacity() * sizeof(Certification);
+                   e.imported.capacity() * sizeof(Certification) + e.share.HeapBytes();
+        s.view_bytes += sizeof(Share) + e.share.HeapBytes();
       }
+      // A node of the time-indexed counts: key, three links, colour and subtree size, as the
+      // allocator rounds it.
+      constexpr std::size_t kNodeBytes = 64;
+      const CourseTotals& t = c->totals;
+      std::size_t caches =
+          (t.at_risk.size() + t.held_from.size() + t.held_until.size()) * kNodeBytes +
+          t.chapters.capacity() * sizeof(ExactSum) +
+          (t.weeks.size() + t.first_weeks.size()) * kNodeBytes;
+      {
+        std::lock_guard cache(c->cache_mutex);
+        if (c->names) caches += 3 * c->names->name_pos.capacity() * sizeof(std::uint32_t);
+        if (c->ranks) caches += c->ranks->by_rank.capacity() * sizeof(std::uint32_t);
+      }
+      s.bytes += caches;
+      s.view_bytes += caches;
     }
   }
   return s;

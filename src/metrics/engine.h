@@ -129,6 +129,8 @@ class Engine {
     std::size_t cells = 0;          // user × exercise: enrollments × the course's exercises
     std::size_t touched_cells = 0;  // of those, cells with at least one attempt (stored)
     std::size_t bytes = 0;          // held by the enrollments (cells, series, certifications)
+    // Of `bytes`, the views' running totals and caches (shares, time-indexed counts, orders).
+    std::size_t view_bytes = 0;
   };
   Size size() const;
 

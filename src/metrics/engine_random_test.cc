@@ -446,6 +446,46 @@ ViewPlan SamplePlan(Random& r, const Reference& ref) {
   return plan;
 }
 
+// The views whose figures move with the clock alone (at risk, certified, the weekly series):
+// read again at other instants with no write in between, so that the engine's running totals
+// and cached series and orders must answer for a `now` they were not built at.
+ViewPlan ClockPlan(Random& r) {
+  ViewPlan plan;
+  plan.league_queries.clear();
+  for (const char* column : {"rank", "at_risk", "certified", "certified_at", "last_active"}) {
+    TableQuery q;
+    q.sort = column;
+    q.descending = r.Chance(0.5);
+    plan.league_queries.push_back(q);
+  }
+  TableQuery risky;
+  risky.at_risk = true;
+  plan.league_queries.push_back(risky);
+  TableQuery held;
+  held.certified = r.Chance(0.5);
+  held.sort = "name";
+  plan.league_queries.push_back(held);
+  TableQuery groups;
+  groups.sort = "certified";
+  plan.group_queries = {groups};
+  plan.report_queries.clear();
+  plan.every_user_in_course = false;
+  plan.all_histories = false;
+  return plan;
+}
+
+// Reads the views that fill the engine's caches (league orders, weekly series), without
+// comparing: the next write must make them stale, and the next comparison would catch a cache
+// that was not.
+void FillCaches(const Engine& engine, const Reference& ref, Instant now) {
+  (void)engine.AllCourses(kAcc, now, nullptr);
+  for (const domain::Course& c : ref.Courses(kAcc)) {
+    (void)engine.Course(kAcc, c.key, now, nullptr);
+    TableQuery q;
+    (void)engine.UserLeague(kAcc, c.key, q, now);
+  }
+}
+
 // Every view that matters for equality of two engines, on every column both ways.
 ViewPlan FullPlan(const Reference& ref) {
   ViewPlan plan = testing::ThoroughPlan(ref, kAcc);
@@ -532,6 +572,7 @@ void RunOrganisation(std::uint64_t seed, int steps, Coverage& coverage) {
   shuffled.Apply(kAcc, initial, org.now());
   for (int step = 0; step < steps; ++step) {
     for (const domain::WriteBatch& b : org.Step(live.ref())) {
+      if (r.Chance(0.5)) FillCaches(live.engine(), live.ref(), org.now());
       live.Apply(kAcc, b, org.now());
       if (AttemptsOnly(b)) {
         pending.insert(pending.end(), b.attempts.items.begin(), b.attempts.items.end());
@@ -544,6 +585,13 @@ void RunOrganisation(std::uint64_t seed, int steps, Coverage& coverage) {
     const Instant now{org.now().ms + (r.Chance(0.2) ? r.Int(0, 20 * kMsPerDay) : r.Int(0, kHour))};
     ASSERT_TRUE(testing::EngineMatchesOracle(live, kAcc, now, SamplePlan(r, live.ref())))
         << "engine vs oracle after step " << step;
+    // The clock moves on (past at-risk lines of 1–14 days and certifications valid 1–5 days),
+    // and back, with no write in between.
+    for (const Instant other : {Instant{now.ms + r.Int(kHour, 16 * kMsPerDay)},
+                                Instant{now.ms - r.Int(0, 3 * kMsPerDay)}}) {
+      ASSERT_TRUE(testing::EngineMatchesOracle(live, kAcc, other, ClockPlan(r)))
+          << "engine vs oracle after step " << step << ", read at another time";
+    }
 
     if (step % 8 == 7 || step + 1 == steps) {
       flush();

@@ -538,6 +538,42 @@ TEST_F(EngineSpecTest, AnImportedCertificationIsHeldUntilItExpires) {
   EXPECT_EQ(CourseOf("c1", Day(4)).certified, 2);
 }
 
+// The course's certified and at-risk counts are kept by time, not recounted: they must turn at
+// the exact instants (issued ≤ now < expires; at risk from last activity + N days), count a
+// user once however their certifications overlap, and move with `now` alone, no write.
+TEST_F(EngineSpecTest, CertifiedAndAtRiskCountsTurnAtTheirInstantsWithNoWrite) {
+  domain::CourseSettings s = Window(1);
+  s.at_risk_days = 3;
+  Apply(Batch()
+            .Course(MakeCourse("c1", {{"ch1", {"e1", "e2"}}}, s))  // e2 unanswered: not completed
+            .User("u1", "Ann")
+            .User("u2", "Bob")
+            .Attempt(At("a1", "u1", "c1", "e1", Day(0), kWrong))
+            .Attempt(At("b1", "u2", "c1", "e1", Day(0), kWrong))
+            .Certification("u1", "c1", Day(1), Day(5))
+            .Certification("u1", "c1", Day(3), Day(8))  // overlaps the first
+            .Certification("u1", "c1", Day(10))         // never expires
+            .Certification("u2", "c1", Day(2), Day(4)));
+  const std::vector<std::pair<double, std::int64_t>> certified = {
+      {0.5, 0}, {1, 1}, {2, 2}, {3.5, 2}, {4, 1}, {7.99, 1}, {8, 0}, {9, 0}, {10, 1}, {400, 1}};
+  for (const auto& [day, want] : certified) {
+    EXPECT_EQ(CourseOf("c1", Day(day)).certified, want) << "day " << day;
+    Result<Table<AllCoursesRow>> all = world_.engine().AllCourses(kAcc, Day(day), nullptr);
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->rows.size(), 1u);
+    EXPECT_EQ(all->rows[0].certified, want) << "day " << day;
+  }
+  // Both last answered at Day(0) (plus the response's time): at risk from 3 days after it.
+  const Instant last = *UserView("c1", "u1", Day(1)).last_active;
+  EXPECT_EQ(CourseOf("c1", Instant{last.ms + 3 * kMsPerDay - 1}).at_risk, 0);
+  EXPECT_EQ(CourseOf("c1", Instant{last.ms + 3 * kMsPerDay}).at_risk, 2);
+  EXPECT_EQ(CourseOf("c1", Day(1)).at_risk, 0);  // and back again
+  // Bob answers on Day(5): he leaves the at-risk count until Day(8).
+  Apply(Batch().Attempt(At("b2", "u2", "c1", "e1", Day(5), kWrong)));
+  EXPECT_EQ(CourseOf("c1", Day(6)).at_risk, 1);
+  EXPECT_EQ(CourseOf("c1", Day(9)).at_risk, 2);
+}
+
 TEST_F(EngineSpecTest, CertificationExpiresAfterValidDaysAndIsIssuedAgain) {
   domain::CourseSettings s = Window(1);
   s.certification_valid_days = 10;

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -9,6 +12,7 @@
 
 #include "domain/account.h"
 #include "domain/course.h"
+#include "metrics/course_totals.h"
 #include "metrics/engine.h"
 #include "metrics/user_course.h"
 
@@ -19,6 +23,11 @@ namespace cohort::metrics {
 // - an erased user keeps its index (tombstone, `erased` = true) but is in no map, course or
 //   group, so nothing of them is visible;
 // - CourseState::enrollment_of_user[u] is -1 or the position of u's entry in `enrolled`.
+// - CourseState::totals is the sum of its enrollments' `share`s, and each share is what
+//   MakeShare gives for the enrollment's summary and its user's `active` now (engine.cc Update).
+// - CourseState::version changes whenever anything a view of the course reads changes (an
+//   enrollment's figures, its user's name or active flag, the set of enrollments, the catalog);
+//   roster_version whenever the set of enrollments, their positions or their users' names change.
 
 struct UserState {
   std::string key, name, email;
@@ -38,9 +47,22 @@ struct Enrolled {
   std::unique_ptr<UserCourse> state;
   std::vector<Certification> imported;
   UserCourse::Summary summary;  // what the scanning views read; Refresh after any change
+  Share share;                  // what this enrollment adds to its course's totals
   void Refresh(const CourseShape& shape) { summary = state->MakeSummary(shape); }
 };
 
+// The league's orders of a course's enrollments (indexes into `enrolled`), built by the first
+// view after a change and shared by the views until the next (engine_views.cc).
+struct NameOrder {
+  std::uint64_t roster_version = 0;
+  std::vector<std::uint32_t> name_pos;   // per enrollment: its position by (name, key)
+  std::vector<std::uint32_t> name_rank;  // per enrollment: position of the first of its name
+  std::vector<std::uint32_t> key_pos;    // per enrollment: its position by key
+};
+struct RankOrder {
+  std::uint64_t version = 0, roster_version = 0;
+  std::vector<std::uint32_t> by_rank;  // enrollments by mastery descending, then name, then key
+};
 struct CourseState {
   std::string key, title;
   CourseShape shape;
@@ -49,6 +71,24 @@ struct CourseState {
   std::vector<std::string> chapter_keys, chapter_titles;
   std::vector<int> enrollment_of_user;
   std::vector<Enrolled> enrolled;
+  CourseTotals totals;
+  // The writer's scratch (engine.cc Recount): a new share, and weekly steps. `steps_before`
+  // holds the steps of user `steps_before_user` as they were in the totals before their
+  // UserCourse changed (BeforeSteps), until Recount takes them away.
+  Share spare;
+  CourseTotals::Steps steps_before, steps_old, steps_new;
+  int steps_before_user = -1;
+  std::uint64_t version = 0;
+  std::uint64_t roster_version = 0;
+  // Guards the caches below, which views fill under the engine's shared lock; a view copies the
+  // pointer and reads the (immutable) cache without it.
+  mutable std::mutex cache_mutex;
+  mutable std::shared_ptr<const NameOrder> names;
+  mutable std::shared_ptr<const RankOrder> ranks;
+  // Enrollments (positions) whose figures changed since `ranks` was built, so that the next
+  // view re-places only them; `rank_changes_overflow` once there are too many to be worth it.
+  mutable std::vector<std::uint32_t> rank_changes;
+  mutable bool rank_changes_overflow = false;
 
   Enrolled* Find(int user) {
     if (user < 0 || static_cast<std::size_t>(user) >= enrollment_of_user.size()) return nullptr;

@@ -1,7 +1,9 @@
 // The read side of the engine: every view of SPEC §4.1, computed from the per-enrollment state
 // in O(users in the course) (plus a sort), under the shared lock.
 #include <algorithm>
+#include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "metrics/engine.h"
@@ -205,28 +207,231 @@ void AssignRanks(std::vector<Row>& rows, Mastery mastery, std::string_view (*key
   }
 }
 
+// The Course view for everyone, from the course's running totals.
+CourseView CourseFromTotals(const AccountState& a, const CourseState& c, Instant now,
+                            CourseView v) {
+  const CourseTotals& t = c.totals;
+  v.users = t.users;
+  v.mastery = t.mastery.Mean(t.users);
+  v.certified = t.Certified(now);
+  v.completed = t.completed;
+  v.at_risk = t.AtRisk(now);
+  v.score = t.score.Mean(t.scored);
+  v.points = t.points;
+  v.time_ms = t.time_ms;
+  if (v.users > 0) v.avg_time_ms = static_cast<double>(v.time_ms) / static_cast<double>(v.users);
+  for (std::size_t ch = 0; ch < c.chapter_keys.size(); ++ch) {
+    ChapterFigure f{c.chapter_keys[ch], c.chapter_titles[ch], std::nullopt};
+    if (!c.shape.chapter_slots[ch].empty()) {
+      f.mastery = ch < t.chapters.size() ? t.chapters[ch].Mean(v.users) : ExactSum().Mean(v.users);
+    }
+    v.chapters.push_back(std::move(f));
+  }
+  // The weekly series (SPEC §3.8) from the week of the earliest response to the current one.
+  if (t.first_weeks.empty()) return v;
+  const std::int64_t first = t.first_weeks.begin()->first;
+  const std::int64_t current = WeekOfLocalDay(a.zone->LocalDay(now));
+  if (current < first) return v;
+  v.weekly.reserve(static_cast<std::size_t>((current - first) / 7 + 1));
+  ExactSum sum;
+  std::int64_t counted = 0;
+  auto next = t.weeks.begin();
+  for (std::int64_t week = first; week <= current; week += 7) {
+    for (; next != t.weeks.end() && next->first <= week; ++next) {
+      sum.Add(next->second.change);
+      counted += next->second.joined;
+    }
+    v.weekly.push_back({week, sum.Mean(counted)});
+  }
+  return v;
+}
+
+// The course's enrollments by name and by key, cached until the roster changes. Requires
+// c.cache_mutex held.
+std::shared_ptr<const NameOrder> NamesOf(const AccountState& a, const CourseState& c) {
+  if (c.names && c.names->roster_version == c.roster_version) return c.names;
+  auto names = std::make_shared<NameOrder>();
+  names->roster_version = c.roster_version;
+  const std::size_t n = c.enrolled.size();
+  auto user = [&](std::uint32_t e) -> const UserState& {
+    return a.users[static_cast<std::size_t>(c.enrolled[e].user)];
+  };
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const UserState& ux = user(x);
+    const UserState& uy = user(y);
+    if (ux.name != uy.name) return ux.name < uy.name;
+    return ux.key < uy.key;
+  });
+  names->name_pos.resize(n);
+  names->name_rank.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    names->name_pos[order[i]] = static_cast<std::uint32_t>(i);
+    names->name_rank[order[i]] = i > 0 && user(order[i]).name == user(order[i - 1]).name
+                                     ? names->name_rank[order[i - 1]]
+                                     : static_cast<std::uint32_t>(i);
+  }
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t x, std::uint32_t y) { return user(x).key < user(y).key; });
+  names->key_pos.resize(n);
+  for (std::size_t i = 0; i < n; ++i) names->key_pos[order[i]] = static_cast<std::uint32_t>(i);
+  c.names = names;
+  return names;
+}
+
+// The course's enrollments in rank order (mastery descending at the tables' 1e-9, then name,
+// then key), cached until the course changes. After a few enrollments changed (an apply), only
+// they are re-placed: the others keep their order, and the two sorted runs are merged, O(n)
+// instead of a sort. Requires c.cache_mutex held.
+std::shared_ptr<const RankOrder> RanksOf(const CourseState& c, const NameOrder& names) {
+  if (c.ranks && c.ranks->version == c.version) return c.ranks;
+  auto fraction = [&](std::uint32_t e) { return SortableFraction(c.enrolled[e].summary.mastery); };
+  auto before = [&](std::uint32_t x, std::uint32_t y) {
+    const double fx = fraction(x), fy = fraction(y);
+    if (fx != fy) return fx > fy;
+    return names.name_pos[x] < names.name_pos[y];
+  };
+  auto ranks = std::make_shared<RankOrder>();
+  ranks->version = c.version;
+  ranks->roster_version = c.roster_version;
+  const std::size_t n = c.enrolled.size();
+  if (c.ranks && c.ranks->roster_version == c.roster_version && !c.rank_changes_overflow) {
+    std::vector<char> changed(n, 0);
+    std::vector<std::uint32_t> moved;
+    for (std::uint32_t e : c.rank_changes) {
+      if (e < n && !changed[e]) {
+        changed[e] = 1;
+        moved.push_back(e);
+      }
+    }
+    std::vector<std::uint32_t> kept;
+    kept.reserve(n);
+    for (std::uint32_t e : c.ranks->by_rank) {
+      if (!changed[e]) kept.push_back(e);
+    }
+    std::sort(moved.begin(), moved.end(), before);
+    ranks->by_rank.resize(n);
+    std::merge(kept.begin(), kept.end(), moved.begin(), moved.end(), ranks->by_rank.begin(),
+               before);
+  } else {
+    struct Key {
+      double fraction;
+      std::uint32_t name_pos, e;
+    };
+    std::vector<Key> keys(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto e = static_cast<std::uint32_t>(i);
+      keys[i] = {fraction(e), names.name_pos[i], e};
+    }
+    std::sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
+      if (x.fraction != y.fraction) return x.fraction > y.fraction;
+      return x.name_pos < y.name_pos;
+    });
+    ranks->by_rank.resize(n);
+    for (std::size_t i = 0; i < n; ++i) ranks->by_rank[i] = keys[i].e;
+  }
+  c.rank_changes.clear();
+  c.rank_changes_overflow = false;
+  c.ranks = ranks;
+  return ranks;
+}
+
+// The account's user indexes of `keys` (unknown ones left out, each once): a manager's members,
+// so that a restricted view walks them rather than every enrollment.
+std::vector<int> MemberIndexes(const AccountState& a, const std::vector<std::string>& keys) {
+  std::vector<int> out;
+  out.reserve(keys.size());
+  for (const std::string& key : keys) {
+    auto it = a.user_of.find(key);
+    if (it != a.user_of.end()) out.push_back(it->second);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The enrollments in `c` of those members whose user is active.
+std::vector<const Enrolled*> ActiveMembers(const AccountState& a, const CourseState& c,
+                                           const std::vector<int>& members) {
+  std::vector<const Enrolled*> out;
+  for (int u : members) {
+    const Enrolled* e = c.Find(u);
+    if (e != nullptr && a.users[static_cast<std::size_t>(u)].active) out.push_back(e);
+  }
+  return out;
+}
+
+enum class LeagueColumn {
+  kRank,
+  kUser,
+  kName,
+  kMastery,
+  kProgress,
+  kCompleted,
+  kCompletedAt,
+  kCertified,
+  kCertifiedAt,
+  kScore,
+  kPoints,
+  kTime,
+  kLastActive,
+  kAtRisk
+};
+
+std::optional<LeagueColumn> LeagueColumnOf(const std::string& name) {
+  static const std::unordered_map<std::string, LeagueColumn> kColumns = {
+      {"rank", LeagueColumn::kRank},
+      {"user", LeagueColumn::kUser},
+      {"name", LeagueColumn::kName},
+      {"mastery", LeagueColumn::kMastery},
+      {"progress", LeagueColumn::kProgress},
+      {"completed", LeagueColumn::kCompleted},
+      {"completed_at", LeagueColumn::kCompletedAt},
+      {"certified", LeagueColumn::kCertified},
+      {"certified_at", LeagueColumn::kCertifiedAt},
+      {"score", LeagueColumn::kScore},
+      {"points", LeagueColumn::kPoints},
+      {"time", LeagueColumn::kTime},
+      {"last_active", LeagueColumn::kLastActive},
+      {"at_risk", LeagueColumn::kAtRisk},
+  };
+  auto it = kColumns.find(name);
+  if (it == kColumns.end()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace
 
 Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instant now,
                                                 const std::vector<std::string>* only_users) const {
-  const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   Table<AllCoursesRow> out;
+  if (only_users == nullptr) {
+    // Everyone: each course's running totals, O(courses · log users).
+    for (const auto& cp : a->courses) {
+      const CourseTotals& t = cp->totals;
+      if (t.users == 0) continue;
+      out.rows.push_back({cp->key, cp->title, t.users, t.mastery.Mean(t.users), t.Certified(now),
+                          t.completed, t.AtRisk(now), t.score.Mean(t.scored)});
+    }
+    out.total = out.rows.size();
+    Status s = SortRows(out.rows, CourseColumns(), "title", false, &CourseTitle, &CourseKey);
+    if (!s.ok()) return s;
+    return out;
+  }
+  // A manager's members: their enrollments, course by course (the sums are exact, so the order
+  // they are added in does not matter).
+  const std::vector<int> members = MemberIndexes(*a, *only_users);
   for (const auto& cp : a->courses) {
     const CourseState& c = *cp;
     AllCoursesRow row{c.key, c.title, 0, std::nullopt, 0, 0, 0, std::nullopt};
     ExactSum mastery, score;
     std::int64_t scored = 0;
-    for (std::size_t i = 0; i < c.enrolled.size(); ++i) {
-      // The users sit in another array, in no order of the enrollments: fetch a few ahead.
-      if (i + 8 < c.enrolled.size()) {
-        __builtin_prefetch(&a->users[static_cast<std::size_t>(c.enrolled[i + 8].user)]);
-      }
-      const Enrolled& e = c.enrolled[i];
-      const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !only.Allows(u.key)) continue;
+    for (const Enrolled* member : ActiveMembers(*a, c, members)) {
+      const Enrolled& e = *member;
       ++row.users;
       mastery.Add(e.summary.mastery);
       if (e.summary.completed_ms) ++row.completed;
@@ -263,7 +468,6 @@ Status ArrangeAllCourses(Table<AllCoursesRow>& table, const TableQuery& query) {
 
 Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
                                   const std::vector<std::string>* only_users) const {
-  const KeyFilter only(only_users);  // built before the lock: readers hold it briefly
   std::shared_lock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
@@ -273,14 +477,15 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
   v.course = c->key;
   v.title = c->title;
   v.settings = c->shape.settings;
+  if (only_users == nullptr) return CourseFromTotals(*a, *c, now, std::move(v));
+  // A manager's members: their enrollments (exact sums: in any order).
   ExactSum mastery, score;
   std::int64_t scored = 0;
   std::vector<ExactSum> chapter_sum(c->chapter_keys.size());
-  std::vector<const Enrolled*> counted;
-  for (const Enrolled& e : c->enrolled) {
-    const UserState& u = a->users[static_cast<std::size_t>(e.user)];
-    if (!u.active || !only.Allows(u.key)) continue;
-    counted.push_back(&e);
+  const std::vector<const Enrolled*> counted =
+      ActiveMembers(*a, *c, MemberIndexes(*a, *only_users));
+  for (const Enrolled* member : counted) {
+    const Enrolled& e = *member;
     ++v.users;
     mastery.Add(e.summary.mastery);
     if (e.summary.completed_ms) ++v.completed;
@@ -382,24 +587,127 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
     }
     group = it->second;
   }
-  Table<LeagueRow> out;
-  for (const Enrolled& e : c->enrolled) {
-    const UserState& u = a->users[static_cast<std::size_t>(e.user)];
+  const std::optional<LeagueColumn> column = LeagueColumnOf(query.sort);
+  if (!column) {
+    std::vector<LeagueRow> none;  // SortRows words the error, listing the columns
+    return SortRows(none, LeagueColumns(), query.sort, query.descending, &RowName<LeagueRow>,
+                    &LeagueKey);
+  }
+  std::shared_ptr<const NameOrder> names;
+  std::shared_ptr<const RankOrder> ranks;
+  {
+    std::lock_guard cache(c->cache_mutex);
+    names = NamesOf(*a, *c);
+    ranks = RanksOf(*c, *names);
+  }
+  // The rows that pass the filters, in rank order (so numbered by it), as small keys: only the
+  // page's rows are built. Ties in a column fall to name then key: the row's name position.
+  struct Pick {
+    double d = 0;
+    std::int64_t i = 0;
+    bool null = false;
+    std::uint32_t tie = 0, e = 0;
+    std::int64_t rank = 0;
+  };
+  std::vector<Pick> picks;
+  picks.reserve(ranks->by_rank.size());
+  for (std::uint32_t e : ranks->by_rank) {
+    const Enrolled& en = c->enrolled[e];
+    const UserState& u = a->users[static_cast<std::size_t>(en.user)];
     if (u.active != query.active || !only.Allows(u.key)) continue;
     if (group >= 0 && !std::binary_search(u.groups.begin(), u.groups.end(), group)) continue;
     if (!ContainsFolded(u.name, query.q)) continue;
-    LeagueRow r = MakeLeagueRow(*a, *c, e, now);
-    if (query.completed && r.completed != *query.completed) continue;
-    if (query.certified && r.certified != *query.certified) continue;
-    if (query.at_risk && r.at_risk != *query.at_risk) continue;
+    if (query.completed && en.summary.completed_ms.has_value() != *query.completed) continue;
+    if (query.certified && HeldFast(en, now).has_value() != *query.certified) continue;
+    if (query.at_risk && AtRiskFast(en, now) != *query.at_risk) continue;
+    Pick p;
+    p.e = e;
+    p.tie = names->name_pos[e];
+    p.rank = static_cast<std::int64_t>(picks.size()) + 1;
+    picks.push_back(p);
+  }
+  Table<LeagueRow> out;
+  out.total = picks.size();
+  const std::size_t first = std::min(query.offset, picks.size());
+  const std::size_t end = first + std::min(query.limit, picks.size() - first);
+  if (*column == LeagueColumn::kRank) {
+    // Already in rank order; ranks are distinct, so descending is the reverse.
+    if (query.descending) std::reverse(picks.begin(), picks.end());
+  } else {
+    for (Pick& p : picks) {
+      const Enrolled& en = c->enrolled[p.e];
+      const UserCourse::Summary& sm = en.summary;
+      switch (*column) {
+        case LeagueColumn::kRank:
+          break;
+        case LeagueColumn::kUser:
+          p.i = names->key_pos[p.e];
+          break;
+        case LeagueColumn::kName:
+          p.i = names->name_rank[p.e];
+          break;
+        case LeagueColumn::kMastery:
+          p.d = SortableFraction(sm.mastery);
+          break;
+        case LeagueColumn::kProgress:
+          p.d = SortableFraction(sm.progress);
+          break;
+        case LeagueColumn::kCompleted:
+          p.i = sm.completed_ms.has_value();
+          break;
+        case LeagueColumn::kCompletedAt:
+          p.null = !sm.completed_ms;
+          p.i = sm.completed_ms.value_or(0);
+          break;
+        case LeagueColumn::kCertified:
+          p.i = HeldFast(en, now).has_value();
+          break;
+        case LeagueColumn::kCertifiedAt: {
+          const std::optional<Certification> held = HeldFast(en, now);
+          p.null = !held;
+          p.i = held ? held->issued_at.ms : 0;
+          break;
+        }
+        case LeagueColumn::kScore: {
+          const std::optional<double> score = sm.totals.score();
+          p.null = !score;
+          p.d = score ? SortableFraction(*score) : 0.0;
+          break;
+        }
+        case LeagueColumn::kPoints:
+          p.i = sm.totals.points;
+          break;
+        case LeagueColumn::kTime:
+          p.i = sm.totals.time_ms;
+          break;
+        case LeagueColumn::kLastActive:
+          p.null = !sm.last_active_ms;
+          p.i = sm.last_active_ms.value_or(0);
+          break;
+        case LeagueColumn::kAtRisk:
+          p.i = AtRiskFast(en, now);
+          break;
+      }
+    }
+    // As SortRows: nulls last in both directions, then the value, then name and key ascending.
+    const bool desc = query.descending;
+    auto less = [desc](const Pick& x, const Pick& y) {
+      if (x.null != y.null) return y.null;
+      if (!x.null && (x.d != y.d || x.i != y.i)) {
+        const bool x_first = x.d != y.d ? x.d < y.d : x.i < y.i;
+        return desc ? !x_first : x_first;
+      }
+      return x.tie < y.tie;
+    };
+    std::partial_sort(picks.begin(), picks.begin() + static_cast<std::ptrdiff_t>(end), picks.end(),
+                      less);
+  }
+  out.rows.reserve(end - first);
+  for (std::size_t i = first; i < end; ++i) {
+    LeagueRow r = MakeLeagueRow(*a, *c, c->enrolled[picks[i].e], now);
+    r.rank = picks[i].rank;
     out.rows.push_back(std::move(r));
   }
-  out.total = out.rows.size();
-  AssignRanks(
-      out.rows, [](const LeagueRow& r) { return std::optional<double>(r.mastery); }, &LeagueKey);
-  Status s = SortRows(out.rows, LeagueColumns(), query.sort, query.descending, &RowName<LeagueRow>,
-                      &LeagueKey, query.offset, query.limit);
-  if (!s.ok()) return s;
   return out;
 }
 
