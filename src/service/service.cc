@@ -158,35 +158,103 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
     w.password_hash = std::move(hash).value();
     w.user.password.reset();
   }
-  std::lock_guard lock(write_mutex_);
-  if (engine_ != nullptr && !engine_->HasAccount(caller.account_key)) {
-    // An account created after the engine was built (e.g. by `cohort account create`).
-    Result<store::AccountRecord> account = store_.FindAccount(caller.account_key);
-    if (!account.ok()) return account.status();
-    COHORT_RETURN_IF_ERROR(RebuildAccount(account.value()));
+  // Group commit: queue the batch; the first writer to find no leader commits what has queued
+  // (its own batch among them, or ahead of it) and hands over; the others wait for their answer.
+  PendingWrite mine{&caller, std::move(batch), std::nullopt};
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&mine);
+  while (true) {
+    queue_changed_.wait(lock, [&] { return mine.answer.has_value() || !leading_; });
+    if (mine.answer) return std::move(*mine.answer);
+    leading_ = true;
+    const std::vector<PendingWrite*> group = TakeGroup();
+    lock.unlock();
+    std::vector<Result<domain::WriteSummary>> answers = CommitGroup(group);
+    lock.lock();
+    for (std::size_t i = 0; i < group.size(); ++i) group[i]->answer = std::move(answers[i]);
+    leading_ = false;
+    queue_changed_.notify_all();
   }
-  const Instant now = clock_.Now();
-  const auto started = std::chrono::steady_clock::now();
-  Result<domain::WriteSummary> done = store_.Apply(caller.account, batch, now);
-  if (store_write_seconds_ != nullptr) {
-    store_write_seconds_->Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+std::size_t Service::QueuedWrites() {
+  std::lock_guard lock(queue_mu_);
+  return queue_.size();
+}
+
+std::vector<Service::PendingWrite*> Service::TakeGroup() {
+  std::vector<PendingWrite*> group;
+  std::size_t attempts = 0;
+  while (!queue_.empty() && group.size() < kGroupBatches) {
+    const std::size_t next = queue_.front()->batch.attempts.items.size();
+    if (!group.empty() && attempts + next > kGroupAttempts) break;
+    attempts += next;
+    group.push_back(queue_.front());
+    queue_.pop_front();
   }
-  if (!done.ok() && done.status().code() == ErrorCode::kUnavailable &&
-      store_unavailable_ != nullptr) {
-    store_unavailable_->Add();
+  return group;
+}
+
+std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
+    const std::vector<PendingWrite*>& group) {
+  std::vector<Result<domain::WriteSummary>> answers(
+      group.size(), Result<domain::WriteSummary>(Status::Internal("the write was not applied")));
+  try {
+    std::lock_guard lock(write_mutex_);
+    std::vector<store::GroupWrite> writes;
+    std::vector<std::size_t> slots;  // writes[k] answers group[slots[k]]
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const Caller& caller = *group[i]->caller;
+      if (engine_ != nullptr && !engine_->HasAccount(caller.account_key)) {
+        // An account created after the engine was built (e.g. by `cohort account create`).
+        Result<store::AccountRecord> account = store_.FindAccount(caller.account_key);
+        Status rebuilt = account.ok() ? RebuildAccount(account.value()) : account.status();
+        if (!rebuilt.ok()) {
+          answers[i] = rebuilt;
+          continue;
+        }
+      }
+      writes.push_back({caller.account, &group[i]->batch});
+      slots.push_back(i);
+    }
+    if (writes.empty()) return answers;
+    const Instant now = clock_.Now();
+    const auto started = std::chrono::steady_clock::now();
+    Result<std::vector<Result<domain::WriteSummary>>> done = store_.ApplyGroup(writes, now);
+    if (store_write_seconds_ != nullptr) {
+      store_write_seconds_->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    if (!done.ok()) {
+      // A fault of the store: nothing of the group was committed, every batch gets the error.
+      if (done.status().code() == ErrorCode::kUnavailable && store_unavailable_ != nullptr) {
+        store_unavailable_->Add(writes.size());
+      }
+      for (std::size_t slot : slots) answers[slot] = done.status();
+      return answers;
+    }
+    for (std::size_t k = 0; k < writes.size(); ++k) {
+      Result<domain::WriteSummary>& summary = done.value()[k];
+      PendingWrite& write = *group[slots[k]];
+      // Committed: now the engine, in commit order, with only the attempts newly stored. A
+      // batch rolled back (its own error) is not seen by the engine either.
+      if (summary.ok() && engine_ != nullptr) {
+        domain::WriteBatch& batch = write.batch;
+        std::vector<domain::Attempt> fresh;
+        fresh.reserve(summary->new_attempts.size());
+        for (std::uint32_t i : summary->new_attempts) {
+          fresh.push_back(std::move(batch.attempts.items[i]));
+        }
+        batch.attempts.items = std::move(fresh);
+        engine_->Apply(write.caller->account_key, batch, now);
+      }
+      answers[slots[k]] = std::move(summary);
+    }
+  } catch (const std::exception& e) {
+    // Never leave the followers waiting: they get the kInternal set above.
+    spdlog::error("a group commit failed with an exception: {}", e.what());
   }
-  // Not committed (rolled back, whatever the failure): the engine must not see it either.
-  if (!done.ok() || engine_ == nullptr) return done;
-  // Committed: now the engine, with only the attempts that were newly stored.
-  std::vector<domain::Attempt> fresh;
-  fresh.reserve(done->new_attempts.size());
-  for (std::uint32_t i : done->new_attempts) {
-    fresh.push_back(std::move(batch.attempts.items[i]));
-  }
-  batch.attempts.items = std::move(fresh);
-  engine_->Apply(caller.account_key, batch, now);
-  return done;
+  return answers;
 }
 
 void Service::SetMetrics(MetricRegistry& registry) {

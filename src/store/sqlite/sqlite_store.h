@@ -72,6 +72,8 @@ class SqliteStore final : public Store {
                                               std::string_view course_key) override;
   Result<domain::WriteSummary> Apply(AccountId account, const domain::WriteBatch& batch,
                                      Instant now) override;
+  Result<std::vector<Result<domain::WriteSummary>>> ApplyGroup(
+      const std::vector<GroupWrite>& writes, Instant now) override;
   Result<UserRecord> FindUser(AccountId account, std::string_view user_key) override;
   Result<domain::Attempt> GetAttempt(AccountId account, std::string_view attempt_id) override;
   Result<TableCounts> Counts(AccountId account) override;
