@@ -848,6 +848,32 @@ TEST_F(SqliteStoreTest, DiskFullDuringAGroupStoresNoBatchOfIt) {
   store_.reset();
 }
 
+// The WAL is copied back into the database file by the store's checkpointer thread, not by the
+// commit that passes 1,000 frames (store/sqlite/checkpointer.h); what was committed stays.
+TEST_F(SqliteStoreTest, CheckpointsRunOnTheirOwnThreadOnceTheWalIsLarge) {
+  EXPECT_EQ(store_->BackgroundCheckpoints(), 0);
+  std::int64_t stored = CountsNow().attempts;
+  for (int b = 0; b < 40 && store_->BackgroundCheckpoints() == 0; ++b) {
+    std::vector<domain::Attempt> attempts;
+    for (int i = 0; i < 2000; ++i) {
+      attempts.push_back(Attempt(fmt::format("cp{}-{}", b, i), i % 2 ? "ann" : "bob", "e1",
+                                 1000 * (b * 2000 + i), 6));
+    }
+    EXPECT_EQ(ApplyOk(Attempts(std::move(attempts))).accepted, 2000u);
+    stored += 2000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store_->BackgroundCheckpoints() == 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GE(store_->BackgroundCheckpoints(), 1);
+  EXPECT_EQ(CountsNow().attempts, stored);
+  Reopen();
+  EXPECT_EQ(CountsNow().attempts, stored);
+  EXPECT_EQ(store_->IntegrityCheck().value(), std::vector<std::string>{});
+}
+
 // --- sign-in, sessions, tokens and awards (issue 4) ---
 
 TEST_F(SqliteStoreTest, SessionsAreFoundByDigestTouchedToTheMinuteAndDeleted) {

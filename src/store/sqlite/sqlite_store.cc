@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "store/sqlite/batch_writer.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statements.h"
@@ -64,7 +65,19 @@ SqliteStore::SqliteStore(std::string path, int busy_timeout_ms, std::unique_ptr<
     : path_(std::move(path)),
       busy_timeout_ms_(busy_timeout_ms),
       writer_(std::move(writer)),
-      reader_(std::move(reader)) {}
+      reader_(std::move(reader)) {
+  StartCheckpointer();
+}
+
+void SqliteStore::StartCheckpointer() {
+  if (writer_->connection->read_only()) return;
+  if (!checkpointer_) checkpointer_ = std::make_unique<Checkpointer>(path_, busy_timeout_ms_);
+  checkpointer_->Attach(*writer_->connection);
+}
+
+long SqliteStore::BackgroundCheckpoints() {
+  return checkpointer_ ? checkpointer_->checkpoints() : 0;
+}
 
 Status SqliteStore::WriterReady() {
   if (!writer_->connection->read_only()) return Status();
@@ -81,6 +94,7 @@ Status SqliteStore::WriterReady() {
   Result<std::unique_ptr<Side>> reader = OpenSide(path_, true, busy_timeout_ms_);
   if (!reader.ok()) return reader.status();
   writer_ = std::move(reopened).value();
+  StartCheckpointer();
   {
     std::lock_guard lock(read_mu_);
     reader_ = std::move(reader).value();
