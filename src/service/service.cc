@@ -163,9 +163,13 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
   PendingWrite mine{&caller, std::move(batch), std::nullopt};
   std::unique_lock lock(queue_mu_);
   queue_.push_back(&mine);
+  ++pending_;
   while (true) {
     queue_changed_.wait(lock, [&] { return mine.answer.has_value() || !leading_; });
-    if (mine.answer) return std::move(*mine.answer);
+    if (mine.answer) {
+      --pending_;
+      return std::move(*mine.answer);
+    }
     leading_ = true;
     const std::vector<PendingWrite*> group = TakeGroup();
     lock.unlock();
@@ -177,9 +181,9 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
   }
 }
 
-std::size_t Service::QueuedWrites() {
+std::size_t Service::PendingWrites() {
   std::lock_guard lock(queue_mu_);
-  return queue_.size();
+  return pending_;
 }
 
 std::vector<Service::PendingWrite*> Service::TakeGroup() {

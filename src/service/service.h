@@ -190,8 +190,8 @@ class Service {
   // service is shared between threads.
   void SetMetrics(MetricRegistry& registry);
 
-  // Batches waiting in Write for a group commit (not the group being committed): for tests.
-  std::size_t QueuedWrites();
+  // Write calls waiting for their answer (queued, or in the group being committed): for tests.
+  std::size_t PendingWrites();
 
   const Clock& clock() const { return clock_; }
   store::Store& store() { return store_; }
@@ -232,6 +232,7 @@ class Service {
   std::mutex queue_mu_;
   std::condition_variable queue_changed_;
   std::deque<PendingWrite*> queue_;  // under queue_mu_
+  std::size_t pending_ = 0;          // under queue_mu_: Write calls not yet answered
   bool leading_ = false;             // under queue_mu_: a leader is committing a group
   SignInThrottle throttle_;  // thread-safe itself
 };

@@ -104,13 +104,13 @@ class WriteGroupTest : public ::testing::Test {
     });
   }
 
-  // Waits (up to 10 s) until `n` batches wait in the write queue.
-  void AwaitQueued(std::size_t n) {
+  // Waits (up to 10 s) until `n` Write calls wait for their answer.
+  void AwaitPending(std::size_t n) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (service_->QueuedWrites() < n && std::chrono::steady_clock::now() < until) {
+    while (service_->PendingWrites() < n && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    ASSERT_EQ(service_->QueuedWrites(), n);
+    ASSERT_EQ(service_->PendingWrites(), n);
   }
 
   std::uint64_t Transactions() {
@@ -149,10 +149,9 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
   {
     auto lock = store::sqlite::WriteLockHolder::Hold(path_);
     ASSERT_TRUE(lock.ok()) << lock.status().ToString();
-    // The first writer leads and waits for the lock in BEGIN; the others queue behind it.
+    // The first writer, alone, leads and waits for the lock in BEGIN; the others queue.
     threads.push_back(WriteOn(Attempts({Attempt("a0", "ann", "e3", 1000)}), answers[0]));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    const std::size_t ahead = service_->QueuedWrites();  // 0, unless the leader was slow to start
+    ASSERT_NO_FATAL_FAILURE(AwaitPending(1));
     std::vector<domain::WriteBatch> batches = {
         Attempts({a1}),
         Attempts({Attempt("a2", "bob", "e3", 3000), Attempt("a9", "zoe", "e1", 3000)}),
@@ -162,7 +161,7 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
     };
     for (std::size_t i = 0; i < batches.size(); ++i) {
       threads.push_back(WriteOn(std::move(batches[i]), answers[i + 1]));
-      ASSERT_NO_FATAL_FAILURE(AwaitQueued(ahead + i + 1));
+      ASSERT_NO_FATAL_FAILURE(AwaitPending(i + 2));
     }
   }  // releases the lock
   for (std::thread& t : threads) t.join();
@@ -179,8 +178,8 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
   EXPECT_EQ(answers[3]->value().duplicates, 1u);
   EXPECT_EQ(answers[4]->status().code(), ErrorCode::kConflict);
   EXPECT_EQ(answers[5]->value().accepted, 1u);
-  // One transaction for the leader's batch and one for the five that queued (at most).
-  EXPECT_LE(Transactions() - transactions_before, 2u);
+  // One transaction for the leader's batch and one for the five that queued behind it.
+  EXPECT_EQ(Transactions() - transactions_before, 2u);
 
   store::TableCounts after = Counts();
   EXPECT_EQ(after.attempts, before.attempts + 4);  // a0, a1, a3, a4
@@ -211,12 +210,11 @@ TEST_F(WriteGroupTest, AFaultFailsEveryBatchOfTheGroupAndChangesNothing) {
     auto lock = store::sqlite::WriteLockHolder::Hold(path_);
     ASSERT_TRUE(lock.ok()) << lock.status().ToString();
     threads.push_back(WriteOn(Attempts({Attempt("a0", "ann", "e3", 1000)}), answers[0]));
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    const std::size_t ahead = service_->QueuedWrites();
+    ASSERT_NO_FATAL_FAILURE(AwaitPending(1));
     threads.push_back(WriteOn(Attempts({Attempt("a1", "ann", "e1", 2000)}), answers[1]));
-    ASSERT_NO_FATAL_FAILURE(AwaitQueued(ahead + 1));
+    ASSERT_NO_FATAL_FAILURE(AwaitPending(2));
     threads.push_back(WriteOn(Attempts({Attempt("a2", "bob", "e1", 2000)}), answers[2]));
-    ASSERT_NO_FATAL_FAILURE(AwaitQueued(ahead + 2));
+    ASSERT_NO_FATAL_FAILURE(AwaitPending(3));
     for (std::thread& t : threads) t.join();  // each group waits out the busy timeout, fails
   }
   for (const auto& answer : answers) {
