@@ -1,6 +1,8 @@
 #include "service/service.h"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -186,15 +188,33 @@ std::size_t Service::PendingWrites() {
   return pending_;
 }
 
+namespace {
+
+// A batch of attempts and nothing else: the only kind that shares a group (see TakeGroup).
+bool AttemptsOnly(const domain::WriteBatch& b) {
+  return b.groups.items.empty() && b.courses.items.empty() && b.users.items.empty() &&
+         b.enrollments.items.empty() && b.enrollment_removals.items.empty() &&
+         b.certifications.items.empty() && b.user_removals.empty();
+}
+
+}  // namespace
+
 std::vector<Service::PendingWrite*> Service::TakeGroup() {
+  // Only batches of attempts alone share a group: CommitGroup hands the engine a group's
+  // attempts as one batch, which keeps the engine's replays right (below); a batch with other
+  // sections (catalog, people, removals) commits on its own, in its turn.
   std::vector<PendingWrite*> group;
   std::size_t attempts = 0;
   while (!queue_.empty() && group.size() < kGroupBatches) {
-    const std::size_t next = queue_.front()->batch.attempts.items.size();
-    if (!group.empty() && attempts + next > kGroupAttempts) break;
-    attempts += next;
+    const domain::WriteBatch& next = queue_.front()->batch;
+    const bool shares = AttemptsOnly(next);
+    if (!group.empty() && (!shares || attempts + next.attempts.items.size() > kGroupAttempts)) {
+      break;
+    }
+    attempts += next.attempts.items.size();
     group.push_back(queue_.front());
     queue_.pop_front();
+    if (!shares) break;
   }
   return group;
 }
@@ -237,11 +257,15 @@ std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
       for (std::size_t slot : slots) answers[slot] = done.status();
       return answers;
     }
+    // Committed: now the engine, with only the attempts newly stored (a batch rolled back to
+    // its savepoint is not seen by the engine either). The engine requires that the store holds
+    // no more than the batch it applies beyond what it has seen: a late attempt makes it replay
+    // that user × course from the store, which already holds the whole group. So a group's
+    // batches (attempts only, TakeGroup) reach it as one batch per account, in commit order.
+    std::vector<std::pair<std::string, domain::WriteBatch>> for_engine;  // by account key
     for (std::size_t k = 0; k < writes.size(); ++k) {
       Result<domain::WriteSummary>& summary = done.value()[k];
       PendingWrite& write = *group[slots[k]];
-      // Committed: now the engine, in commit order, with only the attempts newly stored. A
-      // batch rolled back (its own error) is not seen by the engine either.
       if (summary.ok() && engine_ != nullptr) {
         domain::WriteBatch& batch = write.batch;
         std::vector<domain::Attempt> fresh;
@@ -250,10 +274,20 @@ std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
           fresh.push_back(std::move(batch.attempts.items[i]));
         }
         batch.attempts.items = std::move(fresh);
-        engine_->Apply(write.caller->account_key, batch, now);
+        const std::string& account = write.caller->account_key;
+        auto same = std::find_if(for_engine.begin(), for_engine.end(),
+                                 [&](const auto& e) { return e.first == account; });
+        if (same == for_engine.end()) {
+          for_engine.emplace_back(account, std::move(batch));
+        } else {
+          auto& into = same->second.attempts.items;
+          into.insert(into.end(), std::make_move_iterator(batch.attempts.items.begin()),
+                      std::make_move_iterator(batch.attempts.items.end()));
+        }
       }
       answers[slots[k]] = std::move(summary);
     }
+    for (auto& [account, batch] : for_engine) engine_->Apply(account, batch, now);
   } catch (const std::exception& e) {
     // Never leave the followers waiting: they get the kInternal set above.
     spdlog::error("a group commit failed with an exception: {}", e.what());

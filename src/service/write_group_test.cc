@@ -231,5 +231,44 @@ TEST_F(WriteGroupTest, AFaultFailsEveryBatchOfTheGroupAndChangesNothing) {
   EXPECT_EQ(engine_->size().touched_cells, engine_before.touched_cells + 1);
 }
 
+// A late attempt makes the engine replay its user × course from the store, which already holds
+// the whole group: the later batches of the group must not then be counted a second time.
+TEST_F(WriteGroupTest, ALateAttemptInAGroupDoesNotCountTheLaterBatchesTwice) {
+  ASSERT_NO_FATAL_FAILURE(Open(10'000));
+  ASSERT_TRUE(service_->Write(*caller_, Attempts({Attempt("a0", "ann", "e1", 100'000)})).ok());
+  std::vector<std::optional<Result<domain::WriteSummary>>> answers(3);
+  std::vector<std::thread> threads;
+  {
+    auto lock = store::sqlite::WriteLockHolder::Hold(path_);
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+    threads.push_back(WriteOn(Attempts({Attempt("b0", "bob", "e1", 1000)}), answers[0]));
+    ASSERT_NO_FATAL_FAILURE(AwaitPending(1));
+    // Late for ann in c1 (before a0), then a newer one of hers in the same group.
+    threads.push_back(WriteOn(Attempts({Attempt("a1", "ann", "e2", 50'000)}), answers[1]));
+    ASSERT_NO_FATAL_FAILURE(AwaitPending(2));
+    // Without responses: such an attempt never makes the engine replay, it is appended.
+    domain::Attempt a2 = Attempt("a2", "ann", "e3", 200'000);
+    a2.responses.clear();
+    threads.push_back(WriteOn(Attempts({a2}), answers[2]));
+    ASSERT_NO_FATAL_FAILURE(AwaitPending(3));
+  }
+  for (std::thread& t : threads) t.join();
+  for (const auto& answer : answers) {
+    ASSERT_TRUE(answer.has_value() && answer->ok());
+    EXPECT_EQ(answer->value().accepted, 1u);
+  }
+  std::unique_ptr<metrics::Engine> fresh = NewEngine();
+  Service rebuilt(*store_, clock_, *fresh);
+  ASSERT_TRUE(rebuilt.Rebuild(nullptr).ok());
+  auto live = engine_->UserInCourse("acme", "c1", "ann", kNow);
+  auto expected = fresh->UserInCourse("acme", "c1", "ann", kNow);
+  ASSERT_TRUE(live.ok() && expected.ok());
+  EXPECT_EQ(expected->attempts, 3);
+  EXPECT_EQ(live->attempts, expected->attempts);
+  EXPECT_EQ(live->points, expected->points);
+  EXPECT_EQ(live->time_ms, expected->time_ms);
+  EXPECT_DOUBLE_EQ(live->progress, expected->progress);
+}
+
 }  // namespace
 }  // namespace cohort::service
