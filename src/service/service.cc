@@ -1,6 +1,8 @@
 #include "service/service.h"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -158,35 +160,139 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
     w.password_hash = std::move(hash).value();
     w.user.password.reset();
   }
-  std::lock_guard lock(write_mutex_);
-  if (engine_ != nullptr && !engine_->HasAccount(caller.account_key)) {
-    // An account created after the engine was built (e.g. by `cohort account create`).
-    Result<store::AccountRecord> account = store_.FindAccount(caller.account_key);
-    if (!account.ok()) return account.status();
-    COHORT_RETURN_IF_ERROR(RebuildAccount(account.value()));
+  // Group commit: queue the batch; the first writer to find no leader commits what has queued
+  // (its own batch among them, or ahead of it) and hands over; the others wait for their answer.
+  PendingWrite mine{&caller, std::move(batch), std::nullopt};
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&mine);
+  ++pending_;
+  while (true) {
+    queue_changed_.wait(lock, [&] { return mine.answer.has_value() || !leading_; });
+    if (mine.answer) {
+      --pending_;
+      return std::move(*mine.answer);
+    }
+    leading_ = true;
+    const std::vector<PendingWrite*> group = TakeGroup();
+    lock.unlock();
+    std::vector<Result<domain::WriteSummary>> answers = CommitGroup(group);
+    lock.lock();
+    for (std::size_t i = 0; i < group.size(); ++i) group[i]->answer = std::move(answers[i]);
+    leading_ = false;
+    queue_changed_.notify_all();
   }
-  const Instant now = clock_.Now();
-  const auto started = std::chrono::steady_clock::now();
-  Result<domain::WriteSummary> done = store_.Apply(caller.account, batch, now);
-  if (store_write_seconds_ != nullptr) {
-    store_write_seconds_->Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+std::size_t Service::PendingWrites() {
+  std::lock_guard lock(queue_mu_);
+  return pending_;
+}
+
+namespace {
+
+// A batch of attempts and nothing else: the only kind that shares a group (see TakeGroup).
+bool AttemptsOnly(const domain::WriteBatch& b) {
+  return b.groups.items.empty() && b.courses.items.empty() && b.users.items.empty() &&
+         b.enrollments.items.empty() && b.enrollment_removals.items.empty() &&
+         b.certifications.items.empty() && b.user_removals.empty();
+}
+
+}  // namespace
+
+std::vector<Service::PendingWrite*> Service::TakeGroup() {
+  // Only batches of attempts alone share a group: CommitGroup hands the engine a group's
+  // attempts as one batch, which keeps the engine's replays right (below); a batch with other
+  // sections (catalog, people, removals) commits on its own, in its turn.
+  std::vector<PendingWrite*> group;
+  std::size_t attempts = 0;
+  while (!queue_.empty() && group.size() < kGroupBatches) {
+    const domain::WriteBatch& next = queue_.front()->batch;
+    const bool shares = AttemptsOnly(next);
+    if (!group.empty() && (!shares || attempts + next.attempts.items.size() > kGroupAttempts)) {
+      break;
+    }
+    attempts += next.attempts.items.size();
+    group.push_back(queue_.front());
+    queue_.pop_front();
+    if (!shares) break;
   }
-  if (!done.ok() && done.status().code() == ErrorCode::kUnavailable &&
-      store_unavailable_ != nullptr) {
-    store_unavailable_->Add();
+  return group;
+}
+
+std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
+    const std::vector<PendingWrite*>& group) {
+  std::vector<Result<domain::WriteSummary>> answers(
+      group.size(), Result<domain::WriteSummary>(Status::Internal("the write was not applied")));
+  try {
+    std::lock_guard lock(write_mutex_);
+    std::vector<store::GroupWrite> writes;
+    std::vector<std::size_t> slots;  // writes[k] answers group[slots[k]]
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const Caller& caller = *group[i]->caller;
+      if (engine_ != nullptr && !engine_->HasAccount(caller.account_key)) {
+        // An account created after the engine was built (e.g. by `cohort account create`).
+        Result<store::AccountRecord> account = store_.FindAccount(caller.account_key);
+        Status rebuilt = account.ok() ? RebuildAccount(account.value()) : account.status();
+        if (!rebuilt.ok()) {
+          answers[i] = rebuilt;
+          continue;
+        }
+      }
+      writes.push_back({caller.account, &group[i]->batch});
+      slots.push_back(i);
+    }
+    if (writes.empty()) return answers;
+    const Instant now = clock_.Now();
+    const auto started = std::chrono::steady_clock::now();
+    Result<std::vector<Result<domain::WriteSummary>>> done = store_.ApplyGroup(writes, now);
+    if (store_write_seconds_ != nullptr) {
+      store_write_seconds_->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    if (!done.ok()) {
+      // A fault of the store: nothing of the group was committed, every batch gets the error.
+      if (done.status().code() == ErrorCode::kUnavailable && store_unavailable_ != nullptr) {
+        store_unavailable_->Add(writes.size());
+      }
+      for (std::size_t slot : slots) answers[slot] = done.status();
+      return answers;
+    }
+    // Committed: now the engine, with only the attempts newly stored (a batch rolled back to
+    // its savepoint is not seen by the engine either). The engine requires that the store holds
+    // no more than the batch it applies beyond what it has seen: a late attempt makes it replay
+    // that user × course from the store, which already holds the whole group. So a group's
+    // batches (attempts only, TakeGroup) reach it as one batch per account, in commit order.
+    std::vector<std::pair<std::string, domain::WriteBatch>> for_engine;  // by account key
+    for (std::size_t k = 0; k < writes.size(); ++k) {
+      Result<domain::WriteSummary>& summary = done.value()[k];
+      PendingWrite& write = *group[slots[k]];
+      if (summary.ok() && engine_ != nullptr) {
+        domain::WriteBatch& batch = write.batch;
+        std::vector<domain::Attempt> fresh;
+        fresh.reserve(summary->new_attempts.size());
+        for (std::uint32_t i : summary->new_attempts) {
+          fresh.push_back(std::move(batch.attempts.items[i]));
+        }
+        batch.attempts.items = std::move(fresh);
+        const std::string& account = write.caller->account_key;
+        auto same = std::find_if(for_engine.begin(), for_engine.end(),
+                                 [&](const auto& e) { return e.first == account; });
+        if (same == for_engine.end()) {
+          for_engine.emplace_back(account, std::move(batch));
+        } else {
+          auto& into = same->second.attempts.items;
+          into.insert(into.end(), std::make_move_iterator(batch.attempts.items.begin()),
+                      std::make_move_iterator(batch.attempts.items.end()));
+        }
+      }
+      answers[slots[k]] = std::move(summary);
+    }
+    for (auto& [account, batch] : for_engine) engine_->Apply(account, batch, now);
+  } catch (const std::exception& e) {
+    // Never leave the followers waiting: they get the kInternal set above.
+    spdlog::error("a group commit failed with an exception: {}", e.what());
   }
-  // Not committed (rolled back, whatever the failure): the engine must not see it either.
-  if (!done.ok() || engine_ == nullptr) return done;
-  // Committed: now the engine, with only the attempts that were newly stored.
-  std::vector<domain::Attempt> fresh;
-  fresh.reserve(done->new_attempts.size());
-  for (std::uint32_t i : done->new_attempts) {
-    fresh.push_back(std::move(batch.attempts.items[i]));
-  }
-  batch.attempts.items = std::move(fresh);
-  engine_->Apply(caller.account_key, batch, now);
-  return done;
+  return answers;
 }
 
 void Service::SetMetrics(MetricRegistry& registry) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -188,6 +190,9 @@ class Service {
   // service is shared between threads.
   void SetMetrics(MetricRegistry& registry);
 
+  // Write calls waiting for their answer (queued, or in the group being committed): for tests.
+  std::size_t PendingWrites();
+
   const Clock& clock() const { return clock_; }
   store::Store& store() { return store_; }
 
@@ -201,12 +206,34 @@ class Service {
   // Loads one account from the store into the engine. Requires: write_mutex_ held.
   Status RebuildAccount(const store::AccountRecord& account);
 
+  // A caller's batch waiting in Write's group commit, on the caller's stack.
+  struct PendingWrite {
+    const Caller* caller = nullptr;
+    domain::WriteBatch batch;
+    std::optional<Result<domain::WriteSummary>> answer;  // set under queue_mu_ when done
+  };
+  // Takes the next group from queue_: at least one batch, then more while the group stays
+  // within kGroupBatches and kGroupAttempts. Requires: queue_mu_ held.
+  std::vector<PendingWrite*> TakeGroup();
+  // Stores a group in one transaction (Store::ApplyGroup), then applies each committed batch
+  // to the engine in order. Returns one answer per batch. Takes write_mutex_.
+  std::vector<Result<domain::WriteSummary>> CommitGroup(const std::vector<PendingWrite*>& group);
+
   store::Store& store_;
   const Clock& clock_;
   metrics::Engine* engine_ = nullptr;
   Histogram* store_write_seconds_ = nullptr;
   Counter* store_unavailable_ = nullptr;  // writes refused because the store could not write
   std::mutex write_mutex_;  // orders commits and engine applies: the engine sees commit order
+  // Group commit (Write): batches queue here while a leader commits; the next leader takes
+  // what has queued into one transaction, so concurrent writers share one fsync.
+  static constexpr std::size_t kGroupBatches = 16;
+  static constexpr std::size_t kGroupAttempts = 50'000;
+  std::mutex queue_mu_;
+  std::condition_variable queue_changed_;
+  std::deque<PendingWrite*> queue_;  // under queue_mu_
+  std::size_t pending_ = 0;          // under queue_mu_: Write calls not yet answered
+  bool leading_ = false;             // under queue_mu_: a leader is committing a group
   SignInThrottle throttle_;  // thread-safe itself
 };
 

@@ -706,6 +706,174 @@ TEST_F(SqliteStoreTest, MissingDirectoryIsUnavailable) {
   EXPECT_THAT(s.status().message(), Not(HasSubstr("such.db")));
 }
 
+// --- group commit (issue 7): several batches, one transaction, a savepoint each ---
+
+// Applies `batches` as one group on `store`.
+Result<std::vector<Result<domain::WriteSummary>>> ApplyGroupOf(
+    SqliteStore& store, AccountId account, const std::vector<domain::WriteBatch>& batches) {
+  std::vector<GroupWrite> writes;
+  for (const domain::WriteBatch& b : batches) writes.push_back({account, &b});
+  return store.ApplyGroup(writes, kNow);
+}
+
+TEST_F(SqliteStoreTest, GroupRollsBackABadBatchAloneAndLaterBatchesSeeTheEarlierOnes) {
+  const TableCounts before = CountsNow();
+  const domain::Attempt a1 = Attempt("a1", "ann", "e1", 1000);
+  domain::Attempt a1_changed = a1;
+  a1_changed.responses[0].correct = !a1_changed.responses[0].correct;
+  std::vector<domain::WriteBatch> group(6);
+  group[0] = Attempts({a1});
+  // Refused: its new user and its good attempt go with it.
+  group[1] = Attempts({Attempt("a2", "dan", "e1", 2000), Attempt("a3", "zoe", "e1", 2000)},
+                      "/attempts");
+  group[1].users.items = {User("dan", "dan@example.com")};
+  // a1 again, identical: a duplicate of the first batch, though not committed yet.
+  group[2] = Attempts({Attempt("a4", "bob", "e2", 3000), a1});
+  group[3] = Attempts({a1_changed}, "/attempts");  // a1 with other content: a conflict
+  group[4] = Attempts({Attempt("a5", "dan", "e1", 4000)}, "/attempts");  // dan was rolled back
+  group[5].users.items = {User("cy", "cy@example.com")};
+  group[5].attempts.items = {Attempt("a6", "cy", "e3", 5000)};
+
+  auto done = ApplyGroupOf(*store_, account_, group);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  const auto& answers = done.value();
+  ASSERT_EQ(answers.size(), 6u);
+  ASSERT_TRUE(answers[0].ok()) << answers[0].status().ToString();
+  EXPECT_EQ(Counted(answers[0].value()), (Tally{1, 0, 3, 1}));
+  EXPECT_EQ(answers[1].status().code(), ErrorCode::kInvalid);
+  EXPECT_THAT(answers[1].status().details(),
+              ElementsAre(ErrorDetail{1, "/attempts/1/user", "user 'zoe' is unknown"}));
+  ASSERT_TRUE(answers[2].ok()) << answers[2].status().ToString();
+  EXPECT_EQ(Counted(answers[2].value()), (Tally{1, 1, 3, 1}));
+  EXPECT_THAT(answers[2]->new_attempts, ElementsAre(0));
+  EXPECT_EQ(answers[3].status().code(), ErrorCode::kConflict);
+  EXPECT_THAT(answers[3].status().details(),
+              ElementsAre(ErrorDetail{0, "/attempts/0/id",
+                                      "attempt 'a1' was already stored with different content"}));
+  EXPECT_EQ(answers[4].status().code(), ErrorCode::kInvalid);
+  EXPECT_THAT(answers[4].status().details(),
+              ElementsAre(ErrorDetail{0, "/attempts/0/user", "user 'dan' is unknown"}));
+  ASSERT_TRUE(answers[5].ok()) << answers[5].status().ToString();
+  EXPECT_EQ(Counted(answers[5].value()), (Tally{1, 0, 3, 1}));
+
+  TableCounts expected = before;
+  expected.users += 1;        // cy
+  expected.attempts += 3;     // a1, a4, a6
+  expected.responses += 9;
+  expected.enrollments += 3;  // ann, bob and cy in c1, by their attempts
+  EXPECT_EQ(CountsNow(), expected);
+  EXPECT_EQ(store_->GetAttempt(account_, "a1").value(), a1);
+  for (const char* missing : {"a2", "a3", "a5"}) {
+    EXPECT_EQ(store_->GetAttempt(account_, missing).status().code(), ErrorCode::kNotFound)
+        << missing;
+  }
+  EXPECT_EQ(store_->FindUser(account_, "dan").status().code(), ErrorCode::kNotFound);
+  // What was committed is durable: it is still there after reopening.
+  Reopen();
+  EXPECT_EQ(CountsNow(), expected);
+}
+
+TEST_F(SqliteStoreTest, GroupOfRefusedOrEmptyBatchesStoresNothing) {
+  ApplyOk(Attempts({Attempt("a1", "ann", "e1", 1000)}));
+  const TableCounts before = CountsNow();
+  domain::Attempt changed = Attempt("a1", "ann", "e1", 1000);
+  changed.finished_at.reset();
+  std::vector<domain::WriteBatch> group(3);
+  group[0] = Attempts({Attempt("a2", "zoe", "e1", 1000)});
+  group[2] = Attempts({changed});
+  auto done = ApplyGroupOf(*store_, account_, group);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done.value()[0].status().code(), ErrorCode::kInvalid);
+  ASSERT_TRUE(done.value()[1].ok());
+  EXPECT_EQ(done.value()[1].value(), domain::WriteSummary{});
+  EXPECT_EQ(done.value()[2].status().code(), ErrorCode::kConflict);
+  EXPECT_EQ(CountsNow(), before);
+}
+
+TEST_F(SqliteStoreTest, GroupFailsWholeWhenTheStoreCannotWrite) {
+  const TableCounts before = CountsNow();
+  std::vector<domain::WriteBatch> group = {Attempts({Attempt("a1", "ann", "e1", 1000)}),
+                                           Attempts({Attempt("a2", "bob", "e1", 1000)})};
+  {
+    Result<std::unique_ptr<WriteLockHolder>> lock = WriteLockHolder::Hold(path_);
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+    auto done = ApplyGroupOf(*store_, account_, group);
+    ASSERT_FALSE(done.ok());
+    EXPECT_EQ(done.status().code(), ErrorCode::kUnavailable);
+    EXPECT_EQ(CountsNow(), before);
+  }
+  auto done = ApplyGroupOf(*store_, account_, group);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done.value()[1]->accepted, 1u);
+  EXPECT_EQ(CountsNow().attempts, before.attempts + 2);
+}
+
+// A disk that fills up while a group is written (here at its commit, which writes the WAL):
+// nothing of any batch is stored, not even the small first one, and once there is room again
+// the next group commits. The database lives on a small tmpfs (the tests run as root).
+TEST_F(SqliteStoreTest, DiskFullDuringAGroupStoresNoBatchOfIt) {
+  const std::filesystem::path disk = dir_ / "disk";
+  std::filesystem::create_directories(disk);
+  ASSERT_EQ(std::system(fmt::format("mount -t tmpfs -o size=3m cohort-store-test '{}'",
+                                    disk.string()).c_str()),
+            0)
+      << "cannot mount a tmpfs (needs root)";
+  struct Unmount {
+    std::filesystem::path path;
+    ~Unmount() { (void)std::system(fmt::format("umount -l '{}'", path.string()).c_str()); }
+  } unmount{disk};
+  store_.reset();
+  path_ = (disk / "cohort.db").string();
+  Reopen();
+  account_ = store_->CreateAccount({"acme", "Acme", "Europe/London"}).value();
+  ApplyOk(Catalog());
+  const TableCounts before = CountsNow();
+  // ~20,000 attempts with 6 responses: far more than 3 MiB of pages.
+  std::vector<domain::Attempt> big;
+  for (int i = 0; i < 20'000; ++i) {
+    big.push_back(Attempt(fmt::format("big-{}", i), i % 2 ? "ann" : "bob", "e2", 1000 * i, 6));
+  }
+  std::vector<domain::WriteBatch> group = {Attempts({Attempt("small", "ann", "e1", 1000)}),
+                                           Attempts(std::move(big))};
+  auto done = ApplyGroupOf(*store_, account_, group);
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.status().code(), ErrorCode::kUnavailable) << done.status().ToString();
+  EXPECT_EQ(CountsNow(), before);
+  group.pop_back();
+  done = ApplyGroupOf(*store_, account_, group);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done.value()[0]->accepted, 1u);
+  Reopen();
+  EXPECT_EQ(CountsNow().attempts, before.attempts + 1);
+  store_.reset();
+}
+
+// The WAL is copied back into the database file by the store's checkpointer thread, not by the
+// commit that passes 1,000 frames (store/sqlite/checkpointer.h); what was committed stays.
+TEST_F(SqliteStoreTest, CheckpointsRunOnTheirOwnThreadOnceTheWalIsLarge) {
+  EXPECT_EQ(store_->BackgroundCheckpoints(), 0);
+  std::int64_t stored = CountsNow().attempts;
+  for (int b = 0; b < 40 && store_->BackgroundCheckpoints() == 0; ++b) {
+    std::vector<domain::Attempt> attempts;
+    for (int i = 0; i < 2000; ++i) {
+      attempts.push_back(Attempt(fmt::format("cp{}-{}", b, i), i % 2 ? "ann" : "bob", "e1",
+                                 1000 * (b * 2000 + i), 6));
+    }
+    EXPECT_EQ(ApplyOk(Attempts(std::move(attempts))).accepted, 2000u);
+    stored += 2000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store_->BackgroundCheckpoints() == 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GE(store_->BackgroundCheckpoints(), 1);
+  EXPECT_EQ(CountsNow().attempts, stored);
+  Reopen();
+  EXPECT_EQ(CountsNow().attempts, stored);
+  EXPECT_EQ(store_->IntegrityCheck().value(), std::vector<std::string>{});
+}
+
 // --- sign-in, sessions, tokens and awards (issue 4) ---
 
 TEST_F(SqliteStoreTest, SessionsAreFoundByDigestTouchedToTheMinuteAndDeleted) {

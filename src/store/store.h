@@ -86,6 +86,13 @@ struct EnrollmentRecord {
   bool explicit_date = false;
 };
 
+// One batch of a group commit (Store::ApplyGroup): the account it writes to, and the batch,
+// which must outlive the call.
+struct GroupWrite {
+  AccountId account;
+  const domain::WriteBatch* batch = nullptr;
+};
+
 // Called once per user × course with all their stored attempts (any order), which it may
 // move away.
 using AttemptVisitor = std::function<void(const std::string& user, const std::string& course,
@@ -179,6 +186,16 @@ class Store {
   // Applies a batch in one transaction (see WriteBatch for the order). `now` is the default
   // enrolled_at of PUT enrollments.
   virtual Result<domain::WriteSummary> Apply(AccountId account, const domain::WriteBatch& batch, Instant now) = 0;
+  // Group commit: applies several batches, in order, in ONE transaction with one durable commit
+  // (one fsync for all), each batch inside its own savepoint. A batch the store refuses
+  // (kInvalid, kConflict: what Apply would answer for it alone) is rolled back alone and gets
+  // that error in its slot of the answer; the others commit. Each batch sees the ones before it:
+  // an attempt stored earlier in the group is a duplicate (same content) or a conflict in a
+  // later batch, as if they had been applied one after the other.
+  // A fault of the store (kUnavailable: locked, read-only, disk full; kInternal), in any batch
+  // or at the commit, fails the whole call and stores nothing of the group.
+  virtual Result<std::vector<Result<domain::WriteSummary>>> ApplyGroup(
+      const std::vector<GroupWrite>& writes, Instant now) = 0;
 
   virtual Result<UserRecord> FindUser(AccountId account, std::string_view user_key) = 0;
   // The attempt with this id, with responses in index order; kNotFound when absent.

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "store/sqlite/batch_writer.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/statements.h"
@@ -64,7 +65,19 @@ SqliteStore::SqliteStore(std::string path, int busy_timeout_ms, std::unique_ptr<
     : path_(std::move(path)),
       busy_timeout_ms_(busy_timeout_ms),
       writer_(std::move(writer)),
-      reader_(std::move(reader)) {}
+      reader_(std::move(reader)) {
+  StartCheckpointer();
+}
+
+void SqliteStore::StartCheckpointer() {
+  if (writer_->connection->read_only()) return;
+  if (!checkpointer_) checkpointer_ = std::make_unique<Checkpointer>(path_, busy_timeout_ms_);
+  checkpointer_->Attach(*writer_->connection);
+}
+
+long SqliteStore::BackgroundCheckpoints() {
+  return checkpointer_ ? checkpointer_->checkpoints() : 0;
+}
 
 Status SqliteStore::WriterReady() {
   if (!writer_->connection->read_only()) return Status();
@@ -81,6 +94,7 @@ Status SqliteStore::WriterReady() {
   Result<std::unique_ptr<Side>> reader = OpenSide(path_, true, busy_timeout_ms_);
   if (!reader.ok()) return reader.status();
   writer_ = std::move(reopened).value();
+  StartCheckpointer();
   {
     std::lock_guard lock(read_mu_);
     reader_ = std::move(reader).value();
@@ -203,17 +217,65 @@ Result<TokenRecord> SqliteStore::FindTokenByDigest(std::string_view secret_diges
 
 Result<domain::WriteSummary> SqliteStore::Apply(AccountId account, const domain::WriteBatch& batch,
                                                 Instant now) {
-  if (batch.empty()) return domain::WriteSummary{};
-  return Guarded("Apply", [&]() -> Result<domain::WriteSummary> {
+  Result<std::vector<Result<domain::WriteSummary>>> done = ApplyGroup({{account, &batch}}, now);
+  if (!done.ok()) return done.status();
+  return std::move(done).value().front();
+}
+
+namespace {
+
+// A batch's own failure, which rolls back that batch alone; anything else is a fault of the
+// store and fails the whole group.
+bool IsBatchError(const Status& s) {
+  return s.code() == ErrorCode::kInvalid || s.code() == ErrorCode::kConflict ||
+         s.code() == ErrorCode::kNotFound;
+}
+
+}  // namespace
+
+Result<std::vector<Result<domain::WriteSummary>>> SqliteStore::ApplyGroup(
+    const std::vector<GroupWrite>& writes, Instant now) {
+  using Answers = std::vector<Result<domain::WriteSummary>>;
+  return Guarded("Apply", [&]() -> Result<Answers> {
+    Answers answers;
+    answers.reserve(writes.size());
+    bool any = false;
+    for (const GroupWrite& w : writes) any = any || !w.batch->empty();
+    if (!any) {
+      for (std::size_t i = 0; i < writes.size(); ++i) answers.emplace_back(domain::WriteSummary{});
+      return answers;
+    }
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(WriterReady());
-    WriteTransaction transaction(*writer_->connection);
+    Connection& connection = *writer_->connection;
+    WriteTransaction transaction(connection);
     COHORT_RETURN_IF_ERROR(transaction.Begin());
-    BatchWriter writer(writer_->statements, account, now);
-    Result<domain::WriteSummary> summary = writer.Run(batch);
-    if (!summary.ok()) return summary.status();  // rolled back by `transaction`
+    // A group of one needs no savepoint: the transaction itself is rolled back when it fails
+    // (the `cohort import` path, whose single batch may touch millions of rows).
+    const bool alone = writes.size() == 1;
+    std::size_t committed = 0;
+    for (const GroupWrite& w : writes) {
+      if (w.batch->empty()) {
+        answers.emplace_back(domain::WriteSummary{});
+        continue;
+      }
+      if (!alone) COHORT_RETURN_IF_ERROR(connection.Exec("SAVEPOINT batch"));
+      BatchWriter writer(writer_->statements, w.account, now);
+      Result<domain::WriteSummary> summary = writer.Run(*w.batch);
+      if (!summary.ok() && !IsBatchError(summary.status())) {
+        return summary.status();  // a fault: the whole group is rolled back by `transaction`
+      }
+      if (!alone) {
+        // RELEASE after ROLLBACK TO: the savepoint stays open after a ROLLBACK TO.
+        if (!summary.ok()) COHORT_RETURN_IF_ERROR(connection.Exec("ROLLBACK TO batch"));
+        COHORT_RETURN_IF_ERROR(connection.Exec("RELEASE batch"));
+      }
+      if (summary.ok()) ++committed;
+      answers.push_back(std::move(summary));
+    }
+    if (committed == 0) return answers;  // nothing to keep: rolled back by `transaction`
     COHORT_RETURN_IF_ERROR(transaction.Commit());
-    return summary;
+    return answers;
   });
 }
 

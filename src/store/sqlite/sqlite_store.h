@@ -14,6 +14,7 @@
 
 namespace cohort::store::sqlite {
 
+class Checkpointer;
 class Connection;
 struct Statements;
 
@@ -72,6 +73,8 @@ class SqliteStore final : public Store {
                                               std::string_view course_key) override;
   Result<domain::WriteSummary> Apply(AccountId account, const domain::WriteBatch& batch,
                                      Instant now) override;
+  Result<std::vector<Result<domain::WriteSummary>>> ApplyGroup(
+      const std::vector<GroupWrite>& writes, Instant now) override;
   Result<UserRecord> FindUser(AccountId account, std::string_view user_key) override;
   Result<domain::Attempt> GetAttempt(AccountId account, std::string_view attempt_id) override;
   Result<TableCounts> Counts(AccountId account) override;
@@ -94,6 +97,8 @@ class SqliteStore final : public Store {
                              std::string_view course_key);
   // The version recorded in schema_migrations.
   Result<int> SchemaVersion() override;
+  // WAL checkpoints done off the commit path so far (store/sqlite/checkpointer.h): for tests.
+  long BackgroundCheckpoints();
   // Every table (schema_migrations included) with its column names, by table name.
   Result<std::vector<std::pair<std::string, std::vector<std::string>>>> DescribeTables();
 
@@ -106,6 +111,10 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<Side>> OpenSide(const std::string& path, bool read_only,
                                                 int busy_timeout_ms);
 
+  // Hands the writer's WAL checkpoints to checkpointer_ (started when missing); nothing for a
+  // read-only writer. Under write_mu_ (or in the constructor).
+  void StartCheckpointer();
+
   // Called first by every write, under write_mu_. A writer that SQLite opened read-only (the
   // disk was read-only) stays so: this reopens it, at most every 250 ms, so that writes resume
   // by themselves once the disk is writable again. kUnavailable while it is still read-only.
@@ -117,6 +126,9 @@ class SqliteStore final : public Store {
   // (TouchToken) polls it with try_lock and gives up soon when a long write holds it (not a
   // timed_mutex: ThreadSanitizer does not follow pthread_mutex_clocklock).
   std::mutex write_mu_;
+  // Declared before writer_ so that it outlives the writer's commits, which call its hook.
+  // Null while the writer is read-only.
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Side> writer_;
   std::chrono::steady_clock::time_point next_reopen_;  // under write_mu_
   std::mutex read_mu_;  // guards reader_: its connection and statements
