@@ -171,6 +171,12 @@ int RunServe(const ServeOptions& options) {
     return std::move(attempts).value();
   });
   service::Service service(*store, clock, engine);
+  // Buffers of 4 MiB and more (request bodies up to the 32 MiB limit and their parse buffers)
+  // are mapped for themselves and unmapped when freed. With glibc's default the threshold rises
+  // to the size of each such buffer freed, and the next ones come from the heap arena of
+  // whichever thread served them, where they stay resident: tens of MiB per thread after a few
+  // large requests (HostileMemoryTest).
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   {
     const auto started = std::chrono::steady_clock::now();
     // A progress line on a terminal; with JSON logs, stderr carries log lines only.
