@@ -38,7 +38,8 @@ test: build
 # `make test`; any finding fails the run.
 SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DCOHORT_BENCHMARKS=OFF $(CMAKE_FLAGS)
-SANITIZE_CTEST = ctest --output-on-failure -j $(JOBS) --timeout 900
+# Three tests at a time on the 2 cores: many of them wait (sign-in throttling, restarts).
+SANITIZE_CTEST = ctest --output-on-failure -j $$(( $(JOBS) + 1 )) --timeout 900
 
 test-sanitize: test-asan test-tsan
 

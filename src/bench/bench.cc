@@ -118,6 +118,7 @@ class Runner {
   bool Latency();
   bool Freshness();
   bool Sql();
+  bool SkipSql();
   void Report();
   void Cleanup();
 
@@ -869,6 +870,12 @@ Runner::SqlRun Runner::RunPostgres(const std::string& copy, const ReportTarget& 
   return run;
 }
 
+bool Runner::SkipSql() {
+  log_("SQL side skipped (--no-sql): no SQLite or PostgreSQL figures, no answers compared");
+  figures_["sql"]["skipped"] = true;
+  return true;
+}
+
 bool Runner::Sql() {
   std::error_code ec;
   fs::create_directories(run_ / "sql", ec);
@@ -1079,7 +1086,7 @@ int Runner::Run() {
     return 1;
   }
   const bool done = Generate() && Import() && Serve() && Ingest() && Latency() &&
-                    Freshness() && Sql();
+                    Freshness() && (options_.sql ? Sql() : SkipSql());
   Report();
   Cleanup();
   if (mismatches_ > 0) {

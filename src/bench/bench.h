@@ -16,6 +16,9 @@ struct BenchOptions {
   bool keep = false;         // keep the generated files, databases and logs
   std::string cohort_binary; // the `cohort` to drive (the running one by default)
   std::uint64_t seed = 1;
+  // false: the SQL side (SQLite and PostgreSQL) is skipped, for a rerun of Cohort's own figures
+  // when the data and the SQL have not changed (the ratios then come from the earlier run).
+  bool sql = true;
 };
 
 // Returns the exit code: 0 when every step ran and every SQL answer matched Cohort's (missed

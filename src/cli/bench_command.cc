@@ -12,6 +12,7 @@ int RunBench(const BenchCliOptions& options) {
   o.work_dir = options.work_dir;
   o.keep = options.keep;
   o.seed = options.seed;
+  o.sql = !options.no_sql;
   return bench::RunBench(o);
 }
 

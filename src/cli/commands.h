@@ -72,6 +72,7 @@ int RunExport(const ExportCliOptions& options);
 struct BenchCliOptions {
   std::string scale = "S", json_file, work_dir;
   bool keep = false;
+  bool no_sql = false;
   std::uint64_t seed = 1;
 };
 int RunBench(const BenchCliOptions& options);

@@ -162,6 +162,8 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--work-dir", bench.work_dir,
                         "where the data, databases and logs go (default: a temporary directory)");
   bench_cmd->add_flag("--keep", bench.keep, "keep the work directory's files afterwards");
+  bench_cmd->add_flag("--no-sql", bench.no_sql,
+                      "skip the SQLite and PostgreSQL side (Cohort's own figures only)");
   bench_cmd->add_option("--seed", bench.seed, "random seed of the organisation")
       ->capture_default_str();
 
