@@ -34,8 +34,8 @@ test: build
 	bash scripts/fuzz.sh $${FUZZ_SECONDS:-15}
 
 # The whole CTest suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then under
-# ThreadSanitizer (each in its own build dir, -O1, without the benchmarks). CI runs it after
-# `make test`; any finding fails the run.
+# ThreadSanitizer (each in its own build dir, -O1, without the benchmarks); any finding fails
+# the run. CI runs `make test-asan` after `make test`; `make test-tsan` by hand (CI time).
 SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DCOHORT_BENCHMARKS=OFF $(CMAKE_FLAGS)
 # Three tests at a time on the 2 cores: many of them wait (sign-in throttling, restarts).
