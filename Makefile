@@ -35,8 +35,13 @@ test: build
 
 # The whole CTest suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then under
 # ThreadSanitizer (each in its own build dir, -O1, without the benchmarks); any finding fails
-# the run. CI runs `make test-asan` after `make test`; `make test-tsan` by hand (CI time).
-SANITIZE_CMAKE = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+# the run. Built with clang (installed for the fuzzers): it compiles these trees ~35 % faster
+# than g++ and its TSan runtime runs the suite ~40 % faster (docs/reliability.md, Sanitizers);
+# the release build stays g++ 12. CI runs `make test`, `make test-asan` and `make test-tsan`.
+SANITIZE_CC ?= clang
+SANITIZE_CXX ?= clang++
+SANITIZE_CMAKE = -G Ninja -DCMAKE_C_COMPILER=$(SANITIZE_CC) -DCMAKE_CXX_COMPILER=$(SANITIZE_CXX) \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DCOHORT_BENCHMARKS=OFF $(CMAKE_FLAGS)
 # Three tests at a time on the 2 cores: many of them wait (sign-in throttling, restarts).
 SANITIZE_CTEST = ctest --output-on-failure -j $$(( $(JOBS) + 1 )) --timeout 900

@@ -74,7 +74,9 @@ Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* 
   metrics::TableQuery q;
   q.sort = default_sort;
   std::set<std::string> seen;
-  for (const auto& [name, value] : request.query) {
+  for (const auto& entry : request.query) {
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     if (!seen.insert(name).second) return BadParameter(name, "given more than once");
     auto boolean = [&](std::optional<bool>& out) -> Status {
       if (value == "true") {

@@ -43,7 +43,8 @@ bool OrderKey::operator<(const OrderKey& o) const {
 }
 
 bool OrderKey::operator<(const OrderKeyView& o) const {
-  return std::tie(answered_ms, started_ms, attempt_id, index) <
+  const std::string_view id = attempt_id;
+  return std::tie(answered_ms, started_ms, id, index) <
          std::tie(o.answered_ms, o.started_ms, o.attempt_id, o.index);
 }
 
