@@ -40,4 +40,34 @@ double StatusBytes(pid_t pid, const std::string& field) {
   return 0;
 }
 
+Activity ActivityOf(pid_t pid) {
+  Activity a;
+  const std::string dir = "/proc/" + std::to_string(pid);
+  {
+    std::ifstream in(dir + "/stat");
+    std::string line;
+    std::getline(in, line);
+    // Fields after the command name (which may hold spaces) end with ')': state is field 3,
+    // utime and stime fields 14 and 15.
+    const std::size_t close = line.rfind(')');
+    if (close != std::string::npos) {
+      std::istringstream fields(line.substr(close + 1));
+      std::string field;
+      double utime = 0, stime = 0;
+      for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14) utime = std::stod(field);
+        if (i == 15) stime = std::stod(field);
+      }
+      a.cpu_s = (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+  }
+  std::ifstream io(dir + "/io");
+  std::string name;
+  double value = 0;
+  while (io >> name >> value) {
+    if (name == "rchar:" || name == "wchar:") a.io_bytes += value;
+  }
+  return a;
+}
+
 }  // namespace cohort::bench

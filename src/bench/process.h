@@ -19,4 +19,12 @@ double StatusBytes(pid_t pid, const std::string& field);
 // Resident memory of a process in bytes (VmRSS).
 inline double ResidentBytes(pid_t pid) { return StatusBytes(pid, "VmRSS"); }
 
+// What a process has done so far: CPU seconds of all its threads (/proc/PID/stat utime + stime)
+// and bytes it made the kernel read or write (/proc/PID/io rchar + wchar). Zero when unknown.
+struct Activity {
+  double cpu_s = 0;
+  double io_bytes = 0;
+};
+Activity ActivityOf(pid_t pid);
+
 }  // namespace cohort::bench

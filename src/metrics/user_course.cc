@@ -106,6 +106,7 @@ void UserCourse::Append(const CourseShape& shape,
   if (chapters_.size() < shape.chapter_slots.size()) chapters_.resize(shape.chapter_slots.size());
   const double live = static_cast<double>(shape.live_slots.size());
   const double threshold = s.ResolvedThreshold();
+  const bool untouched_mastered = MeetsThreshold(0.0, threshold);
 
   // Attempt-level figures do not depend on order.
   std::vector<Step> steps;
@@ -153,10 +154,21 @@ void UserCourse::Append(const CourseShape& shape,
     ExerciseCell& cell = Touch(static_cast<std::size_t>(step.slot));
     const double before = cell.mastery.Value(s);
     cell.mastery.Apply(CreditOf(r.correct, r.hints), s);
-    const double delta = cell.mastery.Value(s) - before;
+    const double after = cell.mastery.Value(s);
+    const double delta = after - before;
     mastery_sum_ += delta;
-    chapters_[static_cast<std::size_t>(shape.chapter_of_slot[static_cast<std::size_t>(step.slot)])]
-        .sum += delta;
+    const auto chapter =
+        static_cast<std::size_t>(shape.chapter_of_slot[static_cast<std::size_t>(step.slot)]);
+    ChapterFigures& figures = chapters_[chapter];
+    figures.sum += delta;
+    const bool was_mastered = MeetsThreshold(before, threshold);
+    if (MeetsThreshold(after, threshold) != was_mastered) {
+      if (was_mastered) {
+        --figures.mastered_cells;
+      } else {
+        ++figures.mastered_cells;
+      }
+    }
     if (cell.responses == 0) {
       ++attempted_live_;
       if (attempted_live_ == shape.live_slots.size()) completed_ms_ = r.answered_at.ms;
@@ -176,8 +188,6 @@ void UserCourse::Append(const CourseShape& shape,
     cell.points += points;
     totals_.points += points;
     last_active_ms_ = r.answered_at.ms;
-    last_.Assign(step.key);
-    any_ = true;
 
     const Instant at = r.answered_at;
     const std::int64_t day = shape.zone->LocalDay(at);
@@ -208,17 +218,25 @@ void UserCourse::Append(const CourseShape& shape,
       certifications_.push_back(c);
     }
 
-    // chapter-master: the first response after which every exercise of the chapter is mastered.
-    const int chapter = shape.chapter_of_slot[static_cast<std::size_t>(step.slot)];
-    std::int64_t& awarded = chapters_[static_cast<std::size_t>(chapter)].mastered_ms;
-    if (awarded == kNotYet) {
-      bool all = true;
-      for (int slot : shape.chapter_slots[static_cast<std::size_t>(chapter)]) {
-        all =
-            all && MeetsThreshold(Cell(static_cast<std::size_t>(slot)).mastery.Value(s), threshold);
+    // chapter-master: the first response after which every exercise of the chapter is mastered
+    // (its live cells at the line, counted as each one's mastery crosses it).
+    // An untouched cell reads 0: under a threshold within the tolerance of 0 it counts too, so
+    // there every cell is looked at.
+    if (figures.mastered_ms == kNotYet) {
+      bool all = figures.mastered_cells == shape.chapter_slots[chapter].size();
+      if (!all && untouched_mastered) {
+        all = true;
+        for (int slot : shape.chapter_slots[chapter]) {
+          all = all && MeetsThreshold(Cell(static_cast<std::size_t>(slot)).mastery.Value(s),
+                                      threshold);
+        }
       }
-      if (all) awarded = at.ms;
+      if (all) figures.mastered_ms = at.ms;
     }
+  }
+  if (!steps.empty()) {
+    last_.Assign(steps.back().key);
+    any_ = true;
   }
   // Appends are rare per enrollment and small; keeping no spare capacity halves the memory of
   // the cells and the weekly series of a large organisation.

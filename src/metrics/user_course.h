@@ -185,6 +185,7 @@ class UserCourse {
   struct ChapterFigures {
     double sum = 0;                      // Σ mastery of the chapter's cells
     std::int64_t mastered_ms = kNotYet;  // chapter-master badge time
+    std::size_t mastered_cells = 0;      // cells at the mastery threshold
   };
   static constexpr std::int64_t kNotYet = std::numeric_limits<std::int64_t>::min();
   std::vector<ChapterFigures> chapters_;  // per chapter index

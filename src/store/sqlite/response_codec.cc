@@ -1,5 +1,6 @@
 #include "store/sqlite/response_codec.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 
@@ -71,6 +72,13 @@ class Reader {
   bool ReadString(std::string& out) {
     out.clear();
     if (!Consume('"')) return false;
+    // Most keys hold no escape: taken whole up to the closing quote.
+    const std::size_t quote = s_.find('"', i_);
+    if (quote != std::string_view::npos && s_.substr(i_, quote - i_).find('\\') == std::string_view::npos) {
+      out.assign(s_.substr(i_, quote - i_));
+      i_ = quote + 1;
+      return true;
+    }
     while (i_ < s_.size()) {
       const char c = s_[i_++];
       if (c == '"') return true;
@@ -187,6 +195,10 @@ void EncodeResponses(const domain::Attempt& attempt, std::string& out) {
 Status DecodeResponses(std::string_view text, Instant started_at,
                        std::vector<domain::Response>& out) {
   out.clear();
+  // One allocation: each response opens a '[' after the array's own (a '[' inside a question
+  // key only reserves one more).
+  const auto opening = static_cast<std::size_t>(std::count(text.begin(), text.end(), '['));
+  if (opening > 1) out.reserve(opening - 1);
   Reader in(text);
   bool ok = in.Consume('[');
   if (ok && !in.Consume(']')) {

@@ -1,5 +1,6 @@
 // The reads the metrics engine needs: the whole catalog and people of an account, its
 // enrollments, and its attempts grouped by user × course.
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -185,8 +186,11 @@ Status SqliteStore::ScanAttempts(AccountId account, const AttemptVisitor& visit)
     if (!row.ok()) return row.status();
     if (!row.value()) break;
     if (q.Int(0) != user_id || q.Int(1) != course_id) {
+      // The visitor may take the vector: the next one is sized like this one.
+      const std::size_t previous = attempts.size();
       if (!attempts.empty()) visit(*user, *course, attempts);
       attempts.clear();
+      attempts.reserve(std::max<std::size_t>(previous, 16));
       user_id = q.Int(0);
       course_id = q.Int(1);
       Result<const std::string*> u = key(users.value(), user_id);
