@@ -593,7 +593,11 @@ Engine::Size Engine::size() const {
           (t.weeks.size() + t.first_weeks.size()) * kNodeBytes;
       {
         std::lock_guard cache(c->cache_mutex);
-        if (c->names) caches += 3 * c->names->name_pos.capacity() * sizeof(std::uint32_t);
+        if (c->names) {
+          caches += 3 * c->names->name_pos.capacity() * sizeof(std::uint32_t) +
+                    c->names->folded.capacity() +
+                    c->names->folded_start.capacity() * sizeof(std::uint32_t);
+        }
         if (c->ranks) caches += c->ranks->by_rank.capacity() * sizeof(std::uint32_t);
       }
       s.bytes += caches;

@@ -58,6 +58,10 @@ struct NameOrder {
   std::vector<std::uint32_t> name_pos;   // per enrollment: its position by (name, key)
   std::vector<std::uint32_t> name_rank;  // per enrollment: position of the first of its name
   std::vector<std::uint32_t> key_pos;    // per enrollment: its position by key
+  // Every enrolled name folded (ContainsFolded's ASCII folding), each ended by '\0', in
+  // enrollment order: a search (`q`) is one pass of std::string_view::find over it.
+  std::string folded;
+  std::vector<std::uint32_t> folded_start;  // per enrollment, and one past the last
 };
 struct RankOrder {
   std::uint64_t version = 0, roster_version = 0;

@@ -276,8 +276,42 @@ std::shared_ptr<const NameOrder> NamesOf(const AccountState& a, const CourseStat
             [&](std::uint32_t x, std::uint32_t y) { return user(x).key < user(y).key; });
   names->key_pos.resize(n);
   for (std::size_t i = 0; i < n; ++i) names->key_pos[order[i]] = static_cast<std::uint32_t>(i);
+  names->folded_start.reserve(n + 1);
+  for (std::size_t e = 0; e < n; ++e) {
+    names->folded_start.push_back(static_cast<std::uint32_t>(names->folded.size()));
+    for (const char ch : user(static_cast<std::uint32_t>(e)).name) names->folded += FoldAscii(ch);
+    names->folded += '\0';
+  }
+  names->folded_start.push_back(static_cast<std::uint32_t>(names->folded.size()));
   c.names = names;
   return names;
+}
+
+// Which enrollments' names contain `q` (ContainsFolded), from the folded names in one pass.
+std::vector<char> NameMatches(const NameOrder& names, std::string_view q) {
+  const std::size_t n = names.folded_start.size() - 1;
+  std::vector<char> match(n, 0);
+  std::string needle(q);
+  for (char& ch : needle) ch = FoldAscii(ch);
+  const std::string_view hay = names.folded;
+  if (needle.find('\0') != std::string::npos) {
+    // The separator itself: name by name.
+    for (std::size_t e = 0; e < n; ++e) {
+      const std::size_t from = names.folded_start[e], to = names.folded_start[e + 1] - 1;
+      match[e] = hay.substr(from, to - from).find(needle) != std::string_view::npos ? 1 : 0;
+    }
+    return match;
+  }
+  std::size_t at = 0;
+  while ((at = hay.find(needle, at)) != std::string_view::npos) {
+    // The name holding the match's first byte; the match cannot run past its '\0'.
+    const auto it = std::upper_bound(names.folded_start.begin(), names.folded_start.end(),
+                                     static_cast<std::uint32_t>(at));
+    const auto e = static_cast<std::size_t>(it - names.folded_start.begin()) - 1;
+    match[e] = 1;
+    at = names.folded_start[e + 1];  // on to the next name
+  }
+  return match;
 }
 
 // The course's enrollments in rank order (mastery descending at the tables' 1e-9, then name,
@@ -611,12 +645,15 @@ Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::strin
   };
   std::vector<Pick> picks;
   picks.reserve(ranks->by_rank.size());
+  // A search is answered from the folded names first, so only matching people are looked at.
+  const std::vector<char> matches =
+      query.q.empty() ? std::vector<char>() : NameMatches(*names, query.q);
   for (std::uint32_t e : ranks->by_rank) {
+    if (!matches.empty() && matches[e] == 0) continue;
     const Enrolled& en = c->enrolled[e];
     const UserState& u = a->users[static_cast<std::size_t>(en.user)];
     if (u.active != query.active || !only.Allows(u.key)) continue;
     if (group >= 0 && !std::binary_search(u.groups.begin(), u.groups.end(), group)) continue;
-    if (!ContainsFolded(u.name, query.q)) continue;
     if (query.completed && en.summary.completed_ms.has_value() != *query.completed) continue;
     if (query.certified && HeldFast(en, now).has_value() != *query.certified) continue;
     if (query.at_risk && AtRiskFast(en, now) != *query.at_risk) continue;

@@ -95,11 +95,12 @@ Status SortRows(std::vector<Row>& rows, const Columns<Row>& columns, const std::
 }
 
 // Case-insensitive (ASCII) substring test for `q` filters.
+inline char FoldAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
 inline bool ContainsFolded(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
-  auto fold = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
   return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [&](char a, char b) { return fold(a) == fold(b); }) != haystack.end();
+                     [&](char a, char b) { return FoldAscii(a) == FoldAscii(b); }) != haystack.end();
 }
 
 }  // namespace cohort::metrics
