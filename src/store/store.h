@@ -93,8 +93,9 @@ struct GroupWrite {
   const domain::WriteBatch* batch = nullptr;
 };
 
-// Called once per user × course with all their stored attempts (any order), which it may
-// move away.
+// Called once per user × course with all their stored attempts (any order). It may move the
+// vector away, or swap it for one it has finished with: the scan overwrites that vector's
+// attempts in place, reusing their allocations.
 using AttemptVisitor = std::function<void(const std::string& user, const std::string& course,
                                           std::vector<domain::Attempt>& attempts)>;
 

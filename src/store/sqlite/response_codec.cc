@@ -194,20 +194,26 @@ void EncodeResponses(const domain::Attempt& attempt, std::string& out) {
 
 Status DecodeResponses(std::string_view text, Instant started_at,
                        std::vector<domain::Response>& out) {
-  out.clear();
-  // One allocation: each response opens a '[' after the array's own (a '[' inside a question
-  // key only reserves one more).
+  // The responses already in `out` are overwritten (a caller that reuses its vectors allocates
+  // nothing); at most one allocation otherwise: each response opens a '[' after the array's own
+  // (a '[' inside a question key only reserves one more).
   const auto opening = static_cast<std::size_t>(std::count(text.begin(), text.end(), '['));
   if (opening > 1) out.reserve(opening - 1);
+  std::size_t n = 0;
   Reader in(text);
   bool ok = in.Consume('[');
   if (ok && !in.Consume(']')) {
     do {
-      ok = ReadResponse(in, started_at, out.emplace_back());
+      if (n == out.size()) out.emplace_back();
+      ok = ReadResponse(in, started_at, out[n++]);
     } while (ok && in.Consume(','));
     ok = ok && in.Consume(']');
   }
-  if (!ok || !in.AtEnd()) return Status::Internal("a stored attempt's responses are corrupt");
+  out.resize(n);
+  if (!ok || !in.AtEnd()) {
+    out.clear();
+    return Status::Internal("a stored attempt's responses are corrupt");
+  }
   return Status();
 }
 

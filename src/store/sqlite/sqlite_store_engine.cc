@@ -1,6 +1,5 @@
 // The reads the metrics engine needs: the whole catalog and people of an account, its
 // enrollments, and its attempts grouped by user × course.
-#include <algorithm>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -17,7 +16,7 @@ namespace {
 // Fills `a` from columns 2 (client id), 4 (started_at), 5 (finished_at) and 6 (responses) of
 // a scan_attempts/load_attempts row.
 Status ReadAttemptColumns(Query& query, domain::Attempt& a) {
-  a.id = query.Text(2);
+  a.id.assign(query.TextView(2));
   a.started_at = Instant{query.Int(4)};
   a.finished_at.reset();
   if (!query.IsNull(5)) a.finished_at = Instant{query.Int(5)};
@@ -177,7 +176,17 @@ Status SqliteStore::ScanAttempts(AccountId account, const AttemptVisitor& visit)
 
   Query q(st.scan_attempts);
   q.BindInt(1, account.value);
+  // The group being read: attempts[0, used). Elements past it are kept to be overwritten (with
+  // their strings' and vectors' capacity), so a visitor that hands back used vectors (see
+  // AttemptVisitor) lets the scan run without allocating.
   std::vector<domain::Attempt> attempts;
+  std::size_t used = 0;
+  auto flush = [&](const std::string& u, const std::string& c) {
+    if (used == 0) return;
+    attempts.resize(used);
+    visit(u, c, attempts);
+    used = 0;
+  };
   std::int64_t user_id = -1, course_id = -1;
   const std::string* user = nullptr;
   const std::string* course = nullptr;
@@ -186,11 +195,7 @@ Status SqliteStore::ScanAttempts(AccountId account, const AttemptVisitor& visit)
     if (!row.ok()) return row.status();
     if (!row.value()) break;
     if (q.Int(0) != user_id || q.Int(1) != course_id) {
-      // The visitor may take the vector: the next one is sized like this one.
-      const std::size_t previous = attempts.size();
-      if (!attempts.empty()) visit(*user, *course, attempts);
-      attempts.clear();
-      attempts.reserve(std::max<std::size_t>(previous, 16));
+      if (user != nullptr) flush(*user, *course);
       user_id = q.Int(0);
       course_id = q.Int(1);
       Result<const std::string*> u = key(users.value(), user_id);
@@ -200,7 +205,8 @@ Status SqliteStore::ScanAttempts(AccountId account, const AttemptVisitor& visit)
       user = u.value();
       course = c.value();
     }
-    domain::Attempt& a = attempts.emplace_back();
+    if (used == attempts.size()) attempts.emplace_back();
+    domain::Attempt& a = attempts[used++];
     a.user = *user;
     a.course = *course;
     Result<const std::string*> exercise = key(exercises.value(), q.Int(3));
@@ -208,7 +214,7 @@ Status SqliteStore::ScanAttempts(AccountId account, const AttemptVisitor& visit)
     a.exercise = *exercise.value();
     COHORT_RETURN_IF_ERROR(ReadAttemptColumns(q, a));
   }
-  if (!attempts.empty()) visit(*user, *course, attempts);
+  if (user != nullptr) flush(*user, *course);
   return Status();
 }
 
