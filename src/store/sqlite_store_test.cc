@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -206,6 +208,38 @@ TEST(ResponseCodecTest, DecodesWhatSqliteWritesAndRejectsAnythingElse) {
                           R"([["q",1,0,0,0]]x)", R"([["q,1,0,0,0]])", R"([["q\x",1,0,0,0]])",
                           R"([["q",1,0,0,0],])"}) {
     EXPECT_EQ(DecodeResponses(bad, Instant{0}, back).code(), ErrorCode::kInternal) << bad;
+  }
+}
+
+// Whatever the encoder writes decodes back to the same responses: plain keys and integers (read
+// by the fast path), escapes and 19-digit numbers (read by the general one), into a vector that
+// already holds other responses (overwritten in place).
+TEST(ResponseCodecTest, RandomResponsesRoundTripWhicheverPathReadsThem) {
+  std::mt19937_64 rng(7);
+  const std::vector<std::string> questions = {"q1", "", "a much longer question key than sixteen",
+                                              "quote\"d", "back\\slash", "tab\t", "é🙂"};
+  const std::vector<std::int64_t> numbers = {0, 1, 7, -1, 123456789012345678,
+                                             std::numeric_limits<std::int64_t>::max(),
+                                             std::numeric_limits<std::int64_t>::min()};
+  std::vector<domain::Response> back;
+  for (int round = 0; round < 2000; ++round) {
+    domain::Attempt a;
+    a.started_at = Instant{static_cast<std::int64_t>(rng() % 2'000'000'000'000)};
+    const std::size_t count = rng() % 7;
+    for (std::size_t i = 0; i < count; ++i) {
+      domain::Response r;
+      r.question = questions[rng() % questions.size()];
+      r.correct = rng() % 2 == 0;
+      r.hints = rng() % 4 == 0 ? numbers[rng() % numbers.size()] : static_cast<std::int64_t>(rng() % 5);
+      r.time_ms = static_cast<std::int64_t>(rng() % 100'000);
+      r.answered_at = Instant{a.started_at.ms + static_cast<std::int64_t>(rng() % 200'000) - 50'000};
+      if (rng() % 3 == 0) r.points = numbers[rng() % numbers.size()];
+      a.responses.push_back(r);
+    }
+    std::string text;
+    EncodeResponses(a, text);
+    ASSERT_TRUE(DecodeResponses(text, a.started_at, back).ok()) << text;
+    ASSERT_EQ(back, a.responses) << text;
   }
 }
 
