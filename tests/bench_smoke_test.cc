@@ -68,6 +68,8 @@ TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureAndSqlAgreesWithCohort) {
   const json& report = j["latency"]["account report (csv)"];
   EXPECT_GT(report["first_byte_p50_ms"].get<double>(), 0);
   EXPECT_GE(report["total_p50_ms"].get<double>(), report["first_byte_p50_ms"].get<double>());
+  EXPECT_GE(report["total_p99_ms"].get<double>(), report["total_p50_ms"].get<double>());
+  EXPECT_GE(report["requests"].get<int>(), 200);
 
   ExpectPositive(j["sql"], "postgres", "load_s");
   for (const char* view : {"all courses", "league", "chapters", "groups", "user"}) {

@@ -551,16 +551,19 @@ bool Runner::Latency() {
     record("exercise history", Summarise(history_ms));
   }
   {
-    const int reps = scale_.name == "M" ? 5 : 20;
+    // As many requests as every other view (at M each is half a second: ~2 minutes).
     Percentiles ttfb;
-    const Percentiles total = Measure("/api/v1/report?format=csv", reps, true, &ttfb);
+    const Percentiles total = Measure("/api/v1/report?format=csv", n, true, &ttfb);
     views["account report (csv)"] = {{"first_byte_p50_ms", ttfb.p50},
+                                     {"first_byte_p99_ms", ttfb.p99},
                                      {"first_byte_max_ms", ttfb.max},
                                      {"total_p50_ms", total.p50},
+                                     {"total_p99_ms", total.p99},
                                      {"total_max_ms", total.max},
                                      {"requests", total.n}};
-    log_("latency {:<34} first byte p50 {:.1f} ms, total p50 {:.1f} ms ({} requests)",
-         "account report (CSV, every row)", ttfb.p50, total.p50, total.n);
+    log_("latency {:<34} first byte p50 {:.1f} ms, p99 {:.1f} ms; total p50 {:.1f} ms, p99 {:.1f} ms "
+         "({} requests)",
+         "account report (CSV, every row)", ttfb.p50, ttfb.p99, total.p50, total.p99, total.n);
   }
   figures_["latency"] = views;
   figures_["latency_league_sorts"] = league;
@@ -1028,10 +1031,11 @@ void Runner::Report() {
   if (f.contains("latency")) {
     for (const auto& [view, p] : f["latency"].items()) {
       if (view == "account report (csv)") {
-        add("account report, first byte p50", p["first_byte_p50_ms"].get<double>(), "ms",
-            "(no target)", std::nullopt);
-        add("account report, total p50", p["total_p50_ms"].get<double>(), "ms", "(no target)",
-            std::nullopt);
+        add(fmt::format("account report, first byte p99 (p50 {:.1f} ms)",
+                        p["first_byte_p50_ms"].get<double>()),
+            p["first_byte_p99_ms"].get<double>(), "ms", "(no target)", std::nullopt);
+        add(fmt::format("account report, total p99 (p50 {:.1f} ms)", p["total_p50_ms"].get<double>()),
+            p["total_p99_ms"].get<double>(), "ms", "(no target)", std::nullopt);
         continue;
       }
       const double bound = view == "all courses" || view == "course + chapters" ? 2.0 : 10.0;

@@ -146,6 +146,13 @@ async function clickSort(page, col) {
   await page.click(`.table-block thead th[data-col="${col}"] button`);
 }
 
+// The page's heading once its data has loaded (a view shows a placeholder heading first).
+async function headingIs(page, expected, what) {
+  await page.waitForFunction((t) => document.querySelector('h1')?.textContent === t, expected,
+    {timeout: 20000}).catch(() => {});
+  assert.equal(await page.textContent('h1'), expected, what);
+}
+
 async function waitForHash(page, test, what) {
   await page.waitForFunction((re) => new RegExp(re).test(location.hash), test.source,
     {timeout: 10000}).catch(() => assert.fail(`${what}: the URL is ${page.url()}`));
@@ -259,8 +266,7 @@ export async function checks(h, only) {
     await page.click(`main a[href="#/courses/${course}"]`);
     await waitForHash(page, new RegExp(`^#/courses/${course}$`), 'open course');
     const detail = await h.json(page, `/api/v1/courses/${course}`);
-    await page.waitForSelector('h1');
-    assert.equal(await page.textContent('h1'), detail.title);
+    await headingIs(page, detail.title, 'course heading');
     await leagueMatchesApi(h, page, course, 'league by rank');
     await chartsOnPage(page, 2, 'course');
     const order = JSON.parse(await page.getAttribute('figure.chart-tall', 'data-order'));
@@ -361,9 +367,8 @@ export async function checks(h, only) {
     assert.equal(await page.locator('main table img, main table script').count(), 0);
     await page.click('.table-block tbody tr[data-key="xss-user"] th a');
     await waitForHash(page, /users\/xss-user$/, 'open the person');
-    await page.waitForSelector('h1');
-    assert.equal(await page.textContent('h1'), `${XSS_NAME} · ` +
-      (await h.json(page, `/api/v1/courses/${course}`)).title);
+    await headingIs(page, `${XSS_NAME} · ` +
+      (await h.json(page, `/api/v1/courses/${course}`)).title, 'person heading');
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     assert.equal(await page.locator('main img').count(), 0);
   });
@@ -550,7 +555,7 @@ export async function checks(h, only) {
     const me = typeof ln.session.user === 'string' ? ln.session.user
       : ln.session.user.user || ln.session.user.key;
     await waitForHash(p, /^#\/courses$/, 'landing');
-    assert.equal(await p.textContent('h1'), 'My courses');
+    await headingIs(p, 'My courses', 'learner landing heading');
     const api = await h.json(p, '/api/v1/courses');
     const keys = specSort(api.rows, 'title', 'asc', 'title', 'course').map((r) => r.course);
     await waitForKeys(p, keys, 'learner courses');
