@@ -21,12 +21,7 @@ void ApiFixture::SetUp() {
   Result<std::unique_ptr<store::Store>> s = store::OpenSqliteStore((dir_ / "test.db").string());
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   store_ = std::move(s).value();
-  engine_ = std::make_unique<metrics::Engine>(
-      [this](std::string_view account, std::string_view user, std::string_view course) {
-        store::AccountId id = store_->FindAccount(account).value().id;
-        return store_->LoadAttempts(id, user, course).value();
-      });
-  service_ = std::make_unique<service::Service>(*store_, clock_, *engine_);
+  service_ = std::make_unique<service::Service>(*store_, clock_);
   Result<store::AccountId> acme = service_->CreateAccount({"acme", "Acme", "Europe/Paris"});
   ASSERT_TRUE(acme.ok()) << acme.status().ToString();
   account_ = acme.value();
@@ -58,7 +53,6 @@ void ApiFixture::TearDown() {
   server_.reset();
   api_.reset();
   service_.reset();
-  engine_.reset();
   store_.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

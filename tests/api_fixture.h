@@ -10,7 +10,6 @@
 #include "common/clock.h"
 #include "http/api.h"
 #include "http/server.h"
-#include "metrics/engine.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -49,7 +48,6 @@ class ApiFixture : public ::testing::Test {
   std::filesystem::path dir_;
   FakeClock clock_{Instant{1'773'144'000'000}};  // 2026-03-10T12:00:00Z
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<metrics::Engine> engine_;
   std::unique_ptr<service::Service> service_;
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<http::Server> server_;

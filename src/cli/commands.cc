@@ -94,22 +94,22 @@ double ResidentBytes() {
 }
 
 // The gauges of /metrics: engine sizes, open connections, memory, build info.
-void RegisterGauges(MetricRegistry& registry, const metrics::Engine& engine,
+void RegisterGauges(MetricRegistry& registry, const service::Service& service,
                     const http::Server& server) {
   registry.SetGauge("cohort_engine_accounts", "Accounts in the in-memory metrics engine.",
-                    [&engine] { return static_cast<double>(engine.size().accounts); });
+                    [&service] { return static_cast<double>(service.EngineSize().accounts); });
   registry.SetGauge("cohort_engine_users", "Users in the in-memory metrics engine.",
-                    [&engine] { return static_cast<double>(engine.size().users); });
+                    [&service] { return static_cast<double>(service.EngineSize().users); });
   registry.SetGauge("cohort_engine_enrollments", "Enrollments in the in-memory metrics engine.",
-                    [&engine] { return static_cast<double>(engine.size().enrollments); });
+                    [&service] { return static_cast<double>(service.EngineSize().enrollments); });
   registry.SetGauge("cohort_engine_cells", "User x exercise cells in the in-memory engine.",
-                    [&engine] { return static_cast<double>(engine.size().cells); });
+                    [&service] { return static_cast<double>(service.EngineSize().cells); });
   registry.SetGauge("cohort_engine_touched_cells",
                     "User x exercise cells with at least one attempt (the ones stored).",
-                    [&engine] { return static_cast<double>(engine.size().touched_cells); });
+                    [&service] { return static_cast<double>(service.EngineSize().touched_cells); });
   registry.SetGauge("cohort_engine_bytes",
                     "Bytes held by the engine's enrollments (cells, weekly series, certificates).",
-                    [&engine] { return static_cast<double>(engine.size().bytes); });
+                    [&service] { return static_cast<double>(service.EngineSize().bytes); });
   registry.SetGauge("cohort_process_resident_memory_bytes",
                     "Resident memory of the process (engine included).", ResidentBytes);
   registry.SetGauge("cohort_open_connections", "Open connections on the public listener.",
@@ -157,20 +157,7 @@ int RunServe(const ServeOptions& options) {
   std::unique_ptr<store::Store> store = Open(options.db);
   if (!store) return 1;
   SystemClock clock;
-  store::Store& s = *store;
-  metrics::Engine engine([&s](std::string_view account, std::string_view user,
-                              std::string_view course) {
-    Result<store::AccountRecord> a = s.FindAccount(account);
-    if (!a.ok()) return std::vector<domain::Attempt>();
-    Result<std::vector<domain::Attempt>> attempts = s.LoadAttempts(a->id, user, course);
-    if (!attempts.ok()) {
-      // The engine cannot answer without them; a store that fails here fails everywhere.
-      spdlog::critical("cannot load attempts for a replay: {}", attempts.status().ToString());
-      std::abort();
-    }
-    return std::move(attempts).value();
-  });
-  service::Service service(*store, clock, engine);
+  service::Service service(*store, clock);
   // Buffers of 4 MiB and more (request bodies up to the 32 MiB limit and their parse buffers)
   // are mapped for themselves and unmapped when freed. With glibc's default the threshold rises
   // to the size of each such buffer freed, and the next ones come from the heap arena of
@@ -196,7 +183,7 @@ int RunServe(const ServeOptions& options) {
     // The rebuild frees far more than the engine keeps (decoded attempts, the store's pages);
     // glibc keeps freed heap mapped unless asked: at M, 10.7 GiB resident instead of 1.5.
     malloc_trim(0);
-    const metrics::Engine::Size size = engine.size();
+    const metrics::Engine::Size size = service.EngineSize();
     if (progress) {
       progress->Finish(fmt::format("{} accounts, {} users, {} enrollments, {} cells",
                                    size.accounts, size.users, size.enrollments, size.cells));
@@ -240,7 +227,7 @@ int RunServe(const ServeOptions& options) {
     return Fail(server.status());
   }
   http::Server& public_server = *server.value();
-  RegisterGauges(registry, engine, public_server);
+  RegisterGauges(registry, service, public_server);
   std::unique_ptr<http::Server> metrics_server;
   std::string metrics_note;
   if (metrics_listen) {

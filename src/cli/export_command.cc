@@ -72,16 +72,9 @@ int RunExport(const ExportCliOptions& options) {
   if (!opened.ok()) return Refuse("cannot open " + options.db + ": " + opened.status().message());
   store::Store& store = *opened.value();
   SystemClock clock;
-  // The service loads the caller's account into the engine on first use, as the server does
+  // The service loads the caller's account into its engine on first use, as the server does
   // at start: every figure is rebuilt from the stored events.
-  metrics::Engine engine(
-      [&store](std::string_view account, std::string_view user, std::string_view course) {
-        Result<store::AccountRecord> a = store.FindAccount(account);
-        if (!a.ok()) return std::vector<domain::Attempt>();
-        Result<std::vector<domain::Attempt>> attempts = store.LoadAttempts(a->id, user, course);
-        return attempts.ok() ? std::move(attempts).value() : std::vector<domain::Attempt>();
-      });
-  service::Service service(store, clock, engine);
+  service::Service service(store, clock);
   Result<service::Caller> caller = service.LocalAdmin(options.account);
   if (!caller.ok()) return Refuse(caller.status().ToString());
 

@@ -27,20 +27,6 @@ namespace fs = std::filesystem;
 // "acme /courses/py/users?active=true&offset=0".
 using Views = std::map<std::string, std::string>;
 
-// An engine over `store` rebuilt from it, with the service that answers its views.
-struct Rebuilt {
-  explicit Rebuilt(store::Store& store, const Clock& clock)
-      : engine([&store](std::string_view account, std::string_view user, std::string_view course) {
-          Result<store::AccountRecord> a = store.FindAccount(account);
-          if (!a.ok()) return std::vector<domain::Attempt>();
-          Result<std::vector<domain::Attempt>> attempts = store.LoadAttempts(a->id, user, course);
-          return attempts.ok() ? std::move(attempts).value() : std::vector<domain::Attempt>();
-        }),
-        service(store, clock, engine) {}
-  metrics::Engine engine;
-  service::Service service;
-};
-
 // Renders every view of every account: all courses, each course, both leagues (active and
 // inactive users, every page), each enrolled user's view and the history of each exercise they
 // attempted, and the report. Errors: the first view that fails.
@@ -235,15 +221,15 @@ int RunCheck(const std::string& db) {
   // identically, and each view must answer at all.
   const auto start = std::chrono::steady_clock::now();
   FakeClock clock(SystemClock().Now());
-  Rebuilt first(*store, clock), second(*store, clock);
-  Status rebuilt = first.service.Rebuild(nullptr);
-  if (rebuilt.ok()) rebuilt = second.service.Rebuild(nullptr);
+  service::Service first(*store, clock), second(*store, clock);
+  Status rebuilt = first.Rebuild(nullptr);
+  if (rebuilt.ok()) rebuilt = second.Rebuild(nullptr);
   if (!rebuilt.ok()) {
     std::cout << "rebuild: FAILED (" << rebuilt.message() << ")\nresult: FAILED\n";
     return 1;
   }
-  Result<Views> a = RenderAllViews(first.service, *store);
-  Result<Views> b = a.ok() ? RenderAllViews(second.service, *store) : a;
+  Result<Views> a = RenderAllViews(first, *store);
+  Result<Views> b = a.ok() ? RenderAllViews(second, *store) : a;
   if (!a.ok() || !b.ok()) {
     std::cout << "views: FAILED (" << (a.ok() ? b : a).status().message() << ")\nresult: FAILED\n";
     return 1;
@@ -264,7 +250,7 @@ int RunCheck(const std::string& db) {
     Result<store::TableCounts> counts = store->Counts(account.id);
     if (counts.ok()) stored_enrollments += counts->enrollments;
   }
-  const metrics::Engine::Size size = first.engine.size();
+  const metrics::Engine::Size size = first.EngineSize();
   const bool enrollments_match = static_cast<std::int64_t>(size.enrollments) == stored_enrollments;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -154,7 +154,7 @@ class AuthRoutes {
       Result<ingest::AwardRequest> body = ingest::ParseAward(request_.body);
       if (!body.ok()) return ErrorResponse(body.status());
       Result<std::int64_t> id = service_.GrantAward(
-          caller, {body->user, body->course, body->title, body->note, std::nullopt});
+          caller, {body->user, body->course, body->title, body->note});
       if (!id.ok()) return ErrorResponse(id.status());
       return JsonResponse(200, {{"id", id.value()}});
     }

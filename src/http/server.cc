@@ -38,6 +38,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/logging.h"
+#include "common/thread_annotations.h"
 #include "http/request_id.h"
 #include "http/target.h"
 
@@ -123,11 +124,11 @@ struct Shared {
   // Set once by Stop(); connections read it to stop keeping alive and to refuse new requests.
   std::atomic<bool> stopping{false};
 
-  std::mutex mutex;  // guards `connections`
+  Mutex mutex;
   // Signalled (under `mutex`) when `connections` becomes empty, for Stop() to wait on.
   std::condition_variable drained;
   // Every open connection, registered by the acceptor, removed by ~Connection.
-  std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections;
+  std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections GUARDED_BY(mutex);
 };
 
 // One TCP connection serving HTTP/1.1 requests one after another. Every member function but
@@ -145,7 +146,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         remote_address_(std::move(remote_address)) {}
 
   ~Connection() {
-    std::lock_guard<std::mutex> lock(shared_->mutex);
+    MutexLock lock(shared_->mutex);
     shared_->connections.erase(this);
     if (shared_->connections.empty()) shared_->drained.notify_all();
   }
@@ -647,7 +648,7 @@ class ServerImpl final : public Server {
   std::uint16_t port() const override { return port_; }
 
   std::size_t open_connections() const override {
-    std::lock_guard<std::mutex> lock(shared_->mutex);
+    MutexLock lock(shared_->mutex);
     return shared_->connections.size();
   }
 
@@ -668,13 +669,13 @@ class ServerImpl final : public Server {
     sigaddset(&shutdown_signals, SIGTERM);
     pthread_sigmask(SIG_UNBLOCK, &shutdown_signals, nullptr);
     {
-      std::lock_guard<std::mutex> lock(signal_mutex_);
+      MutexLock lock(signal_mutex_);
       if (stop_requested_) signal_ioc.stop();
       signal_ioc_ = &signal_ioc;
     }
     signal_ioc.run();
     {
-      std::lock_guard<std::mutex> lock(signal_mutex_);
+      MutexLock lock(signal_mutex_);
       signal_ioc_ = nullptr;
     }
     if (received != 0) spdlog::info("signal {} received: shutting down", received);
@@ -709,7 +710,7 @@ class ServerImpl final : public Server {
     std::shared_ptr<Connection> connection;
     bool full = false;
     {
-      std::lock_guard<std::mutex> lock(shared_->mutex);
+      MutexLock lock(shared_->mutex);
       if (shared_->stopping.load()) {
         // Stop() has begun: the socket closes as it goes out of scope.
       } else if (shared_->connections.size() >= shared_->options.max_connections) {
@@ -757,7 +758,7 @@ class ServerImpl final : public Server {
 
   std::vector<std::weak_ptr<Connection>> OpenConnections() {
     std::vector<std::weak_ptr<Connection>> open;
-    std::lock_guard<std::mutex> lock(shared_->mutex);
+    MutexLock lock(shared_->mutex);
     open.reserve(shared_->connections.size());
     for (const auto& entry : shared_->connections) open.push_back(entry.second);
     return open;
@@ -770,7 +771,7 @@ class ServerImpl final : public Server {
            "Stop() must not be called from a handler");
     shared_->stopping.store(true);
     {
-      std::lock_guard<std::mutex> lock(signal_mutex_);
+      MutexLock lock(signal_mutex_);
       stop_requested_ = true;
       if (signal_ioc_ != nullptr) signal_ioc_->stop();
     }
@@ -788,10 +789,10 @@ class ServerImpl final : public Server {
     }
     work_.reset();
     {
-      std::unique_lock<std::mutex> lock(shared_->mutex);
-      const bool drained =
-          shared_->drained.wait_for(lock, Seconds(shared_->options.shutdown_timeout_s),
-                                    [this] { return shared_->connections.empty(); });
+      MutexLock lock(shared_->mutex);
+      const bool drained = shared_->drained.wait_for(
+          lock.unique(), Seconds(shared_->options.shutdown_timeout_s),
+          [this]() NO_THREAD_SAFETY_ANALYSIS { return shared_->connections.empty(); });
       if (!drained) {
         spdlog::warn("{} HTTP connection(s) still busy after {} s; closing them",
                      shared_->connections.size(), shared_->options.shutdown_timeout_s);
@@ -820,9 +821,10 @@ class ServerImpl final : public Server {
   std::uint16_t port_ = 0;
   std::once_flag stop_once_;
 
-  std::mutex signal_mutex_;  // guards stop_requested_ and signal_ioc_
-  bool stop_requested_ = false;
-  asio::io_context* signal_ioc_ = nullptr;  // WaitForShutdownSignal()'s, while it waits
+  Mutex signal_mutex_;
+  bool stop_requested_ GUARDED_BY(signal_mutex_) = false;
+  // WaitForShutdownSignal()'s, while it waits.
+  asio::io_context* signal_ioc_ GUARDED_BY(signal_mutex_) = nullptr;
 };
 
 }  // namespace

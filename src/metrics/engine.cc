@@ -175,10 +175,43 @@ void ResetTotals(CourseState& c) {
 }
 
 // Returns the earliest started_at among the loaded attempts (none when there are none).
-std::optional<Instant> ReplayEnrolled(const AttemptLoader& loader, const AccountState& a,
+// Reads a user × course's stored attempts during Apply: the prefetched ones, else from the
+// AttemptSource. After a read fails it answers nothing more (empty) and keeps the error: Apply
+// then drops the account, so what was built from the empty answers is never read.
+class ReplayReader {
+ public:
+  using Prefetched = std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>;
+  ReplayReader(const AttemptSource& source, AccountId account, Prefetched prefetched)
+      : source_(source), account_(account), prefetched_(std::move(prefetched)) {}
+
+  std::vector<domain::Attempt> Load(const std::string& user, const std::string& course) {
+    if (!failed_.ok()) return {};
+    auto it = prefetched_.find({user, course});
+    if (it != prefetched_.end()) {
+      std::vector<domain::Attempt> attempts = std::move(it->second);
+      prefetched_.erase(it);
+      return attempts;
+    }
+    Result<std::vector<domain::Attempt>> loaded = source_.Load(account_, user, course);
+    if (!loaded.ok()) {
+      failed_ = loaded.status();
+      return {};
+    }
+    return std::move(loaded).value();
+  }
+  const Status& failed() const { return failed_; }
+
+ private:
+  const AttemptSource& source_;
+  AccountId account_;
+  Prefetched prefetched_;
+  Status failed_;
+};
+
+std::optional<Instant> ReplayEnrolled(ReplayReader& loader, const AccountState& a,
                                       CourseState& c, Enrolled& e) {
   std::vector<domain::Attempt> attempts =
-      loader(a.account.key, a.users[static_cast<std::size_t>(e.user)].key, c.key);
+      loader.Load(a.users[static_cast<std::size_t>(e.user)].key, c.key);
   std::vector<const domain::Attempt*> ptrs;
   std::vector<int> slots;
   std::optional<Instant> earliest;
@@ -253,15 +286,16 @@ AccountState* FindAccount(Engine::State& s, std::string_view key) {
 
 }  // namespace
 
-Engine::Engine(AttemptLoader loader)
-    : state_(std::make_unique<State>()), loader_(std::move(loader)) {}
+Engine::Engine(const AttemptSource& source)
+    : state_(std::make_unique<State>()), source_(source) {}
 
 Engine::~Engine() = default;
 
-void Engine::PutAccount(const domain::Account& account) {
+void Engine::PutAccount(AccountId id, const domain::Account& account) {
   std::unique_lock lock(mutex_);
   auto& slot = state_->accounts[account.key];
   if (!slot) slot = std::make_unique<AccountState>();
+  slot->id = id;
   slot->account = account;
   std::optional<TimeZone> zone = TimeZone::Find(account.timezone);
   if (!slot->zone) {
@@ -278,13 +312,20 @@ bool Engine::HasAccount(std::string_view account) const {
   return state_->accounts.count(std::string(account)) > 0;
 }
 
-std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>
+void Engine::DropAccount(std::string_view account) {
+  std::unique_lock lock(mutex_);
+  state_->accounts.erase(std::string(account));
+}
+
+Result<std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>>
 Engine::PrefetchReplays(std::string_view account, const domain::WriteBatch& batch) const {
   std::vector<std::pair<std::string, std::string>> late;
+  AccountId id;
   {
     std::shared_lock lock(mutex_);
     const AccountState* a = FindAccount(*state_, account);
-    if (a == nullptr) return {};
+    if (a == nullptr) return std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>();
+    id = a->id;
     std::map<std::pair<int, int>, std::vector<const domain::Attempt*>> groups;
     for (const domain::Attempt& at : batch.attempts.items) {
       auto u = a->user_of.find(at.user);
@@ -308,29 +349,28 @@ Engine::PrefetchReplays(std::string_view account, const domain::WriteBatch& batc
   }
   std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>> loaded;
   for (auto& key : late) {
-    std::vector<domain::Attempt> attempts = loader_(account, key.first, key.second);
-    loaded.emplace(std::move(key), std::move(attempts));
+    Result<std::vector<domain::Attempt>> attempts = source_.Load(id, key.first, key.second);
+    if (!attempts.ok()) return attempts.status();
+    loaded.emplace(std::move(key), std::move(attempts).value());
   }
   return loaded;
 }
 
-void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, Instant now) {
+Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, Instant now) {
   // Replays of late attempts read the store: before the exclusive lock, so that the views
   // are not held up by those reads. Apply runs under the service's write mutex, so nothing
   // is stored between the prefetch and the replay; anything not prefetched (a replay the
   // batch's own catalog or enrollment changes cause) is read under the lock as before.
   auto prefetched = PrefetchReplays(account, batch);
-  const AttemptLoader loader = [&](std::string_view acc, std::string_view user,
-                                   std::string_view course) {
-    auto it = prefetched.find({std::string(user), std::string(course)});
-    if (it == prefetched.end()) return loader_(acc, user, course);
-    std::vector<domain::Attempt> attempts = std::move(it->second);
-    prefetched.erase(it);
-    return attempts;
-  };
   std::unique_lock lock(mutex_);
   AccountState* a = FindAccount(*state_, account);
-  if (a == nullptr) return;
+  if (a == nullptr) return Status();
+  if (!prefetched.ok()) {
+    // The store holds the batch already: the account's state cannot catch up without it.
+    state_->accounts.erase(std::string(account));
+    return prefetched.status();
+  }
+  ReplayReader loader(source_, a->id, std::move(prefetched).value());
   // (course, user) pairs replayed from the store during this batch. The store committed the
   // batch before this call, so a replay already holds the batch's attempts: appending them again
   // would count them twice (an attempt without responses never triggers NeedsReplay).
@@ -500,6 +540,12 @@ void Engine::Apply(std::string_view account, const domain::WriteBatch& batch, In
     user.erased = true;
     user.active = false;
   }
+  if (!loader.failed().ok()) {
+    // A replay read nothing: what it built is wrong, and the store holds the batch already.
+    state_->accounts.erase(std::string(account));
+    return loader.failed();
+  }
+  return Status();
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/ids.h"
 #include "common/result.h"
 #include "common/time.h"
 #include "domain/account.h"
@@ -19,11 +20,18 @@
 
 namespace cohort::metrics {
 
-// Loads every stored attempt of a user in a course (any order). The service implements it over
-// the store; the engine calls it only when it must replay a user × course (a late attempt, a
-// catalog or settings change).
-using AttemptLoader = std::function<std::vector<domain::Attempt>(
-    std::string_view account, std::string_view user, std::string_view course)>;
+// Where the engine reads the stored attempts of a user × course, when it must replay them (a
+// late attempt, a catalog or settings change, a re-enrollment). The service implements it over
+// the store (service/stored_attempts.h); the engine never calls the store itself.
+// Thread-safety: called from the engine's writer, one call at a time.
+class AttemptSource {
+ public:
+  virtual ~AttemptSource() = default;
+  // Every stored attempt of `user` in `course` of the account (any order; empty when none).
+  // Errors: the store's (kUnavailable when it cannot be read now).
+  virtual Result<std::vector<domain::Attempt>> Load(AccountId account, std::string_view user,
+                                                    std::string_view course) const = 0;
+};
 
 // Filters and paging of a table view (SPEC §3.8, §4.1).
 struct TableQuery {
@@ -72,17 +80,26 @@ struct ReportPlan {
 // lock while they build a view, so a view never sees half a request.
 class Engine {
  public:
-  explicit Engine(AttemptLoader loader);
+  // `source` must outlive the engine.
+  explicit Engine(const AttemptSource& source);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // --- writes (after the store committed them) ---
-  void PutAccount(const domain::Account& account);
+  // Adds the account (empty) or updates its name and time zone; `id` is the store's, which the
+  // engine passes back to its AttemptSource.
+  void PutAccount(AccountId id, const domain::Account& account);
   bool HasAccount(std::string_view account) const;
+  // Forgets everything of the account (it is loaded again from the store by the service).
+  void DropAccount(std::string_view account);
   // Applies a committed batch, in WriteBatch order. Attempts that were duplicates must not be
   // in it: pass only what the store newly stored (the service filters).
-  void Apply(std::string_view account, const domain::WriteBatch& batch, Instant now);
+  // Errors: the AttemptSource's, when a replay the batch needs cannot read the store. The
+  // account's derived state is then dropped (HasAccount turns false) rather than left behind
+  // the store: the service loads it again from the store before it is read or written next.
+  [[nodiscard]] Status Apply(std::string_view account, const domain::WriteBatch& batch,
+                             Instant now);
   // Rebuild: an enrollment as stored; `explicit_date` when it came from PUT (attempt-made
   // enrollments take the earliest start of the user's attempts in the course).
   void SetEnrollment(std::string_view account, std::string_view user, std::string_view course,
@@ -103,7 +120,7 @@ class Engine {
                                       const std::vector<std::string>* only_groups) const;
   Result<UserCourseView> UserInCourse(std::string_view account, std::string_view course,
                                       std::string_view user, Instant now) const;
-  // History rows need the attempts themselves; the caller loads them (same loader).
+  // History rows need the attempts themselves; the caller loads them from the store.
   Result<std::vector<HistoryRow>> History(std::string_view account, std::string_view course,
                                           std::string_view user, std::string_view exercise,
                                           const std::vector<domain::Attempt>& attempts) const;
@@ -139,12 +156,13 @@ class Engine {
  private:
   // The stored attempts of each (user, course) of `batch` that Apply will replay because the
   // batch's attempts arrive late, read under the shared lock only (docs/performance.md).
-  std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>> PrefetchReplays(
-      std::string_view account, const domain::WriteBatch& batch) const;
+  // Errors: the AttemptSource's.
+  Result<std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>>
+  PrefetchReplays(std::string_view account, const domain::WriteBatch& batch) const;
 
   mutable std::shared_mutex mutex_;  // guards state_: exclusive for writes, shared for views
   std::unique_ptr<State> state_;
-  AttemptLoader loader_;
+  const AttemptSource& source_;
 };
 
 }  // namespace cohort::metrics

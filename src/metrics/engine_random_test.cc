@@ -495,13 +495,14 @@ ViewPlan FullPlan(const Reference& ref) {
 
 // A fresh engine rebuilt as the service does at start: catalog, people and enrollments put,
 // then every enrollment replayed from the store.
-void Rebuild(Engine& engine, const domain::Account& account, const Reference& store, Instant now) {
-  engine.PutAccount(account);
+void Rebuild(Engine& engine, AccountId id, const domain::Account& account, const Reference& store,
+             Instant now) {
+  engine.PutAccount(id, account);
   domain::WriteBatch b;
   for (const domain::Group& g : store.Groups(kAcc)) b.groups.items.push_back(g);
   for (const domain::Course& c : store.Courses(kAcc)) b.courses.items.push_back(c);
   for (const domain::User& u : store.Users(kAcc)) b.users.items.push_back({u, std::nullopt});
-  engine.Apply(kAcc, b, now);
+  ASSERT_TRUE(engine.Apply(kAcc, b, now).ok());
   const std::vector<Reference::EnrollmentRecord> enrollments = store.Enrollments(kAcc);
   for (const Reference::EnrollmentRecord& e : enrollments) {
     engine.SetEnrollment(kAcc, e.user, e.course, e.enrolled_at, !e.by_attempts);
@@ -603,10 +604,12 @@ void RunOrganisation(std::uint64_t seed, int steps, Coverage& coverage) {
                                      FullPlan(live.ref())))
           << "live engine vs oracle, every view, after step " << step;
 
-      Engine rebuilt([&](std::string_view account, std::string_view user, std::string_view course) {
-        return live.ref().Attempts(account, user, course);
-      });
-      Rebuild(rebuilt, org.account(), live.ref(), org.now());
+      testing::FunctionSource source(
+          [&](std::string_view account, std::string_view user, std::string_view course) {
+            return live.ref().Attempts(account, user, course);
+          });
+      Engine rebuilt(source);
+      Rebuild(rebuilt, source.Id(kAcc), org.account(), live.ref(), org.now());
       const EngineSource third(rebuilt, live.ref());
       ASSERT_TRUE(testing::SameViews(first, third, live.ref(), kAcc, now, FullPlan(live.ref())))
           << "live engine vs an engine rebuilt with Replay, after step " << step;

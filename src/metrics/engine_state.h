@@ -103,6 +103,7 @@ struct CourseState {
 };
 
 struct AccountState {
+  AccountId id;  // the store's, for the AttemptSource
   domain::Account account;
   std::unique_ptr<TimeZone> zone;  // stable address: CourseShape points at it
   std::vector<UserState> users;

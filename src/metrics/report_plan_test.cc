@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "metrics/engine.h"
+#include "metrics/testing/function_source.h"
 
 namespace cohort::metrics {
 namespace {
@@ -14,7 +15,7 @@ constexpr Instant kNow{1'773'144'000'000};  // 2026-03-10T12:00:00Z
 class ReportPlanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine_.PutAccount({kAccount, "Acme", "Europe/Paris"});
+    engine_.PutAccount(source_.Id(kAccount), {kAccount, "Acme", "Europe/Paris"});
     domain::WriteBatch batch;
     for (const char* key : {"py", "go"}) {
       domain::Course c;
@@ -47,7 +48,7 @@ class ReportPlanTest : public ::testing::Test {
         batch.attempts.items.push_back(std::move(a));
       }
     }
-    engine_.Apply(kAccount, batch, kNow);
+    ASSERT_TRUE(engine_.Apply(kAccount, batch, kNow).ok());
   }
 
   // Every row of the plan, built in pages of `page` rows.
@@ -61,9 +62,10 @@ class ReportPlanTest : public ::testing::Test {
     return out;
   }
 
-  Engine engine_{[](std::string_view, std::string_view, std::string_view) {
+  testing::FunctionSource source_{[](std::string_view, std::string_view, std::string_view) {
     return std::vector<domain::Attempt>();
   }};
+  Engine engine_{source_};
 };
 
 void ExpectSameRows(const std::vector<std::optional<ReportRow>>& paged,
@@ -79,10 +81,11 @@ void ExpectSameRows(const std::vector<std::optional<ReportRow>>& paged,
 }
 
 TEST(ReportPlanOrderTest, OnlyTheOrderByNameCanBePlanned) {
-  Engine engine([](std::string_view, std::string_view, std::string_view) {
+  testing::FunctionSource source([](std::string_view, std::string_view, std::string_view) {
     return std::vector<domain::Attempt>();
   });
-  engine.PutAccount({kAccount, "Acme", "UTC"});
+  Engine engine(source);
+  engine.PutAccount(source.Id(kAccount), {kAccount, "Acme", "UTC"});
   TableQuery query;
   query.sort = "mastery";
   EXPECT_EQ(engine.PlanReport(kAccount, query).status().code(), ErrorCode::kInvalid);
@@ -135,7 +138,7 @@ TEST_F(ReportPlanTest, RowsOfPeopleWhoLeftSinceThePlanAreLeftOut) {
   ASSERT_TRUE(plan.ok());
   domain::WriteBatch erase;
   erase.user_removals.push_back({"u2", true});
-  engine_.Apply(kAccount, erase, kNow);
+  ASSERT_TRUE(engine_.Apply(kAccount, erase, kNow).ok());
   const std::vector<std::optional<ReportRow>> rows = AllRows(*plan, 3);
   ASSERT_EQ(rows.size(), 9u);
   std::size_t left_out = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "service/service.h"
+#include "store/store.h"
 
 namespace cohort::service {
 namespace {
@@ -25,7 +26,14 @@ Status UnknownAward(std::int64_t id) {
 
 Result<std::vector<TokenInfo>> Service::ListTokens(const Caller& caller) {
   COHORT_RETURN_IF_ERROR(CheckAdmin(caller));
-  return store_.ListTokens(caller.account);
+  Result<std::vector<store::TokenRecord>> stored = store_.ListTokens(caller.account);
+  if (!stored.ok()) return stored.status();
+  std::vector<TokenInfo> out;
+  out.reserve(stored->size());
+  for (store::TokenRecord& t : std::move(stored).value()) {
+    out.push_back({t.id, std::move(t.name), t.scopes, t.created_at, t.revoked_at, t.last_used_at});
+  }
+  return out;
 }
 
 Result<NewToken> Service::CreateToken(const Caller& caller, std::string_view name,
@@ -39,14 +47,14 @@ Status Service::RevokeToken(const Caller& caller, std::int64_t token_id) {
   return store_.RevokeToken(caller.account, token_id, clock_.Now());
 }
 
-Result<std::int64_t> Service::GrantAward(const Caller& caller, const store::NewAward& award) {
+Result<std::int64_t> Service::GrantAward(const Caller& caller, const NewAward& award) {
   if (!IsGroupManager(caller)) COHORT_RETURN_IF_ERROR(CheckAdmin(caller));
   if (caller.person && !caller.person->MayAward(award.user)) {
     // Not one of their members: as unknown to them as a user that does not exist.
     const std::string reason = fmt::format("user '{}' is unknown", award.user);
     return Status::Invalid(reason, {{std::nullopt, "/user", reason}});
   }
-  store::NewAward stored = award;
+  store::NewAward stored{award.user, award.course, award.title, award.note, std::nullopt};
   if (caller.person) stored.granted_by = caller.person->user_id;
   return store_.CreateAward(caller.account, stored, clock_.Now());
 }

@@ -8,6 +8,7 @@
 #include "domain/user.h"
 #include "service/secrets.h"
 #include "service/service.h"
+#include "store/store.h"
 
 namespace cohort::service {
 namespace {

@@ -912,7 +912,7 @@ Result<DemoResult> CreateDemoOrganisation(
   // Without a date, the history ends now (then two runs differ by their dates only).
   const Instant until = options.until.ms > 0 ? options.until : service.clock().Now();
 
-  Result<store::AccountId> account =
+  Result<AccountId> account =
       service.CreateAccount({options.account_key, options.account_name, options.timezone});
   if (!account.ok()) return account.status();
   Result<Caller> caller = service.LocalAdmin(options.account_key);

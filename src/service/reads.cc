@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "service/service.h"
+#include "store/store.h"
 
 namespace cohort::service {
 namespace {
@@ -26,15 +27,12 @@ const Person* Restricted(const Caller& caller) {
 
 Status Service::CheckRead(const Caller& caller) {
   if (!caller.scopes.Allows(domain::Scope::kRead)) return Denied(caller, "read");
-  if (engine_ == nullptr) return Status::Internal("the metrics engine is not running");
-  if (!engine_->HasAccount(caller.account_key)) {
-    // An account created after the engine was built (e.g. by `cohort account create`).
-    std::lock_guard lock(write_mutex_);
-    if (!engine_->HasAccount(caller.account_key)) {
-      Result<store::AccountRecord> account = store_.FindAccount(caller.account_key);
-      if (!account.ok()) return account.status();
-      COHORT_RETURN_IF_ERROR(RebuildAccount(account.value()));
-    }
+  if (!engine_->HasAccount(caller.account_key) || !serving_) {
+    // The first view (cohort export), an account created after the engine was built (e.g. by
+    // `cohort account create`), or one dropped after an apply failed.
+    MutexLock lock(write_mutex_);
+    serving_ = true;
+    COHORT_RETURN_IF_ERROR(EnsureLoaded(caller.account, caller.account_key));
   }
   return Status();
 }
@@ -163,7 +161,7 @@ Result<std::vector<std::optional<metrics::ReportRow>>> Service::ReportRows(
 }
 
 Result<TimeZone> Service::Zone(const Caller& caller) {
-  if (engine_ == nullptr) return Status::Internal("the metrics engine is not running");
+  COHORT_RETURN_IF_ERROR(CheckRead(caller));
   return engine_->Zone(caller.account_key);
 }
 

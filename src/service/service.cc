@@ -15,6 +15,8 @@
 
 #include "domain/key.h"
 #include "service/secrets.h"
+#include "service/stored_attempts.h"
+#include "store/store.h"
 
 namespace cohort::service {
 namespace {
@@ -68,7 +70,17 @@ bool VerifyPassword(std::string_view hash, std::string_view password) {
   return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
 }
 
-Result<store::AccountId> Service::CreateAccount(const domain::Account& account) {
+Service::Service(store::Store& store, const Clock& clock)
+    : store_(store),
+      clock_(clock),
+      stored_attempts_(std::make_unique<StoredAttempts>(store)),
+      engine_(std::make_unique<metrics::Engine>(*stored_attempts_)) {}
+
+Service::~Service() = default;
+
+metrics::Engine::Size Service::EngineSize() const { return engine_->size(); }
+
+Result<AccountId> Service::CreateAccount(const domain::Account& account) {
   std::vector<ErrorDetail> problems;
   if (!domain::IsValidKey(account.key)) {
     problems.push_back({std::nullopt, "/key",
@@ -87,9 +99,9 @@ Result<store::AccountId> Service::CreateAccount(const domain::Account& account) 
     const std::string first = problems.front().reason;
     return Status::Invalid(first, std::move(problems));
   }
-  std::lock_guard lock(write_mutex_);
-  Result<store::AccountId> id = store_.CreateAccount(account);
-  if (id.ok() && engine_ != nullptr) engine_->PutAccount(account);
+  MutexLock lock(write_mutex_);
+  Result<AccountId> id = store_.CreateAccount(account);
+  if (id.ok() && serving_) engine_->PutAccount(id.value(), account);
   return id;
 }
 
@@ -163,20 +175,24 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
   // Group commit: queue the batch; the first writer to find no leader commits what has queued
   // (its own batch among them, or ahead of it) and hands over; the others wait for their answer.
   PendingWrite mine{&caller, std::move(batch), std::nullopt};
-  std::unique_lock lock(queue_mu_);
+  MutexLock lock(queue_mu_);
   queue_.push_back(&mine);
   ++pending_;
   while (true) {
-    queue_changed_.wait(lock, [&] { return mine.answer.has_value() || !leading_; });
+    // The predicate runs with queue_mu_ held (the wait retakes it), which the analysis cannot
+    // see through std::condition_variable.
+    queue_changed_.wait(lock.unique(), [&]() NO_THREAD_SAFETY_ANALYSIS {
+      return mine.answer.has_value() || !leading_;
+    });
     if (mine.answer) {
       --pending_;
       return std::move(*mine.answer);
     }
     leading_ = true;
     const std::vector<PendingWrite*> group = TakeGroup();
-    lock.unlock();
+    lock.Unlock();
     std::vector<Result<domain::WriteSummary>> answers = CommitGroup(group);
-    lock.lock();
+    lock.Lock();
     for (std::size_t i = 0; i < group.size(); ++i) group[i]->answer = std::move(answers[i]);
     leading_ = false;
     queue_changed_.notify_all();
@@ -184,7 +200,7 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
 }
 
 std::size_t Service::PendingWrites() {
-  std::lock_guard lock(queue_mu_);
+  MutexLock lock(queue_mu_);
   return pending_;
 }
 
@@ -224,17 +240,17 @@ std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
   std::vector<Result<domain::WriteSummary>> answers(
       group.size(), Result<domain::WriteSummary>(Status::Internal("the write was not applied")));
   try {
-    std::lock_guard lock(write_mutex_);
+    MutexLock lock(write_mutex_);
     std::vector<store::GroupWrite> writes;
     std::vector<std::size_t> slots;  // writes[k] answers group[slots[k]]
     for (std::size_t i = 0; i < group.size(); ++i) {
       const Caller& caller = *group[i]->caller;
-      if (engine_ != nullptr && !engine_->HasAccount(caller.account_key)) {
-        // An account created after the engine was built (e.g. by `cohort account create`).
-        Result<store::AccountRecord> account = store_.FindAccount(caller.account_key);
-        Status rebuilt = account.ok() ? RebuildAccount(account.value()) : account.status();
-        if (!rebuilt.ok()) {
-          answers[i] = rebuilt;
+      if (serving_) {
+        // An account created after the engine was built (e.g. by `cohort account create`), or
+        // dropped after an apply failed: the engine must hold it before this write is applied.
+        Status loaded = EnsureLoaded(caller.account, caller.account_key);
+        if (!loaded.ok()) {
+          answers[i] = loaded;
           continue;
         }
       }
@@ -257,37 +273,8 @@ std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
       for (std::size_t slot : slots) answers[slot] = done.status();
       return answers;
     }
-    // Committed: now the engine, with only the attempts newly stored (a batch rolled back to
-    // its savepoint is not seen by the engine either). The engine requires that the store holds
-    // no more than the batch it applies beyond what it has seen: a late attempt makes it replay
-    // that user × course from the store, which already holds the whole group. So a group's
-    // batches (attempts only, TakeGroup) reach it as one batch per account, in commit order.
-    std::vector<std::pair<std::string, domain::WriteBatch>> for_engine;  // by account key
-    for (std::size_t k = 0; k < writes.size(); ++k) {
-      Result<domain::WriteSummary>& summary = done.value()[k];
-      PendingWrite& write = *group[slots[k]];
-      if (summary.ok() && engine_ != nullptr) {
-        domain::WriteBatch& batch = write.batch;
-        std::vector<domain::Attempt> fresh;
-        fresh.reserve(summary->new_attempts.size());
-        for (std::uint32_t i : summary->new_attempts) {
-          fresh.push_back(std::move(batch.attempts.items[i]));
-        }
-        batch.attempts.items = std::move(fresh);
-        const std::string& account = write.caller->account_key;
-        auto same = std::find_if(for_engine.begin(), for_engine.end(),
-                                 [&](const auto& e) { return e.first == account; });
-        if (same == for_engine.end()) {
-          for_engine.emplace_back(account, std::move(batch));
-        } else {
-          auto& into = same->second.attempts.items;
-          into.insert(into.end(), std::make_move_iterator(batch.attempts.items.begin()),
-                      std::make_move_iterator(batch.attempts.items.end()));
-        }
-      }
-      answers[slots[k]] = std::move(summary);
-    }
-    for (auto& [account, batch] : for_engine) engine_->Apply(account, batch, now);
+    for (std::size_t k = 0; k < writes.size(); ++k) answers[slots[k]] = std::move(done.value()[k]);
+    ApplyToEngine(group, slots, answers, now);
   } catch (const std::exception& e) {
     // Never leave the followers waiting: they get the kInternal set above.
     spdlog::error("a group commit failed with an exception: {}", e.what());
@@ -295,7 +282,64 @@ std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
   return answers;
 }
 
+void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
+                            const std::vector<std::size_t>& slots,
+                            std::vector<Result<domain::WriteSummary>>& answers, Instant now) {
+  // Committed: now the engine, with only the attempts newly stored (a batch rolled back to
+  // its savepoint is not seen by the engine either). The engine requires that the store holds
+  // no more than the batch it applies beyond what it has seen: a late attempt makes it replay
+  // that user × course from the store, which already holds the whole group. So a group's
+  // batches (attempts only, TakeGroup) reach it as one batch per account, in commit order.
+  struct ForEngine {
+    const Caller* caller;
+    domain::WriteBatch batch;
+    std::vector<std::size_t> slots;  // the answers of the batches merged into it
+  };
+  std::vector<ForEngine> for_engine;
+  for (std::size_t slot : slots) {
+    Result<domain::WriteSummary>& summary = answers[slot];
+    PendingWrite& write = *group[slot];
+    // An account the engine does not hold is loaded whole from the store when it is read.
+    if (!summary.ok() || !engine_->HasAccount(write.caller->account_key)) continue;
+    domain::WriteBatch& batch = write.batch;
+    std::vector<domain::Attempt> fresh;
+    fresh.reserve(summary->new_attempts.size());
+    for (std::uint32_t i : summary->new_attempts) fresh.push_back(std::move(batch.attempts.items[i]));
+    batch.attempts.items = std::move(fresh);
+    const std::string& account = write.caller->account_key;
+    auto same = std::find_if(for_engine.begin(), for_engine.end(),
+                             [&](const ForEngine& e) { return e.caller->account_key == account; });
+    if (same == for_engine.end()) {
+      for_engine.push_back({write.caller, std::move(batch), {slot}});
+    } else {
+      auto& into = same->batch.attempts.items;
+      into.insert(into.end(), std::make_move_iterator(batch.attempts.items.begin()),
+                  std::make_move_iterator(batch.attempts.items.end()));
+      same->slots.push_back(slot);
+    }
+  }
+  for (ForEngine& e : for_engine) {
+    const Status applied = engine_->Apply(e.caller->account_key, e.batch, now);
+    if (applied.ok()) continue;
+    // Stored, but the engine could not follow (it has dropped the account, loaded again before
+    // its next read or write). The caller retries: a re-post is counted once (SPEC §2).
+    spdlog::warn("the metrics of account {} could not be updated after a commit ({}); they are "
+                 "loaded again from the store on the next request",
+                 e.caller->account_key, applied.ToString());
+    if (engine_reloads_ != nullptr) engine_reloads_->Add();
+    for (std::size_t slot : e.slots) {
+      answers[slot] = Status::Unavailable(
+          "the write is stored but the figures could not be updated: the store could not be "
+          "read; retry (a re-sent attempt counts once)");
+    }
+  }
+}
+
 void Service::SetMetrics(MetricRegistry& registry) {
+  engine_reloads_ = &registry.GetCounter(
+      "cohort_engine_apply_failures_total",
+      "Committed writes the engine could not apply because a replay could not read the store "
+      "(the account is loaded again from the store).");
   store_write_seconds_ = &registry.GetHistogram(
       "cohort_store_write_duration_seconds",
       "Time of one store write transaction (BEGIN IMMEDIATE to durable COMMIT).", LatencyBuckets());
@@ -332,8 +376,8 @@ Status Service::RemoveEnrollment(const Caller& caller, std::string_view user_key
 namespace cohort::service {
 
 Status Service::Rebuild(const std::function<void(std::size_t, std::size_t)>& progress) {
-  if (engine_ == nullptr) return Status::Internal("no engine to rebuild");
-  std::lock_guard lock(write_mutex_);
+  MutexLock lock(write_mutex_);
+  serving_ = true;
   Result<std::vector<store::AccountRecord>> accounts = store_.ListAccounts();
   if (!accounts.ok()) return accounts.status();
   const std::size_t total = accounts->size();
@@ -345,11 +389,26 @@ Status Service::Rebuild(const std::function<void(std::size_t, std::size_t)>& pro
   return Status();
 }
 
+Status Service::EnsureLoaded(AccountId id, std::string_view account_key) {
+  if (engine_->HasAccount(account_key)) return Status();
+  Result<store::AccountRecord> account = store_.FindAccount(account_key);
+  if (!account.ok()) return account.status();
+  if (account->id != id) return Status::NotFound("the account no longer exists");
+  return RebuildAccount(account.value());
+}
+
 Status Service::RebuildAccount(const store::AccountRecord& a) {
-  engine_->PutAccount(a.account);
+  Status s = RebuildAccountOnce(a);
+  if (!s.ok()) engine_->DropAccount(a.account.key);
+  return s;
+}
+
+Status Service::RebuildAccountOnce(const store::AccountRecord& a) {
+  engine_->DropAccount(a.account.key);
+  engine_->PutAccount(a.id, a.account);
   Result<domain::WriteBatch> catalog = store_.LoadCatalog(a.id);
   if (!catalog.ok()) return catalog.status();
-  engine_->Apply(a.account.key, catalog.value(), clock_.Now());
+  COHORT_RETURN_IF_ERROR(engine_->Apply(a.account.key, catalog.value(), clock_.Now()));
   Result<std::vector<store::EnrollmentRecord>> enrollments = store_.ListEnrollments(a.id);
   if (!enrollments.ok()) return enrollments.status();
   for (const store::EnrollmentRecord& e : enrollments.value()) {

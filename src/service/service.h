@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -11,17 +12,26 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/ids.h"
 #include "common/metric_registry.h"
 #include "common/result.h"
+#include "common/thread_annotations.h"
 #include "domain/account.h"
 #include "domain/token.h"
 #include "domain/user.h"
 #include "domain/write_batch.h"
 #include "metrics/engine.h"
 #include "service/sign_in_throttle.h"
-#include "store/store.h"
+
+namespace cohort::store {
+class Store;
+struct AccountRecord;
+struct SessionRecord;
+}  // namespace cohort::store
 
 namespace cohort::service {
+
+class StoredAttempts;
 
 // A person signed in with a session (SPEC §5): who they are and what their roles let them see.
 struct Person {
@@ -53,7 +63,7 @@ struct Person {
 // Who is calling, once their credential is checked: the account they act in and what they may
 // do there. The account always comes from the credential, never from the request.
 struct Caller {
-  store::AccountId account;
+  AccountId account;
   std::string account_key;
   // A token's scopes; for a person, those of their roles: account manager admin, anyone else
   // read (what they read is then scoped by `person`).
@@ -71,7 +81,21 @@ struct SignedIn {
 };
 
 // An API token as listed (never its secret or digest).
-using TokenInfo = store::TokenRecord;
+struct TokenInfo {
+  std::int64_t id = 0;
+  std::string name;
+  domain::ScopeSet scopes;
+  Instant created_at;
+  std::optional<Instant> revoked_at;
+  std::optional<Instant> last_used_at;  // to the minute
+};
+
+// An award to grant (SPEC §9): the user, optionally a course, a title and a note.
+struct NewAward {
+  std::string user;
+  std::optional<std::string> course;
+  std::string title, note;
+};
 
 // A new API token: the secret is returned only here and never stored.
 struct NewToken {
@@ -79,21 +103,27 @@ struct NewToken {
   std::string secret;
 };
 
-// The use cases of ingest and administration: the only code that combines the store with
-// (later) the metrics engine. Thread-safe: the store serializes writes.
+// The use cases of ingest, administration and reading: the only code that combines the store
+// with the metrics engine, which it owns with the engine's one way into the stored attempts.
+//
+// The engine holds an account once the service serves views: after Rebuild (cohort serve, cohort
+// check), or from the first view asked (cohort export); until then writes go to the store only
+// (cohort import, demo, user create). Each committed write is applied to the engine after the
+// commit; a write the engine cannot apply (a replay whose store read failed) answers kUnavailable
+// and the account is loaded again from the store before its next read or write.
+//
+// Thread-safe: writes queue for one committer (group commit); views read the engine under its
+// shared lock.
 class Service {
  public:
-  // Without an engine, only writes and administration work (the CLI's import, demo, ...).
-  Service(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
-  // With an engine: each committed write is applied to it, and the views read from it.
-  Service(store::Store& store, const Clock& clock, metrics::Engine& engine)
-      : store_(store), clock_(clock), engine_(&engine) {}
+  Service(store::Store& store, const Clock& clock);
+  ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
   // Creates an account. kInvalid for a bad key, empty name or unknown time zone; kConflict when
   // the key is taken.
-  Result<store::AccountId> CreateAccount(const domain::Account& account);
+  Result<AccountId> CreateAccount(const domain::Account& account);
 
   // Creates an API token for an account; `scopes` must not be empty. kNotFound for an unknown
   // account.
@@ -150,12 +180,15 @@ class Service {
   // Awards: account managers (and admin tokens) for anyone, group managers for members of the
   // groups they manage. A user or course the caller may not see is kInvalid exactly as an
   // unknown one.
-  Result<std::int64_t> GrantAward(const Caller& caller, const store::NewAward& award);
+  Result<std::int64_t> GrantAward(const Caller& caller, const NewAward& award);
   Status RevokeAward(const Caller& caller, std::int64_t award_id);
 
-  // Loads every account from the store into the engine (on start, before serving).
+  // Loads every account from the store into the engine (on start, before serving views).
   // `progress(done, total)` reports accounts × stages. Errors: the store's.
-  Status Rebuild(const std::function<void(std::size_t, std::size_t)>& progress);
+  Status Rebuild(const std::function<void(std::size_t, std::size_t)>& progress)
+      EXCLUDES(write_mutex_);
+  // The engine's sizes, for logs and /metrics.
+  metrics::Engine::Size EngineSize() const;
 
   // The views of SPEC §4.1 for the caller's account; the `read` scope is required (kForbidden),
   // unknown keys are kNotFound, a bad sort column is kInvalid.
@@ -194,17 +227,23 @@ class Service {
   std::size_t PendingWrites();
 
   const Clock& clock() const { return clock_; }
-  store::Store& store() { return store_; }
 
  private:
-  Status CheckRead(const Caller& caller);
+  // Checks the read scope and that the engine holds the caller's account, loading it from the
+  // store when it does not (first use, or after a failed apply). Errors: kForbidden/kNotFound
+  // (scope), the store's (kUnavailable).
+  Status CheckRead(const Caller& caller) EXCLUDES(write_mutex_);
   // The answer to a caller without `scope`: 403 naming the scope for a token, and for a person
   // the 404 of an unknown resource (SPEC §5: never reveal what exists).
   static Status Denied(const Caller& caller, std::string_view scope);
   // Builds the Caller of a signed-in user from the store (roles, managed groups, members).
   Result<Caller> PersonCaller(const store::SessionRecord& session);
-  // Loads one account from the store into the engine. Requires: write_mutex_ held.
-  Status RebuildAccount(const store::AccountRecord& account);
+  // Loads one account from the store into the engine, replacing what it held; on an error
+  // the engine holds nothing of it.
+  Status RebuildAccount(const store::AccountRecord& account) REQUIRES(write_mutex_);
+  Status RebuildAccountOnce(const store::AccountRecord& account) REQUIRES(write_mutex_);
+  // Loads the account into the engine unless it holds it already.
+  Status EnsureLoaded(AccountId id, std::string_view account_key) REQUIRES(write_mutex_);
 
   // A caller's batch waiting in Write's group commit, on the caller's stack.
   struct PendingWrite {
@@ -213,27 +252,39 @@ class Service {
     std::optional<Result<domain::WriteSummary>> answer;  // set under queue_mu_ when done
   };
   // Takes the next group from queue_: at least one batch, then more while the group stays
-  // within kGroupBatches and kGroupAttempts. Requires: queue_mu_ held.
-  std::vector<PendingWrite*> TakeGroup();
+  // within kGroupBatches and kGroupAttempts.
+  std::vector<PendingWrite*> TakeGroup() REQUIRES(queue_mu_);
   // Stores a group in one transaction (Store::ApplyGroup), then applies each committed batch
-  // to the engine in order. Returns one answer per batch. Takes write_mutex_.
-  std::vector<Result<domain::WriteSummary>> CommitGroup(const std::vector<PendingWrite*>& group);
+  // to the engine in order. Returns one answer per batch.
+  std::vector<Result<domain::WriteSummary>> CommitGroup(const std::vector<PendingWrite*>& group)
+      EXCLUDES(write_mutex_);
+  // Applies a committed group to the engine. Batches of an account the engine could not update
+  // get kUnavailable in `answers`.
+  void ApplyToEngine(const std::vector<PendingWrite*>& group, const std::vector<std::size_t>& slots,
+                     std::vector<Result<domain::WriteSummary>>& answers, Instant now)
+      REQUIRES(write_mutex_);
 
   store::Store& store_;
   const Clock& clock_;
-  metrics::Engine* engine_ = nullptr;
+  std::unique_ptr<StoredAttempts> stored_attempts_;  // the engine's way into the store
+  std::unique_ptr<metrics::Engine> engine_;          // thread-safe itself
+  // Once true, the engine holds every account it is asked about (Rebuild, or a first view):
+  // writes then load an account the engine lacks before applying to it.
+  std::atomic<bool> serving_ = false;
   Histogram* store_write_seconds_ = nullptr;
   Counter* store_unavailable_ = nullptr;  // writes refused because the store could not write
-  std::mutex write_mutex_;  // orders commits and engine applies: the engine sees commit order
+  Counter* engine_reloads_ = nullptr;     // accounts loaded again after a failed apply
+  // Orders commits and engine applies (the engine sees commit order) and account loads.
+  Mutex write_mutex_;
   // Group commit (Write): batches queue here while a leader commits; the next leader takes
   // what has queued into one transaction, so concurrent writers share one fsync.
   static constexpr std::size_t kGroupBatches = 16;
   static constexpr std::size_t kGroupAttempts = 50'000;
-  std::mutex queue_mu_;
+  Mutex queue_mu_;
   std::condition_variable queue_changed_;
-  std::deque<PendingWrite*> queue_;  // under queue_mu_
-  std::size_t pending_ = 0;          // under queue_mu_: Write calls not yet answered
-  bool leading_ = false;             // under queue_mu_: a leader is committing a group
+  std::deque<PendingWrite*> queue_ GUARDED_BY(queue_mu_);
+  std::size_t pending_ GUARDED_BY(queue_mu_) = 0;  // Write calls not yet answered
+  bool leading_ GUARDED_BY(queue_mu_) = false;     // a leader is committing a group
   SignInThrottle throttle_;  // thread-safe itself
 };
 

@@ -60,8 +60,7 @@ class WriteGroupTest : public ::testing::Test {
     auto opened = store::sqlite::SqliteStore::Open(path_, {.busy_timeout_ms = busy_timeout_ms});
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();
-    engine_ = NewEngine();
-    service_ = std::make_unique<Service>(*store_, clock_, *engine_);
+    service_ = std::make_unique<Service>(*store_, clock_);
     service_->SetMetrics(registry_);
     ASSERT_TRUE(service_->CreateAccount({"acme", "Acme", "UTC"}).ok());
     ASSERT_TRUE(service_->Rebuild(nullptr).ok());
@@ -84,17 +83,8 @@ class WriteGroupTest : public ::testing::Test {
 
   void TearDown() override {
     service_.reset();
-    engine_.reset();
     store_.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  std::unique_ptr<metrics::Engine> NewEngine() {
-    return std::make_unique<metrics::Engine>(
-        [this](std::string_view account, std::string_view user, std::string_view course) {
-          store::AccountId id = store_->FindAccount(account).value().id;
-          return store_->LoadAttempts(id, user, course).value();
-        });
   }
 
   // Write() on a thread of its own; its answer lands in `answer`.
@@ -127,7 +117,6 @@ class WriteGroupTest : public ::testing::Test {
   FakeClock clock_{kNow};
   MetricRegistry registry_;
   std::unique_ptr<store::sqlite::SqliteStore> store_;
-  std::unique_ptr<metrics::Engine> engine_;
   std::unique_ptr<Service> service_;
   std::optional<Caller> caller_;
 };
@@ -186,12 +175,11 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
   EXPECT_EQ(store_->GetAttempt(caller_->account, "a2").status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(store_->GetAttempt(caller_->account, "a1").value(), a1);
   // The engine applied the committed batches only: ann e3, e1 and bob e1, e2 (not bob e3).
-  const metrics::Engine::Size live = engine_->size();
+  const metrics::Engine::Size live = service_->EngineSize();
   EXPECT_EQ(live.touched_cells, 4u);
-  std::unique_ptr<metrics::Engine> fresh = NewEngine();
-  Service rebuilt(*store_, clock_, *fresh);
+  Service rebuilt(*store_, clock_);
   ASSERT_TRUE(rebuilt.Rebuild(nullptr).ok());
-  const metrics::Engine::Size expected = fresh->size();
+  const metrics::Engine::Size expected = rebuilt.EngineSize();
   EXPECT_EQ(live.users, expected.users);
   EXPECT_EQ(live.enrollments, expected.enrollments);
   EXPECT_EQ(live.cells, expected.cells);
@@ -203,7 +191,7 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
 TEST_F(WriteGroupTest, AFaultFailsEveryBatchOfTheGroupAndChangesNothing) {
   ASSERT_NO_FATAL_FAILURE(Open(300));
   const store::TableCounts before = Counts();
-  const metrics::Engine::Size engine_before = engine_->size();
+  const metrics::Engine::Size engine_before = service_->EngineSize();
   std::vector<std::optional<Result<domain::WriteSummary>>> answers(3);
   std::vector<std::thread> threads;
   {
@@ -222,13 +210,13 @@ TEST_F(WriteGroupTest, AFaultFailsEveryBatchOfTheGroupAndChangesNothing) {
     EXPECT_EQ(answer->status().code(), ErrorCode::kUnavailable) << answer->status().ToString();
   }
   EXPECT_EQ(Counts(), before);
-  EXPECT_EQ(engine_->size().touched_cells, engine_before.touched_cells);
+  EXPECT_EQ(service_->EngineSize().touched_cells, engine_before.touched_cells);
   EXPECT_EQ(registry_.GetCounter("cohort_store_unavailable_total", "").value(), 3u);
 
   Result<domain::WriteSummary> done =
       service_->Write(*caller_, Attempts({Attempt("a1", "ann", "e1", 2000)}));
   ASSERT_TRUE(done.ok()) << done.status().ToString();
-  EXPECT_EQ(engine_->size().touched_cells, engine_before.touched_cells + 1);
+  EXPECT_EQ(service_->EngineSize().touched_cells, engine_before.touched_cells + 1);
 }
 
 // A late attempt makes the engine replay its user × course from the store, which already holds
@@ -257,11 +245,10 @@ TEST_F(WriteGroupTest, ALateAttemptInAGroupDoesNotCountTheLaterBatchesTwice) {
     ASSERT_TRUE(answer.has_value() && answer->ok());
     EXPECT_EQ(answer->value().accepted, 1u);
   }
-  std::unique_ptr<metrics::Engine> fresh = NewEngine();
-  Service rebuilt(*store_, clock_, *fresh);
+  Service rebuilt(*store_, clock_);
   ASSERT_TRUE(rebuilt.Rebuild(nullptr).ok());
-  auto live = engine_->UserInCourse("acme", "c1", "ann", kNow);
-  auto expected = fresh->UserInCourse("acme", "c1", "ann", kNow);
+  auto live = service_->UserInCourse(*caller_, "c1", "ann");
+  auto expected = rebuilt.UserInCourse(*caller_, "c1", "ann");
   ASSERT_TRUE(live.ok() && expected.ok());
   EXPECT_EQ(expected->attempts, 3);
   EXPECT_EQ(live->attempts, expected->attempts);

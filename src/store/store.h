@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ids.h"
 #include "common/result.h"
 #include "common/time.h"
 #include "domain/account.h"
@@ -17,10 +18,7 @@
 
 namespace cohort::store {
 
-struct AccountId {
-  std::int64_t value = 0;
-  auto operator<=>(const AccountId&) const = default;
-};
+using cohort::AccountId;
 
 struct AccountRecord {
   AccountId id;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "metrics/engine.h"
+#include "metrics/testing/function_source.h"
 #include "metrics/testing/reference.h"
 
 namespace cohort::metrics::testing {
@@ -25,16 +26,16 @@ namespace cohort::metrics::testing {
 class World {
  public:
   World()
-      : engine_([this](std::string_view account, std::string_view user, std::string_view course) {
-          ++loads_;
+      : source_([this](std::string_view account, std::string_view user, std::string_view course) {
           return ref_.Attempts(account, user, course);
-        }) {}
+        }),
+        engine_(source_) {}
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
   void PutAccount(const domain::Account& account) {
     ref_.PutAccount(account);
-    engine_.PutAccount(account);
+    engine_.PutAccount(source_.Id(account.key), account);
   }
 
   // Commits `batch` to the store (the Reference), then applies it to the engine with only the
@@ -48,19 +49,21 @@ class World {
       fresh.attempts.items.push_back(a);
     }
     ref_.Apply(account, batch, now);
-    engine_.Apply(account, fresh, now);
+    Status applied = engine_.Apply(account, fresh, now);
+    if (!applied.ok()) ADD_FAILURE() << "the engine refused a batch: " << applied.ToString();
   }
 
   Reference& ref() { return ref_; }
   const Reference& ref() const { return ref_; }
   Engine& engine() { return engine_; }
   const Engine& engine() const { return engine_; }
-  std::size_t loads() const { return loads_; }
+  std::size_t loads() const { return source_.loads(); }
+  FunctionSource& source() { return source_; }
 
  private:
-  Reference ref_;  // declared first: the engine's loader reads it
+  Reference ref_;  // declared first: the engine's source reads it
+  FunctionSource source_;
   Engine engine_;
-  std::size_t loads_ = 0;
 };
 
 // The views of SPEC §4.1 from some source (an engine or the oracle).

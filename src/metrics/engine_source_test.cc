@@ -1,0 +1,87 @@
+// The engine's AttemptSource failing during a replay: Apply answers the error and drops the
+// account (never a view built from a replay that read nothing); loaded again, it is whole.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "metrics/engine.h"
+#include "metrics/testing/harness.h"
+
+namespace cohort::metrics {
+namespace {
+
+constexpr char kAcc[] = "acme";
+constexpr Instant kNow{1'773'144'000'000};  // 2026-03-10T12:00:00Z
+
+domain::Attempt Clean(const std::string& id, std::int64_t started_ms) {
+  domain::Attempt a;
+  a.id = id;
+  a.user = "ann";
+  a.course = "py";
+  a.exercise = "e1";
+  a.started_at = Instant{started_ms};
+  domain::Response r;
+  r.question = "q1";
+  r.correct = true;
+  r.time_ms = 1000;
+  r.answered_at = Instant{started_ms + 1000};
+  a.responses.push_back(r);
+  return a;
+}
+
+domain::WriteBatch Catalog() {
+  domain::WriteBatch b;
+  domain::Course c;
+  c.key = "py";
+  c.title = "Python";
+  c.chapters.push_back({"c1", "One", {{"e1", "E1"}}});
+  b.courses.items.push_back(c);
+  domain::User u;
+  u.key = "ann";
+  u.name = "Ann";
+  u.email = "ann@example.com";
+  b.users.items.push_back({u, std::nullopt});
+  return b;
+}
+
+TEST(EngineSourceTest, AReplayThatCannotReadTheStoreFailsTheBatchAndDropsTheAccount) {
+  testing::World world;
+  world.PutAccount({kAcc, "Acme", "UTC"});
+  world.Apply(kAcc, Catalog(), kNow);
+  domain::WriteBatch on_time;
+  on_time.attempts.items.push_back(Clean("a2", kNow.ms - 1000 * 3600));
+  world.Apply(kAcc, on_time, kNow);
+  ASSERT_TRUE(world.engine().HasAccount(kAcc));
+
+  // A late attempt needs the user × course replayed from the store, which now fails.
+  domain::WriteBatch late;
+  late.attempts.items.push_back(Clean("a1", kNow.ms - 2000 * 3600));
+  world.ref().Apply(kAcc, late, kNow);  // committed in the store
+  world.source().Fail(Status::Unavailable("the store is down"));
+  const Status applied = world.engine().Apply(kAcc, late, kNow);
+  EXPECT_EQ(applied.code(), ErrorCode::kUnavailable);
+  EXPECT_FALSE(world.engine().HasAccount(kAcc)) << "the account must not keep a wrong state";
+  EXPECT_EQ(world.engine().UserLeague(kAcc, "py", {}, kNow).status().code(),
+            ErrorCode::kNotFound);
+}
+
+TEST(EngineSourceTest, ACatalogChangeWhoseReplayFailsLeavesNothingBehind) {
+  testing::World world;
+  world.PutAccount({kAcc, "Acme", "UTC"});
+  world.Apply(kAcc, Catalog(), kNow);
+  domain::WriteBatch attempts;
+  attempts.attempts.items.push_back(Clean("a1", kNow.ms - 1000 * 3600));
+  world.Apply(kAcc, attempts, kNow);
+
+  // A second exercise: the course's enrollments are replayed under the exclusive lock.
+  domain::WriteBatch changed = Catalog();
+  changed.courses.items[0].chapters[0].exercises.push_back({"e2", "E2"});
+  world.ref().Apply(kAcc, changed, kNow);
+  world.source().Fail(Status::Unavailable("the store is down"));
+  EXPECT_EQ(world.engine().Apply(kAcc, changed, kNow).code(), ErrorCode::kUnavailable);
+  EXPECT_FALSE(world.engine().HasAccount(kAcc));
+}
+
+}  // namespace
+}  // namespace cohort::metrics
