@@ -17,7 +17,7 @@
 #include "http/views_json.h"
 #include "service/service.h"
 #include "store/store.h"
-#include "store/testing/faulty_store.h"
+#include "store/testing/failing_store.h"
 
 namespace cohort {
 namespace {
@@ -39,7 +39,7 @@ class ReplayFaultTest : public ::testing::Test {
            fmt::format("cohort-replay-fault-{:x}", std::random_device{}());
     std::filesystem::create_directories(dir_);
     real_ = store::OpenSqliteStore((dir_ / "cohort.db").string()).value();
-    faulty_ = std::make_unique<store::testing::FaultyStore>(*real_);
+    faulty_ = std::make_unique<store::FailingStore>(*real_);
     service_ = std::make_unique<service::Service>(*faulty_, clock_);
     service_->SetMetrics(registry_);
     ASSERT_TRUE(service_->CreateAccount({"acme", "Acme", "UTC"}).ok());
@@ -113,7 +113,7 @@ class ReplayFaultTest : public ::testing::Test {
   FakeClock clock_{kNow};
   MetricRegistry registry_;
   std::unique_ptr<store::Store> real_;
-  std::unique_ptr<store::testing::FaultyStore> faulty_;
+  std::unique_ptr<store::FailingStore> faulty_;
   std::unique_ptr<service::Service> service_;
   std::unique_ptr<http::Api> api_;
   std::string token_;
@@ -121,7 +121,7 @@ class ReplayFaultTest : public ::testing::Test {
 
 TEST_F(ReplayFaultTest, ALateAttemptWhoseReplayCannotReadTheStoreAnswers503AndCountsOnce) {
   // Earlier than a2 on the same cell: the engine must replay ann × py from the store.
-  faulty_->FailNext("LoadAttempts");
+  faulty_->Fail("LoadAttempts", Status::Unavailable("injected fault: LoadAttempts"), 1);
   const http::Response late =
       Call("POST", "/api/v1/attempts", "[" + Attempt("a1", "e1", "2026-03-01T10:00:00Z") + "]");
   EXPECT_EQ(late.status, 503) << late.body;
@@ -138,13 +138,13 @@ TEST_F(ReplayFaultTest, ALateAttemptWhoseReplayCannotReadTheStoreAnswers503AndCo
 }
 
 TEST_F(ReplayFaultTest, AReadWhileTheStoreCannotReloadTheAccountAnswers503ThenRecovers) {
-  faulty_->FailNext("LoadAttempts");
+  faulty_->Fail("LoadAttempts", Status::Unavailable("injected fault: LoadAttempts"), 1);
   ASSERT_EQ(Call("POST", "/api/v1/attempts",
                  "[" + Attempt("a1", "e1", "2026-03-01T10:00:00Z") + "]")
                 .status,
             503);
   // The account is loaded again before its next read; the store still fails for a while.
-  faulty_->FailNext("ScanAttempts", 2);
+  faulty_->Fail("ScanAttempts", Status::Unavailable("injected fault: ScanAttempts"), 2);
   const http::Response first = Call("GET", "/api/v1/courses/py/users");
   EXPECT_EQ(first.status, 503) << first.body;
   EXPECT_EQ(HeaderOf(first, "Retry-After"), "1");
@@ -156,7 +156,7 @@ TEST_F(ReplayFaultTest, AReadWhileTheStoreCannotReloadTheAccountAnswers503ThenRe
 }
 
 TEST_F(ReplayFaultTest, ACatalogChangeWhoseReplayFailsIsAppliedOnTheNextWrite) {
-  faulty_->FailNext("LoadAttempts");
+  faulty_->Fail("LoadAttempts", Status::Unavailable("injected fault: LoadAttempts"), 1);
   // A third exercise: every enrollment of the course is replayed.
   const http::Response changed =
       Call("PUT", "/api/v1/courses/py",

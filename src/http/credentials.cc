@@ -86,4 +86,8 @@ std::string SessionCookieHeader(const Request& request, std::string_view secret,
                      secret.empty() ? 0 : max_age_s, secure ? "; Secure" : "");
 }
 
+void ClearSessionCookie(const Request& request, Response& response) {
+  response.headers.emplace_back("Set-Cookie", SessionCookieHeader(request, "", 0));
+}
+
 }  // namespace cohort::http

@@ -36,5 +36,7 @@ Result<service::Caller> Authenticate(service::Service& service, const Request& r
 // HTTP. `secret` empty clears the cookie.
 std::string SessionCookieHeader(const Request& request, std::string_view secret,
                                 std::int64_t max_age_s);
+// Adds to `response` the Set-Cookie header that clears the session cookie.
+void ClearSessionCookie(const Request& request, Response& response);
 
 }  // namespace cohort::http

@@ -31,47 +31,21 @@ Status BadPassword(const char* pointer, std::string reason) {
   return Status::Invalid(reason, {{std::nullopt, pointer, reason}});
 }
 
-}  // namespace
-
-bool Person::MaySee(std::string_view user) const {
-  return SeesEveryone() || std::binary_search(visible_users.begin(), visible_users.end(), user);
-}
-
-bool Person::MayAward(std::string_view user) const {
-  return roles.Has(domain::Role::kAccountManager) ||
-         (roles.Has(domain::Role::kGroupManager) &&
-          std::binary_search(managed_members.begin(), managed_members.end(), user));
-}
-
-Status Service::Denied(const Caller& caller, std::string_view scope) {
-  if (caller.person) return Status::NotFound("no such resource");
-  return Status::Forbidden(fmt::format("this token's scopes do not include '{}'", scope));
-}
-
-Result<Caller> Service::PersonCaller(const store::SessionRecord& session) {
-  Result<store::UserRecord> user = store_.FindUser(session.account, session.user_key);
-  if (!user.ok()) {
-    if (user.status().code() == ErrorCode::kNotFound) {
-      return Status::Unauthenticated("the session has ended: sign in again");
-    }
-    return user.status();
-  }
-  if (!user->user.active) return Status::Unauthenticated("the session has ended: sign in again");
+// The Caller of a signed-in person, from their session as Store::LoadSessionCaller reads it:
+// no further store read. kUnauthenticated when the user is no longer active.
+Result<Caller> PersonCaller(store::SessionCaller loaded) {
+  if (!loaded.active) return Status::Unauthenticated("the session has ended: sign in again");
+  const store::SessionRecord& session = loaded.session;
   Person person;
   person.user_id = session.user_id;
   person.user_key = session.user_key;
-  person.roles = user->user.roles;
+  person.roles = loaded.roles;
   person.session_id = session.id;
   person.csrf_token = session.csrf_token;
+  // Only the role makes a manager: a listing in group_managers without it counts for nothing.
   if (person.roles.Has(domain::Role::kGroupManager)) {
-    Result<std::vector<std::string>> groups =
-        store_.ManagedGroups(session.account, person.user_key);
-    if (!groups.ok()) return groups.status();
-    person.managed_groups = std::move(groups).value();
-    Result<std::vector<std::string>> members =
-        store_.ManagedMembers(session.account, person.user_key);
-    if (!members.ok()) return members.status();
-    person.managed_members = std::move(members).value();
+    person.managed_groups = std::move(loaded.managed_groups);
+    person.managed_members = std::move(loaded.managed_members);
     std::sort(person.managed_members.begin(), person.managed_members.end());
     person.visible_users = person.managed_members;
   }
@@ -89,6 +63,23 @@ Result<Caller> Service::PersonCaller(const store::SessionRecord& session) {
   }
   caller.person = std::move(person);
   return caller;
+}
+
+}  // namespace
+
+bool Person::MaySee(std::string_view user) const {
+  return SeesEveryone() || std::binary_search(visible_users.begin(), visible_users.end(), user);
+}
+
+bool Person::MayAward(std::string_view user) const {
+  return roles.Has(domain::Role::kAccountManager) ||
+         (roles.Has(domain::Role::kGroupManager) &&
+          std::binary_search(managed_members.begin(), managed_members.end(), user));
+}
+
+Status Service::Denied(const Caller& caller, std::string_view scope) {
+  if (caller.person) return Status::NotFound("no such resource");
+  return Status::Forbidden(fmt::format("this token's scopes do not include '{}'", scope));
 }
 
 std::int64_t Service::SignInRetryAfterSeconds(std::string_view email,
@@ -153,18 +144,18 @@ Result<SignedIn> Service::SignIn(std::string_view email, std::string_view passwo
   if (!purged.ok()) spdlog::warn("cannot delete expired sessions: {}", purged.status().ToString());
   const std::string secret = internal::NewSecret(kSessionPrefix);
   const std::string csrf = internal::NewSecret("");
-  Result<std::int64_t> id =
-      store_.CreateSession(who.account.id, who.user.id, internal::SecretDigest(secret), csrf, now);
+  const std::string digest = internal::SecretDigest(secret);
+  Result<std::int64_t> id = store_.CreateSession(who.account.id, who.user.id, digest, csrf, now);
   if (!id.ok()) return id.status();
-  store::SessionRecord session{id.value(),
-                               who.account.id,
-                               who.account.account.key,
-                               who.user.id,
-                               who.user.user.key,
-                               csrf,
-                               now,
-                               now};
-  Result<Caller> caller = PersonCaller(session);
+  Result<store::SessionCaller> session = store_.LoadSessionCaller(digest);
+  if (!session.ok()) {
+    if (session.status().code() == ErrorCode::kNotFound) {
+      // Deleted since (the user erased meanwhile): as if it had ended.
+      return Status::Unauthenticated("the session has ended: sign in again");
+    }
+    return session.status();
+  }
+  Result<Caller> caller = PersonCaller(std::move(session).value());
   if (!caller.ok()) return caller.status();
   spdlog::info(StructuredLog("signed in")
                    .Add("account", who.account.account.key)
@@ -178,28 +169,35 @@ Result<Caller> Service::AuthenticateSession(std::string_view secret) {
   if (!secret.starts_with(kSessionPrefix) || secret.size() > 200) {
     return Status::Unauthenticated("not signed in");
   }
-  Result<store::SessionRecord> session = store_.FindSessionByDigest(internal::SecretDigest(secret));
-  if (!session.ok()) {
-    if (session.status().code() == ErrorCode::kNotFound) {
+  // The request's one store read: the session with its person's roles, groups and members.
+  Result<store::SessionCaller> loaded =
+      store_.LoadSessionCaller(internal::SecretDigest(secret));
+  if (!loaded.ok()) {
+    if (loaded.status().code() == ErrorCode::kNotFound) {
       return Status::Unauthenticated("the session has ended: sign in again");
     }
-    return session.status();
+    return loaded.status();
   }
+  const std::int64_t session_id = loaded->session.id;
+  const Instant last_seen = loaded->session.last_seen_at;
   const Instant now = clock_.Now();
-  if (now.ms - session->last_seen_at.ms >= kSessionIdleMs ||
-      now.ms - session->created_at.ms >= kSessionMaxAgeMs) {
-    Status deleted = store_.DeleteSession(session->id);
+  if (now.ms - last_seen.ms >= kSessionIdleMs ||
+      now.ms - loaded->session.created_at.ms >= kSessionMaxAgeMs) {
+    Status deleted = store_.DeleteSession(session_id);
     if (!deleted.ok()) spdlog::warn("cannot delete an expired session: {}", deleted.ToString());
     return Status::Unauthenticated("the session has expired: sign in again");
   }
-  if (now.ms - session->last_seen_at.ms >= kLastUseResolutionMs) {
-    Status touched = store_.TouchSession(session->id, now);
+  Result<Caller> caller = PersonCaller(std::move(loaded).value());
+  if (!caller.ok()) return caller;
+  // A write, at most once a minute per session (and never for a session refused above).
+  if (now.ms - last_seen.ms >= kLastUseResolutionMs) {
+    Status touched = store_.TouchSession(session_id, now);
     // Unavailable: the store is busy or failing (logged there); the next request tries again.
     if (!touched.ok() && touched.code() != ErrorCode::kUnavailable) {
       spdlog::warn("cannot record a session's use: {}", touched.ToString());
     }
   }
-  return PersonCaller(session.value());
+  return caller;
 }
 
 Status Service::SignOut(const Caller& caller) {

@@ -26,7 +26,6 @@
 namespace cohort::store {
 class Store;
 struct AccountRecord;
-struct SessionRecord;
 }  // namespace cohort::store
 
 namespace cohort::service {
@@ -236,8 +235,6 @@ class Service {
   // The answer to a caller without `scope`: 403 naming the scope for a token, and for a person
   // the 404 of an unknown resource (SPEC §5: never reveal what exists).
   static Status Denied(const Caller& caller, std::string_view scope);
-  // Builds the Caller of a signed-in user from the store (roles, managed groups, members).
-  Result<Caller> PersonCaller(const store::SessionRecord& session);
   // Loads one account from the store into the engine, replacing what it held; on an error
   // the engine holds nothing of it.
   Status RebuildAccount(const store::AccountRecord& account) REQUIRES(write_mutex_);

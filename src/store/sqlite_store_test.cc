@@ -914,19 +914,25 @@ TEST_F(SqliteStoreTest, SessionsAreFoundByDigestTouchedToTheMinuteAndDeleted) {
   const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
   Result<std::int64_t> id = store_->CreateSession(account_, ann, "digest-1", "csrf-1", kNow);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
-  Result<SessionRecord> found = store_->FindSessionByDigest("digest-1");
+  Result<SessionCaller> found = store_->LoadSessionCaller("digest-1");
   ASSERT_TRUE(found.ok());
-  EXPECT_EQ(found->id, id.value());
-  EXPECT_EQ(found->account_key, "acme");
-  EXPECT_EQ(found->user_key, "ann");
-  EXPECT_EQ(found->csrf_token, "csrf-1");
-  EXPECT_EQ(found->last_seen_at, kNow);
+  EXPECT_EQ(found->session.id, id.value());
+  EXPECT_EQ(found->session.account, account_);
+  EXPECT_EQ(found->session.account_key, "acme");
+  EXPECT_EQ(found->session.user_id, ann);
+  EXPECT_EQ(found->session.user_key, "ann");
+  EXPECT_EQ(found->session.csrf_token, "csrf-1");
+  EXPECT_EQ(found->session.created_at, kNow);
+  EXPECT_EQ(found->session.last_seen_at, kNow);
+  EXPECT_TRUE(found->active);
+  EXPECT_EQ(found->roles, store_->FindUser(account_, "ann")->user.roles);
   ASSERT_TRUE(store_->TouchSession(id.value(), Instant{kNow.ms + 59'000}).ok());
-  EXPECT_EQ(store_->FindSessionByDigest("digest-1")->last_seen_at, kNow);  // under a minute
+  EXPECT_EQ(store_->LoadSessionCaller("digest-1")->session.last_seen_at, kNow);  // under a minute
   ASSERT_TRUE(store_->TouchSession(id.value(), Instant{kNow.ms + 61'000}).ok());
-  EXPECT_EQ(store_->FindSessionByDigest("digest-1")->last_seen_at, Instant{kNow.ms + 61'000});
+  EXPECT_EQ(store_->LoadSessionCaller("digest-1")->session.last_seen_at,
+            Instant{kNow.ms + 61'000});
   ASSERT_TRUE(store_->DeleteSession(id.value()).ok());
-  EXPECT_EQ(store_->FindSessionByDigest("digest-1").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->LoadSessionCaller("digest-1").status().code(), ErrorCode::kNotFound);
   EXPECT_TRUE(store_->DeleteSession(id.value()).ok());  // already gone
 }
 
@@ -942,9 +948,9 @@ TEST_F(SqliteStoreTest, ExpiredSessionsAreDeletedIdleOrOld) {
       store_->DeleteExpiredSessions(Instant{kNow.ms + 50'000}, Instant{kNow.ms + 5});
   ASSERT_TRUE(purged.ok());
   EXPECT_EQ(purged.value(), 2);
-  EXPECT_FALSE(store_->FindSessionByDigest("old").ok());
-  EXPECT_FALSE(store_->FindSessionByDigest("idle").ok());
-  EXPECT_TRUE(store_->FindSessionByDigest("live").ok());
+  EXPECT_FALSE(store_->LoadSessionCaller("old").ok());
+  EXPECT_FALSE(store_->LoadSessionCaller("idle").ok());
+  EXPECT_TRUE(store_->LoadSessionCaller("live").ok());
 }
 
 TEST_F(SqliteStoreTest, ANewPasswordHashEndsTheOtherSessionsOfThatUserOnly) {
@@ -955,17 +961,17 @@ TEST_F(SqliteStoreTest, ANewPasswordHashEndsTheOtherSessionsOfThatUserOnly) {
   ASSERT_TRUE(store_->CreateSession(account_, bob, "b1", "c", kNow).ok());
   ASSERT_TRUE(store_->SetPasswordHash(account_, ann, "$argon2id$x", keep).ok());
   EXPECT_EQ(store_->FindUser(account_, "ann")->password_hash, "$argon2id$x");
-  EXPECT_TRUE(store_->FindSessionByDigest("a1").ok());
-  EXPECT_FALSE(store_->FindSessionByDigest("a2").ok());
-  EXPECT_TRUE(store_->FindSessionByDigest("b1").ok());
+  EXPECT_TRUE(store_->LoadSessionCaller("a1").ok());
+  EXPECT_FALSE(store_->LoadSessionCaller("a2").ok());
+  EXPECT_TRUE(store_->LoadSessionCaller("b1").ok());
   EXPECT_EQ(store_->SetPasswordHash(account_, 987654, "h", 0).code(), ErrorCode::kNotFound);
   // A password written by Apply (PUT /users) ends all of them.
   domain::WriteBatch put;
   put.users.items = {User("ann", "ann@example.com", {"g1"})};
   put.users.items[0].password_hash = "$argon2id$y";
   ApplyOk(put);
-  EXPECT_FALSE(store_->FindSessionByDigest("a1").ok());
-  EXPECT_TRUE(store_->FindSessionByDigest("b1").ok());
+  EXPECT_FALSE(store_->LoadSessionCaller("a1").ok());
+  EXPECT_TRUE(store_->LoadSessionCaller("b1").ok());
 }
 
 TEST_F(SqliteStoreTest, TokensAreListedRevokedAndTouchedWithinTheirAccount) {
@@ -1004,16 +1010,31 @@ TEST_F(SqliteStoreTest, UsersAreFoundByEmailAcrossAccountsWithTheirGroups) {
   EXPECT_TRUE(store_->FindUsersByEmail("nobody@example.com")->empty());
 }
 
-TEST_F(SqliteStoreTest, ManagedGroupsAndTheirMembers) {
+TEST_F(SqliteStoreTest, ASessionComesWithTheGroupsItsUserManagesAndTheirMembers) {
   domain::WriteBatch b;
   b.users.items = {User("cat", "cat@example.com", {"g1", "g2"}), User("dan", "dan@example.com")};
   b.groups.items = {{"g1", "Group 1", {"dan"}}, {"g2", "Group 2", {"dan"}}};
   ApplyOk(b);
-  EXPECT_EQ(store_->ManagedGroups(account_, "dan").value(), (std::vector<std::string>{"g1", "g2"}));
-  EXPECT_EQ(store_->ManagedMembers(account_, "dan").value(),
+  const std::int64_t dan = store_->FindUser(account_, "dan").value().id;
+  const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
+  ASSERT_TRUE(store_->CreateSession(account_, dan, "dan-1", "c", kNow).ok());
+  ASSERT_TRUE(store_->CreateSession(account_, ann, "ann-1", "c", kNow).ok());
+  Result<SessionCaller> manager = store_->LoadSessionCaller("dan-1");
+  ASSERT_TRUE(manager.ok()) << manager.status().ToString();
+  EXPECT_EQ(manager->session.user_key, "dan");
+  EXPECT_EQ(manager->managed_groups, (std::vector<std::string>{"g1", "g2"}));
+  EXPECT_EQ(manager->managed_members,
             (std::vector<std::string>{"ann", "cat"}));  // cat once, though in both
-  EXPECT_TRUE(store_->ManagedGroups(account_, "ann")->empty());
-  EXPECT_TRUE(store_->ManagedMembers(account_, "ann")->empty());
+  Result<SessionCaller> member = store_->LoadSessionCaller("ann-1");
+  ASSERT_TRUE(member.ok());
+  EXPECT_TRUE(member->managed_groups.empty());
+  EXPECT_TRUE(member->managed_members.empty());
+  // An inactive user's session is found, marked inactive (the service refuses it).
+  domain::WriteBatch off;
+  off.users.items = {User("dan", "dan@example.com")};
+  off.users.items[0].user.active = false;
+  ApplyOk(off);
+  EXPECT_FALSE(store_->LoadSessionCaller("dan-1")->active);
 }
 
 TEST_F(SqliteStoreTest, AwardsAreListedForTheirCourseOrEveryCourseRevokedAndErased) {

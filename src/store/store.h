@@ -14,6 +14,7 @@
 #include "domain/account.h"
 #include "domain/attempt.h"
 #include "domain/token.h"
+#include "domain/user.h"
 #include "domain/write_batch.h"
 
 namespace cohort::store {
@@ -57,6 +58,17 @@ struct SessionRecord {
   std::string user_key;
   std::string csrf_token;
   Instant created_at, last_seen_at;
+};
+
+// A session with what each request of its person needs (Store::LoadSessionCaller).
+struct SessionCaller {
+  SessionRecord session;
+  domain::RoleSet roles;  // the user's
+  bool active = false;    // the user's
+  // Keys of the groups the user is listed as managing, sorted (whatever their roles say).
+  std::vector<std::string> managed_groups;
+  // Keys of the members of those groups, sorted, each once.
+  std::vector<std::string> managed_members;
 };
 
 // A manager's award to a user (SPEC §3.6), as listed: keys, not row ids.
@@ -146,8 +158,11 @@ class Store {
   virtual Result<std::int64_t> CreateSession(AccountId account, std::int64_t user_id,
                                              std::string_view secret_digest,
                                              std::string_view csrf_token, Instant now) = 0;
-  // kNotFound when no session has this digest.
-  virtual Result<SessionRecord> FindSessionByDigest(std::string_view secret_digest) = 0;
+  // The session with this digest and what its person's requests need — the user's roles and
+  // standing, the groups they manage and those groups' members — read in ONE query, as of one
+  // committed state: a signed-in request costs one store read. kNotFound when no session has
+  // this digest.
+  virtual Result<SessionCaller> LoadSessionCaller(std::string_view secret_digest) = 0;
   // last_seen_at = now when it is older than a minute (one write a minute per active session).
   // Best effort like TouchToken: never waits, kUnavailable when the store is busy.
   virtual Status TouchSession(std::int64_t session_id, Instant now) = 0;
@@ -161,12 +176,6 @@ class Store {
   // them), in one transaction. kNotFound for an unknown user.
   virtual Status SetPasswordHash(AccountId account, std::int64_t user_id,
                                  std::string_view password_hash, std::int64_t keep_session) = 0;
-  // Keys of the groups `user_key` manages, sorted.
-  virtual Result<std::vector<std::string>> ManagedGroups(AccountId account,
-                                                         std::string_view user_key) = 0;
-  // Keys of the members of the groups `user_key` manages, sorted, each once.
-  virtual Result<std::vector<std::string>> ManagedMembers(AccountId account,
-                                                          std::string_view user_key) = 0;
 
   // --- awards (SPEC §3.6) ---
   // kInvalid (pointer /user or /course) for an unknown user or course, or a course the user is

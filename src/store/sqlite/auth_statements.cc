@@ -37,11 +37,25 @@ constexpr Entry kEntries[] = {
     {&AuthStatements::insert_session,
      "INSERT INTO sessions(account_id, user_id, digest, csrf_token, created_at, last_seen_at) "
      "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id"},
-    // ?1 digest → id, account id, account key, user id, user key, csrf, created_at, last_seen_at
-    {&AuthStatements::find_session,
-     "SELECT s.id, s.account_id, a.key, s.user_id, u.key, s.csrf_token, s.created_at, "
-     "s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id "
-     "JOIN users u ON u.id = s.user_id WHERE s.digest = ?1"},
+    // ?1 digest → rows of (kind, key, ...), ordered by kind then key; none for an unknown digest:
+    //   kind 0, the user's key, session id, account id, account key, user id, csrf, created_at,
+    //     last_seen_at, the user's roles, active — one row, first;
+    //   kind 1, the key of a group the user manages (the other columns NULL);
+    //   kind 2, the key of a member of those groups, each once.
+    // One statement, so one read transaction: the rows are of one committed state.
+    {&AuthStatements::load_session_caller,
+     "WITH s AS (SELECT id, account_id, user_id, csrf_token, created_at, last_seen_at "
+     "FROM sessions WHERE digest = ?1), "
+     "managed AS (SELECT gm.group_id FROM s JOIN group_managers gm ON gm.user_id = s.user_id) "
+     "SELECT 0, u.key, s.id, s.account_id, a.key, s.user_id, s.csrf_token, s.created_at, "
+     "s.last_seen_at, u.roles, u.active FROM s JOIN accounts a ON a.id = s.account_id "
+     "JOIN users u ON u.id = s.user_id "
+     "UNION ALL SELECT 1, g.key, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+     "FROM managed JOIN groups g ON g.id = managed.group_id "
+     "UNION ALL SELECT DISTINCT 2, mu.key, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+     "FROM managed JOIN group_members m ON m.group_id = managed.group_id "
+     "JOIN users mu ON mu.id = m.user_id "
+     "ORDER BY 1, 2"},
     // ?1 id, ?2 now
     {&AuthStatements::touch_session,
      "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at <= ?2 - 60000"},
@@ -56,16 +70,6 @@ constexpr Entry kEntries[] = {
     // ?1 account, ?2 user id, ?3 hash → id (no row for an unknown user)
     {&AuthStatements::set_password_hash,
      "UPDATE users SET password_hash = ?3 WHERE account_id = ?1 AND id = ?2 RETURNING id"},
-
-    // ?1 account, ?2 user key → group key
-    {&AuthStatements::managed_groups,
-     "SELECT g.key FROM group_managers gm JOIN groups g ON g.id = gm.group_id "
-     "JOIN users u ON u.id = gm.user_id WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY g.key"},
-    // ?1 account, ?2 user key → member key
-    {&AuthStatements::managed_members,
-     "SELECT DISTINCT mu.key FROM group_managers gm JOIN users u ON u.id = gm.user_id "
-     "JOIN group_members m ON m.group_id = gm.group_id JOIN users mu ON mu.id = m.user_id "
-     "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY mu.key"},
 
     // ?1 account, ?2 key → id
     {&AuthStatements::find_user_id, "SELECT id FROM users WHERE account_id = ?1 AND key = ?2"},

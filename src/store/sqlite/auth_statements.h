@@ -15,9 +15,8 @@ struct AuthStatements {
 
   Statement list_tokens, revoke_token, touch_token;
   Statement users_by_email, user_groups;
-  Statement insert_session, find_session, touch_session, delete_session, delete_expired_sessions,
-      delete_other_sessions, set_password_hash;
-  Statement managed_groups, managed_members;
+  Statement insert_session, load_session_caller, touch_session, delete_session,
+      delete_expired_sessions, delete_other_sessions, set_password_hash;
   Statement find_user_id, find_course_id, is_enrolled, insert_award, find_award, revoke_award, list_awards;
 };
 

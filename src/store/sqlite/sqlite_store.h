@@ -56,16 +56,12 @@ class SqliteStore final : public Store {
   Result<std::int64_t> CreateSession(AccountId account, std::int64_t user_id,
                                      std::string_view secret_digest, std::string_view csrf_token,
                                      Instant now) override;
-  Result<SessionRecord> FindSessionByDigest(std::string_view secret_digest) override;
+  Result<SessionCaller> LoadSessionCaller(std::string_view secret_digest) override;
   Status TouchSession(std::int64_t session_id, Instant now) override;
   Status DeleteSession(std::int64_t session_id) override;
   Result<std::int64_t> DeleteExpiredSessions(Instant idle_before, Instant created_before) override;
   Status SetPasswordHash(AccountId account, std::int64_t user_id, std::string_view password_hash,
                          std::int64_t keep_session) override;
-  Result<std::vector<std::string>> ManagedGroups(AccountId account,
-                                                 std::string_view user_key) override;
-  Result<std::vector<std::string>> ManagedMembers(AccountId account,
-                                                  std::string_view user_key) override;
   Result<std::int64_t> CreateAward(AccountId account, const NewAward& award, Instant now) override;
   Result<AwardRecord> FindAward(AccountId account, std::int64_t award_id) override;
   Status RevokeAward(AccountId account, std::int64_t award_id, Instant now) override;

@@ -44,15 +44,6 @@ Result<std::vector<std::string>> Keys(Query& query) {
   return AllRows(query, [](const Query& q) { return q.Text(0); });
 }
 
-// The keys a managed_* statement (?1 account, ?2 user key → key) answers.
-Result<std::vector<std::string>> KeysByUser(Statement& statement, AccountId account,
-                                            std::string_view user_key) {
-  Query query(statement);
-  query.BindInt(1, account.value);
-  query.BindText(2, user_key);
-  return Keys(query);
-}
-
 // Runs a write that RETURNING-s a row when it changed one: true when it did.
 Result<bool> ChangedRow(Query& query) {
   Result<bool> row = query.Step();
@@ -204,24 +195,33 @@ Result<std::int64_t> SqliteStore::CreateSession(AccountId account, std::int64_t 
   });
 }
 
-Result<SessionRecord> SqliteStore::FindSessionByDigest(std::string_view secret_digest) {
-  return Guarded("FindSessionByDigest", [&]() -> Result<SessionRecord> {
+Result<SessionCaller> SqliteStore::LoadSessionCaller(std::string_view secret_digest) {
+  return Guarded("LoadSessionCaller", [&]() -> Result<SessionCaller> {
     std::lock_guard lock(read_mu_);
-    Query query(reader_->auth.find_session);
+    Query query(reader_->auth.load_session_caller);
     query.BindBlob(1, secret_digest);
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
-    if (!row.value()) return Status::NotFound("no session has this secret");
-    SessionRecord s;
-    s.id = query.Int(0);
-    s.account = AccountId{query.Int(1)};
-    s.account_key = query.Text(2);
-    s.user_id = query.Int(3);
-    s.user_key = query.Text(4);
-    s.csrf_token = query.Text(5);
-    s.created_at = Instant{query.Int(6)};
-    s.last_seen_at = Instant{query.Int(7)};
-    return s;
+    // The session's row comes first (kind 0), or there is no row at all.
+    if (!row.value() || query.Int(0) != 0) return Status::NotFound("no session has this secret");
+    SessionCaller out;
+    SessionRecord& s = out.session;
+    s.user_key = query.Text(1);
+    s.id = query.Int(2);
+    s.account = AccountId{query.Int(3)};
+    s.account_key = query.Text(4);
+    s.user_id = query.Int(5);
+    s.csrf_token = query.Text(6);
+    s.created_at = Instant{query.Int(7)};
+    s.last_seen_at = Instant{query.Int(8)};
+    out.roles.bits = static_cast<std::uint8_t>(query.Int(9));
+    out.active = query.Int(10) != 0;
+    while (true) {
+      row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) return out;
+      (query.Int(0) == 1 ? out.managed_groups : out.managed_members).push_back(query.Text(1));
+    }
   });
 }
 
@@ -283,22 +283,6 @@ Status SqliteStore::SetPasswordHash(AccountId account, std::int64_t user_id,
       COHORT_RETURN_IF_ERROR(query.Run());
     }
     return transaction.Commit();
-  });
-}
-
-Result<std::vector<std::string>> SqliteStore::ManagedGroups(AccountId account,
-                                                            std::string_view user_key) {
-  return Guarded("ManagedGroups", [&]() -> Result<std::vector<std::string>> {
-    std::lock_guard lock(read_mu_);
-    return KeysByUser(reader_->auth.managed_groups, account, user_key);
-  });
-}
-
-Result<std::vector<std::string>> SqliteStore::ManagedMembers(AccountId account,
-                                                             std::string_view user_key) {
-  return Guarded("ManagedMembers", [&]() -> Result<std::vector<std::string>> {
-    std::lock_guard lock(read_mu_);
-    return KeysByUser(reader_->auth.managed_members, account, user_key);
   });
 }
 

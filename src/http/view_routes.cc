@@ -1,0 +1,182 @@
+// The views of SPEC §4.1: JSON, or with format=csv|xlsx (or Accept) a spreadsheet export.
+#include <set>
+#include <string>
+
+#include "http/errors.h"
+#include "http/export_response.h"
+#include "http/route_handlers.h"
+#include "http/views_json.h"
+
+namespace cohort::http {
+namespace {
+
+Status BadParameter(const std::string& name, const std::string& reason) {
+  return Status::Invalid("query parameter '" + name + "': " + reason,
+                         {{std::nullopt, "", name + ": " + reason}});
+}
+
+// Reads sort, order, limit, offset, q and the league filters (SPEC §3.8, §4.1).
+Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* default_sort) {
+  metrics::TableQuery q;
+  q.sort = default_sort;
+  std::set<std::string> seen;
+  for (const auto& entry : request.query) {
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
+    if (!seen.insert(name).second) return BadParameter(name, "given more than once");
+    auto boolean = [&](std::optional<bool>& out) -> Status {
+      if (value == "true") {
+        out = true;
+      } else if (value == "false") {
+        out = false;
+      } else {
+        return BadParameter(name, "must be true or false");
+      }
+      return Status();
+    };
+    auto number = [&](std::size_t& out, std::size_t max) -> Status {
+      std::size_t v = 0;
+      if (value.empty() || value.size() > 9 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
+        return BadParameter(name, "must be a whole number");
+      }
+      v = static_cast<std::size_t>(std::stoul(value));
+      if (v > max) return BadParameter(name, "must be at most " + std::to_string(max));
+      out = v;
+      return Status();
+    };
+    if (name == "sort") {
+      q.sort = value;
+    } else if (name == "order") {
+      if (value != "asc" && value != "desc") return BadParameter(name, "must be asc or desc");
+      q.descending = value == "desc";
+      q.order_given = true;
+    } else if (name == "limit") {
+      COHORT_RETURN_IF_ERROR(number(q.limit, 1000));
+      if (q.limit == 0) return BadParameter(name, "must be 1-1000");
+    } else if (name == "offset") {
+      COHORT_RETURN_IF_ERROR(number(q.offset, 100'000'000));
+    } else if (name == "q") {
+      q.q = value;
+    } else if (name == "group") {
+      q.group = value;
+    } else if (name == "active") {
+      std::optional<bool> active;
+      COHORT_RETURN_IF_ERROR(boolean(active));
+      q.active = *active;
+    } else if (name == "completed") {
+      COHORT_RETURN_IF_ERROR(boolean(q.completed));
+    } else if (name == "certified") {
+      COHORT_RETURN_IF_ERROR(boolean(q.certified));
+    } else if (name == "at_risk") {
+      COHORT_RETURN_IF_ERROR(boolean(q.at_risk));
+    } else if (name == "format") {
+      // Read (and checked) by RequestedFormat.
+    } else {
+      return BadParameter(name, "unknown parameter");
+    }
+  }
+  return q;
+}
+
+// What a view reads from its request before it is built: the format asked for (a bad one is
+// refused first), then, for tables, the query. The default_sort of a view that is no table is
+// nullptr; `filters` false refuses the league filters (after the whole query is read).
+struct ViewRequest {
+  ExportFormat format = ExportFormat::kJson;
+  metrics::TableQuery query;
+};
+Result<ViewRequest> ReadViewRequest(const Request& request, const char* default_sort,
+                                    bool filters = true) {
+  Result<ExportFormat> format = RequestedFormat(request);
+  if (!format.ok()) return format.status();
+  ViewRequest out{*format, {}};
+  if (default_sort == nullptr) return out;
+  Result<metrics::TableQuery> query = ParseTableQuery(request, default_sort);
+  if (!query.ok()) return query.status();
+  if (!filters) {
+    for (const char* filter : {"group", "active", "completed", "certified", "at_risk"}) {
+      if (request.query.count(filter) > 0) return BadParameter(filter, "not a filter of this view");
+    }
+  }
+  out.query = std::move(query).value();
+  return out;
+}
+
+// The view as a spreadsheet: its keys from the path (course, user, exercise), every row unless
+// a page was asked for.
+Response Exported(const RouteCall& call, ExportView view, const ViewRequest& asked) {
+  ExportRequest what{view, std::string(call.params[0]), std::string(call.params[1]),
+                     std::string(call.params[2]), asked.query};
+  if (call.request.query.find("limit") == call.request.query.end()) what.query.limit = kAllRows;
+  return ExportResponse(call.service, *call.caller, what, asked.format);
+}
+
+// The view as JSON, its times in the account's zone.
+template <typename T>
+Response Rendered(const RouteCall& call, const Result<T>& view) {
+  if (!view.ok()) return ErrorResponse(view.status());
+  Result<TimeZone> zone = call.service.Zone(*call.caller);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  return JsonResponse(200, ToJson(view.value(), zone.value()));
+}
+
+// A view's whole answer: `build(query)` renders it as JSON, or `view` is exported.
+template <typename Build>
+Response Answer(const RouteCall& call, ExportView view, const Result<ViewRequest>& asked,
+                Build build) {
+  if (!asked.ok()) return ErrorResponse(asked.status());
+  if (asked->format != ExportFormat::kJson) return Exported(call, view, *asked);
+  return Rendered(call, build(asked->query));
+}
+
+}  // namespace
+
+Response AllCoursesView(const RouteCall& call) {
+  return Answer(
+      call, ExportView::kAllCourses, ReadViewRequest(call.request, "title", /*filters=*/false),
+      [&](const metrics::TableQuery& q) { return call.service.AllCourses(*call.caller, q); });
+}
+
+Response CourseView(const RouteCall& call) {
+  return Answer(call, ExportView::kCourse, ReadViewRequest(call.request, nullptr),
+                [&](const metrics::TableQuery&) {
+                  return call.service.CourseDetail(*call.caller, call.params[0]);
+                });
+}
+
+Response UserLeagueView(const RouteCall& call) {
+  return Answer(call, ExportView::kLeague, ReadViewRequest(call.request, "rank"),
+                [&](const metrics::TableQuery& q) {
+                  return call.service.UserLeague(*call.caller, call.params[0], q);
+                });
+}
+
+Response GroupLeagueView(const RouteCall& call) {
+  return Answer(call, ExportView::kGroups, ReadViewRequest(call.request, "rank"),
+                [&](const metrics::TableQuery& q) {
+                  return call.service.GroupLeague(*call.caller, call.params[0], q);
+                });
+}
+
+Response UserInCourseView(const RouteCall& call) {
+  return Answer(call, ExportView::kUser, ReadViewRequest(call.request, nullptr),
+                [&](const metrics::TableQuery&) {
+                  return call.service.UserInCourse(*call.caller, call.params[0], call.params[1]);
+                });
+}
+
+Response HistoryView(const RouteCall& call) {
+  return Answer(call, ExportView::kHistory, ReadViewRequest(call.request, nullptr),
+                [&](const metrics::TableQuery&) {
+                  return call.service.History(*call.caller, call.params[0], call.params[1],
+                                              call.params[2]);
+                });
+}
+
+Response ReportView(const RouteCall& call) {
+  return Answer(call, ExportView::kReport, ReadViewRequest(call.request, "name"),
+                [&](const metrics::TableQuery& q) { return call.service.Report(*call.caller, q); });
+}
+
+}  // namespace cohort::http

@@ -1,0 +1,186 @@
+#include "store/testing/failing_store.h"
+
+namespace cohort::store {
+
+void FailingStore::Fail(std::string_view method, Status error, int times) {
+  std::lock_guard lock(mu_);
+  failures_.insert_or_assign(std::string(method), Failure{std::move(error), times});
+}
+
+void FailingStore::Heal() {
+  std::lock_guard lock(mu_);
+  failures_.clear();
+}
+
+std::int64_t FailingStore::Calls(std::string_view method) const {
+  std::lock_guard lock(mu_);
+  const auto it = calls_.find(method);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+std::map<std::string, std::int64_t, std::less<>> FailingStore::CallCounts() const {
+  std::lock_guard lock(mu_);
+  return calls_;
+}
+
+void FailingStore::ResetCalls() {
+  std::lock_guard lock(mu_);
+  calls_.clear();
+}
+
+Status FailingStore::Enter(std::string_view method) {
+  std::lock_guard lock(mu_);
+  auto counted = calls_.find(method);
+  if (counted == calls_.end()) counted = calls_.emplace(std::string(method), 0).first;
+  ++counted->second;
+  const auto failing = failures_.find(method);
+  if (failing == failures_.end()) return Status();
+  Status error = failing->second.error;
+  if (failing->second.times != kAlways && --failing->second.times <= 0) failures_.erase(failing);
+  return error;
+}
+
+Result<AccountId> FailingStore::CreateAccount(const domain::Account& account) {
+  return Forward("CreateAccount", [&] { return inner_.CreateAccount(account); });
+}
+
+Result<AccountRecord> FailingStore::FindAccount(std::string_view key) {
+  return Forward("FindAccount", [&] { return inner_.FindAccount(key); });
+}
+
+Result<std::vector<AccountRecord>> FailingStore::ListAccounts() {
+  return Forward("ListAccounts", [&] { return inner_.ListAccounts(); });
+}
+
+Result<std::int64_t> FailingStore::CreateToken(AccountId account, std::string_view name,
+                                               domain::ScopeSet scopes,
+                                               std::string_view secret_digest, Instant now) {
+  return Forward("CreateToken",
+                 [&] { return inner_.CreateToken(account, name, scopes, secret_digest, now); });
+}
+
+Result<TokenRecord> FailingStore::FindTokenByDigest(std::string_view secret_digest) {
+  return Forward("FindTokenByDigest", [&] { return inner_.FindTokenByDigest(secret_digest); });
+}
+
+Result<std::vector<TokenRecord>> FailingStore::ListTokens(AccountId account) {
+  return Forward("ListTokens", [&] { return inner_.ListTokens(account); });
+}
+
+Status FailingStore::RevokeToken(AccountId account, std::int64_t token_id, Instant now) {
+  return Forward("RevokeToken", [&] { return inner_.RevokeToken(account, token_id, now); });
+}
+
+Status FailingStore::TouchToken(std::int64_t token_id, Instant now) {
+  return Forward("TouchToken", [&] { return inner_.TouchToken(token_id, now); });
+}
+
+Result<std::vector<SignInCandidate>> FailingStore::FindUsersByEmail(std::string_view folded_email) {
+  return Forward("FindUsersByEmail", [&] { return inner_.FindUsersByEmail(folded_email); });
+}
+
+Result<std::int64_t> FailingStore::CreateSession(AccountId account, std::int64_t user_id,
+                                                 std::string_view secret_digest,
+                                                 std::string_view csrf_token, Instant now) {
+  return Forward("CreateSession", [&] {
+    return inner_.CreateSession(account, user_id, secret_digest, csrf_token, now);
+  });
+}
+
+Result<SessionCaller> FailingStore::LoadSessionCaller(std::string_view secret_digest) {
+  return Forward("LoadSessionCaller", [&] { return inner_.LoadSessionCaller(secret_digest); });
+}
+
+Status FailingStore::TouchSession(std::int64_t session_id, Instant now) {
+  return Forward("TouchSession", [&] { return inner_.TouchSession(session_id, now); });
+}
+
+Status FailingStore::DeleteSession(std::int64_t session_id) {
+  return Forward("DeleteSession", [&] { return inner_.DeleteSession(session_id); });
+}
+
+Result<std::int64_t> FailingStore::DeleteExpiredSessions(Instant idle_before,
+                                                         Instant created_before) {
+  return Forward("DeleteExpiredSessions",
+                 [&] { return inner_.DeleteExpiredSessions(idle_before, created_before); });
+}
+
+Status FailingStore::SetPasswordHash(AccountId account, std::int64_t user_id,
+                                     std::string_view password_hash, std::int64_t keep_session) {
+  return Forward("SetPasswordHash", [&] {
+    return inner_.SetPasswordHash(account, user_id, password_hash, keep_session);
+  });
+}
+
+Result<std::int64_t> FailingStore::CreateAward(AccountId account, const NewAward& award,
+                                               Instant now) {
+  return Forward("CreateAward", [&] { return inner_.CreateAward(account, award, now); });
+}
+
+Result<AwardRecord> FailingStore::FindAward(AccountId account, std::int64_t award_id) {
+  return Forward("FindAward", [&] { return inner_.FindAward(account, award_id); });
+}
+
+Status FailingStore::RevokeAward(AccountId account, std::int64_t award_id, Instant now) {
+  return Forward("RevokeAward", [&] { return inner_.RevokeAward(account, award_id, now); });
+}
+
+Result<std::vector<AwardRecord>> FailingStore::ListAwards(AccountId account,
+                                                          std::string_view user_key,
+                                                          std::string_view course_key) {
+  return Forward("ListAwards", [&] { return inner_.ListAwards(account, user_key, course_key); });
+}
+
+Result<domain::WriteSummary> FailingStore::Apply(AccountId account, const domain::WriteBatch& batch,
+                                                 Instant now) {
+  return Forward("Apply", [&] { return inner_.Apply(account, batch, now); });
+}
+
+Result<std::vector<Result<domain::WriteSummary>>> FailingStore::ApplyGroup(
+    const std::vector<GroupWrite>& writes, Instant now) {
+  return Forward("ApplyGroup", [&] { return inner_.ApplyGroup(writes, now); });
+}
+
+Result<UserRecord> FailingStore::FindUser(AccountId account, std::string_view user_key) {
+  return Forward("FindUser", [&] { return inner_.FindUser(account, user_key); });
+}
+
+Result<domain::Attempt> FailingStore::GetAttempt(AccountId account, std::string_view attempt_id) {
+  return Forward("GetAttempt", [&] { return inner_.GetAttempt(account, attempt_id); });
+}
+
+Result<TableCounts> FailingStore::Counts(AccountId account) {
+  return Forward("Counts", [&] { return inner_.Counts(account); });
+}
+
+Result<domain::WriteBatch> FailingStore::LoadCatalog(AccountId account) {
+  return Forward("LoadCatalog", [&] { return inner_.LoadCatalog(account); });
+}
+
+Result<std::vector<EnrollmentRecord>> FailingStore::ListEnrollments(AccountId account) {
+  return Forward("ListEnrollments", [&] { return inner_.ListEnrollments(account); });
+}
+
+Status FailingStore::ScanAttempts(AccountId account, const AttemptVisitor& visit) {
+  return Forward("ScanAttempts", [&] { return inner_.ScanAttempts(account, visit); });
+}
+
+Result<std::vector<domain::Attempt>> FailingStore::LoadAttempts(AccountId account,
+                                                                std::string_view user,
+                                                                std::string_view course) {
+  return Forward("LoadAttempts", [&] { return inner_.LoadAttempts(account, user, course); });
+}
+
+Status FailingStore::Backup(const std::string& path) {
+  return Forward("Backup", [&] { return inner_.Backup(path); });
+}
+
+Result<std::vector<std::string>> FailingStore::IntegrityCheck() {
+  return Forward("IntegrityCheck", [&] { return inner_.IntegrityCheck(); });
+}
+
+Result<int> FailingStore::SchemaVersion() {
+  return Forward("SchemaVersion", [&] { return inner_.SchemaVersion(); });
+}
+
+}  // namespace cohort::store
