@@ -20,6 +20,10 @@ namespace cohort::http {
 namespace {
 
 using json = nlohmann::ordered_json;
+using service::ExportFormat;
+using service::ExportRequest;
+using service::ExportView;
+using service::kAllRows;
 
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -246,16 +250,16 @@ Response Api::Serve(const Request& request, std::string_view pattern,
 
   // The views of SPEC §4.1. format=csv|xlsx (or Accept) answers them as a spreadsheet file.
   if (method == "GET" && (pattern.starts_with("/api/v1/courses") || pattern == "/api/v1/report")) {
-    Result<ExportFormat> format = RequestedFormat(request);
+    Result<std::optional<ExportFormat>> format = RequestedFormat(request);
     if (!format.ok()) return ErrorResponse(format.status());
-    const bool exporting = *format != ExportFormat::kJson;
+    const bool exporting = format->has_value();
     auto export_view = [&](ExportView view, const metrics::TableQuery& query) {
       ExportRequest what{view, std::string(p.size() > 0 ? p[0] : ""),
                          std::string(p.size() > 1 ? p[1] : ""),
                          std::string(p.size() > 2 ? p[2] : ""), query};
       // Every row unless a page was asked for.
       if (request.query.find("limit") == request.query.end()) what.query.limit = kAllRows;
-      return ExportResponse(service_, caller, what, *format);
+      return ExportResponse(service_, caller, what, **format);
     };
     if (pattern == "/api/v1/courses") {
       Result<metrics::TableQuery> query = ParseTableQuery(request, "title");
