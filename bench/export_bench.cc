@@ -1,6 +1,6 @@
 // Spreadsheet exports at company size (issue 5): the account report of 50,000 users × 4 courses
-// (200,000 rows) as CSV and as XLSX, through http::RenderExport — the code both the HTTP route
-// and `cohort export` run. Figures: rows/s, the time to the first piece of the body (what a
+// (200,000 rows) as CSV and as XLSX, through service::StartExport — the stream both the HTTP
+// route and `cohort export` read. Figures: rows/s, the time to the first piece of the body (what a
 // client waits before bytes flow), and how much the process grows while the body is produced.
 //
 // Fed through the service into a SQLite file (as `cohort import` would): 4 courses of 12
@@ -17,14 +17,14 @@
 #include <random>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "common/clock.h"
 #include "domain/write_batch.h"
-#include "http/export_response.h"
+#include "export/stream.h"
 #include "metrics/engine.h"
+#include "service/exports.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -148,16 +148,16 @@ World& TheWorld() {
   return *world;
 }
 
-http::ExportRequest ReportRequest() {
-  http::ExportRequest what;
-  what.view = http::ExportView::kReport;
+service::ExportRequest ReportRequest() {
+  service::ExportRequest what;
+  what.view = service::ExportView::kReport;
   what.query.sort = "name";
-  what.query.limit = http::kAllRows;
+  what.query.limit = service::kAllRows;
   return what;
 }
 
 // Renders the report in `format` and drains its body, as the server would send it.
-void RunExport(benchmark::State& state, http::ExportFormat format) {
+void RunExport(benchmark::State& state, service::ExportFormat format) {
   World& w = TheWorld();
   double first_ms = 0, total_ms = 0, growth_mib = 0;
   std::size_t bytes = 0;
@@ -165,19 +165,20 @@ void RunExport(benchmark::State& state, http::ExportFormat format) {
     const double rss_before = ResidentMiB();
     double rss_peak = rss_before;
     const auto start = SteadyClock::now();
-    Result<http::Export> rendered =
-        http::RenderExport(*w.service, w.caller, ReportRequest(), format, w.dir.string());
-    if (!rendered.ok()) {
-      state.SkipWithError(rendered.status().ToString().c_str());
+    Result<service::ExportFile> started =
+        service::StartExport(*w.service, w.caller, ReportRequest(), format, w.dir.string());
+    if (!started.ok()) {
+      state.SkipWithError(started.status().ToString().c_str());
       return;
     }
+    exports::Stream& body = *started->body;
     std::string chunk;
     bytes = 0;
     bool first = true;
     for (int pieces = 0;; ++pieces) {
-      const http::BodyStep step = rendered->body(chunk);
-      if (step == http::BodyStep::kPending) {  // the XLSX workbook is being written
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      const exports::Step step = body.Next(chunk);
+      if (step == exports::Step::kPending) {  // the XLSX workbook is being written
+        body.Wait();
         continue;
       }
       if (first && !chunk.empty()) {
@@ -186,7 +187,7 @@ void RunExport(benchmark::State& state, http::ExportFormat format) {
       }
       bytes += chunk.size();
       if (pieces % 64 == 0) rss_peak = std::max(rss_peak, ResidentMiB());
-      if (step != http::BodyStep::kMore) break;
+      if (step != exports::Step::kMore) break;
     }
     total_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
     growth_mib = std::max(rss_peak, ResidentMiB()) - rss_before;
@@ -221,8 +222,8 @@ void BM_ReportFirstPage(benchmark::State& state) {
   }
 }
 
-void BM_ReportCsv(benchmark::State& state) { RunExport(state, http::ExportFormat::kCsv); }
-void BM_ReportXlsx(benchmark::State& state) { RunExport(state, http::ExportFormat::kXlsx); }
+void BM_ReportCsv(benchmark::State& state) { RunExport(state, service::ExportFormat::kCsv); }
+void BM_ReportXlsx(benchmark::State& state) { RunExport(state, service::ExportFormat::kXlsx); }
 
 BENCHMARK(BM_ReportView)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_ReportFirstPage)->Unit(benchmark::kMillisecond)->Iterations(5);

@@ -1,19 +1,17 @@
-// cohort export: a view of SPEC §4.1 as a CSV or XLSX file, through the same code as the HTTP
-// export (http/export_response.h), over an engine rebuilt from the store for the one account.
-#include <cstdio>
+// cohort export: a view of SPEC §4.1 as a CSV or XLSX file, through the service's export
+// (service/exports.h), the same stream the HTTP API sends, over an engine the service rebuilds
+// from the store for the one account.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
-#include <thread>
-#include <chrono>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "common/clock.h"
-#include "http/export_response.h"
-#include "metrics/engine.h"
+#include "export/stream.h"
+#include "service/exports.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -22,18 +20,18 @@ namespace {
 
 struct ViewSpec {
   const char* name;
-  http::ExportView view;
+  service::ExportView view;
   bool course, user, exercise;  // which keys it needs
 };
 
 constexpr ViewSpec kViews[] = {
-    {"courses", http::ExportView::kAllCourses, false, false, false},
-    {"course", http::ExportView::kCourse, true, false, false},
-    {"league", http::ExportView::kLeague, true, false, false},
-    {"groups", http::ExportView::kGroups, true, false, false},
-    {"user", http::ExportView::kUser, true, true, false},
-    {"history", http::ExportView::kHistory, true, true, true},
-    {"report", http::ExportView::kReport, false, false, false},
+    {"courses", service::ExportView::kAllCourses, false, false, false},
+    {"course", service::ExportView::kCourse, true, false, false},
+    {"league", service::ExportView::kLeague, true, false, false},
+    {"groups", service::ExportView::kGroups, true, false, false},
+    {"user", service::ExportView::kUser, true, true, false},
+    {"history", service::ExportView::kHistory, true, true, true},
+    {"report", service::ExportView::kReport, false, false, false},
 };
 
 int Refuse(const std::string& message) {
@@ -61,9 +59,9 @@ int RunExport(const ExportCliOptions& options) {
         need(spec->exercise, options.exercise, "--exercise")}) {
     if (!missing.empty()) return Refuse(missing);
   }
-  http::ExportFormat format = http::ExportFormat::kCsv;
+  service::ExportFormat format = service::ExportFormat::kCsv;
   if (options.format == "xlsx") {
-    format = http::ExportFormat::kXlsx;
+    format = service::ExportFormat::kXlsx;
   } else if (options.format != "csv") {
     return Refuse("unknown format '" + options.format + "' (use csv or xlsx)");
   }
@@ -78,33 +76,34 @@ int RunExport(const ExportCliOptions& options) {
   Result<service::Caller> caller = service.LocalAdmin(options.account);
   if (!caller.ok()) return Refuse(caller.status().ToString());
 
-  http::ExportRequest what;
+  service::ExportRequest what;
   what.view = spec->view;
   what.course = options.course;
   what.user = options.user;
   what.exercise = options.exercise;
-  what.query.sort = spec->view == http::ExportView::kReport ? "name" : "rank";
-  what.query.limit = http::kAllRows;
+  what.query.sort = spec->view == service::ExportView::kReport ? "name" : "rank";
+  what.query.limit = service::kAllRows;
   const std::filesystem::path output(options.output);
   const std::filesystem::path partial = output.string() + ".partial";
-  Result<http::Export> rendered =
-      http::RenderExport(service, *caller, what, format,
-                         output.has_parent_path() ? output.parent_path().string() : "");
-  if (!rendered.ok()) {
-    std::cerr << "cohort: " << rendered.status().ToString() << "\n";
-    return rendered.status().code() == ErrorCode::kInternal ? 2 : 1;
+  Result<service::ExportFile> started =
+      service::StartExport(service, *caller, what, format,
+                           output.has_parent_path() ? output.parent_path().string() : "");
+  if (!started.ok()) {
+    std::cerr << "cohort: " << started.status().ToString() << "\n";
+    return started.status().code() == ErrorCode::kInternal ? 2 : 1;
   }
+  exports::Stream& body = *started->body;
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
   if (!out) return Refuse("cannot write " + partial.string());
   std::string chunk;
   std::size_t bytes = 0;
   for (;;) {
-    const http::BodyStep step = rendered->body(chunk);
-    if (step == http::BodyStep::kPending) {  // the workbook is being written
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const exports::Step step = body.Next(chunk);
+    if (step == exports::Step::kPending) {  // the workbook is being written
+      body.Wait();
       continue;
     }
-    if (step == http::BodyStep::kFailed) {
+    if (step == exports::Step::kFailed) {
       out.close();
       std::error_code ignored;
       std::filesystem::remove(partial, ignored);
@@ -112,7 +111,7 @@ int RunExport(const ExportCliOptions& options) {
     }
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     bytes += chunk.size();
-    if (step == http::BodyStep::kDone) break;
+    if (step == exports::Step::kDone) break;
   }
   out.close();
   std::error_code ec;

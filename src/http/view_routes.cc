@@ -1,4 +1,5 @@
 // The views of SPEC §4.1: JSON, or with format=csv|xlsx (or Accept) a spreadsheet export.
+#include <optional>
 #include <set>
 #include <string>
 
@@ -83,12 +84,12 @@ Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* 
 // refused first), then, for tables, the query. The default_sort of a view that is no table is
 // nullptr; `filters` false refuses the league filters (after the whole query is read).
 struct ViewRequest {
-  ExportFormat format = ExportFormat::kJson;
+  std::optional<ExportFormat> format;  // nullopt: JSON
   metrics::TableQuery query;
 };
 Result<ViewRequest> ReadViewRequest(const Request& request, const char* default_sort,
                                     bool filters = true) {
-  Result<ExportFormat> format = RequestedFormat(request);
+  Result<std::optional<ExportFormat>> format = RequestedFormat(request);
   if (!format.ok()) return format.status();
   ViewRequest out{*format, {}};
   if (default_sort == nullptr) return out;
@@ -109,7 +110,7 @@ Response Exported(const RouteCall& call, ExportView view, const ViewRequest& ask
   ExportRequest what{view, std::string(call.params[0]), std::string(call.params[1]),
                      std::string(call.params[2]), asked.query};
   if (call.request.query.find("limit") == call.request.query.end()) what.query.limit = kAllRows;
-  return ExportResponse(call.service, *call.caller, what, asked.format);
+  return ExportResponse(call.service, *call.caller, what, *asked.format);
 }
 
 // The view as JSON, its times in the account's zone.
@@ -126,7 +127,7 @@ template <typename Build>
 Response Answer(const RouteCall& call, ExportView view, const Result<ViewRequest>& asked,
                 Build build) {
   if (!asked.ok()) return ErrorResponse(asked.status());
-  if (asked->format != ExportFormat::kJson) return Exported(call, view, *asked);
+  if (asked->format) return Exported(call, view, *asked);
   return Rendered(call, build(asked->query));
 }
 

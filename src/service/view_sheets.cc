@@ -1,4 +1,4 @@
-#include "http/export_sheets.h"
+#include "service/view_sheets.h"
 
 #include <map>
 #include <memory>
@@ -9,7 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace cohort::http {
+namespace cohort::service {
 namespace {
 
 using exports::Cell;
@@ -279,14 +279,14 @@ Sheet ReportSheet(std::shared_ptr<const ReportTable> t) {
 // piece leaves once the plan (a few bytes per row) is made. Each page reflects the engine at the
 // time it is built; a row whose person left since the plan is left out.
 struct ReportPages {
-  ReportPages(service::Service& s, service::Caller c, metrics::ReportPlan p)
+  ReportPages(Service& s, Caller c, metrics::ReportPlan p)
       : service(s), caller(std::move(c)), plan(std::move(p)) {}
-  service::Service& service;
-  const service::Caller caller;
+  Service& service;
+  const Caller caller;
   const metrics::ReportPlan plan;
   std::size_t first = 0;  // the plan index of page[0]
   std::vector<std::optional<metrics::ReportRow>> page;
-  bool failed = false;  // a page could not be built: the body must end as failed
+  bool failed = false;  // a page could not be built: the file must end as failed
 };
 constexpr std::size_t kReportPageRows = 1000;
 
@@ -407,8 +407,8 @@ Result<std::shared_ptr<const T>> Fetch(Result<T> view) {
 
 }  // namespace
 
-Result<ViewSheets> SheetsOf(service::Service& service, const service::Caller& caller,
-                            const ExportRequest& what, ExportFormat format) {
+Result<ViewSheets> SheetsOf(Service& service, const Caller& caller, const ExportRequest& what,
+                            ExportFormat format) {
   switch (what.view) {
     case ExportView::kAllCourses: {
       auto t = Fetch(service.AllCourses(caller, what.query));
@@ -459,4 +459,4 @@ Result<ViewSheets> SheetsOf(service::Service& service, const service::Caller& ca
   return Status::Internal("unknown export view");
 }
 
-}  // namespace cohort::http
+}  // namespace cohort::service

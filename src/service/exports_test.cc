@@ -1,0 +1,211 @@
+// The service's exports without HTTP (service/exports.h): the stream a caller reads, its file
+// name and media type, XLSX written off the caller's thread and waited for, and the view's errors
+// before any stream starts.
+#include "service/exports.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "export/stream.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace cohort::service {
+namespace {
+
+constexpr Instant kNow{1'772'000'000'000};  // 2026-02-25 UTC
+
+domain::Attempt Attempt(std::string id, std::string user, std::string exercise,
+                        std::int64_t started_ms) {
+  domain::Attempt a{std::move(id),       std::move(user), "c1", std::move(exercise),
+                    Instant{started_ms}, Instant{started_ms + 60'000}, {}};
+  for (int i = 0; i < 3; ++i) {
+    a.responses.push_back({fmt::format("q{}", i), i != 1, 0, 1000, Instant{started_ms + 1000 * i},
+                           std::nullopt});
+  }
+  return a;
+}
+
+// Everything a stream gives, waiting (not polling) while it is pending, and how often it gave
+// each answer.
+struct Drained {
+  std::string bytes;
+  int more = 0, pending = 0, done = 0, failed = 0;
+};
+
+Drained Drain(exports::Stream& stream) {
+  Drained d;
+  std::string chunk;
+  for (;;) {
+    const exports::Step step = stream.Next(chunk);
+    switch (step) {
+      case exports::Step::kPending:
+        ++d.pending;
+        EXPECT_TRUE(chunk.empty());
+        stream.Wait();
+        continue;
+      case exports::Step::kFailed:
+        ++d.failed;
+        return d;
+      case exports::Step::kMore:
+        ++d.more;
+        d.bytes += chunk;
+        continue;
+      case exports::Step::kDone:
+        ++d.done;
+        d.bytes += chunk;
+        return d;
+    }
+  }
+}
+
+// Account acme (UTC; course c1 with e1, e2; users ann and bob, who each made an attempt) in a
+// fresh SQLite file, and a Service over it.
+class ServiceExportsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "cohort-service-exports-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    auto opened = store::sqlite::SqliteStore::Open((dir_ / "cohort.db").string(), {});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+    service_ = std::make_unique<Service>(*store_, clock_);
+    ASSERT_TRUE(service_->CreateAccount({"acme", "Acme", "UTC"}).ok());
+    ASSERT_TRUE(service_->Rebuild(nullptr).ok());
+    caller_ = service_->LocalAdmin("acme").value();
+    domain::WriteBatch batch;
+    domain::Course course{"c1", "Course one", {}, {}};
+    course.chapters.push_back({"ch1", "Chapter", {{"e1", "E1"}, {"e2", "E2"}}});
+    batch.courses.items = {course};
+    for (const char* key : {"ann", "bob"}) {
+      domain::UserWrite w;
+      w.user.key = key;
+      w.user.name = key;
+      w.user.email = fmt::format("{}@example.com", key);
+      w.user.roles.Add(domain::Role::kLearner);
+      batch.users.items.push_back(w);
+    }
+    ASSERT_TRUE(service_->Write(*caller_, std::move(batch)).ok());
+    domain::WriteBatch attempts;
+    attempts.attempts.origin = {"/attempts", true};
+    attempts.attempts.items = {Attempt("a1", "ann", "e1", kNow.ms - 3'600'000),
+                               Attempt("b1", "bob", "e2", kNow.ms - 7'200'000)};
+    Result<domain::WriteSummary> written = service_->Write(*caller_, std::move(attempts));
+    ASSERT_TRUE(written.ok()) << written.status().ToString();
+  }
+
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  ExportRequest Request(ExportView view, std::string sort = "rank") const {
+    ExportRequest what;
+    what.view = view;
+    what.course = "c1";
+    what.query.sort = std::move(sort);
+    what.query.limit = kAllRows;
+    return what;
+  }
+
+  std::filesystem::path dir_;
+  FakeClock clock_{kNow};
+  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<Service> service_;
+  std::optional<Caller> caller_;
+};
+
+TEST_F(ServiceExportsTest, LeagueCsvIsNamedTypedAndStreamedWithoutHttp) {
+  Result<ExportFile> file =
+      StartExport(*service_, *caller_, Request(ExportView::kLeague), ExportFormat::kCsv);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->file_name, "acme-c1-league-2026-02-25.csv");
+  EXPECT_EQ(file->content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(file->content_type, ContentType(ExportFormat::kCsv));
+  const Drained d = Drain(*file->body);
+  EXPECT_EQ(d.pending, 0);  // CSV is made on the reader's thread
+  EXPECT_EQ(d.failed, 0);
+  EXPECT_EQ(d.done, 1);
+  const std::string header =
+      "\xEF\xBB\xBFRank,User,Name,Mastery %,Progress %,Completed,Completed at,Certified,"
+      "Certified at,Score %,Points,Time (s),Time,Last active,At risk\r\n";
+  ASSERT_GE(d.bytes.size(), header.size());
+  EXPECT_EQ(d.bytes.substr(0, header.size()), header);
+  EXPECT_NE(d.bytes.find(",ann,ann,"), std::string::npos) << d.bytes;
+  EXPECT_NE(d.bytes.find(",bob,bob,"), std::string::npos) << d.bytes;
+  std::size_t records = 0;
+  for (std::size_t at = d.bytes.find("\r\n"); at != std::string::npos;
+       at = d.bytes.find("\r\n", at + 2)) {
+    ++records;
+  }
+  EXPECT_EQ(records, 3u);  // the header and two users
+}
+
+TEST_F(ServiceExportsTest, ReportCsvByNameIsBuiltPageByPageAndMatchesTheSortedReport) {
+  Result<ExportFile> paged =
+      StartExport(*service_, *caller_, Request(ExportView::kReport, "name"), ExportFormat::kCsv);
+  ASSERT_TRUE(paged.ok()) << paged.status().ToString();
+  EXPECT_EQ(paged->file_name, "acme-report-2026-02-25.csv");
+  const Drained by_name = Drain(*paged->body);
+  EXPECT_EQ(by_name.done, 1);
+  EXPECT_NE(by_name.bytes.find("ann@example.com"), std::string::npos);
+  EXPECT_LT(by_name.bytes.find("ann@example.com"), by_name.bytes.find("bob@example.com"));
+  // The same rows, fetched whole (a sort the plan cannot follow), in the opposite order.
+  ExportRequest by_email = Request(ExportView::kReport, "email");
+  by_email.query.descending = true;
+  Result<ExportFile> whole = StartExport(*service_, *caller_, by_email, ExportFormat::kCsv);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  const Drained reversed = Drain(*whole->body);
+  EXPECT_EQ(reversed.done, 1);
+  EXPECT_EQ(reversed.bytes.size(), by_name.bytes.size());
+  EXPECT_GT(reversed.bytes.find("ann@example.com"), reversed.bytes.find("bob@example.com"));
+}
+
+TEST_F(ServiceExportsTest, XlsxIsWrittenOffTheCallersThreadAndWaitedFor) {
+  Result<ExportFile> file = StartExport(*service_, *caller_, Request(ExportView::kLeague),
+                                        ExportFormat::kXlsx, dir_.string());
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->file_name, "acme-c1-league-2026-02-25.xlsx");
+  EXPECT_EQ(file->content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  file->body->Wait();  // returns once written; Next is then never pending
+  std::string chunk;
+  const exports::Step first = file->body->Next(chunk);
+  ASSERT_NE(first, exports::Step::kPending);
+  ASSERT_NE(first, exports::Step::kFailed);
+  ASSERT_GE(chunk.size(), 2u);
+  EXPECT_EQ(chunk.substr(0, 2), "PK");  // a ZIP container
+  std::string bytes = chunk;
+  if (first == exports::Step::kMore) bytes += Drain(*file->body).bytes;
+  EXPECT_GT(bytes.size(), 1000u);
+  // The temporary file was unlinked as soon as it was open: nothing is left in `tmpdir`.
+  std::size_t left = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    if (entry.path().filename().string().starts_with("cohort-export-")) ++left;
+  }
+  EXPECT_EQ(left, 0u);
+}
+
+TEST_F(ServiceExportsTest, AViewThatCannotBeReadStartsNoExport) {
+  ExportRequest what = Request(ExportView::kLeague);
+  what.course = "nope";
+  Result<ExportFile> file = StartExport(*service_, *caller_, what, ExportFormat::kXlsx);
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().code(), ErrorCode::kNotFound);
+  what = Request(ExportView::kLeague, "no_such_column");
+  file = StartExport(*service_, *caller_, what, ExportFormat::kCsv);
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().code(), ErrorCode::kInvalid);
+}
+
+}  // namespace
+}  // namespace cohort::service
