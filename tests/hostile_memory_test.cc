@@ -4,6 +4,7 @@
 // checks the exact answers; this checks the cost, in the server's process alone.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -54,14 +55,22 @@ TEST(HostileMemoryTest, HeavyBodiesRepeatedLeaveTheServersMemoryWhereItWas) {
   const HeaderList headers = {{"Authorization", "Bearer " + served.token()},
                               {"Content-Type", "application/json"}};
   HttpClient client("127.0.0.1", served.port(), std::chrono::seconds(30));
+  // "Promptly" is judged by the CPU time the server spent on the body, not the wall-clock
+  // time: on a loaded machine (a parallel ctest and other builds on 2 cores) a body's wall-clock
+  // time reached 3.9 s while the server's work stayed the same. The wall-clock time is printed.
+  double max_wall_ms = 0;
   auto send = [&](const Heavy& h) {
     const Clock::time_point start = Clock::now();
+    const double cpu_before = CpuMs(served.pid());
     const HttpResponse r = client.Send("POST", "/api/v1/attempts", h.body, headers);
+    const double cpu_ms = CpuMs(served.pid()) - cpu_before;
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    max_wall_ms = std::max(max_wall_ms, ms);
     EXPECT_EQ(r.status, h.status) << h.name << ": " << r.error << r.body.substr(0, 300);
     EXPECT_LT(r.body.size(), 16u * 1024) << h.name;
-    EXPECT_LT(ms, 2000.0 * COHORT_TIME_FACTOR) << h.name;
-    return ms;
+    EXPECT_GE(cpu_before, 0) << "no /proc/" << served.pid() << "/stat";
+    EXPECT_LT(cpu_ms, 2000.0 * COHORT_TIME_FACTOR) << h.name << " (" << ms << " ms wall-clock)";
+    return cpu_ms;
   };
   // One round first: the parser's buffers and the allocator's arenas reach their working size.
   for (const Heavy& h : heavy) send(h);
@@ -78,10 +87,10 @@ TEST(HostileMemoryTest, HeavyBodiesRepeatedLeaveTheServersMemoryWhereItWas) {
   }
   const long after = ResidentKiB(served.pid());
   std::printf(
-      "%zu heavy bodies x %d rounds: %.1f ms each on average, %.1f ms at most; server RSS "
-      "%ld -> %ld KiB\n",
-      heavy.size(), kRounds, total_ms / static_cast<double>(kRounds * heavy.size()), max_ms, before,
-      after);
+      "%zu heavy bodies x %d rounds: the server's CPU time %.1f ms each on average, %.1f ms at "
+      "most (wall-clock at most %.1f ms); server RSS %ld -> %ld KiB\n",
+      heavy.size(), kRounds, total_ms / static_cast<double>(kRounds * heavy.size()), max_ms,
+      max_wall_ms, before, after);
   EXPECT_LT(after - before, (64 + COHORT_MEMORY_SLACK_MIB) * 1024)
       << "the server's RSS grew from " << before << " to " << after << " KiB";
   EXPECT_EQ(served.Call("GET", "/healthz").status, 200);

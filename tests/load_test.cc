@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -332,35 +333,55 @@ TEST(LoadTest, ReadsStayResponsiveWhileTenThousandAttemptBatchesAreApplied) {
   Latencies during, all;
   std::atomic<bool> stop{false}, in_flight{false};
   std::atomic<long> errors{0};
+  // Between batches, the gap: bumped as each batch ends. Each reader notes the gap its last
+  // completed read started in, so the next batch waits (no sleep) until every reader has done a
+  // read begun after the last batch: then no read straddles two batches, counted as overlapping
+  // with the gap's time in it.
+  constexpr int kReaders = 4;
+  std::atomic<int> gap{0};
+  std::array<std::atomic<int>, kReaders> read_in_gap{};
+  for (std::atomic<int>& g : read_in_gap) g.store(-1);
+  auto readers_caught_up = [&] {
+    return std::all_of(read_in_gap.begin(), read_in_gap.end(),
+                       [&](const std::atomic<int>& g) { return g.load() >= gap.load(); });
+  };
   std::vector<std::thread> readers;
-  for (int reader = 0; reader < 4; ++reader) {
+  for (int reader = 0; reader < kReaders; ++reader) {
     readers.emplace_back([&, reader] {
       std::mt19937 pick(static_cast<unsigned>(300 + reader));
       HttpClient client("127.0.0.1", served.port(), seconds(30));
       while (!stop.load()) {
         const Read& read = reads[pick() % reads.size()];
+        const int gap_now = gap.load();  // before in_flight: see readers_caught_up
         const bool overlapped_start = in_flight.load();
+        const int started_in_gap = overlapped_start ? -1 : gap_now;
         const Clock::time_point t = Clock::now();
         const HttpResponse r = client.Get(read.target, auth);
         const double ms = MsSince(t);
         if (r.status != 200) ++errors;
         if (overlapped_start && in_flight.load()) during.Add("GET " + read.route, ms);
         all.Add("GET " + read.route, ms);
+        if (started_in_gap >= 0) read_in_gap[static_cast<std::size_t>(reader)] = started_in_gap;
       }
     });
   }
   HttpClient writer("127.0.0.1", served.port(), seconds(60));
   std::vector<double> batch_ms;
-  std::this_thread::sleep_for(milliseconds(500));
   for (const std::string& body : batches) {
+    // The readers are reading (the first time: their connections are open and warm).
+    EXPECT_TRUE(WaitUntil(readers_caught_up, seconds(30))) << "a reader is stuck";
     in_flight.store(true);
     const Clock::time_point t = Clock::now();
     const HttpResponse r = writer.Send("POST", "/api/v1/attempts", body, post_headers);
     batch_ms.push_back(MsSince(t));
     in_flight.store(false);
-    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+    ++gap;
+    if (r.status != 200) {
+      stop.store(true);
+      for (std::thread& reader : readers) reader.join();
+      FAIL() << r.status << " " << r.error << r.body.substr(0, 300);
+    }
     EXPECT_EQ(nlohmann::json::parse(r.body)["accepted"], 10'000);
-    std::this_thread::sleep_for(milliseconds(300));
   }
   stop.store(true);
   for (std::thread& t : readers) t.join();

@@ -179,9 +179,9 @@ TEST(ShutdownTest, SigtermUnderLoadFinishesInFlightRequestsAndClosesTheStoreClea
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   phase = 1;
-  while (fresh_in_flight.load() > 0) {  // the last new batches land
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  // The last new batches land (each client's timeout bounds this wait).
+  EXPECT_TRUE(WaitUntil([&] { return fresh_in_flight.load() == 0; }, std::chrono::seconds(60),
+                        std::chrono::milliseconds(1)));
   const std::map<std::string, std::string> before = Views(port, token);
   const int reads_before = tally.reads_ok.load();
   const int duplicates_before = tally.duplicate_acked.load();
@@ -194,16 +194,56 @@ TEST(ShutdownTest, SigtermUnderLoadFinishesInFlightRequestsAndClosesTheStoreClea
   }
   // One long request in flight at the signal: the 10,000-attempt batch again (so that the
   // state does not move) on a connection opened before, the signal sent while the server reads
-  // and checks it. It must be answered.
-  HttpResponse big_answer;
-  HttpClient big_client("127.0.0.1", port, std::chrono::seconds(30));
-  ASSERT_EQ(big_client.Get("/api/v1/courses", Bearer(token)).status, 200);
-  std::thread big_post(
-      [&] { big_answer = big_client.Send("POST", "/api/v1/attempts", big.body, Bearer(token)); });
-  // (Sanitizer builds are ~10× slower to start sending: COHORT_TIME_FACTOR.)
-  std::this_thread::sleep_for(std::chrono::milliseconds(20 * COHORT_TIME_FACTOR));
+  // it. It must be answered. No sleep decides when "in flight" begins (one of 20 ms failed on a
+  // busy machine: the POST had not started, so the server closed the idle connection): the
+  // header and the first part of the body are written, and the signal goes once the server's
+  // TCP has acknowledged them (the server then sees bytes of a request, and serves it); the
+  // rest of the body follows after the signal.
+  TcpConnection big_connection(port);
+  const std::size_t sent_first = 64 * 1024;
+  // Returns what went wrong, "" when the request is in flight; the clients run meanwhile, so
+  // a failure stops them before the test ends.
+  const std::string in_flight = [&]() -> std::string {
+    if (!big_connection.connected()) return big_connection.error();
+    // A first request on it, answered: the server has accepted the connection and keeps it.
+    if (!big_connection.Write("GET /api/v1/courses HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Authorization: Bearer " +
+                              token + "\r\n\r\n")) {
+      return big_connection.error();
+    }
+    const HttpResponse first = big_connection.ReadAnswer(std::chrono::seconds(30));
+    if (first.status != 200) {
+      return fmt::format("GET: {} {}{}", first.status, first.error, first.body);
+    }
+    const std::string head = fmt::format(
+        "POST /api/v1/attempts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n"
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        token, big.body.size());
+    if (!big_connection.Write(head + big.body.substr(0, sent_first))) {
+      return big_connection.error();
+    }
+    if (!big_connection.WaitAcknowledged(std::chrono::seconds(10 * COHORT_TIME_FACTOR))) {
+      return "the server's TCP did not acknowledge the request's first bytes";
+    }
+    return "";
+  }();
+  if (!in_flight.empty()) {
+    phase = 2;
+    for (std::thread& t : clients) t.join();
+    FAIL() << "the request to have in flight at the signal: " << in_flight;
+  }
   const auto signalled = std::chrono::steady_clock::now();
-  const int code = server->StopWith(SIGTERM);
+  server->Signal(SIGTERM);
+  HttpResponse big_answer;
+  std::thread big_post([&] {
+    if (!big_connection.Write(std::string_view(big.body).substr(sent_first),
+                              std::chrono::seconds(30))) {
+      big_answer.error = big_connection.error();
+      return;
+    }
+    big_answer = big_connection.ReadAnswer(std::chrono::seconds(30));
+  });
+  const int code = server->WaitForExit();
   big_post.join();
   const double shutdown_ms = MsSince(signalled);
   phase = 2;

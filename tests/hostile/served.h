@@ -54,6 +54,11 @@ class Served {
 // The resident set of process `pid` in KiB (VmRSS of /proc/PID/status), or -1.
 long ResidentKiB(pid_t pid);
 
+// The CPU time process `pid` has used so far (user + system, all its threads) in milliseconds,
+// from /proc/PID/stat (10 ms steps), or -1. Unlike the wall-clock time of a request, it does not
+// grow when other processes load the machine.
+double CpuMs(pid_t pid);
+
 // Raises this process's soft limit of open files to `wanted` (or the hard limit); returns the
 // limit now in force.
 long RaiseOpenFileLimit(long wanted);

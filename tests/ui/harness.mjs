@@ -107,10 +107,10 @@ export class Harness {
 
   // Screenshots of the page as it is, at 1280×800 and at a 390 px phone width.
   async shots2(page, name) {
-    await page.waitForTimeout(100);
+    await chartsFitTheirBoxes(page);
     await page.screenshot({path: path.join(this.outDir, `${name}-1280x800.png`), fullPage: true});
     await page.setViewportSize(PHONE);
-    await page.waitForTimeout(250);  // charts follow their box on resize
+    await chartsFitTheirBoxes(page);  // charts follow their box on resize (in a later frame)
     await page.screenshot({path: path.join(this.outDir, `${name}-390.png`), fullPage: true});
     // Nothing but the tables' own scroll boxes may be wider than a phone.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -118,6 +118,23 @@ export class Harness {
     this.shots += 2;
     assert.ok(overflow <= PHONE.width + 1, `${name}: the page is ${overflow} px wide on a phone`);
   }
+}
+
+// Waits (up to 10 s, not a fixed time) until every shown Chart.js chart has the size of its
+// box: Chart.js sizes a canvas in a frame after it is attached or its box resized, and until then
+// a canvas keeps its old width (wider than a phone). Returns either way (saying so on timeout):
+// what follows judges.
+export async function chartsFitTheirBoxes(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('canvas')].every((c) => {
+    const box = c.parentElement;
+    if (!window.Chart || !window.Chart.getChart(c) || box.getClientRects().length === 0) {
+      return true;  // not a chart, or not shown
+    }
+    const a = c.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    return a.width > 0 && Math.abs(a.width - b.width) <= 1 && Math.abs(a.height - b.height) <= 1;
+  }), null, {timeout: 10000}).catch(() =>
+    console.log(`${page.url()}: a chart is not the size of its box after 10 s`));
 }
 
 // The keys (data-key) of the rows the page's table shows, in order.
