@@ -355,7 +355,7 @@ HttpResponse ExportFixture::Get(const std::string& target, const HeaderList& hea
   HeaderList all = {{"Authorization", "Bearer " + read_token_}};
   all.insert(all.end(), headers.begin(), headers.end());
   HttpResponse r = SendOnce("127.0.0.1", server_->port(), "GET", target, {}, all);
-  RecordApiAnswer("GET", target, r.status, r.headers, r.body);  // for docs/openapi.json's check
+  RecordApiAnswer("GET", target, "", r.status, r.headers, r.body);  // for docs/openapi.json's check
   return r;
 }
 

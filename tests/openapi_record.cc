@@ -13,8 +13,9 @@
 
 namespace cohort::testing {
 
-void RecordApiAnswer(std::string_view method, std::string_view target, int status,
-                     const std::map<std::string, std::string>& headers, std::string_view body) {
+void RecordApiAnswer(std::string_view method, std::string_view target, std::string_view request,
+                     int status, const std::map<std::string, std::string>& headers,
+                     std::string_view body) {
   static const char* const dir = std::getenv("COHORT_TEST_LOG_DIR");
   if (dir == nullptr || *dir == '\0' || status == 0) return;
   static std::mutex mutex;
@@ -27,6 +28,10 @@ void RecordApiAnswer(std::string_view method, std::string_view target, int statu
       {"status", status},
       {"headers", headers},
       {"bytes", body.size()}};
+  if (!request.empty() && request.size() <= (1u << 20)) {
+    nlohmann::json sent = nlohmann::json::parse(request, nullptr, /*allow_exceptions=*/false);
+    if (!sent.is_discarded()) line["request"] = std::move(sent);
+  }
   nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     line["body"] = nullptr;

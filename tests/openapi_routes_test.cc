@@ -81,7 +81,7 @@ class OpenApiRoutesTest : public ApiFixture {
     HttpResponse r = SendOnce("127.0.0.1", served_->port(), method, target, body,
                               {{"Content-Type", "application/json"}});
     EXPECT_NE(r.status, 0) << method << " " << target << ": " << r.error;
-    RecordApiAnswer(method, target, r.status, r.headers, r.body);
+    RecordApiAnswer(method, target, body, r.status, r.headers, r.body);
     return r;
   }
 

@@ -5,14 +5,15 @@
 //   node tests/openapi/validate.mjs --selftest
 //
 // The C++ fixtures (tests/openapi_record.h) and the browser tests (tests/ui/harness.mjs) keep
-// each answer as a JSON line in DIR/openapi-answers-*.jsonl: {test, method, target, status,
-// headers, bytes, json, body}. Each is matched to the document's operation (method + path
-// template) and status, and its media type, body (JSON Schema 2020-12, by ajv, formats
-// checked) and declared headers are validated. An answer outside the operations must be what
+// each answer as a JSON line in DIR/openapi-answers-*.jsonl: {test, method, target, request?,
+// status, headers, bytes, json, body}. Each is matched to the document's operation (method +
+// path template) and status, and its media type, body (JSON Schema 2020-12, by ajv, formats
+// checked) and declared headers are validated; a JSON request body the server accepted (2xx)
+// must pass the operation's request schema. An answer outside the operations must be what
 // `x-cohort-unrouted` says (404 for an unknown path, 405 for another method of a known one).
 // Exit status 1 lists every mismatch — and every recorded route or status the document does not
-// declare — or says nothing was recorded; 0 prints how many answers were checked and which
-// declared operation/status pairs no test reached.
+// declare — or says nothing was recorded; 0 prints how many answers were checked (and, with
+// COHORT_OPENAPI_VERBOSE=1, which declared operation/status pairs no test reached).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -104,6 +105,7 @@ export class Checker {
     this.known = new Map();  // KNOWN_DEVIATIONS id -> answers it excused
     this.checked = 0;
     this.unrouted = 0;
+    this.requestsChecked = 0;
   }
 
   validator(schema) {
@@ -197,7 +199,27 @@ export class Checker {
     }
     const key = `${label} ${a.status}`;
     this.seen.set(key, (this.seen.get(key) || 0) + 1);
-    return this.checkResponse(where, a, deref(this.doc, response));
+    const problems = this.checkResponse(where, a, deref(this.doc, response));
+    if (operation) problems.push(...this.checkRequest(where, a, operation));
+    return problems;
+  }
+
+  // A JSON body the server accepted (2xx) must be one the document's request schema accepts:
+  // so the request schemas are no stricter than the server (the 4xx answers to bad bodies show
+  // it is no looser than them).
+  checkRequest(where, a, operation) {
+    if (a.request === undefined || a.status < 200 || a.status > 299) return [];
+    const body = deref(this.doc, operation.requestBody || {});
+    const media = body?.content?.['application/json'];
+    if (!media) return [`${where}: a JSON request body was accepted, but the operation declares none`];
+    if (!media.schema) return [];
+    ++this.requestsChecked;
+    const validate = this.validator(media.schema);
+    if (validate(a.request)) return [];
+    return validate.errors.slice(0, 10).map((e) =>
+      `${where}: the server accepted a request body the document refuses: request${e.instancePath} ${e.message}` +
+      (e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : '') +
+      (e.instancePath ? ` — got ${JSON.stringify(pick(a.request, e.instancePath))?.slice(0, 200)}` : ''));
   }
 
   checkResponse(where, a, response) {
@@ -327,7 +349,8 @@ function run(documentPath, dirs) {
   }
   const unreached = checker.unreached();
   console.log(`openapi: ${read.answers.length} answers: ${checker.checked} to operations, ` +
-    `${checker.unrouted} outside them; ${checker.seen.size} operation/status pairs reached, ` +
+    `${checker.unrouted} outside them; ${checker.requestsChecked} accepted request bodies checked; ` +
+    `${checker.seen.size} operation/status pairs reached, ` +
     `${unreached.length} declared ones not reached by any test`);
   for (const [id, n] of checker.known) {
     const k = KNOWN_DEVIATIONS.find((d) => d.id === id);
@@ -387,6 +410,10 @@ function selftest(documentPath) {
     'a bad date-time': [{...ok, target: '/api/v1/tokens', status: 200, body: {rows: [{id: 1, name: 'n', scopes: ['read'],
       created_at: 'yesterday', last_used: null, revoked: false, revoked_at: null}], total: 1}}, 1],
     'a HEAD answer with a body': [{...ok, method: 'HEAD'}, 1],
+    'an accepted request the document refuses': [{...ok, method: 'PUT', target: '/api/v1/groups/g1',
+      request: {name: 'G', colour: 'red'}, body: {group: 'g1'}}, 1],
+    'an accepted request the document accepts': [{...ok, method: 'PUT', target: '/api/v1/groups/g1',
+      request: {name: 'G', managers: null}, body: {group: 'g1'}}, 0],
     'a known server bug (mastery 1 + 1 ulp)': [{...ok, target: '/api/v1/courses/py/users/ann', body: userView(1.0000000000000002)}, 0],
     'beyond the known server bug (mastery 1.01)': [{...ok, target: '/api/v1/courses/py/users/ann', body: userView(1.01)}, 1],
   };

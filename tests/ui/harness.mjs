@@ -13,7 +13,7 @@ export const PHONE = {width: 390, height: 844};
 // Every API answer the browser and these helpers receive is kept, with COHORT_OPENAPI_ANSWERS_DIR
 // set (CTest), for the check against docs/openapi.json (tests/openapi/validate.mjs).
 const answersDir = process.env.COHORT_OPENAPI_ANSWERS_DIR;
-export function recordAnswer(method, url, status, headers, body) {
+export function recordAnswer(method, url, status, headers, body, request = null) {
   if (!answersDir) return;
   const {pathname, search} = new URL(url);
   if (!pathname.startsWith('/api/') && pathname !== '/healthz') return;
@@ -28,6 +28,13 @@ export function recordAnswer(method, url, status, headers, body) {
   }
   const line = {test: 'ui_e2e', method, target: pathname + search, status, headers,
     bytes: body.length, json, body: parsed};
+  if (request) {
+    try {
+      line.request = JSON.parse(request);
+    } catch {
+      // not JSON: nothing to check it against
+    }
+  }
   fs.mkdirSync(answersDir, {recursive: true});
   fs.appendFileSync(path.join(answersDir, `openapi-answers-ui-${process.pid}.jsonl`),
     JSON.stringify(line) + '\n');
@@ -70,12 +77,15 @@ export class Harness {
     });
     page.on('response', async (r) => {
       let body;
+      let headers;
       try {
         body = await r.body();
+        headers = await r.allHeaders();  // headers() leaves out Set-Cookie
       } catch {
         return;  // no body to read (a download, or the page went on): nothing to check
       }
-      recordAnswer(r.request().method(), r.url(), r.status(), r.headers(), body);
+      recordAnswer(r.request().method(), r.url(), r.status(), headers, body,
+        r.request().postData());
     });
     page.on('dialog', (d) => {
       errors.push(`dialog opened: ${d.message()}`);
@@ -130,7 +140,8 @@ export class Harness {
     const r = await fetch(this.base + url, {method: 'PUT', body: JSON.stringify(body),
       headers: {Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json'}});
     const text = await r.text();
-    recordAnswer('PUT', this.base + url, r.status, Object.fromEntries(r.headers), Buffer.from(text));
+    recordAnswer('PUT', this.base + url, r.status, Object.fromEntries(r.headers), Buffer.from(text),
+      JSON.stringify(body));
     assert.equal(r.status, 200, `PUT ${url} answered ${r.status}: ${text}`);
   }
 
@@ -138,7 +149,8 @@ export class Harness {
     const r = await fetch(this.base + url, {method: 'POST', body: JSON.stringify(body),
       headers: {Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json'}});
     const text = await r.text();
-    recordAnswer('POST', this.base + url, r.status, Object.fromEntries(r.headers), Buffer.from(text));
+    recordAnswer('POST', this.base + url, r.status, Object.fromEntries(r.headers), Buffer.from(text),
+      JSON.stringify(body));
     assert.equal(r.status, 200, `POST ${url} answered ${r.status}: ${text}`);
   }
 
