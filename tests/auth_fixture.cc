@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "openapi_record.h"
 #include "support/log_audit.h"
 
 namespace cohort::testing {
@@ -92,6 +93,7 @@ AuthFixture::Answer AuthFixture::Send(const std::string& method, const std::stri
   headers.emplace_back("Content-Type", "application/json");
   Answer a;
   a.http = SendOnce("127.0.0.1", server_->port(), method, target, body, headers);
+  RecordApiAnswer(method, target, body, a.http.status, a.http.headers, a.http.body);
   if (a.http.status == 0) ADD_FAILURE() << "no answer: " << a.http.error;
   a.json = nlohmann::json::parse(a.http.body, nullptr, /*allow_exceptions=*/false);
   if (a.json.is_discarded()) a.json = nullptr;

@@ -1,6 +1,7 @@
 #include "http/static_files.h"
 
 #include <array>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <string_view>
@@ -9,12 +10,15 @@
 
 #include <fmt/format.h>
 
+#include "http/openapi_document.h"
+
 namespace cohort::http {
 namespace {
 
 namespace fs = std::filesystem;
 
 constexpr std::string_view kPrefix = "/ui/";
+constexpr std::string_view kOpenApiPath = "/api/v1/openapi.json";
 
 // The npm files the UI may load, by their name under /ui/vendor/.
 struct VendorFile {
@@ -73,6 +77,37 @@ bool Within(const fs::path& root, const fs::path& inner) {
   return true;
 }
 
+// The OpenAPI document: built in, so it always describes the routes of this binary. Its ETag is
+// a hash of its bytes (FNV-1a), so a browser revalidates it like the UI's files.
+Response OpenApi(const Request& request) {
+  Response r;
+  if (request.method != "GET" && request.method != "HEAD") {
+    // An API path: the API's error shape (docs/openapi.json, x-cohort-unrouted).
+    r.status = 405;
+    r.body =
+        R"({"error":{"code":"method_not_allowed","message":"method not allowed here","details":[]}})";
+    r.headers.emplace_back("Allow", "GET, HEAD");
+  } else {
+    static const std::string etag = [] {
+      std::uint64_t hash = 14695981039346656037ull;
+      for (const char c : OpenApiDocument()) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      }
+      return fmt::format("\"{:016x}\"", hash);
+    }();
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    r.headers.emplace_back("ETag", etag);
+    if (request.Header("if-none-match") == etag) {
+      r.status = 304;
+      r.content_type.clear();
+    } else {
+      r.body = std::string(OpenApiDocument());
+    }
+  }
+  r.route = std::string(kOpenApiPath);
+  return r;
+}
+
 }  // namespace
 
 StaticFiles::StaticFiles(StaticFilesOptions options) : options_(std::move(options)) {}
@@ -84,6 +119,7 @@ bool StaticFiles::Available() const {
 
 std::optional<Response> StaticFiles::Serve(const Request& request) const {
   const std::string& path = request.path;
+  if (path == kOpenApiPath) return OpenApi(request);
   const bool root = path == "/" || path == "/index.html";
   if (!root && path.compare(0, kPrefix.size(), kPrefix) != 0) return std::nullopt;
   Response r;

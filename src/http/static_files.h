@@ -18,6 +18,8 @@ struct StaticFilesOptions {
 //   GET|HEAD /                      -> web_root/index.html
 //   GET|HEAD /ui/vendor/chart.umd.js -> node_modules/chart.js/dist/chart.umd.js (an allow-list)
 //   GET|HEAD /ui/<path>             -> web_root/<path>
+//   GET|HEAD /api/v1/openapi.json   -> the API's OpenAPI document, built in (openapi_document.h);
+//                                      another method is 405 in the API's JSON error shape
 // The security headers (nosniff, the Content-Security-Policy, ...) are the server's, on every
 // answer (server.cc). Every file carries Cache-Control: no-cache with an ETag (size and modification time), so a browser revalidates
 // each file and gets 304 when unchanged. A path with a "." or ".." segment, an empty segment, a
@@ -28,7 +30,8 @@ class StaticFiles {
  public:
   explicit StaticFiles(StaticFilesOptions options);
 
-  // The answer for a request to `/` or under `/ui/`; nullopt for any other path (the API's).
+  // The answer for a request to `/`, under `/ui/` or to /api/v1/openapi.json; nullopt for any
+  // other path (the API's).
   std::optional<Response> Serve(const Request& request) const;
 
   // True when web_root/index.html exists (the server warns at start otherwise).
@@ -41,7 +44,8 @@ class StaticFiles {
   StaticFilesOptions options_;
 };
 
-// `api` behind the static files: requests to `/` and `/ui/...` go to `files`, the rest to `api`.
+// `api` behind the static files: requests to `/`, `/ui/...` and /api/v1/openapi.json go to
+// `files`, the rest to `api`.
 // `files` must outlive the Handler.
 Handler WithStaticFiles(const StaticFiles& files, Handler api);
 

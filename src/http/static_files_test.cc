@@ -7,6 +7,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "http/openapi_document.h"
 
 namespace cohort::http {
 namespace {
@@ -134,6 +137,40 @@ TEST_F(StaticFilesTest, WithStaticFilesSendsTheRestToTheApi) {
   request.path = "/";
   EXPECT_EQ(handler(request).status, 200);
   EXPECT_TRUE(files_->Available());
+}
+
+TEST_F(StaticFilesTest, TheOpenApiDocumentIsBuiltInAndNeedsNoWebRoot) {
+  const StaticFiles none({dir_ / "missing", dir_ / "missing"});
+  Request request;
+  request.method = "GET";
+  request.path = "/api/v1/openapi.json";
+  const std::optional<Response> r = none.Serve(request);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->content_type, "application/json");
+  EXPECT_EQ(r->route, "/api/v1/openapi.json");
+  EXPECT_EQ(r->body, OpenApiDocument());
+  const nlohmann::json document = nlohmann::json::parse(r->body, nullptr, false);
+  ASSERT_TRUE(document.is_object());
+  EXPECT_EQ(document.value("openapi", ""), "3.1.0");
+  EXPECT_TRUE(document["paths"].contains("/api/v1/openapi.json"));
+
+  request.headers["if-none-match"] = HeaderOf(*r, "ETag");
+  EXPECT_EQ(none.Serve(request)->status, 304);
+  request.headers.clear();
+  request.method = "HEAD";
+  EXPECT_EQ(none.Serve(request)->status, 200);
+}
+
+TEST_F(StaticFilesTest, TheOpenApiDocumentRefusesWritesInTheApisErrorShape) {
+  const Response r = Get("/api/v1/openapi.json", "POST");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(HeaderOf(r, "Allow"), "GET, HEAD");
+  const nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+  ASSERT_TRUE(body.is_object()) << r.body;
+  EXPECT_EQ(body["error"]["code"], "method_not_allowed");
+  EXPECT_TRUE(body["error"]["details"].is_array());
 }
 
 }  // namespace

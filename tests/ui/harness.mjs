@@ -2,12 +2,43 @@
 // tracking, screenshots, and helpers that compare what a page shows with the API's JSON.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import {chromium} from 'playwright-core';
 
 export const DESKTOP = {width: 1280, height: 800};
 export const PHONE = {width: 390, height: 844};
+
+// Every API answer the browser and these helpers receive is kept, with COHORT_OPENAPI_ANSWERS_DIR
+// set (CTest), for the check against docs/openapi.json (tests/openapi/validate.mjs).
+const answersDir = process.env.COHORT_OPENAPI_ANSWERS_DIR;
+export function recordAnswer(method, url, status, headers, body, request = null) {
+  if (!answersDir) return;
+  const {pathname, search} = new URL(url);
+  if (!pathname.startsWith('/api/') && pathname !== '/healthz') return;
+  const text = body.toString('utf8');
+  let parsed = null;
+  let json = false;
+  try {
+    parsed = JSON.parse(text);
+    json = true;
+  } catch {
+    // not JSON (an export, an empty body)
+  }
+  const line = {test: 'ui_e2e', method, target: pathname + search, status, headers,
+    bytes: body.length, json, body: parsed};
+  if (request) {
+    try {
+      line.request = JSON.parse(request);
+    } catch {
+      // not JSON: nothing to check it against
+    }
+  }
+  fs.mkdirSync(answersDir, {recursive: true});
+  fs.appendFileSync(path.join(answersDir, `openapi-answers-ui-${process.pid}.jsonl`),
+    JSON.stringify(line) + '\n');
+}
 
 export class Harness {
   constructor({base, chromium: executablePath, outDir, signIns, token}) {
@@ -43,6 +74,18 @@ export class Harness {
       const failure = r.failure() ? r.failure().errorText : '';
       if (failure === 'net::ERR_ABORTED') return;  // a fetch the UI aborted on navigation
       errors.push(`request failed: ${r.url()} ${failure}`);
+    });
+    page.on('response', async (r) => {
+      let body;
+      let headers;
+      try {
+        body = await r.body();
+        headers = await r.allHeaders();  // headers() leaves out Set-Cookie
+      } catch {
+        return;  // no body to read (a download, or the page went on): nothing to check
+      }
+      recordAnswer(r.request().method(), r.url(), r.status(), headers, body,
+        r.request().postData());
     });
     page.on('dialog', (d) => {
       errors.push(`dialog opened: ${d.message()}`);
@@ -81,12 +124,14 @@ export class Harness {
     const r = await page.context().request.get(this.base + url, {
       headers: {Accept: 'application/json'}});
     const body = await r.text();
+    recordAnswer('GET', this.base + url, r.status(), r.headers(), Buffer.from(body));
     assert.equal(r.status(), 200, `GET ${url} answered ${r.status()}: ${body}`);
     return JSON.parse(body);
   }
 
   async status(page, url) {
     const r = await page.context().request.get(this.base + url);
+    recordAnswer('GET', this.base + url, r.status(), r.headers(), await r.body());
     return r.status();
   }
 
@@ -95,6 +140,8 @@ export class Harness {
     const r = await fetch(this.base + url, {method: 'PUT', body: JSON.stringify(body),
       headers: {Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json'}});
     const text = await r.text();
+    recordAnswer('PUT', this.base + url, r.status, Object.fromEntries(r.headers), Buffer.from(text),
+      JSON.stringify(body));
     assert.equal(r.status, 200, `PUT ${url} answered ${r.status}: ${text}`);
   }
 
@@ -102,6 +149,8 @@ export class Harness {
     const r = await fetch(this.base + url, {method: 'POST', body: JSON.stringify(body),
       headers: {Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json'}});
     const text = await r.text();
+    recordAnswer('POST', this.base + url, r.status, Object.fromEntries(r.headers), Buffer.from(text),
+      JSON.stringify(body));
     assert.equal(r.status, 200, `POST ${url} answered ${r.status}: ${text}`);
   }
 
