@@ -11,6 +11,11 @@
 namespace cohort::http {
 namespace {
 
+using service::ExportFormat;
+using service::ExportRequest;
+using service::ExportView;
+using service::kAllRows;
+
 Status BadParameter(const std::string& name, const std::string& reason) {
   return Status::Invalid("query parameter '" + name + "': " + reason,
                          {{std::nullopt, "", name + ": " + reason}});
