@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -134,7 +135,7 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
   }  // releases the lock
   for (std::thread& t : threads) t.join();
 
-  for (std::size_t i : {0, 1, 3, 5}) {
+  for (const std::size_t i : std::initializer_list<std::size_t>{0, 1, 3, 5}) {
     ASSERT_TRUE(answers[i].has_value() && answers[i]->ok())
         << i << ": " << (answers[i] ? answers[i]->status().ToString() : "no answer");
   }
