@@ -3,34 +3,27 @@
 // before any stream starts.
 #include "service/exports.h"
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "export/stream.h"
+#include "service/testing/test_world.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace cohort::service {
 namespace {
 
-constexpr Instant kNow{1'772'000'000'000};  // 2026-02-25 UTC
+using testing::TestAttempt;
+using testing::TestCatalog;
 
-domain::Attempt Attempt(std::string id, std::string user, std::string exercise,
-                        std::int64_t started_ms) {
-  domain::Attempt a{std::move(id),       std::move(user), "c1", std::move(exercise),
-                    Instant{started_ms}, Instant{started_ms + 60'000}, {}};
-  for (int i = 0; i < 3; ++i) {
-    a.responses.push_back({fmt::format("q{}", i), i != 1, 0, 1000, Instant{started_ms + 1000 * i},
-                           std::nullopt});
-  }
-  return a;
-}
+constexpr Instant kNow{1'772'000'000'000};  // 2026-02-25 UTC
 
 // Everything a stream gives, waiting (not polling) while it is pending, and how often it gave
 // each answer.
@@ -65,8 +58,8 @@ Drained Drain(exports::Stream& stream) {
   }
 }
 
-// Account acme (UTC; course c1 with e1, e2; users ann and bob, who each made an attempt) in a
-// fresh SQLite file, and a Service over it.
+// Account acme (UTC; TestCatalog, and one attempt each by ann and bob) in a fresh SQLite file,
+// and a Service over it.
 class ServiceExportsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -81,23 +74,11 @@ class ServiceExportsTest : public ::testing::Test {
     ASSERT_TRUE(service_->CreateAccount({"acme", "Acme", "UTC"}).ok());
     ASSERT_TRUE(service_->Rebuild(nullptr).ok());
     caller_ = service_->LocalAdmin("acme").value();
-    domain::WriteBatch batch;
-    domain::Course course{"c1", "Course one", {}, {}};
-    course.chapters.push_back({"ch1", "Chapter", {{"e1", "E1"}, {"e2", "E2"}}});
-    batch.courses.items = {course};
-    for (const char* key : {"ann", "bob"}) {
-      domain::UserWrite w;
-      w.user.key = key;
-      w.user.name = key;
-      w.user.email = fmt::format("{}@example.com", key);
-      w.user.roles.Add(domain::Role::kLearner);
-      batch.users.items.push_back(w);
-    }
-    ASSERT_TRUE(service_->Write(*caller_, std::move(batch)).ok());
+    ASSERT_TRUE(service_->Write(*caller_, TestCatalog()).ok());
     domain::WriteBatch attempts;
     attempts.attempts.origin = {"/attempts", true};
-    attempts.attempts.items = {Attempt("a1", "ann", "e1", kNow.ms - 3'600'000),
-                               Attempt("b1", "bob", "e2", kNow.ms - 7'200'000)};
+    attempts.attempts.items = {TestAttempt("a1", "ann", "e1", kNow.ms - 3'600'000),
+                               TestAttempt("b1", "bob", "e2", kNow.ms - 7'200'000)};
     Result<domain::WriteSummary> written = service_->Write(*caller_, std::move(attempts));
     ASSERT_TRUE(written.ok()) << written.status().ToString();
   }

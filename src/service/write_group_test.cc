@@ -3,13 +3,13 @@
 // batches that were committed.
 #include "service/service.h"
 
-#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/metric_registry.h"
 #include "metrics/engine.h"
+#include "service/testing/test_world.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/write_lock_holder.h"
 
@@ -26,19 +27,10 @@ namespace cohort::service {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::TestAttempt;
+using testing::TestCatalog;
 
 constexpr Instant kNow{1'772'000'000'000};
-
-domain::Attempt Attempt(std::string id, std::string user, std::string exercise,
-                        std::int64_t started_ms) {
-  domain::Attempt a{std::move(id),         std::move(user), "c1", std::move(exercise),
-                    Instant{started_ms},   Instant{started_ms + 60'000}, {}};
-  for (int i = 0; i < 3; ++i) {
-    a.responses.push_back({fmt::format("q{}", i), i != 1, 0, 1000, Instant{started_ms + 1000 * i},
-                           std::nullopt});
-  }
-  return a;
-}
 
 domain::WriteBatch Attempts(std::vector<domain::Attempt> attempts) {
   domain::WriteBatch b;
@@ -65,19 +57,7 @@ class WriteGroupTest : public ::testing::Test {
     ASSERT_TRUE(service_->CreateAccount({"acme", "Acme", "UTC"}).ok());
     ASSERT_TRUE(service_->Rebuild(nullptr).ok());
     caller_ = service_->LocalAdmin("acme").value();
-    domain::WriteBatch catalog;
-    domain::Course course{"c1", "Course", {}, {}};
-    course.chapters.push_back({"ch1", "Chapter", {{"e1", "E1"}, {"e2", "E2"}, {"e3", "E3"}}});
-    catalog.courses.items = {course};
-    for (const char* key : {"ann", "bob"}) {
-      domain::UserWrite w;
-      w.user.key = key;
-      w.user.name = key;
-      w.user.email = fmt::format("{}@example.com", key);
-      w.user.roles.Add(domain::Role::kLearner);
-      catalog.users.items.push_back(w);
-    }
-    Result<domain::WriteSummary> done = service_->Write(*caller_, catalog);
+    Result<domain::WriteSummary> done = service_->Write(*caller_, TestCatalog());
     ASSERT_TRUE(done.ok()) << done.status().ToString();
   }
 
@@ -129,7 +109,7 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
   ASSERT_NO_FATAL_FAILURE(Open(10'000));
   const store::TableCounts before = Counts();
   const std::uint64_t transactions_before = Transactions();
-  const domain::Attempt a1 = Attempt("a1", "ann", "e1", 2000);
+  const domain::Attempt a1 = TestAttempt("a1", "ann", "e1", 2000);
   domain::Attempt a1_changed = a1;
   a1_changed.finished_at.reset();
 
@@ -139,14 +119,14 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
     auto lock = store::sqlite::WriteLockHolder::Hold(path_);
     ASSERT_TRUE(lock.ok()) << lock.status().ToString();
     // The first writer, alone, leads and waits for the lock in BEGIN; the others queue.
-    threads.push_back(WriteOn(Attempts({Attempt("a0", "ann", "e3", 1000)}), answers[0]));
+    threads.push_back(WriteOn(Attempts({TestAttempt("a0", "ann", "e3", 1000)}), answers[0]));
     ASSERT_NO_FATAL_FAILURE(AwaitPending(1));
     std::vector<domain::WriteBatch> batches = {
         Attempts({a1}),
-        Attempts({Attempt("a2", "bob", "e3", 3000), Attempt("a9", "zoe", "e1", 3000)}),
-        Attempts({Attempt("a3", "bob", "e1", 4000), a1}),
+        Attempts({TestAttempt("a2", "bob", "e3", 3000), TestAttempt("a9", "zoe", "e1", 3000)}),
+        Attempts({TestAttempt("a3", "bob", "e1", 4000), a1}),
         Attempts({a1_changed}),
-        Attempts({Attempt("a4", "bob", "e2", 5000)}),
+        Attempts({TestAttempt("a4", "bob", "e2", 5000)}),
     };
     for (std::size_t i = 0; i < batches.size(); ++i) {
       threads.push_back(WriteOn(std::move(batches[i]), answers[i + 1]));
@@ -155,7 +135,7 @@ TEST_F(WriteGroupTest, QueuedBatchesCommitAsOneGroupEachAnsweredOnItsOwn) {
   }  // releases the lock
   for (std::thread& t : threads) t.join();
 
-  for (std::size_t i : {0, 1, 3, 5}) {
+  for (const std::size_t i : std::initializer_list<std::size_t>{0, 1, 3, 5}) {
     ASSERT_TRUE(answers[i].has_value() && answers[i]->ok())
         << i << ": " << (answers[i] ? answers[i]->status().ToString() : "no answer");
   }
@@ -197,11 +177,11 @@ TEST_F(WriteGroupTest, AFaultFailsEveryBatchOfTheGroupAndChangesNothing) {
   {
     auto lock = store::sqlite::WriteLockHolder::Hold(path_);
     ASSERT_TRUE(lock.ok()) << lock.status().ToString();
-    threads.push_back(WriteOn(Attempts({Attempt("a0", "ann", "e3", 1000)}), answers[0]));
+    threads.push_back(WriteOn(Attempts({TestAttempt("a0", "ann", "e3", 1000)}), answers[0]));
     ASSERT_NO_FATAL_FAILURE(AwaitPending(1));
-    threads.push_back(WriteOn(Attempts({Attempt("a1", "ann", "e1", 2000)}), answers[1]));
+    threads.push_back(WriteOn(Attempts({TestAttempt("a1", "ann", "e1", 2000)}), answers[1]));
     ASSERT_NO_FATAL_FAILURE(AwaitPending(2));
-    threads.push_back(WriteOn(Attempts({Attempt("a2", "bob", "e1", 2000)}), answers[2]));
+    threads.push_back(WriteOn(Attempts({TestAttempt("a2", "bob", "e1", 2000)}), answers[2]));
     ASSERT_NO_FATAL_FAILURE(AwaitPending(3));
     for (std::thread& t : threads) t.join();  // each group waits out the busy timeout, fails
   }
@@ -214,7 +194,7 @@ TEST_F(WriteGroupTest, AFaultFailsEveryBatchOfTheGroupAndChangesNothing) {
   EXPECT_EQ(registry_.GetCounter("cohort_store_unavailable_total", "").value(), 3u);
 
   Result<domain::WriteSummary> done =
-      service_->Write(*caller_, Attempts({Attempt("a1", "ann", "e1", 2000)}));
+      service_->Write(*caller_, Attempts({TestAttempt("a1", "ann", "e1", 2000)}));
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_EQ(service_->EngineSize().touched_cells, engine_before.touched_cells + 1);
 }
@@ -223,19 +203,19 @@ TEST_F(WriteGroupTest, AFaultFailsEveryBatchOfTheGroupAndChangesNothing) {
 // the whole group: the later batches of the group must not then be counted a second time.
 TEST_F(WriteGroupTest, ALateAttemptInAGroupDoesNotCountTheLaterBatchesTwice) {
   ASSERT_NO_FATAL_FAILURE(Open(10'000));
-  ASSERT_TRUE(service_->Write(*caller_, Attempts({Attempt("a0", "ann", "e1", 100'000)})).ok());
+  ASSERT_TRUE(service_->Write(*caller_, Attempts({TestAttempt("a0", "ann", "e1", 100'000)})).ok());
   std::vector<std::optional<Result<domain::WriteSummary>>> answers(3);
   std::vector<std::thread> threads;
   {
     auto lock = store::sqlite::WriteLockHolder::Hold(path_);
     ASSERT_TRUE(lock.ok()) << lock.status().ToString();
-    threads.push_back(WriteOn(Attempts({Attempt("b0", "bob", "e1", 1000)}), answers[0]));
+    threads.push_back(WriteOn(Attempts({TestAttempt("b0", "bob", "e1", 1000)}), answers[0]));
     ASSERT_NO_FATAL_FAILURE(AwaitPending(1));
     // Late for ann in c1 (before a0), then a newer one of hers in the same group.
-    threads.push_back(WriteOn(Attempts({Attempt("a1", "ann", "e2", 50'000)}), answers[1]));
+    threads.push_back(WriteOn(Attempts({TestAttempt("a1", "ann", "e2", 50'000)}), answers[1]));
     ASSERT_NO_FATAL_FAILURE(AwaitPending(2));
     // Without responses: such an attempt never makes the engine replay, it is appended.
-    domain::Attempt a2 = Attempt("a2", "ann", "e3", 200'000);
+    domain::Attempt a2 = TestAttempt("a2", "ann", "e3", 200'000);
     a2.responses.clear();
     threads.push_back(WriteOn(Attempts({a2}), answers[2]));
     ASSERT_NO_FATAL_FAILURE(AwaitPending(3));
