@@ -20,10 +20,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "bench/http_client.h"
 #include "bench/process.h"
 #include "bench/sql_reports.h"
 #include "bench/world.h"
+#include "http_client/http_client.h"
 
 namespace cohort::bench {
 namespace {
@@ -31,11 +31,15 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 using Clock = std::chrono::steady_clock;
+using http_client::HttpClient;
+using http_client::HttpResponse;
 
 constexpr const char* kPgBin = "/usr/lib/postgresql/15/bin";
 // Each SQL report runs up to 3 times (median), but stops repeating once its runs took this long:
 // at M one run of the all-courses report is minutes, and a median of one is still a measurement.
 constexpr double kSqlBudgetMs = 30'000;
+// How long the bench waits for an answer: the account report at M takes seconds, not minutes.
+constexpr std::chrono::minutes kHttpTimeout{10};
 
 double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -162,6 +166,7 @@ class Runner {
   std::unique_ptr<subprocess::Child> server_;
   std::uint16_t port_ = 0, metrics_port_ = 0;
   std::unique_ptr<HttpClient> http_;
+  http_client::HeaderList api_headers_;  // the token, on every request to the API
   std::vector<int> enrolled_;         // users of the busiest course (index 0) in the main account
   std::vector<int> active_enrolled_;  // the active ones among them
   int freshness_user_ = -1;
@@ -352,16 +357,17 @@ bool Runner::Serve() {
   if (!std::regex_search(printed, m, address)) return Fail("cohort serve did not start: " + printed);
   port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
   metrics_port_ = static_cast<std::uint16_t>(std::stoi(m[2].str()));
-  http_ = std::make_unique<HttpClient>(port_, token_);
+  api_headers_ = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}};
+  http_ = std::make_unique<HttpClient>("127.0.0.1", port_, kHttpTimeout);
   for (;;) {
-    if (http_->Get("/healthz").status == 200) break;
+    if (http_->Get("/healthz", api_headers_).status == 200) break;
     if (Since(start) > 3600) return Fail("/healthz never answered");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   const double rebuild_s = Since(start);
   const double rss = ResidentBytes(server_->pid());
-  HttpClient metrics(metrics_port_, "");
-  const HttpAnswer answer = metrics.Get("/metrics");
+  HttpClient metrics("127.0.0.1", metrics_port_, kHttpTimeout);
+  const HttpResponse answer = metrics.Get("/metrics");
   auto gauge = [&](const std::string& name) {
     const std::regex re("\n" + name + R"( ([0-9.e+]+))");
     std::smatch g;
@@ -428,9 +434,10 @@ bool Runner::Ingest() {
   std::vector<std::thread> threads;
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&, t] {
-      HttpClient client(port_, token_);
+      HttpClient client("127.0.0.1", port_, kHttpTimeout);
       for (int b = t; b < batches; b += clients) {
-        const HttpAnswer a = client.Send("POST", "/api/v1/attempts", bodies[static_cast<std::size_t>(b)]);
+        const HttpResponse a = client.Send("POST", "/api/v1/attempts", bodies[static_cast<std::size_t>(b)],
+                                            api_headers_);
         if (a.status != 200) {
           if (failed++ == 0) first_error = fmt::format("{} {}{}", a.status, a.error, a.body.substr(0, 300));
           continue;
@@ -464,9 +471,9 @@ Percentiles Runner::Measure(const std::string& target, int requests, bool first_
                             Percentiles* ttfb) {
   std::vector<double> total, first;
   // Warm: the first answers fill caches and the connection; they are not counted.
-  for (int i = 0; i < std::min(requests, 5); ++i) http_->Get(target);
+  for (int i = 0; i < std::min(requests, 5); ++i) http_->Get(target, api_headers_);
   for (int i = 0; i < requests; ++i) {
-    const HttpAnswer a = http_->Get(target);
+    const HttpResponse a = http_->Get(target, api_headers_);
     if (a.status != 200) {
       Fail(fmt::format("GET {} answered {} {}", target, a.status, a.error + a.body.substr(0, 200)));
       break;
@@ -535,12 +542,12 @@ bool Runner::Latency() {
   // the busiest course), so no answer is the previous one again.
   {
     std::vector<double> user_ms, history_ms;
-    for (int i = 0; i < 5; ++i) http_->Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(active_enrolled_[0])));
+    for (int i = 0; i < 5; ++i) http_->Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(active_enrolled_[0])), api_headers_);
     for (int i = 0; i < n; ++i) {
       const int u = active_enrolled_[static_cast<std::size_t>(i) % active_enrolled_.size()];
-      const HttpAnswer a = http_->Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(u)));
-      const HttpAnswer h = http_->Get(fmt::format("/api/v1/courses/{}/users/{}/exercises/{}/attempts", c,
-                                                  world_.UserKey(u), world_.ExerciseKey(0, 0, 0)));
+      const HttpResponse a = http_->Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(u)), api_headers_);
+      const HttpResponse h = http_->Get(fmt::format("/api/v1/courses/{}/users/{}/exercises/{}/attempts", c,
+                                                    world_.UserKey(u), world_.ExerciseKey(0, 0, 0)), api_headers_);
       if (a.status != 200 || h.status != 200) {
         return Fail(fmt::format("user/history answered {} / {}", a.status, h.status));
       }
@@ -596,7 +603,7 @@ bool Runner::Freshness() {
         "\"started_at\":\"{}\",\"finished_at\":\"{}\",\"responses\":[{{\"question\":\"q1\","
         "\"correct\":true,\"hints\":0,\"time_ms\":5000}}]}}]",
         i, key, c, world_.ExerciseKey(0, 0, 0), FormatTimeMs(started), FormatTimeMs(started + 5000));
-    const HttpAnswer ack = http_->Send("POST", "/api/v1/attempts", body);
+    const HttpResponse ack = http_->Send("POST", "/api/v1/attempts", body, api_headers_);
     const Clock::time_point acked = Clock::now();
     if (ack.status != 200) return Fail(fmt::format("freshness post answered {}: {}", ack.status, ack.body));
     const std::int64_t expected = *points + 10;
@@ -616,7 +623,7 @@ bool Runner::Freshness() {
 }
 
 std::optional<json> Runner::GetJson(const std::string& target) {
-  const HttpAnswer a = http_->Get(target);
+  const HttpResponse a = http_->Get(target, api_headers_);
   if (a.status != 200) {
     Fail(fmt::format("GET {} answered {} {}", target, a.status, a.error));
     return std::nullopt;
