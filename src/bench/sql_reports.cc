@@ -1,5 +1,10 @@
 #include "bench/sql_reports.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
 #include <fmt/format.h>
 
 namespace cohort::bench {
@@ -85,12 +90,22 @@ std::vector<SqlReport> MakeReports(Dialect d, const ReportTarget& t) {
 SELECT c.key, COUNT(*), AVG(ucm.mastery), SUM(ucm.completed), SUM(ucm.at_risk), AVG(ucm.score)
 FROM ucm JOIN courses c ON c.id = ucm.course_id
 GROUP BY c.key ORDER BY c.key)sql",
-                 {"course", "users", "mastery", "completed", "at_risk", "score"}});
+                 {"course", "users", "mastery", "completed", "at_risk", "score"},
+                 "/api/v1/courses?sort=course&order=asc&limit=1000",
+                 "rows",
+                 "all courses",
+                 "/latency/all courses"});
   out.push_back({"league", BaseCtes(d, t, course, "") + R"sql(
 SELECT u.key, ucm.mastery, ucm.progress, ucm.completed, ucm.score, ucm.points, ucm.time_s
 FROM ucm JOIN users u ON u.id = ucm.user_id
 ORDER BY ucm.m2 DESC, u.name, u.key LIMIT 50)sql",
-                 {"user", "mastery", "progress", "completed", "score", "points", "time"}});
+                 {"user", "mastery", "progress", "completed", "score", "points", "time"},
+                 fmt::format("/api/v1/courses/{}/users?sort=mastery&order=desc&limit=50",
+                             t.course_key),
+                 "rows",
+                 "user league, mastery desc",
+                 // The SQL is the first page by mastery, descending: timed with that very sort.
+                 "/latency_league_sorts/mastery desc"});
   out.push_back({"chapters", BaseCtes(d, t, course, "") + fmt::format(R"sql(
 , chn AS (
   SELECT chapter_id, COUNT(*) AS n FROM exercises
@@ -107,20 +122,33 @@ LEFT JOIN chc ON chc.user_id = ucm.user_id AND chc.chapter_id = ch.id
 WHERE ch.course_id = {course} AND ch.removed = 0
 GROUP BY ch.key, ch.position ORDER BY ch.position)sql",
                                                                            fmt::arg("course", course)),
-                 {"chapter", "mastery"}});
+                 {"chapter", "mastery"},
+                 "/api/v1/courses/" + t.course_key,
+                 "chapters",
+                 "course + chapters",
+                 "/latency/course + chapters"});
   out.push_back({"groups", BaseCtes(d, t, course, "") + R"sql(
 SELECT g.key, COUNT(*), AVG(ucm.mastery), SUM(ucm.completed), AVG(ucm.score), SUM(ucm.points),
        SUM(ucm.time_s)
 FROM ucm JOIN group_members gm ON gm.user_id = ucm.user_id
 JOIN groups g ON g.id = gm.group_id
 GROUP BY g.key ORDER BY g.key)sql",
-                 {"group", "users", "mastery", "completed", "score", "points", "time"}});
+                 {"group", "users", "mastery", "completed", "score", "points", "time"},
+                 fmt::format("/api/v1/courses/{}/groups?sort=group&order=asc&limit=1000",
+                             t.course_key),
+                 "rows",
+                 "group league",
+                 "/latency/group league"});
   out.push_back({"user", BaseCtes(d, t, course, user) + R"sql(
 SELECT u.key, ucm.mastery, ucm.progress, ucm.completed, ucm.score, ucm.points, ucm.time_s,
        ucm.attempts, ucm.hints
 FROM ucm JOIN users u ON u.id = ucm.user_id)sql",
                  {"user", "mastery", "progress", "completed", "score", "points", "time",
-                  "attempts", "hints"}});
+                  "attempts", "hints"},
+                 fmt::format("/api/v1/courses/{}/users/{}", t.course_key, t.user_key),
+                 "",
+                 "user in course",
+                 "/latency/user in course"});
   return out;
 }
 
@@ -183,6 +211,60 @@ std::vector<std::string> PostgresIndexes() {
           "CREATE INDEX ON attempts (account_id, course_id, user_id, exercise_id)",
           "ALTER TABLE responses ADD PRIMARY KEY (attempt_id, idx)",
           "ANALYZE"};
+}
+
+Rows SplitRows(const std::string& text) {
+  Rows rows;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t comma = line.find(',', start);
+      fields.push_back(line.substr(start, comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    rows.push_back(std::move(fields));
+  }
+  return rows;
+}
+
+std::vector<std::string> CompareRows(const SqlReport& report, const Rows& sql_rows,
+                                     const Rows& cohort_rows) {
+  std::vector<std::string> differences;
+  if (sql_rows.size() != cohort_rows.size()) {
+    differences.push_back(
+        fmt::format("{} rows in SQL, {} in Cohort", sql_rows.size(), cohort_rows.size()));
+  }
+  const std::size_t n = std::min(sql_rows.size(), cohort_rows.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (sql_rows[i].size() != report.columns.size()) {
+      differences.push_back(fmt::format("row {} has {} fields in SQL", i + 1, sql_rows[i].size()));
+      continue;
+    }
+    for (std::size_t k = 0; k < report.columns.size(); ++k) {
+      const std::string& s = sql_rows[i][k];
+      const std::string& h = cohort_rows[i][k];
+      bool same = s == h;
+      if (!same && k > 0 && !s.empty() && !h.empty()) {
+        char* end_s = nullptr;
+        char* end_h = nullptr;
+        const double a = std::strtod(s.c_str(), &end_s);
+        const double b = std::strtod(h.c_str(), &end_h);
+        same = *end_s == '\0' && *end_h == '\0' &&
+               std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)});
+      }
+      if (!same) {
+        differences.push_back(fmt::format("row {} ({}) {}: SQL '{}', Cohort '{}'", i + 1,
+                                          cohort_rows[i][0], report.columns[k], s, h));
+      }
+    }
+  }
+  return differences;
 }
 
 }  // namespace cohort::bench

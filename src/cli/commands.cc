@@ -21,6 +21,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/metric_registry.h"
+#include "demo/demo.h"
 #include "domain/key.h"
 #include "domain/validation.h"
 #include "http/api.h"
@@ -30,7 +31,6 @@
 #include "ingest/csv_attempts.h"
 #include "ingest/json_documents.h"
 #include "metrics/engine.h"
-#include "service/demo.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -417,7 +417,7 @@ int RunDemo(const DemoCliOptions& options) {
   if (!store) return 1;
   SystemClock clock;
   service::Service service(*store, clock);
-  service::DemoOptions demo;
+  demo::DemoOptions demo;
   demo.account_key = options.account;
   demo.users = options.users;
   demo.courses = options.courses;
@@ -425,7 +425,7 @@ int RunDemo(const DemoCliOptions& options) {
   demo.until = Instant{clock.Now().ms / kMsPerDay * kMsPerDay};
   Progress progress("creating the demo organisation");
   progress.Stage("writing attempts", 0);
-  Result<service::DemoResult> result = service::CreateDemoOrganisation(
+  Result<demo::DemoResult> result = demo::CreateDemoOrganisation(
       service, demo, [&progress](std::size_t done, std::size_t total) {
         progress.Update(done, total);
       });
@@ -437,7 +437,7 @@ int RunDemo(const DemoCliOptions& options) {
   std::ostringstream out;
   out << "Demo organisation '" << options.account << "' is in " << options.db << ".\n";
   out << "Sign in (email / password):\n";
-  for (const service::DemoSignIn& s : result->sign_ins) {
+  for (const demo::DemoSignIn& s : result->sign_ins) {
     out << fmt::format("  {:<16} {:<32} {}\n", s.role, s.email, s.password);
   }
   out << "API token (read, ingest): " << result->ingest_token << "\n";

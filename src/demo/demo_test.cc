@@ -1,4 +1,4 @@
-#include "service/demo.h"
+#include "demo/demo.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -15,8 +15,12 @@
 #include "domain/user.h"
 #include "store/store.h"
 
-namespace cohort::service {
+namespace cohort::demo {
 namespace {
+
+using service::Caller;
+using service::Service;
+using service::VerifyPassword;
 
 const Instant kUntil = *ParseRfc3339("2026-03-01T00:00:00Z");
 
@@ -273,4 +277,4 @@ TEST_F(DemoTest, RefusesTooFewPeopleForTheSignInsAndCreatesNothing) {
 }
 
 }  // namespace
-}  // namespace cohort::service
+}  // namespace cohort::demo

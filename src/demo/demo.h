@@ -6,9 +6,10 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/time.h"
 #include "service/service.h"
 
-namespace cohort::service {
+namespace cohort::demo {
 
 struct DemoOptions {
   std::string account_key = "demo";
@@ -39,8 +40,8 @@ struct DemoResult {
 // the account, named groups, people, courses, and months of attempts. Deterministic for the
 // same options. `progress(done, total)` is called now and then while attempts are written.
 // Errors: whatever Service returns (kConflict when the account already exists).
-Result<DemoResult> CreateDemoOrganisation(Service& service, const DemoOptions& options,
-                                          const std::function<void(std::size_t, std::size_t)>&
-                                              progress);
+Result<DemoResult> CreateDemoOrganisation(
+    service::Service& service, const DemoOptions& options,
+    const std::function<void(std::size_t, std::size_t)>& progress);
 
-}  // namespace cohort::service
+}  // namespace cohort::demo

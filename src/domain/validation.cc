@@ -1,14 +1,15 @@
-#include <algorithm>
+#include "domain/validation.h"
+
+#include <optional>
 #include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
-#include "domain/attempt.h"
-#include "domain/course.h"
 #include "domain/key.h"
-#include "domain/token.h"
-#include "domain/user.h"
-#include "domain/validation.h"
 
 namespace cohort::domain {
 namespace {
@@ -43,78 +44,6 @@ void CheckFraction(std::vector<ErrorDetail>& out, double v, const char* name, bo
 }
 
 }  // namespace
-
-const char* MasteryModelName(MasteryModel m) {
-  return m == MasteryModel::kBkt ? "bkt" : "recent";
-}
-
-const char* RoleName(Role r) {
-  switch (r) {
-    case Role::kAccountManager: return "account_manager";
-    case Role::kExecutive: return "executive";
-    case Role::kGroupManager: return "group_manager";
-    case Role::kLearner: return "learner";
-  }
-  return "learner";
-}
-
-std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kAccountManager, Role::kExecutive, Role::kGroupManager, Role::kLearner}) {
-    if (name == RoleName(r)) return r;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> RoleNames(RoleSet roles) {
-  std::vector<std::string> out;
-  for (Role r : {Role::kAccountManager, Role::kExecutive, Role::kGroupManager, Role::kLearner}) {
-    if (roles.Has(r)) out.emplace_back(RoleName(r));
-  }
-  return out;
-}
-
-std::optional<Scope> ParseScope(std::string_view name) {
-  if (name == "read") return Scope::kRead;
-  if (name == "ingest") return Scope::kIngest;
-  if (name == "admin") return Scope::kAdmin;
-  return std::nullopt;
-}
-
-std::vector<std::string> ScopeNames(ScopeSet scopes) {
-  std::vector<std::string> out;
-  const std::uint8_t b = scopes.bits;
-  if (b & static_cast<std::uint8_t>(Scope::kRead)) out.emplace_back("read");
-  if (b & static_cast<std::uint8_t>(Scope::kIngest)) out.emplace_back("ingest");
-  if (b & static_cast<std::uint8_t>(Scope::kAdmin)) out.emplace_back("admin");
-  return out;
-}
-
-bool IsPlausibleEmail(std::string_view email) {
-  if (email.size() < 3 || email.size() > 254) return false;
-  const auto at = email.find('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 == email.size()) return false;
-  if (email.find('@', at + 1) != std::string_view::npos) return false;
-  return std::none_of(email.begin(), email.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
-  });
-}
-
-std::string FoldEmail(std::string_view email) {
-  std::string out(email);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-void ResolveAnsweredAt(Attempt& attempt, const std::vector<bool>& given) {
-  std::int64_t cumulative = 0;
-  for (std::size_t i = 0; i < attempt.responses.size(); ++i) {
-    Response& r = attempt.responses[i];
-    cumulative += r.time_ms;
-    if (i >= given.size() || !given[i]) r.answered_at = Instant{attempt.started_at.ms + cumulative};
-  }
-}
 
 std::vector<ErrorDetail> ValidateSettings(const CourseSettings& s) {
   std::vector<ErrorDetail> out;

@@ -1,4 +1,4 @@
-#include "service/demo.h"
+#include "demo/generator.h"
 
 #include <fmt/format.h>
 
@@ -7,289 +7,25 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
-#include <random>
 #include <set>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 
-#include "domain/validation.h"
+#include "demo/catalogue.h"
+#include "demo/random.h"
 
-// The generator first simulates the whole organisation in memory — people with an ability and an
-// appetite for practice, working through their courses day by day — and only then writes it
-// through Service::Write, in chronological chunks, as an LMS would send it.
-//
-// Determinism: one std::mt19937_64 (its output sequence is fixed by the standard) drives every
-// choice, in a fixed order, through the helpers of Random below. The standard distributions are
-// not used: their algorithms are implementation-defined, so the same seed could give other data
-// with another standard library. Token secrets and password salts are random by design; they
-// are the only differences between two databases made with the same options.
+// The people, their courses and their practice, drawn from the catalogue (catalogue.h) with one
+// Random (random.h) in a fixed order; every attempt is made before any is written.
 
-namespace cohort::service {
+namespace cohort::demo {
 namespace {
 
 constexpr int kHistoryDays = 120;  // the generated history covers the days before `until`
-constexpr std::size_t kAttemptsPerWrite = 5'000;
 constexpr double kFeelsMastered = 0.8;  // learners move on once their recent answers are this good
 constexpr std::int64_t kMsPerHour = 3'600'000;
 constexpr std::int64_t kMsPerMinute = 60'000;
-
-class Random {
- public:
-  explicit Random(std::uint64_t seed) : engine_(seed) {}
-
-  // Uniform in [lo, hi]. Requires: lo <= hi. The modulo bias (below 2^-32 for our spans) is
-  // harmless here.
-  int Int(int lo, int hi) {
-    const auto span = static_cast<std::uint64_t>(static_cast<std::int64_t>(hi) - lo + 1);
-    return lo + static_cast<int>(engine_() % span);
-  }
-  // Uniform in [0, n). Requires: n > 0.
-  std::size_t Index(std::size_t n) { return static_cast<std::size_t>(engine_() % n); }
-  // Uniform in [0, 1), from the top 53 bits.
-  double Unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  double Range(double lo, double hi) { return lo + (hi - lo) * Unit(); }
-  bool Chance(double p) { return Unit() < p; }
-  // An index drawn with probability proportional to its weight. Requires: a weight > 0.
-  std::size_t Weighted(std::span<const double> weights) {
-    double total = 0;
-    for (double w : weights) total += w;
-    double x = Unit() * total;
-    std::size_t last = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-      if (weights[i] <= 0) continue;
-      if (x < weights[i]) return i;
-      x -= weights[i];
-      last = i;
-    }
-    return last;  // only reached through rounding
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
-
-constexpr auto kFirstNames = std::to_array<std::string_view>({
-    "Olivia",   "Liam",    "Emma",   "Noah",      "Amelia", "Oliver",  "Sophia", "Elijah",
-    "Isla",     "James",   "Ava",    "Lucas",     "Mia",    "Mateo",   "Zoë",    "José",
-    "Ingrid",   "Aarav",   "Priya",  "Wei",       "Mei",    "Hiroshi", "Yuki",   "Fatima",
-    "Omar",     "Amira",   "Kwame",  "Chiara",    "Luca",   "Sofía",   "Björn",  "Astrid",
-    "Siobhán",  "Niamh",   "Connor", "Chloé",     "Théo",   "Léa",     "Jürgen", "Anneke",
-    "Mohammed", "Aisha",   "Dmitri", "Katarzyna", "Tomás",  "Ana",     "Raj",    "Ananya",
-    "Kofi",     "Nia",     "Grace",  "Daniel",    "Hannah", "Samuel",  "Ethan",  "Charlotte",
-    "Ruth",     "Ibrahim", "Leila",  "Nikolai",
-});
-
-constexpr auto kLastNames = std::to_array<std::string_view>({
-    "Smith",    "Jones",   "Taylor",   "Brown",     "Williams",  "Wilson",       "Johnson",
-    "Davies",   "Patel",   "Khan",     "Nguyen",    "Chen",      "Wang",         "Kim",
-    "Tanaka",   "Sato",    "Müller",   "Schmidt",   "Løvik",     "Andersson",    "Johansson",
-    "Nielsen",  "García",  "Martínez", "Rodríguez", "Fernández", "López",        "Rossi",
-    "Bianchi",  "Dubois",  "Lefèvre",  "Moreau",    "O'Brien",   "Murphy",       "Kelly",
-    "Kowalski", "Nowak",   "Novák",    "Ivanova",   "Okafor",    "Mensah",       "Adeyemi",
-    "Haddad",   "Cohen",   "Silva",    "Santos",    "Costa",     "van der Berg", "de Vries",
-    "Jansen",   "Singh",   "Sharma",   "Gupta",     "Ali",       "Hussain",      "Evans",
-    "Thomas",   "Roberts", "Walker",   "Wright",
-});
-
-// Departments and teams; `tags` say which kinds of course their people are drawn to, `size` how
-// many people they hold relative to the others.
-struct GroupEntry {
-  std::string_view key, name, tags;
-  double size;
-};
-constexpr auto kGroups = std::to_array<GroupEntry>({
-    {"engineering", "Engineering", "tech data", 14},
-    {"sales-emea", "Sales EMEA", "business", 10},
-    {"support", "Customer Support", "business tech", 10},
-    {"sales-americas", "Sales Americas", "business", 9},
-    {"operations", "Operations", "business people", 7},
-    {"finance", "Finance", "data compliance", 5},
-    {"marketing", "Marketing", "business data", 6},
-    {"data", "Data & Analytics", "data tech", 6},
-    {"product", "Product", "tech people", 6},
-    {"people", "People & Culture", "people compliance", 4},
-    {"sales-apac", "Sales APAC", "business", 5},
-    {"legal", "Legal & Compliance", "compliance people", 3},
-});
-
-// The courses with settings other than the defaults, so the demo shows each model at work.
-enum class Variant { kPlain, kRecertify, kBkt, kShortWindow, kFivePoints };
-
-// One catalog entry: each chapter is "Chapter title|exercise title|..." (up to six exercises).
-struct CourseEntry {
-  std::string_view key, title, tag;
-  double popularity;
-  Variant variant;
-  std::array<std::string_view, 6> chapters;  // "" past the last chapter
-};
-constexpr auto kCourses = std::to_array<CourseEntry>({
-    {"python-fundamentals",
-     "Python Fundamentals",
-     "tech",
-     1.5,
-     Variant::kPlain,
-     {"Getting Started|Installing Python|Your first script|Using the REPL|Comments and style|"
-      "Running files|Reading error messages",
-      "Variables and Types|Numbers and arithmetic|Strings|Booleans|Type conversion|f-strings|"
-      "None and truthiness",
-      "Control Flow|if, elif, else|while loops|for loops and range|break and continue|"
-      "Nested loops|Loop patterns",
-      "Functions|Defining functions|Parameters and defaults|Return values|Scope|Docstrings|"
-      "Lambdas",
-      "Collections|Lists|Tuples|Dictionaries|Sets|Comprehensions|Slicing",
-      "Files and Errors|Reading files|Writing files|try and except|Raising exceptions|"
-      "Context managers|Working with CSV"}},
-    {"data-privacy-gdpr",
-     "Data Privacy & GDPR",
-     "compliance",
-     3.0,
-     Variant::kRecertify,
-     {"Why Privacy Matters|What is personal data?|Special category data|Real-world breaches|"
-      "Your responsibilities|Privacy by design|Quiz: the basics",
-      "The Seven Principles|Lawfulness and fairness|Purpose limitation|Data minimisation|"
-      "Accuracy|Storage limitation|Accountability",
-      "Lawful Bases|Consent|Contract|Legal obligation|Legitimate interests|"
-      "Vital and public interests|Choosing a basis",
-      "Individual Rights|Right of access|Rectification and erasure|Restriction and objection|"
-      "Data portability|Automated decisions|Handling a request",
-      "Security and Breaches|Keeping data secure|Recognising a breach|The 72-hour rule|"
-      "Reporting internally|Phishing and social engineering|Case study: the lost laptop",
-      "International Transfers|Adequacy decisions|Standard contractual clauses|"
-      "Working with processors|Cloud services|Transfer impact assessments|Final review"}},
-    {"secure-coding",
-     "Secure Coding",
-     "tech",
-     1.0,
-     Variant::kBkt,
-     {"Security Mindset|Threat modelling|Attack surface|Defence in depth|Least privilege|"
-      "Trust boundaries|Secure defaults",
-      "Injection|SQL injection|Parameterised queries|Command injection|Template injection|"
-      "ORM pitfalls|LDAP and XPath injection",
-      "Web Vulnerabilities|Cross-site scripting|Output encoding|CSRF|Clickjacking|"
-      "CORS done right|Content Security Policy",
-      "Authentication|Password storage|Session management|Multi-factor authentication|"
-      "OAuth basics|JWT pitfalls|Account recovery",
-      "Secrets and Crypto|Managing secrets|Choosing algorithms|Randomness|TLS everywhere|"
-      "Key rotation|Hashing vs encryption",
-      "Supply Chain|Vulnerable dependencies|Lock files|Code review for security|"
-      "Static analysis|Container images|Incident response"}},
-    {"leadership-essentials",
-     "Leadership Essentials",
-     "people",
-     1.2,
-     Variant::kShortWindow,
-     {"Leading Yourself|Self-awareness|Managing your time|Resilience|Values and purpose|"
-      "Asking for feedback|Your development plan",
-      "Communication|Active listening|Giving clear direction|Difficult conversations|"
-      "Presenting with confidence|Writing for impact|Running effective meetings",
-      "Building Teams|Psychological safety|Team roles|Onboarding new starters|"
-      "Remote and hybrid teams|Celebrating success|Team charters",
-      "Coaching and Feedback|The GROW model|Feedback that lands|One-to-ones|"
-      "Recognising potential|Delegation|Coaching questions",
-      "Decisions and Change|Making decisions|Leading through change|Handling resistance|"
-      "Prioritisation|Managing risk|Learning from failure",
-      "Performance|Setting objectives|Measuring progress|Underperformance|Performance reviews|"
-      "Motivation|Career conversations"}},
-    {"excel-for-analysts",
-     "Excel for Analysts",
-     "data",
-     1.5,
-     Variant::kFivePoints,
-     {"Workbook Basics|Navigating workbooks|Cell references|Formatting numbers|Named ranges|"
-      "Data validation|Keyboard shortcuts",
-      "Formulas|SUM, AVERAGE and friends|IF and nested logic|Text functions|Date functions|"
-      "Rounding|Error handling with IFERROR",
-      "Lookups|VLOOKUP|INDEX and MATCH|XLOOKUP|Approximate matches|Two-way lookups|"
-      "Lookup pitfalls",
-      "PivotTables|Creating a PivotTable|Grouping dates|Calculated fields|Slicers|PivotCharts|"
-      "Refreshing data",
-      "Cleaning Data|Removing duplicates|Text to columns|Flash Fill|Power Query basics|"
-      "Handling blanks|Consistent formats",
-      "Charts and Dashboards|Choosing a chart|Combo charts|Sparklines|Conditional formatting|"
-      "Dashboard layout|Sharing workbooks"}},
-    {"sql-basics",
-     "SQL Basics",
-     "data",
-     1.2,
-     Variant::kPlain,
-     {"Querying Data|SELECT and FROM|Filtering with WHERE|Sorting with ORDER BY|"
-      "LIMIT and OFFSET|DISTINCT|Aliases",
-      "Working with NULL|NULL semantics|IS NULL|COALESCE|NULL in aggregates|"
-      "Three-valued logic|Quiz: NULL traps",
-      "Aggregation|COUNT, SUM, AVG|GROUP BY|HAVING|Grouping sets|Counting distinct|"
-      "Aggregation pitfalls",
-      "Joins|Inner joins|Left joins|Self joins|Joining many tables|Anti-joins|Join cardinality",
-      "Subqueries and CTEs|Scalar subqueries|IN and EXISTS|Common table expressions|"
-      "Recursive CTEs|Derived tables|Readable queries",
-      "Changing Data|INSERT|UPDATE|DELETE|Transactions|Constraints|Index basics"}},
-    {"customer-service-excellence",
-     "Customer Service Excellence",
-     "business",
-     1.2,
-     Variant::kPlain,
-     {"Service Foundations|What customers expect|First impressions|Tone of voice|"
-      "Service standards|Taking ownership|Quiz: foundations",
-      "Listening and Empathy|Listening to understand|Empathy statements|Asking good questions|"
-      "Reading emotions|Summarising|Building rapport",
-      "Handling Complaints|The LAST model|Apologising well|Angry customers|Escalation paths|"
-      "Making it right|Following up",
-      "Channels|Phone etiquette|Email replies|Live chat|Social media|Self-service|"
-      "Consistency across channels",
-      "Solving Problems|Diagnosing issues|Setting expectations|Saying no positively|"
-      "Using the knowledge base|Handovers|Root causes",
-      "Going the Extra Mile|Delighting customers|Loyalty drivers|Measuring satisfaction|"
-      "Net Promoter Score|Customer feedback loops|Service stories"}},
-    {"project-management-101",
-     "Project Management 101",
-     "business",
-     1.2,
-     Variant::kPlain,
-     {"Project Basics|What is a project?|The project life cycle|Roles and responsibilities|"
-      "The project charter|Success criteria|Quiz: basics",
-      "Planning|Scope statements|Work breakdown structure|Estimating|Scheduling|Critical path|"
-      "Baselines",
-      "Stakeholders|Identifying stakeholders|Power and interest|Communication plans|"
-      "Managing expectations|Status reports|Steering committees",
-      "Risks and Issues|Risk registers|Assessing risk|Responding to risk|Issue logs|"
-      "Change control|Lessons learned",
-      "Agile Delivery|Agile principles|Scrum roles|Sprints and ceremonies|Kanban|User stories|"
-      "Estimating with points",
-      "Closing Projects|Acceptance|Handover to operations|Benefits realisation|Retrospectives|"
-      "Closing reports|Celebrating delivery"}},
-    {"negotiation-skills",
-     "Negotiation Skills",
-     "business",
-     0.8,
-     Variant::kPlain,
-     {"Preparation|Interests vs positions|Your BATNA|Setting targets|Researching the other side|"
-      "Planning concessions|Preparation checklist",
-      "Opening|First offers|Anchoring|Framing|Building trust|Opening statements|"
-      "Reading the room",
-      "Bargaining|Trading concessions|Silence as a tool|Handling pressure|Deadlines|Packaging|"
-      "Tactics to spot",
-      "Difficult Situations|Deadlock|Emotional negotiators|Ultimatums|"
-      "Multi-party negotiations|Negotiating across cultures|Walking away",
-      "Closing|Summarising agreement|Closing techniques|Writing it down|Avoiding remorse|"
-      "Implementation|Review",
-      ""}},
-    {"cloud-foundations",
-     "Cloud Foundations",
-     "tech",
-     1.0,
-     Variant::kPlain,
-     {"Cloud Concepts|What is cloud computing?|IaaS, PaaS, SaaS|Regions and zones|"
-      "Shared responsibility|Pricing models|Well-architected basics",
-      "Compute|Virtual machines|Containers|Serverless functions|Autoscaling|Load balancers|"
-      "Choosing compute",
-      "Storage|Object storage|Block storage|File storage|Backups|Storage classes|"
-      "Data lifecycle",
-      "Networking|Virtual networks|Subnets and routing|Firewalls and security groups|DNS|CDNs|"
-      "Private connectivity",
-      "Identity and Security|Identity and access management|Roles and policies|"
-      "Encryption at rest|Monitoring and logging|Cost controls",
-      ""}},
-});
 
 // "Zoë" -> "zoe", "van der Berg" -> "vanderberg", "O'Brien" -> "obrien": the ASCII letters of
 // an email's local part. Letters with accents lose them; anything else unknown is dropped.
@@ -390,12 +126,6 @@ struct Enrolled {
   bool done = false;
 };
 
-struct DemoData {
-  domain::WriteBatch setup;               // groups, courses, people, explicit enrollments
-  std::vector<domain::Attempt> attempts;  // chronological, ids assigned
-  std::vector<DemoSignIn> sign_ins;
-};
-
 class Generator {
  public:
   Generator(const DemoOptions& options, Instant until)
@@ -420,9 +150,9 @@ class Generator {
 
   void BuildCourses() {
     for (int i = 0; i < options_.courses; ++i) {
-      const std::size_t entry_index = static_cast<std::size_t>(i) % kCourses.size();
-      const CourseEntry& entry = kCourses[entry_index];
-      const int round = i / static_cast<int>(kCourses.size());
+      const std::size_t entry_index = static_cast<std::size_t>(i) % Courses().size();
+      const CourseEntry& entry = Courses()[entry_index];
+      const int round = i / static_cast<int>(Courses().size());
       CourseModel model;
       model.tag = entry.tag;
       model.popularity = entry.popularity;
@@ -476,9 +206,9 @@ class Generator {
 
   void BuildGroups() {
     // 6 to 12 teams, and never more than a quarter of the people: each needs its own manager.
-    const int wanted = std::clamp(6 + options_.users / 400, 6, static_cast<int>(kGroups.size()));
+    const int wanted = std::clamp(6 + options_.users / 400, 6, static_cast<int>(Groups().size()));
     group_count_ = static_cast<std::size_t>(std::max(1, std::min(wanted, options_.users / 4)));
-    for (std::size_t g = 0; g < group_count_; ++g) group_sizes_.push_back(kGroups[g].size);
+    for (std::size_t g = 0; g < group_count_; ++g) group_sizes_.push_back(Groups()[g].size);
   }
 
   std::string UniqueEmail(const std::string& local) {
@@ -510,8 +240,8 @@ class Generator {
         p.user.email = "executive@acme.example";
         p.user.roles.Add(domain::Role::kExecutive);
       } else {
-        const std::string_view first = kFirstNames[rng_.Index(kFirstNames.size())];
-        const std::string_view last = kLastNames[rng_.Index(kLastNames.size())];
+        const std::string_view first = FirstNames()[rng_.Index(FirstNames().size())];
+        const std::string_view last = LastNames()[rng_.Index(LastNames().size())];
         p.user.name = fmt::format("{} {}", first, last);
         p.user.email = UniqueEmail(fmt::format("{}.{}", Slug(first), Slug(last)));
         if (i < first_plain_) p.user.roles.Add(domain::Role::kExecutive);
@@ -524,11 +254,11 @@ class Generator {
       } else {
         p.primary_group = rng_.Weighted(group_sizes_);
       }
-      p.user.groups.emplace_back(kGroups[p.primary_group].key);
+      p.user.groups.emplace_back(Groups()[p.primary_group].key);
       if (group_count_ > 1 && rng_.Chance(0.25)) {
         std::size_t second = rng_.Index(group_count_ - 1);
         if (second >= p.primary_group) ++second;
-        p.user.groups.emplace_back(kGroups[second].key);
+        p.user.groups.emplace_back(Groups()[second].key);
       }
       people_.push_back(std::move(p));
     }
@@ -583,7 +313,7 @@ class Generator {
   void Enroll() {
     for (std::size_t i = 0; i < people_.size(); ++i) {
       Person& p = people_[i];
-      const std::string_view tags = kGroups[p.primary_group].tags;
+      const std::string_view tags = Groups()[p.primary_group].tags;
       std::vector<double> weights;
       for (const CourseModel& c : courses_) {
         weights.push_back(c.popularity * (tags.find(c.tag) != std::string_view::npos ? 3.0 : 1.0));
@@ -825,7 +555,7 @@ class Generator {
     b.users.origin = {"/users", true};
     b.enrollments.origin = {"/enrollments", true};
     for (std::size_t g = 0; g < group_count_; ++g) {
-      b.groups.items.push_back({std::string(kGroups[g].key), std::string(kGroups[g].name), {}});
+      b.groups.items.push_back({std::string(Groups()[g].key), std::string(Groups()[g].name), {}});
     }
     for (std::size_t m : managers_) {
       b.groups.items[people_[m].primary_group].managers.push_back(people_[m].user.key);
@@ -874,81 +604,10 @@ class Generator {
   std::vector<domain::Attempt> attempts_;
 };
 
-// The generator's output passes the same rules as a request body would; a failure here is a
-// bug in the generator, reported rather than written.
-Status CheckGenerated(const DemoData& data, Instant until) {
-  const auto first = [](std::string_view what, const std::string& key,
-                        const std::vector<ErrorDetail>& problems) {
-    return Status::Internal(fmt::format("the demo generator made an invalid {} '{}': {} {}", what,
-                                        key, problems.front().pointer, problems.front().reason));
-  };
-  for (const domain::Group& g : data.setup.groups.items) {
-    if (auto p = domain::ValidateGroup(g); !p.empty()) return first("group", g.key, p);
-  }
-  for (const domain::Course& c : data.setup.courses.items) {
-    if (auto p = domain::ValidateCourse(c); !p.empty()) return first("course", c.key, p);
-  }
-  for (const domain::UserWrite& u : data.setup.users.items) {
-    if (auto p = domain::ValidateUser(u.user); !p.empty()) return first("user", u.user.key, p);
-  }
-  for (const domain::Attempt& a : data.attempts) {
-    if (auto p = domain::ValidateAttempt(a, until); !p.empty()) return first("attempt", a.id, p);
-  }
-  return Status();
-}
-
 }  // namespace
 
-Result<DemoResult> CreateDemoOrganisation(
-    Service& service, const DemoOptions& options,
-    const std::function<void(std::size_t, std::size_t)>& progress) {
-  if (options.users < 4 || options.users > 200'000) {
-    return Status::Invalid(
-        fmt::format("a demo needs 4-200000 users (one per sign-in role); got {}", options.users));
-  }
-  if (options.courses < 1 || options.courses > 100) {
-    return Status::Invalid(fmt::format("a demo needs 1-100 courses; got {}", options.courses));
-  }
-  // Without a date, the history ends now (then two runs differ by their dates only).
-  const Instant until = options.until.ms > 0 ? options.until : service.clock().Now();
-
-  Result<AccountId> account =
-      service.CreateAccount({options.account_key, options.account_name, options.timezone});
-  if (!account.ok()) return account.status();
-  Result<Caller> caller = service.LocalAdmin(options.account_key);
-  if (!caller.ok()) return caller.status();
-
-  DemoData data = Generator(options, until).Run();
-  COHORT_RETURN_IF_ERROR(CheckGenerated(data, until));
-
-  DemoResult result;
-  result.sign_ins = std::move(data.sign_ins);
-  Result<domain::WriteSummary> setup = service.Write(caller.value(), std::move(data.setup));
-  if (!setup.ok()) return setup.status();
-
-  const std::size_t total = data.attempts.size();
-  if (progress) progress(0, total);
-  for (std::size_t from = 0; from < total; from += kAttemptsPerWrite) {
-    const std::size_t to = std::min(total, from + kAttemptsPerWrite);
-    domain::WriteBatch chunk;
-    chunk.attempts.origin = {"/attempts", true};
-    chunk.attempts.items.assign(
-        std::make_move_iterator(data.attempts.begin() + static_cast<std::ptrdiff_t>(from)),
-        std::make_move_iterator(data.attempts.begin() + static_cast<std::ptrdiff_t>(to)));
-    Result<domain::WriteSummary> written = service.Write(caller.value(), std::move(chunk));
-    if (!written.ok()) return written.status();
-    result.attempts += written->accepted;
-    result.responses += written->responses;
-    if (progress) progress(to, total);
-  }
-
-  domain::ScopeSet scopes;
-  scopes.Add(domain::Scope::kRead);
-  scopes.Add(domain::Scope::kIngest);
-  Result<NewToken> token = service.CreateToken(options.account_key, "demo", scopes);
-  if (!token.ok()) return token.status();
-  result.ingest_token = std::move(token).value().secret;
-  return result;
+DemoData GenerateDemo(const DemoOptions& options, Instant until) {
+  return Generator(options, until).Run();
 }
 
-}  // namespace cohort::service
+}  // namespace cohort::demo
