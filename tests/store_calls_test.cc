@@ -38,12 +38,7 @@ class SessionStoreCallsTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sqlite_ = std::move(s).value();
     store_ = std::make_unique<store::FailingStore>(*sqlite_);
-    engine_ = std::make_unique<metrics::Engine>(
-        [this](std::string_view account, std::string_view user, std::string_view course) {
-          store::AccountId id = store_->FindAccount(account).value().id;
-          return store_->LoadAttempts(id, user, course).value();
-        });
-    service_ = std::make_unique<service::Service>(*store_, clock_, *engine_);
+    service_ = std::make_unique<service::Service>(*store_, clock_);
     ASSERT_TRUE(service_->CreateAccount({"acme", "Acme", "Europe/Paris"}).ok());
     ASSERT_TRUE(service_->Rebuild(nullptr).ok());
     domain::ScopeSet ingest;
@@ -90,7 +85,6 @@ class SessionStoreCallsTest : public ::testing::Test {
   void TearDown() override {
     api_.reset();
     service_.reset();
-    engine_.reset();
     store_.reset();
     sqlite_.reset();
     std::error_code ec;
@@ -140,7 +134,6 @@ class SessionStoreCallsTest : public ::testing::Test {
   FakeClock clock_{Instant{1'773'144'000'000}};  // 2026-03-10T12:00:00Z
   std::unique_ptr<store::Store> sqlite_;
   std::unique_ptr<store::FailingStore> store_;
-  std::unique_ptr<metrics::Engine> engine_;
   std::unique_ptr<service::Service> service_;
   std::unique_ptr<http::Api> api_;
   std::string ingest_token_;

@@ -292,7 +292,7 @@ Engine::Engine(const AttemptSource& source)
 Engine::~Engine() = default;
 
 void Engine::PutAccount(AccountId id, const domain::Account& account) {
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   auto& slot = state_->accounts[account.key];
   if (!slot) slot = std::make_unique<AccountState>();
   slot->id = id;
@@ -308,12 +308,12 @@ void Engine::PutAccount(AccountId id, const domain::Account& account) {
 }
 
 bool Engine::HasAccount(std::string_view account) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   return state_->accounts.count(std::string(account)) > 0;
 }
 
 void Engine::DropAccount(std::string_view account) {
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   state_->accounts.erase(std::string(account));
 }
 
@@ -322,7 +322,7 @@ Engine::PrefetchReplays(std::string_view account, const domain::WriteBatch& batc
   std::vector<std::pair<std::string, std::string>> late;
   AccountId id;
   {
-    std::shared_lock lock(mutex_);
+    ReaderLock lock(mutex_);
     const AccountState* a = FindAccount(*state_, account);
     if (a == nullptr) return std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>();
     id = a->id;
@@ -362,7 +362,7 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
   // is stored between the prefetch and the replay; anything not prefetched (a replay the
   // batch's own catalog or enrollment changes cause) is read under the lock as before.
   auto prefetched = PrefetchReplays(account, batch);
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   AccountState* a = FindAccount(*state_, account);
   if (a == nullptr) return Status();
   if (!prefetched.ok()) {
@@ -582,7 +582,7 @@ std::vector<int> SlotsOf(const CourseState& c,
 
 void Engine::SetEnrollment(std::string_view account, std::string_view user, std::string_view course,
                            Instant enrolled_at, bool explicit_date) {
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   std::optional<Located> at = Locate(*state_, account, user, course);
   if (!at) return;
   Enrolled& e = Enroll(*at->account, *at->course, at->user, enrolled_at, explicit_date);
@@ -593,7 +593,7 @@ void Engine::SetEnrollment(std::string_view account, std::string_view user, std:
 
 void Engine::Replay(std::string_view account, std::string_view user, std::string_view course,
                     const std::vector<domain::Attempt>& attempts) {
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   std::optional<Located> at = Locate(*state_, account, user, course);
   if (!at) return;
   Enrolled* e = at->course->Find(at->user);
@@ -608,14 +608,14 @@ void Engine::Replay(std::string_view account, std::string_view user, std::string
 }
 
 Result<TimeZone> Engine::Zone(std::string_view account) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = FindAccount(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   return *a->zone;
 }
 
 Engine::Size Engine::size() const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   Size s;
   for (const auto& [key, a] : state_->accounts) {
     ++s.accounts;

@@ -12,6 +12,7 @@
 
 #include "common/ids.h"
 #include "common/result.h"
+#include "common/thread_annotations.h"
 #include "common/time.h"
 #include "domain/account.h"
 #include "domain/write_batch.h"
@@ -160,8 +161,8 @@ class Engine {
   Result<std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>>
   PrefetchReplays(std::string_view account, const domain::WriteBatch& batch) const;
 
-  mutable std::shared_mutex mutex_;  // guards state_: exclusive for writes, shared for views
-  std::unique_ptr<State> state_;
+  mutable SharedMutex mutex_;  // exclusive for writes, shared for views
+  std::unique_ptr<State> state_ GUARDED_BY(mutex_);
   const AttemptSource& source_;
 };
 

@@ -439,7 +439,7 @@ std::optional<LeagueColumn> LeagueColumnOf(const std::string& name) {
 
 Result<Table<AllCoursesRow>> Engine::AllCourses(std::string_view account, Instant now,
                                                 const std::vector<std::string>* only_users) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   Table<AllCoursesRow> out;
@@ -502,7 +502,7 @@ Status ArrangeAllCourses(Table<AllCoursesRow>& table, const TableQuery& query) {
 
 Result<CourseView> Engine::Course(std::string_view account, std::string_view course, Instant now,
                                   const std::vector<std::string>* only_users) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -608,7 +608,7 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
 Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::string_view course,
                                             const TableQuery& query, Instant now) const {
   const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -752,7 +752,7 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
                                             const TableQuery& query, Instant now,
                                             const std::vector<std::string>* only_groups) const {
   const KeyFilter only(only_groups);  // built before the lock: readers hold it briefly
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -802,7 +802,7 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
 
 Result<UserCourseView> Engine::UserInCourse(std::string_view account, std::string_view course,
                                             std::string_view user, Instant now) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -871,7 +871,7 @@ Result<UserCourseView> Engine::UserInCourse(std::string_view account, std::strin
 Result<std::vector<HistoryRow>> Engine::History(
     std::string_view account, std::string_view course, std::string_view user,
     std::string_view exercise, const std::vector<domain::Attempt>& attempts) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const CourseState* c = metrics::Course(*a, course);
@@ -1047,7 +1047,7 @@ bool OrderedByName(const TableQuery& query) { return query.sort == "rank" || que
 Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
                                         Instant now) const {
   const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   const bool by_name = OrderedByName(query);
@@ -1079,7 +1079,7 @@ Result<ReportPlan> Engine::PlanReport(std::string_view account, const TableQuery
                            "'");
   }
   const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   ReportPlan plan;
@@ -1098,7 +1098,7 @@ Result<std::vector<std::optional<ReportRow>>> Engine::ReportRows(std::string_vie
                                                                  std::size_t first,
                                                                  std::size_t count,
                                                                  Instant now) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   const AccountState* a = Account(*state_, account);
   if (a == nullptr) return Status::NotFound("no such account");
   std::vector<std::optional<ReportRow>> rows;
