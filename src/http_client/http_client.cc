@@ -81,10 +81,11 @@ std::string Serialize(std::string_view method, std::string_view target, const st
   if (!body.empty() || method == "POST" || method == "PUT" || method == "OPTIONS") {
     fields.emplace_back("Content-Length", std::to_string(body.size()));
   }
-  for (const auto& [name, value] : headers) {
-    std::erase_if(fields,
-                  [&name](const auto& field) { return EqualsIgnoringCase(field.first, name); });
-    fields.emplace_back(name, value);
+  for (const auto& header : headers) {
+    std::erase_if(fields, [&header](const auto& field) {
+      return EqualsIgnoringCase(field.first, header.first);
+    });
+    fields.push_back(header);
   }
   std::string out;
   out.reserve(256 + body.size());
