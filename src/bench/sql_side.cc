@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "bench/percentiles.h"
@@ -48,6 +49,38 @@ std::vector<std::string> SqlSide::AsPostgres(std::vector<std::string> argv) cons
   return argv;
 }
 
+bool SqlSide::TimeReport(const Shell& shell, const SqlReport& report, int repetitions,
+                         EngineRun& out, const std::function<ProcessResult()>& run_once) {
+  // Up to `repetitions` runs, fewer when they take long (at M one run is minutes).
+  std::vector<double> times;
+  std::string first_rows;
+  double spent_ms = 0;
+  while (static_cast<int>(times.size()) < repetitions &&
+         (times.empty() || spent_ms < kSqlBudgetMs)) {
+    const ProcessResult r = run_once();
+    if (r.exit_code != 0) {
+      run_.Fail(fmt::format("{} {}: {}", shell.program, report.view, r.err.substr(0, 500)));
+      return false;
+    }
+    std::istringstream in(r.out);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind(shell.timing, 0) == 0) {
+        times.push_back(std::stod(line.substr(shell.timing.size())) * shell.ms_per_unit);
+        spent_ms += times.back();
+      } else if (times.size() == 0) {
+        first_rows += line + "\n";
+      }
+    }
+  }
+  out.median_ms[report.view] = Median(times);
+  out.runs[report.view] = static_cast<int>(times.size());
+  out.rows[report.view] = SplitRows(first_rows);
+  run_.log("{} {:<12} median {:10.1f} ms over {} runs", shell.engine, report.view, Median(times),
+           times.size());
+  return true;
+}
+
 SqlSide::EngineRun SqlSide::RunSqlite(const std::string& copy, const ReportTarget& target,
                                  int repetitions) {
   EngineRun run;
@@ -60,32 +93,13 @@ SqlSide::EngineRun SqlSide::RunSqlite(const std::string& copy, const ReportTarge
              "PRAGMA temp_store=MEMORY;\n.output stdout\n.timer on\n"
           << report.sql << ";\n";
     }
-    // Up to `repetitions` runs, fewer when they take long (at M one run is minutes).
-    std::vector<double> times;
-    std::string first_rows;
-    double spent_ms = 0;
-    while (static_cast<int>(times.size()) < repetitions && (times.empty() || spent_ms < kSqlBudgetMs)) {
-      const ProcessResult r = run_.Logged({"sqlite3", "-bail", "-csv", copy}, script.string());
-      if (r.exit_code != 0) {
-        run_.Fail(fmt::format("sqlite3 {}: {}", report.view, r.err.substr(0, 500)));
-        return run;
-      }
-      // The rows, then "Run Time: real S user S sys S".
-      std::istringstream in(r.out);
-      std::string line;
-      while (std::getline(in, line)) {
-        if (line.rfind("Run Time: real ", 0) == 0) {
-          times.push_back(std::stod(line.substr(15)) * 1000.0);
-          spent_ms += times.back();
-        } else if (times.size() == 0) {
-          first_rows += line + "\n";
-        }
-      }
+    // The rows, then "Run Time: real S user S sys S".
+    const Shell shell{"SQLite", "sqlite3", "Run Time: real ", 1000.0};
+    if (!TimeReport(shell, report, repetitions, run, [&] {
+          return run_.Logged({"sqlite3", "-bail", "-csv", copy}, script.string());
+        })) {
+      return run;
     }
-    run.median_ms[report.view] = Median(times);
-    run.runs[report.view] = static_cast<int>(times.size());
-    run.rows[report.view] = SplitRows(first_rows);
-    run_.log("SQLite {:<12} median {:10.1f} ms over {} runs", report.view, Median(times), times.size());
   }
   run.ok = true;
   return run;
@@ -178,31 +192,10 @@ SqlSide::EngineRun SqlSide::RunPostgres(const std::string& copy, const ReportTar
   run_.log("PostgreSQL: loaded with COPY in {:.1f} s, indexed and analysed in {:.1f} s", load_s, index_s);
   for (const SqlReport& report : MakeReports(Dialect::kPostgres, target)) {
     const std::string text = "\\timing on\n" + report.sql + ";\n";
-    std::vector<double> times;
-    std::string first_rows;
-    double spent_ms = 0;
-    while (static_cast<int>(times.size()) < repetitions && (times.empty() || spent_ms < kSqlBudgetMs)) {
-      const ProcessResult r = psql_script(text);
-      if (r.exit_code != 0) {
-        run_.Fail(fmt::format("psql {}: {}", report.view, r.err.substr(0, 500)));
-        return run;
-      }
-      std::istringstream in(r.out);
-      std::string line;
-      while (std::getline(in, line)) {
-        if (line.rfind("Time: ", 0) == 0) {
-          times.push_back(std::stod(line.substr(6)));
-          spent_ms += times.back();
-        } else if (times.size() == 0) {
-          first_rows += line + "\n";
-        }
-      }
+    const Shell shell{"PostgreSQL", "psql", "Time: ", 1.0};
+    if (!TimeReport(shell, report, repetitions, run, [&] { return psql_script(text); })) {
+      return run;
     }
-    run.median_ms[report.view] = Median(times);
-    run.runs[report.view] = static_cast<int>(times.size());
-    run.rows[report.view] = SplitRows(first_rows);
-    run_.log("PostgreSQL {:<12} median {:10.1f} ms over {} runs", report.view, Median(times),
-         times.size());
   }
   run.ok = true;
   return run;

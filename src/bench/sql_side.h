@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,6 +42,19 @@ class SqlSide {
     std::map<std::string, Rows> rows;
     bool ok = false;
   };
+  // How an engine's shell is named and reports a statement's time: the line that starts with
+  // `timing` ("Run Time: real 0.25 ...", "Time: 250.1 ms") and its unit.
+  struct Shell {
+    std::string engine;   // "SQLite", "PostgreSQL"
+    std::string program;  // "sqlite3", "psql"
+    std::string timing;
+    double ms_per_unit = 1;
+  };
+  // Runs `report` with `run_once` up to `repetitions` times (fewer once they took 30 s), and puts
+  // the median time, the number of runs and the first run's rows in `out`. False when a run
+  // failed (recorded in the run).
+  bool TimeReport(const Shell& shell, const SqlReport& report, int repetitions, EngineRun& out,
+                  const std::function<ProcessResult()>& run_once);
   EngineRun RunSqlite(const std::string& copy, const ReportTarget& target, int repetitions);
   EngineRun RunPostgres(const std::string& copy, const ReportTarget& target, int repetitions);
   // Logs the first differences between an engine's answer and Cohort's; returns how many.

@@ -1,7 +1,5 @@
 #include "http_client/socket.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,30 +14,15 @@
 namespace cohort::http_client {
 namespace {
 
-// An address to connect to: an IP literal needs no lookup.
+// An address to connect to.
 struct Address {
   sockaddr_storage storage{};
   socklen_t length = 0;
   int family = AF_INET;
 };
 
+// An IP literal ("127.0.0.1", "::1") is converted without a lookup; a name is looked up.
 std::string Resolve(const std::string& host, std::uint16_t port, Address& out) {
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&out.storage);
-  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    out.length = sizeof(sockaddr_in);
-    out.family = AF_INET;
-    return {};
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out.storage);
-  if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    out.length = sizeof(sockaddr_in6);
-    out.family = AF_INET6;
-    return {};
-  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
