@@ -92,6 +92,13 @@ int ServerProcess::StopWith(int signal) {
   return code;
 }
 
+int ServerProcess::WaitForExit() {
+  if (!child_.running()) return -1;
+  const int code = child_.WaitForExit();
+  KeepLogForAudit("server", ReadAll(log_));
+  return code;
+}
+
 void ServerProcess::Signal(int signal) {
   if (child_.running()) kill(child_.pid(), signal);
 }

@@ -179,6 +179,11 @@ bool Child::ReadUntil(const std::string& needle, std::chrono::milliseconds timeo
 int Child::Stop(int signal) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);
+  return WaitForExit();
+}
+
+int Child::WaitForExit() {
+  if (pid_ <= 0) return -1;
   const int code = Wait(pid_);
   pid_ = -1;
   CloseIfOpen(out_fd_);

@@ -57,6 +57,8 @@ class Child {
   bool ReadUntil(const std::string& needle, std::chrono::milliseconds timeout);
   // Sends `signal` and waits; the exit code (128 + signal when killed by it), -1 if not running.
   int Stop(int signal);
+  // Waits for the child to end by itself (or by a signal sent before); its exit code as Stop's.
+  int WaitForExit();
 
  private:
   pid_t pid_ = -1;

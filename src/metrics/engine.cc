@@ -180,7 +180,7 @@ void ResetTotals(CourseState& c) {
 // then drops the account, so what was built from the empty answers is never read.
 class ReplayReader {
  public:
-  using Prefetched = std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>;
+  using Prefetched = Engine::Prefetched;
   ReplayReader(const AttemptSource& source, AccountId account, Prefetched prefetched)
       : source_(source), account_(account), prefetched_(std::move(prefetched)) {}
 
@@ -317,14 +317,14 @@ void Engine::DropAccount(std::string_view account) {
   state_->accounts.erase(std::string(account));
 }
 
-Result<std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>>
-Engine::PrefetchReplays(std::string_view account, const domain::WriteBatch& batch) const {
+Result<Engine::Prefetched> Engine::PrefetchReplays(std::string_view account,
+                                                   const domain::WriteBatch& batch) const {
   std::vector<std::pair<std::string, std::string>> late;
   AccountId id;
   {
     ReaderLock lock(mutex_);
     const AccountState* a = FindAccount(*state_, account);
-    if (a == nullptr) return std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>();
+    if (a == nullptr) return Prefetched();
     id = a->id;
     std::map<std::pair<int, int>, std::vector<const domain::Attempt*>> groups;
     for (const domain::Attempt& at : batch.attempts.items) {
@@ -347,7 +347,7 @@ Engine::PrefetchReplays(std::string_view account, const domain::WriteBatch& batc
       }
     }
   }
-  std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>> loaded;
+  Prefetched loaded;
   for (auto& key : late) {
     Result<std::vector<domain::Attempt>> attempts = source_.Load(id, key.first, key.second);
     if (!attempts.ok()) return attempts.status();

@@ -153,13 +153,16 @@ class Engine {
   Size size() const;
 
   struct State;  // defined in engine_state.h, private to metrics/
+  // Stored attempts read ahead of a replay, by (user key, course key).
+  using Prefetched =
+      std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>;
 
  private:
   // The stored attempts of each (user, course) of `batch` that Apply will replay because the
   // batch's attempts arrive late, read under the shared lock only (docs/performance.md).
   // Errors: the AttemptSource's.
-  Result<std::map<std::pair<std::string, std::string>, std::vector<domain::Attempt>>>
-  PrefetchReplays(std::string_view account, const domain::WriteBatch& batch) const;
+  Result<Prefetched> PrefetchReplays(std::string_view account,
+                                     const domain::WriteBatch& batch) const;
 
   mutable SharedMutex mutex_;  // exclusive for writes, shared for views
   std::unique_ptr<State> state_ GUARDED_BY(mutex_);

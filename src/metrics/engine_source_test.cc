@@ -45,42 +45,41 @@ domain::WriteBatch Catalog() {
   return b;
 }
 
-TEST(EngineSourceTest, AReplayThatCannotReadTheStoreFailsTheBatchAndDropsTheAccount) {
-  testing::World world;
-  world.PutAccount({kAcc, "Acme", "UTC"});
-  world.Apply(kAcc, Catalog(), kNow);
-  domain::WriteBatch on_time;
-  on_time.attempts.items.push_back(Clean("a2", kNow.ms - 1000 * 3600));
-  world.Apply(kAcc, on_time, kNow);
-  ASSERT_TRUE(world.engine().HasAccount(kAcc));
+// An account with a course, a learner and one attempt of hers, applied while the store answered.
+class EngineSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    world_.PutAccount({kAcc, "Acme", "UTC"});
+    world_.Apply(kAcc, Catalog(), kNow);
+    domain::WriteBatch on_time;
+    on_time.attempts.items.push_back(Clean("a2", kNow.ms - 1000 * 3600));
+    world_.Apply(kAcc, on_time, kNow);
+    ASSERT_TRUE(world_.engine().HasAccount(kAcc));
+  }
+  testing::World world_;
+};
 
+TEST_F(EngineSourceTest, AReplayThatCannotReadTheStoreFailsTheBatchAndDropsTheAccount) {
   // A late attempt needs the user × course replayed from the store, which now fails.
   domain::WriteBatch late;
   late.attempts.items.push_back(Clean("a1", kNow.ms - 2000 * 3600));
-  world.ref().Apply(kAcc, late, kNow);  // committed in the store
-  world.source().Fail(Status::Unavailable("the store is down"));
-  const Status applied = world.engine().Apply(kAcc, late, kNow);
+  world_.ref().Apply(kAcc, late, kNow);  // committed in the store
+  world_.source().Fail(Status::Unavailable("the store is down"));
+  const Status applied = world_.engine().Apply(kAcc, late, kNow);
   EXPECT_EQ(applied.code(), ErrorCode::kUnavailable);
-  EXPECT_FALSE(world.engine().HasAccount(kAcc)) << "the account must not keep a wrong state";
-  EXPECT_EQ(world.engine().UserLeague(kAcc, "py", {}, kNow).status().code(),
+  EXPECT_FALSE(world_.engine().HasAccount(kAcc)) << "the account must not keep a wrong state";
+  EXPECT_EQ(world_.engine().UserLeague(kAcc, "py", {}, kNow).status().code(),
             ErrorCode::kNotFound);
 }
 
-TEST(EngineSourceTest, ACatalogChangeWhoseReplayFailsLeavesNothingBehind) {
-  testing::World world;
-  world.PutAccount({kAcc, "Acme", "UTC"});
-  world.Apply(kAcc, Catalog(), kNow);
-  domain::WriteBatch attempts;
-  attempts.attempts.items.push_back(Clean("a1", kNow.ms - 1000 * 3600));
-  world.Apply(kAcc, attempts, kNow);
-
+TEST_F(EngineSourceTest, ACatalogChangeWhoseReplayFailsLeavesNothingBehind) {
   // A second exercise: the course's enrollments are replayed under the exclusive lock.
   domain::WriteBatch changed = Catalog();
   changed.courses.items[0].chapters[0].exercises.push_back({"e2", "E2"});
-  world.ref().Apply(kAcc, changed, kNow);
-  world.source().Fail(Status::Unavailable("the store is down"));
-  EXPECT_EQ(world.engine().Apply(kAcc, changed, kNow).code(), ErrorCode::kUnavailable);
-  EXPECT_FALSE(world.engine().HasAccount(kAcc));
+  world_.ref().Apply(kAcc, changed, kNow);
+  world_.source().Fail(Status::Unavailable("the store is down"));
+  EXPECT_EQ(world_.engine().Apply(kAcc, changed, kNow).code(), ErrorCode::kUnavailable);
+  EXPECT_FALSE(world_.engine().HasAccount(kAcc));
 }
 
 }  // namespace

@@ -21,7 +21,6 @@ using testing::World;
 constexpr char kAcc[] = "acme";
 constexpr std::int64_t kSecond = 1000;
 constexpr std::int64_t kMinute = 60 * kSecond;
-constexpr std::int64_t kHour = 60 * kMinute;
 
 Instant T(const char* rfc3339) { return ParseRfc3339(rfc3339).value(); }
 // Monday 2026-02-02 09:00 UTC plus whole days and hours.

@@ -52,7 +52,7 @@ struct Enrolled {
 };
 
 // The league's orders of a course's enrollments (indexes into `enrolled`), built by the first
-// view after a change and shared by the views until the next (engine_views.cc).
+// view after a change and shared by the views until the next (user_league_view.cc).
 struct NameOrder {
   std::uint64_t roster_version = 0;
   std::vector<std::uint32_t> name_pos;   // per enrollment: its position by (name, key)
