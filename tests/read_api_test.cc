@@ -223,5 +223,61 @@ TEST_F(ReadApiTest, AllCoursesSortsSearchesAndPagesLikeEveryTable) {
   EXPECT_LT(rust, go);
 }
 
+// GET /api/v1/columns lists every table's declared columns, and the sortable tables accept
+// exactly the columns it declares sortable: what the web UI offers never answers 422.
+TEST_F(ReadApiTest, ColumnsEndpointMatchesWhatTheViewsAnswerAndSort) {
+  Reply columns = Call("GET", "/api/v1/columns", "", "");  // no credential needed
+  ASSERT_EQ(columns.status, 200) << columns.body;
+  const json& tables = columns.json["tables"];
+  for (const char* name : {"courses", "league", "groups", "report", "exercises", "history",
+                           "history_detail", "chapters", "weekly"}) {
+    EXPECT_TRUE(tables.contains(name)) << name;
+  }
+  // Each row of a view has exactly the declared fields, in the declared order.
+  const std::vector<std::pair<std::string, std::string>> views = {
+      {"courses", "/api/v1/courses"},
+      {"league", "/api/v1/courses/py/users"},
+      {"groups", "/api/v1/courses/py/groups"},
+      {"report", "/api/v1/report"},
+      {"history", "/api/v1/courses/py/users/ann/exercises/e1/attempts"}};
+  for (const auto& [table, target] : views) {
+    Reply r = Get(target);
+    ASSERT_EQ(r.status, 200) << target;
+    const nlohmann::ordered_json sent = nlohmann::ordered_json::parse(r.body);
+    ASSERT_FALSE(sent["rows"].empty()) << target;
+    std::vector<std::string> fields;
+    for (const auto& item : sent["rows"][0].items()) {
+      if (item.key() != "detail") fields.push_back(item.key());
+    }
+    std::vector<std::string> declared;
+    for (const json& c : tables[table]["columns"]) declared.push_back(c["name"]);
+    EXPECT_EQ(fields, declared) << table;
+  }
+  Reply user = Get("/api/v1/courses/py/users/ann");
+  ASSERT_EQ(user.status, 200);
+  EXPECT_EQ(user.json["exercises"][0].size(), tables["exercises"]["columns"].size());
+  // A sortable column sorts both ways; an unsortable one is refused by name.
+  const std::vector<std::pair<std::string, std::string>> sortable = {
+      {"courses", "/api/v1/courses"},
+      {"league", "/api/v1/courses/py/users"},
+      {"groups", "/api/v1/courses/py/groups"},
+      {"report", "/api/v1/report"}};
+  for (const auto& [table, target] : sortable) {
+    for (const json& c : tables[table]["columns"]) {
+      const std::string name = c["name"];
+      for (const char* order : {"asc", "desc"}) {
+        Reply r = Get(target + "?sort=" + name + "&order=" + order);
+        if (c["sort"].is_null()) {
+          EXPECT_EQ(r.status, 422) << table << " sort=" << name;
+          EXPECT_NE(r.body.find(name), std::string::npos) << r.body;
+        } else {
+          EXPECT_EQ(r.status, 200) << table << " sort=" << name << ": " << r.body;
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(tables["report"]["columns"][3]["sort"].is_null());  // groups: a key list
+}
+
 }  // namespace
 }  // namespace cohort::testing

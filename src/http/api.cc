@@ -43,6 +43,7 @@ const RouteTable& Table() {
       {"GET", "/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts", kAny, kRead,
        HistoryView},
       {"GET", "/api/v1/report", kAny, kRead, ReportView},
+      {"GET", "/api/v1/columns", kNone, {}, ColumnsView},
       // The writes (SPEC §2).
       {"PUT", "/api/v1/courses/{course}", kAny, kIngest, PutCourse},
       {"PUT", "/api/v1/users/{user}", kAny, kIngest, PutUser},

@@ -15,6 +15,7 @@ Response GroupLeagueView(const RouteCall& call);   // GET /api/v1/courses/{cours
 Response UserInCourseView(const RouteCall& call);  // GET /api/v1/courses/{course}/users/{user}
 Response HistoryView(const RouteCall& call);  // GET .../users/{user}/exercises/{exercise}/attempts
 Response ReportView(const RouteCall& call);   // GET /api/v1/report
+Response ColumnsView(const RouteCall& call);  // GET /api/v1/columns (the declared columns)
 
 // write_routes.cc — the writes of SPEC §2.
 Response PostAttempts(const RouteCall& call);      // POST /api/v1/attempts

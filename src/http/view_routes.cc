@@ -185,4 +185,10 @@ Response ReportView(const RouteCall& call) {
                 [&](const metrics::TableQuery& q) { return call.service.Report(*call.caller, q); });
 }
 
+// The same for every caller and for the life of the process: rendered once.
+Response ColumnsView(const RouteCall&) {
+  static const Response answer = JsonResponse(200, ColumnsJson());
+  return answer;
+}
+
 }  // namespace cohort::http

@@ -1,10 +1,17 @@
 #include "http/views_json.h"
 
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "metrics/view_columns.h"
 
 namespace cohort::http {
 namespace {
 
 using json = OrderedJson;
+using metrics::ColumnType;
 
 OrderedJson Time(const std::optional<Instant>& t, const TimeZone& zone) {
   return t ? json(zone.Format(*t)) : json(nullptr);
@@ -13,15 +20,60 @@ OrderedJson Number(const std::optional<double>& v) { return v ? json(*v) : json(
 OrderedJson SecondsOrNull(const std::optional<double>& ms) {
   return ms ? json(*ms / 1000.0) : json(nullptr);
 }
+OrderedJson Text(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
-template <typename Row, typename F>
-OrderedJson TableJson(const metrics::Table<Row>& t, F row) {
-  json rows = json::array();
-  for (const Row& r : t.rows) rows.push_back(row(r));
-  return {{"rows", std::move(rows)}, {"total", t.total}};
+// One declared cell as JSON, as its column's type says (metrics/view_columns.h): durations in
+// seconds, instants in the account's zone, days as "2026-03-02", key lists as arrays.
+OrderedJson CellJson(const metrics::ColumnInfo& column, const metrics::CellValue& cell,
+                     const TimeZone& zone) {
+  struct Render {
+    const metrics::ColumnInfo& column;
+    const TimeZone& zone;
+    json operator()(std::monostate) const { return nullptr; }
+    json operator()(bool b) const { return b; }
+    json operator()(std::int64_t n) const {
+      if (column.type == ColumnType::kDuration) return Seconds(n);
+      if (column.type == ColumnType::kDate) return FormatDate(n);
+      return n;
+    }
+    json operator()(double d) const {
+      return column.type == ColumnType::kDuration ? d / 1000.0 : d;
+    }
+    json operator()(Instant t) const { return zone.Format(t); }
+    json operator()(std::string_view s) const { return std::string(s); }
+    json operator()(std::span<const std::string> keys) const {
+      json out = json::array();
+      for (const std::string& k : keys) out.push_back(k);
+      return out;
+    }
+  };
+  return std::visit(Render{column, zone}, cell);
 }
 
-OrderedJson Text(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+// A row as a JSON object: its declared columns, in order.
+template <typename Row>
+OrderedJson RowJson(const metrics::ColumnTable<Row>& table, const Row& row, const TimeZone& zone) {
+  json out = json::object();
+  for (const metrics::ViewColumn<Row>& c : table.columns) {
+    out.emplace(std::string(c.name), CellJson(c, c.value(row), zone));
+  }
+  return out;
+}
+
+template <typename Row>
+OrderedJson RowsJson(const metrics::ColumnTable<Row>& table, const std::vector<Row>& rows,
+                     const TimeZone& zone) {
+  json out = json::array();
+  for (const Row& r : rows) out.push_back(RowJson(table, r, zone));
+  return out;
+}
+
+// A table view's answer: {"rows": [...], "total": N}.
+template <typename Row>
+OrderedJson TableJson(const metrics::ColumnTable<Row>& table, const metrics::Table<Row>& t,
+                      const TimeZone& zone) {
+  return {{"rows", RowsJson(table, t.rows, zone)}, {"total", t.total}};
+}
 
 OrderedJson AwardsJson(const std::vector<metrics::AwardFigure>& awards, const TimeZone& zone) {
   json out = json::array();
@@ -36,12 +88,23 @@ OrderedJson AwardsJson(const std::vector<metrics::AwardFigure>& awards, const Ti
   return out;
 }
 
-OrderedJson Chapters(const std::vector<metrics::ChapterFigure>& chapters) {
-  json out = json::array();
-  for (const auto& c : chapters) {
-    out.push_back({{"chapter", c.chapter}, {"title", c.title}, {"mastery", Number(c.mastery)}});
+// One declared table for `GET /api/v1/columns`: what the web UI builds its column lists from.
+template <typename Row>
+OrderedJson ColumnTableJson(const metrics::ColumnTable<Row>& table) {
+  json columns = json::array();
+  for (const metrics::ColumnInfo& c : table.columns) {
+    const std::string_view unit = metrics::ColumnUnitName(c.unit);
+    columns.push_back({{"name", std::string(c.name)},
+                       {"title", std::string(c.title)},
+                       {"type", std::string(metrics::ColumnTypeName(c.type))},
+                       {"unit", unit.empty() ? json(nullptr) : json(std::string(unit))},
+                       {"nullable", c.nullable},
+                       {"sort", c.sortable() ? json(std::string(metrics::SortRuleName(c.sort)))
+                                             : json(nullptr)}});
   }
-  return out;
+  json tie_break = json::array();
+  for (const std::string_view t : table.tie_break) tie_break.push_back(std::string(t));
+  return {{"columns", std::move(columns)}, {"tie_break", std::move(tie_break)}};
 }
 
 }  // namespace
@@ -70,19 +133,11 @@ OrderedJson SettingsJson(const domain::CourseSettings& s) {
   return out;
 }
 
-OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZone&) {
-  return TableJson(t, [](const metrics::AllCoursesRow& r) -> json {
-    return {{"course", r.course},       {"title", r.title},         {"users", r.users},
-            {"mastery", Number(r.mastery)}, {"certified", r.certified}, {"completed", r.completed},
-            {"at_risk", r.at_risk},     {"score", Number(r.score)}};
-  });
+OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZone& zone) {
+  return TableJson(metrics::kAllCoursesColumns, t, zone);
 }
 
-OrderedJson ToJson(const metrics::CourseView& v, const TimeZone&) {
-  json weekly = json::array();
-  for (const auto& w : v.weekly) {
-    weekly.push_back({{"week", FormatDate(w.week_day)}, {"mastery", Number(w.mastery)}});
-  }
+OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone) {
   return {{"course", v.course},
           {"title", v.title},
           {"settings", SettingsJson(v.settings)},
@@ -95,42 +150,16 @@ OrderedJson ToJson(const metrics::CourseView& v, const TimeZone&) {
           {"points", v.points},
           {"time", Seconds(v.time_ms)},
           {"avg_time", SecondsOrNull(v.avg_time_ms)},
-          {"chapters", Chapters(v.chapters)},
-          {"weekly", std::move(weekly)}};
+          {"chapters", RowsJson(metrics::kChapterColumns, v.chapters, zone)},
+          {"weekly", RowsJson(metrics::kWeeklyColumns, v.weekly, zone)}};
 }
 
 OrderedJson ToJson(const metrics::Table<metrics::LeagueRow>& t, const TimeZone& zone) {
-  return TableJson(t, [&](const metrics::LeagueRow& r) -> json {
-    return {{"rank", r.rank},
-            {"user", r.user},
-            {"name", r.name},
-            {"mastery", r.mastery},
-            {"progress", r.progress},
-            {"completed", r.completed},
-            {"completed_at", Time(r.completed_at, zone)},
-            {"certified", r.certified},
-            {"certified_at", Time(r.certified_at, zone)},
-            {"score", Number(r.score)},
-            {"points", r.points},
-            {"time", Seconds(r.time_ms)},
-            {"last_active", Time(r.last_active, zone)},
-            {"at_risk", r.at_risk}};
-  });
+  return TableJson(metrics::kLeagueColumns, t, zone);
 }
 
-OrderedJson ToJson(const metrics::Table<metrics::GroupRow>& t, const TimeZone&) {
-  return TableJson(t, [](const metrics::GroupRow& r) -> json {
-    return {{"rank", r.rank},
-            {"group", r.group},
-            {"name", r.name},
-            {"users", r.users},
-            {"mastery", Number(r.mastery)},
-            {"completed", r.completed},
-            {"certified", r.certified},
-            {"score", Number(r.score)},
-            {"points", r.points},
-            {"time", Seconds(r.time_ms)}};
-  });
+OrderedJson ToJson(const metrics::Table<metrics::GroupRow>& t, const TimeZone& zone) {
+  return TableJson(metrics::kGroupColumns, t, zone);
 }
 
 OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone) {
@@ -143,19 +172,6 @@ OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone) {
   json badges = json::array();
   for (const auto& b : v.badges) {
     badges.push_back({{"badge", b.badge}, {"awarded_at", zone.Format(b.awarded_at)}});
-  }
-  json exercises = json::array();
-  for (const auto& e : v.exercises) {
-    exercises.push_back({{"exercise", e.exercise},
-                         {"title", e.title},
-                         {"chapter", e.chapter},
-                         {"mastery", e.mastery},
-                         {"mastered", e.mastered},
-                         {"score", Number(e.score)},
-                         {"attempts", e.attempts},
-                         {"hints", e.hints},
-                         {"avg_time", SecondsOrNull(e.avg_time_ms)},
-                         {"last_attempt", Time(e.last_attempt, zone)}});
   }
   return {{"user", v.user},
           {"name", v.name},
@@ -178,57 +194,31 @@ OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone) {
           {"certifications", std::move(certifications)},
           {"badges", std::move(badges)},
           {"awards", AwardsJson(v.awards, zone)},
-          {"chapters", Chapters(v.chapters)},
-          {"exercises", std::move(exercises)}};
+          {"chapters", RowsJson(metrics::kChapterColumns, v.chapters, zone)},
+          {"exercises", RowsJson(metrics::kExerciseColumns, v.exercises, zone)}};
 }
 
 OrderedJson ToJson(const std::vector<metrics::HistoryRow>& rows, const TimeZone& zone) {
   json out = json::array();
-  for (const auto& r : rows) {
-    json detail = json::array();
-    for (const auto& d : r.detail) {
-      detail.push_back({{"question", d.question},
-                        {"correct", d.correct},
-                        {"hints", d.hints},
-                        {"time_ms", d.time_ms},
-                        {"answered_at", zone.Format(d.answered_at)},
-                        {"points", d.points}});
-    }
-    out.push_back({{"attempt", r.attempt},
-                   {"started_at", zone.Format(r.started_at)},
-                   {"duration", Seconds(r.duration_ms)},
-                   {"responses", r.responses},
-                   {"correct", r.correct},
-                   {"incorrect", r.incorrect},
-                   {"hints", r.hints},
-                   {"score", Number(r.score)},
-                   {"points", r.points},
-                   {"mastery_after", r.mastery_after},
-                   {"detail", std::move(detail)}});
+  for (const metrics::HistoryRow& r : rows) {
+    json row = RowJson(metrics::kHistoryColumns, r, zone);
+    row.emplace("detail", RowsJson(metrics::kHistoryDetailColumns, r.detail, zone));
+    out.push_back(std::move(row));
   }
   const std::size_t total = out.size();
   return {{"rows", std::move(out)}, {"total", total}};
 }
 
-OrderedJson ToJson(const metrics::Table<metrics::ReportRow>& t, const TimeZone& zone) {
-  return TableJson(t, [&](const metrics::ReportRow& r) -> json {
-    return {{"user", r.user},
-            {"name", r.name},
-            {"email", r.email},
-            {"groups", r.groups},
-            {"course", r.course},
-            {"title", r.title},
-            {"mastery", r.mastery},
-            {"progress", r.progress},
-            {"completed_at", Time(r.completed_at, zone)},
-            {"certified_at", Time(r.certified_at, zone)},
-            {"score", Number(r.score)},
-            {"points", r.points},
-            {"time", Seconds(r.time_ms)},
-            {"attempts", r.attempts},
-            {"hints", r.hints},
-            {"last_active", Time(r.last_active, zone)}};
+OrderedJson ColumnsJson() {
+  json tables = json::object();
+  metrics::ForEachTable([&](const auto& table) {
+    tables.emplace(std::string(table.view), ColumnTableJson(table));
   });
+  return {{"tables", std::move(tables)}};
+}
+
+OrderedJson ToJson(const metrics::Table<metrics::ReportRow>& t, const TimeZone& zone) {
+  return TableJson(metrics::kReportColumns, t, zone);
 }
 
 }  // namespace cohort::http

@@ -12,7 +12,8 @@ namespace cohort::http {
 // Response documents keep their fields in the order SPEC §4.1 lists them.
 using OrderedJson = nlohmann::ordered_json;
 
-// JSON of the views of SPEC §4.1: fractions in [0, 1], durations in seconds with millisecond
+// JSON of the views of SPEC §4.1, each table row rendered from its declared columns
+// (metrics/view_columns.h): fractions in [0, 1], durations in seconds with millisecond
 // fractions, times RFC 3339 in the account's zone, null where there is no value.
 OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZone& zone);
 OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone);
@@ -22,6 +23,11 @@ OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone);
 OrderedJson ToJson(const std::vector<metrics::HistoryRow>& rows, const TimeZone& zone);
 OrderedJson ToJson(const metrics::Table<metrics::ReportRow>& t, const TimeZone& zone);
 OrderedJson SettingsJson(const domain::CourseSettings& s);
+
+// Every table's declared columns (metrics/view_columns.h), for `GET /api/v1/columns`:
+// {"tables": {"league": {"columns": [{"name", "title", "type", "unit", "nullable", "sort"}],
+// "tie_break": [...]}, ...}}; `unit` and `sort` are null where there is none.
+OrderedJson ColumnsJson();
 
 // A response with `body` as its JSON (invalid UTF-8 in strings replaced, never thrown on).
 Response JsonResponse(int status, const OrderedJson& body);

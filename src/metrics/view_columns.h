@@ -3,16 +3,16 @@
 // The columns of every table view (SPEC §4.1), declared once: for each column its name (the JSON
 // field and the value of `sort`), the human title of CSV/XLSX headers, its type and unit, whether
 // it may be null, and how it sorts (SPEC §3.8). The engine's sorting reads these tables
-// (table_sort.h, the user league); the JSON renderer, the export sheets and the web UI's column
-// lists are meant to read them too, so that a column is added, renamed or made sortable here
-// and nowhere else.
+// (table_sort.h, the user league), the JSON renderer (http/views_json.cc), the export sheets
+// (service/view_sheets.cc) and the web UI's column lists (served at GET /api/v1/columns) read
+// them too, so that a column is added, renamed or made sortable here and nowhere else.
 //
 // The tables are constexpr: a ColumnTable<Row> lists ViewColumn<Row>s, each a ColumnInfo (the
 // plain facts, the same for every row type) plus `value`, which reads the column from a row.
 // Iterate every table with ForEachTable; a table's columns with a range for over `columns`
 // (each converts to `const ColumnInfo&`).
 //
-// Rendering, as http does it today:
+// Rendering:
 // - JSON: the columns in order, each as its type says (ColumnType). A table view answers
 //   {"rows": [...], "total": N}.
 // - Sheets: the columns in order with `title` as the header; a kDuration column is two sheet

@@ -3,11 +3,16 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <spdlog/spdlog.h>
+
+#include "metrics/view_columns.h"
 
 namespace cohort::service {
 namespace {
@@ -16,11 +21,11 @@ using exports::Cell;
 using exports::Column;
 using exports::ColumnKind;
 using exports::Sheet;
+using metrics::ColumnType;
 using Cells = std::vector<Cell>;
 
 // Cells from the views' optional values: null stays an empty cell.
 Cell Fraction(const std::optional<double>& v) { return v ? Cell(*v) : Cell(); }
-Cell Time(const std::optional<Instant>& t) { return t ? Cell(*t) : Cell(); }
 Cell Ms(std::int64_t ms) { return static_cast<double>(ms); }
 Cell Ms(const std::optional<double>& ms) { return ms ? Cell(*ms) : Cell(); }
 Cell Count(std::int64_t n) { return n; }
@@ -36,23 +41,99 @@ std::shared_ptr<const T> Share(T value) {
   return std::make_shared<const T>(std::move(value));
 }
 
-Sheet AllCoursesSheet(std::shared_ptr<const metrics::Table<metrics::AllCoursesRow>> t) {
+// ---- Sheets from the declared columns (metrics/view_columns.h) ----
+// Each declared column is one sheet column with its title, except a duration: two, seconds for
+// formulas ("<title> (s)") then h:mm:ss for people. Fractions are percentages, key lists one
+// text cell joined with "; ", days "2026-03-02".
+
+template <typename Row>
+std::vector<Column> SheetColumns(const metrics::ColumnTable<Row>& table) {
+  std::vector<Column> out;
+  for (const metrics::ColumnInfo& c : table.columns) {
+    const std::string title(c.title);
+    switch (c.type) {
+      case ColumnType::kText:
+      case ColumnType::kKey:
+      case ColumnType::kDate:
+      case ColumnType::kKeyList:
+        out.push_back({title, ColumnKind::kText});
+        break;
+      case ColumnType::kInteger:
+        out.push_back({title, ColumnKind::kInteger});
+        break;
+      case ColumnType::kFraction:
+        out.push_back({title, ColumnKind::kPercent});
+        break;
+      case ColumnType::kInstant:
+        out.push_back({title, ColumnKind::kDateTime});
+        break;
+      case ColumnType::kBool:
+        out.push_back({title, ColumnKind::kBoolean});
+        break;
+      case ColumnType::kDuration:
+        AddDuration(out, title);
+        break;
+    }
+  }
+  return out;
+}
+
+// One declared cell as a sheet cell; null stays an empty cell.
+Cell SheetCell(ColumnType type, const metrics::CellValue& value) {
+  struct Convert {
+    ColumnType type;
+    Cell operator()(std::monostate) const { return Cell(); }
+    Cell operator()(bool b) const { return b; }
+    Cell operator()(std::int64_t n) const {
+      if (type == ColumnType::kDuration) return static_cast<double>(n);  // milliseconds
+      if (type == ColumnType::kDate) return FormatDate(n);
+      return n;
+    }
+    Cell operator()(double d) const { return d; }
+    Cell operator()(Instant t) const { return t; }
+    Cell operator()(std::string_view s) const { return std::string(s); }
+    Cell operator()(std::span<const std::string> keys) const {
+      std::string joined;
+      for (const std::string& k : keys) {
+        if (!joined.empty()) joined += "; ";
+        joined += k;
+      }
+      return joined;
+    }
+  };
+  return std::visit(Convert{type}, value);
+}
+
+// Fills `cells` (one per sheet column of SheetColumns(table)) from a row.
+template <typename Row>
+void FillCells(const metrics::ColumnTable<Row>& table, const Row& row, Cells& cells) {
+  std::size_t i = 0;
+  for (const metrics::ViewColumn<Row>& c : table.columns) {
+    Cell cell = SheetCell(c.type, c.value(row));
+    if (c.type == ColumnType::kDuration) cells[i++] = cell;  // the seconds, then h:mm:ss
+    cells[i++] = std::move(cell);
+  }
+}
+
+// A sheet of a table's rows, every declared column.
+template <typename Row>
+Sheet TableSheet(const metrics::ColumnTable<Row>& table, std::string name,
+                 std::shared_ptr<const std::vector<Row>> rows) {
   Sheet s;
-  s.name = "Courses";
-  s.columns = {{"Course", ColumnKind::kText},       {"Title", ColumnKind::kText},
-               {"Users", ColumnKind::kInteger},     {"Mastery %", ColumnKind::kPercent},
-               {"Certified", ColumnKind::kInteger}, {"Completed", ColumnKind::kInteger},
-               {"At risk", ColumnKind::kInteger},   {"Score %", ColumnKind::kPercent}};
-  s.rows = t->rows.size();
-  s.fill = [t](std::size_t i, Cells& c) -> bool {
-    const metrics::AllCoursesRow& r = t->rows[i];
-    c = {r.course,           r.title,
-         Count(r.users),     Fraction(r.mastery),
-         Count(r.certified), Count(r.completed),
-         Count(r.at_risk),   Fraction(r.score)};
+  s.name = std::move(name);
+  s.columns = SheetColumns(table);
+  s.rows = rows->size();
+  s.fill = [&table, rows](std::size_t i, Cells& c) -> bool {
+    FillCells(table, (*rows)[i], c);
     return true;
   };
   return s;
+}
+
+// The rows of a shared table, shared with it.
+template <typename Row>
+std::shared_ptr<const std::vector<Row>> RowsOf(std::shared_ptr<const metrics::Table<Row>> t) {
+  return {t, &t->rows};
 }
 
 // The course view as one table: the headline row ("course"), one row per chapter ("chapter",
@@ -103,172 +184,15 @@ Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
   return s;
 }
 
-Sheet LeagueSheet(std::shared_ptr<const metrics::Table<metrics::LeagueRow>> t, std::string name) {
-  Sheet s;
-  s.name = std::move(name);
-  s.columns = {{"Rank", ColumnKind::kInteger},
-               {"User", ColumnKind::kText},
-               {"Name", ColumnKind::kText},
-               {"Mastery %", ColumnKind::kPercent},
-               {"Progress %", ColumnKind::kPercent},
-               {"Completed", ColumnKind::kBoolean},
-               {"Completed at", ColumnKind::kDateTime},
-               {"Certified", ColumnKind::kBoolean},
-               {"Certified at", ColumnKind::kDateTime},
-               {"Score %", ColumnKind::kPercent},
-               {"Points", ColumnKind::kInteger}};
-  AddDuration(s.columns, "Time");
-  s.columns.push_back({"Last active", ColumnKind::kDateTime});
-  s.columns.push_back({"At risk", ColumnKind::kBoolean});
-  s.rows = t->rows.size();
-  s.fill = [t](std::size_t i, Cells& c) -> bool {
-    const metrics::LeagueRow& r = t->rows[i];
-    c = {Count(r.rank),
-         r.user,
-         r.name,
-         r.mastery,
-         r.progress,
-         r.completed,
-         Time(r.completed_at),
-         r.certified,
-         Time(r.certified_at),
-         Fraction(r.score),
-         Count(r.points),
-         Ms(r.time_ms),
-         Ms(r.time_ms),
-         Time(r.last_active),
-         r.at_risk};
-    return true;
-  };
-  return s;
-}
-
-Sheet GroupsSheet(std::shared_ptr<const metrics::Table<metrics::GroupRow>> t, std::string name) {
-  Sheet s;
-  s.name = std::move(name);
-  s.columns = {{"Rank", ColumnKind::kInteger},      {"Group", ColumnKind::kText},
-               {"Name", ColumnKind::kText},         {"Users", ColumnKind::kInteger},
-               {"Mastery %", ColumnKind::kPercent}, {"Completed", ColumnKind::kInteger},
-               {"Certified", ColumnKind::kInteger}, {"Score %", ColumnKind::kPercent},
-               {"Points", ColumnKind::kInteger}};
-  AddDuration(s.columns, "Time");
-  s.rows = t->rows.size();
-  s.fill = [t](std::size_t i, Cells& c) -> bool {
-    const metrics::GroupRow& r = t->rows[i];
-    c = {Count(r.rank),
-         r.group,
-         r.name,
-         Count(r.users),
-         Fraction(r.mastery),
-         Count(r.completed),
-         Count(r.certified),
-         Fraction(r.score),
-         Count(r.points),
-         Ms(r.time_ms),
-         Ms(r.time_ms)};
-    return true;
-  };
-  return s;
-}
-
-// The user-in-course view's exercise summary (its table); the headline is in the JSON.
-Sheet UserSheet(std::shared_ptr<const metrics::UserCourseView> v) {
-  Sheet s;
-  s.name = v->course + " " + v->user;
-  s.columns = {{"Exercise", ColumnKind::kText},    {"Title", ColumnKind::kText},
-               {"Chapter", ColumnKind::kText},     {"Mastery %", ColumnKind::kPercent},
-               {"Mastered", ColumnKind::kBoolean}, {"Score %", ColumnKind::kPercent},
-               {"Attempts", ColumnKind::kInteger}, {"Hints", ColumnKind::kInteger}};
-  AddDuration(s.columns, "Avg time");
-  s.columns.push_back({"Last attempt", ColumnKind::kDateTime});
-  s.rows = v->exercises.size();
-  s.fill = [v](std::size_t i, Cells& c) -> bool {
-    const metrics::ExerciseFigure& e = v->exercises[i];
-    c = {e.exercise,        e.title,           e.chapter,           e.mastery,
-         e.mastered,        Fraction(e.score), Count(e.attempts),   Count(e.hints),
-         Ms(e.avg_time_ms), Ms(e.avg_time_ms), Time(e.last_attempt)};
-    return true;
-  };
-  return s;
-}
-
-// History rows without their per-response detail (a nested list; it stays in the JSON).
-Sheet HistorySheet(std::shared_ptr<const std::vector<metrics::HistoryRow>> rows, std::string name) {
-  Sheet s;
-  s.name = std::move(name);
-  s.columns = {{"Attempt", ColumnKind::kText}, {"Started at", ColumnKind::kDateTime}};
-  AddDuration(s.columns, "Duration");
-  for (const char* title : {"Responses", "Correct", "Incorrect", "Hints"}) {
-    s.columns.push_back({title, ColumnKind::kInteger});
-  }
-  s.columns.push_back({"Score %", ColumnKind::kPercent});
-  s.columns.push_back({"Points", ColumnKind::kInteger});
-  s.columns.push_back({"Mastery after %", ColumnKind::kPercent});
-  s.rows = rows->size();
-  s.fill = [rows](std::size_t i, Cells& c) -> bool {
-    const metrics::HistoryRow& r = (*rows)[i];
-    c = {r.attempt,          r.started_at,     Ms(r.duration_ms),  Ms(r.duration_ms),
-         Count(r.responses), Count(r.correct), Count(r.incorrect), Count(r.hints),
-         Fraction(r.score),  Count(r.points),  r.mastery_after};
-    return true;
-  };
-  return s;
-}
-
-std::vector<Column> ReportColumns() {
-  std::vector<Column> columns = {{"User", ColumnKind::kText},
-                                 {"Name", ColumnKind::kText},
-                                 {"Email", ColumnKind::kText},
-                                 {"Groups", ColumnKind::kText},
-                                 {"Course", ColumnKind::kText},
-                                 {"Title", ColumnKind::kText},
-                                 {"Mastery %", ColumnKind::kPercent},
-                                 {"Progress %", ColumnKind::kPercent},
-                                 {"Completed at", ColumnKind::kDateTime},
-                                 {"Certified at", ColumnKind::kDateTime},
-                                 {"Score %", ColumnKind::kPercent},
-                                 {"Points", ColumnKind::kInteger}};
-  AddDuration(columns, "Time");
-  columns.push_back({"Attempts", ColumnKind::kInteger});
-  columns.push_back({"Hints", ColumnKind::kInteger});
-  columns.push_back({"Last active", ColumnKind::kDateTime});
-  return columns;
-}
-
-void FillReportRow(const metrics::ReportRow& r, Cells& c) {
-  std::string groups;
-  for (const std::string& g : r.groups) {
-    if (!groups.empty()) groups += "; ";
-    groups += g;
-  }
-  c = {r.user,
-       r.name,
-       r.email,
-       std::move(groups),
-       r.course,
-       r.title,
-       r.mastery,
-       r.progress,
-       Time(r.completed_at),
-       Time(r.certified_at),
-       Fraction(r.score),
-       Count(r.points),
-       Ms(r.time_ms),
-       Ms(r.time_ms),
-       Count(r.attempts),
-       Count(r.hints),
-       Time(r.last_active)};
-}
-
 using ReportTable = metrics::Table<metrics::ReportRow>;
 
 Sheet ReportSheet(std::shared_ptr<const ReportTable> t) {
   Sheet s;
   s.name = "Report";
-  s.columns = ReportColumns();
+  s.columns = SheetColumns(metrics::kReportColumns);
   s.rows = t->rows.size();
   s.fill = [t](std::size_t i, Cells& c) -> bool {
-    FillReportRow(t->rows[i], c);
+    FillCells(metrics::kReportColumns, t->rows[i], c);
     return true;
   };
   return s;
@@ -293,7 +217,7 @@ constexpr std::size_t kReportPageRows = 1000;
 Sheet StreamedReportSheet(std::shared_ptr<ReportPages> pages) {
   Sheet s;
   s.name = "Report";
-  s.columns = ReportColumns();
+  s.columns = SheetColumns(metrics::kReportColumns);
   s.rows = pages->plan.entries.size();
   s.fill = [pages](std::size_t i, Cells& c) -> bool {
     if (pages->failed) return false;
@@ -310,7 +234,7 @@ Sheet StreamedReportSheet(std::shared_ptr<ReportPages> pages) {
     }
     const std::optional<metrics::ReportRow>& row = pages->page[i - pages->first];
     if (!row) return false;
-    FillReportRow(*row, c);
+    FillCells(metrics::kReportColumns, *row, c);
     return true;
   };
   return s;
@@ -388,10 +312,10 @@ std::vector<Sheet> ReportWorkbook(std::shared_ptr<const ReportTable> t) {
   for (std::size_t k = 0; k < courses->size(); ++k) {
     Sheet s;
     s.name = (*courses)[k].course;
-    s.columns = ReportColumns();
+    s.columns = SheetColumns(metrics::kReportColumns);
     s.rows = (*courses)[k].rows.size();
     s.fill = [t, courses, k](std::size_t i, Cells& c) {
-      FillReportRow(t->rows[(*courses)[k].rows[i]], c);
+      FillCells(metrics::kReportColumns, t->rows[(*courses)[k].rows[i]], c);
       return true;
     };
     sheets.push_back(std::move(s));
@@ -413,7 +337,8 @@ Result<ViewSheets> SheetsOf(Service& service, const Caller& caller, const Export
     case ExportView::kAllCourses: {
       auto t = Fetch(service.AllCourses(caller, what.query));
       if (!t.ok()) return t.status();
-      return ViewSheets{{AllCoursesSheet(t.value())}, nullptr};
+      return ViewSheets{{TableSheet(metrics::kAllCoursesColumns, "Courses", RowsOf(t.value()))},
+                        nullptr};
     }
     case ExportView::kCourse: {
       auto v = Fetch(service.CourseDetail(caller, what.course));
@@ -423,22 +348,33 @@ Result<ViewSheets> SheetsOf(Service& service, const Caller& caller, const Export
     case ExportView::kLeague: {
       auto t = Fetch(service.UserLeague(caller, what.course, what.query));
       if (!t.ok()) return t.status();
-      return ViewSheets{{LeagueSheet(t.value(), what.course + " league")}, nullptr};
+      return ViewSheets{
+          {TableSheet(metrics::kLeagueColumns, what.course + " league", RowsOf(t.value()))},
+          nullptr};
     }
     case ExportView::kGroups: {
       auto t = Fetch(service.GroupLeague(caller, what.course, what.query));
       if (!t.ok()) return t.status();
-      return ViewSheets{{GroupsSheet(t.value(), what.course + " groups")}, nullptr};
+      return ViewSheets{
+          {TableSheet(metrics::kGroupColumns, what.course + " groups", RowsOf(t.value()))},
+          nullptr};
     }
     case ExportView::kUser: {
       auto v = Fetch(service.UserInCourse(caller, what.course, what.user));
       if (!v.ok()) return v.status();
-      return ViewSheets{{UserSheet(v.value())}, nullptr};
+      // The exercise summary (its table); the headline is in the JSON.
+      const std::shared_ptr<const metrics::UserCourseView> view = v.value();
+      std::shared_ptr<const std::vector<metrics::ExerciseFigure>> rows(view, &view->exercises);
+      return ViewSheets{
+          {TableSheet(metrics::kExerciseColumns, view->course + " " + view->user, rows)}, nullptr};
     }
     case ExportView::kHistory: {
       auto rows = Fetch(service.History(caller, what.course, what.user, what.exercise));
       if (!rows.ok()) return rows.status();
-      return ViewSheets{{HistorySheet(rows.value(), what.user + " " + what.exercise)}, nullptr};
+      // Without each row's responses (`detail`, a nested list; it stays in the JSON).
+      return ViewSheets{
+          {TableSheet(metrics::kHistoryColumns, what.user + " " + what.exercise, rows.value())},
+          nullptr};
     }
     case ExportView::kReport: {
       if (format == ExportFormat::kCsv) {
