@@ -83,7 +83,7 @@ CourseView CourseOfMembers(const AccountState& a, const CourseState& c, Instant 
     const UserCourse& uc = *counted[i]->state;
     for (std::size_t ch = 0; ch < chapter_sum.size(); ++ch) {
       const std::size_t n = c.shape.chapter_slots[ch].size();
-      chapter_sum[ch].Add(n == 0 ? 0.0 : uc.ChapterSum(ch) / static_cast<double>(n));
+      chapter_sum[ch].Add(MeanFraction(uc.ChapterSum(ch), n));
     }
     if (weeks == 0) continue;
     // Each user's mastery at the end of week w is a step function of w; the series adds up

@@ -97,7 +97,7 @@ void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
   s.chapters.reserve(c.shape.chapter_slots.size());
   for (std::size_t ch = 0; ch < c.shape.chapter_slots.size(); ++ch) {
     const std::size_t n = c.shape.chapter_slots[ch].size();
-    s.chapters.push_back(n == 0 ? 0.0 : e.state->ChapterSum(ch) / static_cast<double>(n));
+    s.chapters.push_back(MeanFraction(e.state->ChapterSum(ch), n));
   }
   s.first_week = sm.first_week;
 }
@@ -149,7 +149,9 @@ void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
   c.totals.ReplaceWeeks(c.steps_old, c.steps_new);
   std::swap(e.share, c.spare);
   ++c.version;
-  // No view runs during a write (exclusive lock), so the rank cache's list is the writer's here.
+  // No view runs during a write (exclusive lock): the cache's lock is taken only for the
+  // compiler's check, and never waits.
+  MutexLock cache(c.cache_mutex);
   if (!c.rank_changes_overflow) {
     if (c.rank_changes.size() > 64 + c.enrolled.size() / 16) {
       c.rank_changes_overflow = true;
@@ -638,7 +640,7 @@ Engine::Size Engine::size() const {
           t.chapters.capacity() * sizeof(ExactSum) +
           (t.weeks.size() + t.first_weeks.size()) * kNodeBytes;
       {
-        std::lock_guard cache(c->cache_mutex);
+        MutexLock cache(c->cache_mutex);
         if (c->names) {
           caches += 3 * c->names->name_pos.capacity() * sizeof(std::uint32_t) +
                     c->names->folded.capacity() +

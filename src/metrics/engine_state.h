@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/thread_annotations.h"
 #include "domain/account.h"
 #include "domain/course.h"
 #include "metrics/course_totals.h"
@@ -85,14 +86,15 @@ struct CourseState {
   std::uint64_t version = 0;
   std::uint64_t roster_version = 0;
   // Guards the caches below, which views fill under the engine's shared lock; a view copies the
-  // pointer and reads the (immutable) cache without it.
-  mutable std::mutex cache_mutex;
-  mutable std::shared_ptr<const NameOrder> names;
-  mutable std::shared_ptr<const RankOrder> ranks;
+  // pointer and reads the (immutable) cache without it. The writer takes it too (uncontended:
+  // it holds the engine exclusively) to note a changed enrollment.
+  mutable Mutex cache_mutex;
+  mutable std::shared_ptr<const NameOrder> names GUARDED_BY(cache_mutex);
+  mutable std::shared_ptr<const RankOrder> ranks GUARDED_BY(cache_mutex);
   // Enrollments (positions) whose figures changed since `ranks` was built, so that the next
   // view re-places only them; `rank_changes_overflow` once there are too many to be worth it.
-  mutable std::vector<std::uint32_t> rank_changes;
-  mutable bool rank_changes_overflow = false;
+  mutable std::vector<std::uint32_t> rank_changes GUARDED_BY(cache_mutex);
+  mutable bool rank_changes_overflow GUARDED_BY(cache_mutex) = false;
 
   Enrolled* Find(int user) {
     if (user < 0 || static_cast<std::size_t>(user) >= enrollment_of_user.size()) return nullptr;

@@ -197,7 +197,7 @@ void UserCourse::Append(const CourseShape& shape,
       has_day_ = true;
       if (day_run_ == 5 && !streak5_) streak5_ = at;
     }
-    const double course_mastery = live > 0 ? mastery_sum_ / live : 0.0;
+    const double course_mastery = MeanFraction(mastery_sum_, shape.live_slots.size());
     const auto week = static_cast<std::int32_t>(WeekOfLocalDay(day));
     if (week_days_.empty() || week_days_.back() != week) {
       week_days_.push_back(week);
@@ -246,8 +246,7 @@ void UserCourse::Append(const CourseShape& shape,
 }
 
 double UserCourse::Mastery(const CourseShape& shape) const {
-  if (shape.live_slots.empty()) return 0.0;
-  return mastery_sum_ / static_cast<double>(shape.live_slots.size());
+  return MeanFraction(mastery_sum_, shape.live_slots.size());
 }
 
 double UserCourse::Progress(const CourseShape& shape) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -66,6 +67,14 @@ struct OrderKey {
     index = v.index;
   }
 };
+
+// The mean of `n` fractions from their running sum, kept in [0, 1]: a sum kept by adding
+// deltas drifts by a few ulps (1.0000000000000002 for a learner at full mastery), and a
+// figure of SPEC §3 never leaves [0, 1]. 0 when n is 0.
+inline double MeanFraction(double sum, std::size_t n) {
+  if (n == 0) return 0.0;
+  return std::clamp(sum / static_cast<double>(n), 0.0, 1.0);
+}
 
 // Everything derived for one user in one course, as a pure function of their attempts in SPEC
 // order (SPEC §3.8). Attempts that arrive after everything seen so far are appended; anything

@@ -11,9 +11,9 @@
 namespace cohort::metrics {
 namespace {
 
-// The course's enrollments by name and by key, cached until the roster changes. Requires
-// c.cache_mutex held.
-std::shared_ptr<const NameOrder> NamesOf(const AccountState& a, const CourseState& c) {
+// The course's enrollments by name and by key, cached until the roster changes.
+std::shared_ptr<const NameOrder> NamesOf(const AccountState& a, const CourseState& c)
+    REQUIRES(c.cache_mutex) {
   if (c.names && c.names->roster_version == c.roster_version) return c.names;
   auto names = std::make_shared<NameOrder>();
   names->roster_version = c.roster_version;
@@ -82,8 +82,9 @@ std::vector<char> NameMatches(const NameOrder& names, std::string_view q) {
 // The course's enrollments in rank order (mastery descending at the tables' 1e-9, then name,
 // then key), cached until the course changes. After a few enrollments changed (an apply), only
 // they are re-placed: the others keep their order, and the two sorted runs are merged, O(n)
-// instead of a sort. Requires c.cache_mutex held.
-std::shared_ptr<const RankOrder> RanksOf(const CourseState& c, const NameOrder& names) {
+// instead of a sort.
+std::shared_ptr<const RankOrder> RanksOf(const CourseState& c, const NameOrder& names)
+    REQUIRES(c.cache_mutex) {
   if (c.ranks && c.ranks->version == c.version) return c.ranks;
   auto fraction = [&](std::uint32_t e) { return SortableFraction(c.enrolled[e].summary.mastery); };
   auto before = [&](std::uint32_t x, std::uint32_t y) {
@@ -215,7 +216,7 @@ Result<Table<LeagueRow>> UserLeagueOf(const AccountState& a, const CourseState& 
   std::shared_ptr<const NameOrder> names;
   std::shared_ptr<const RankOrder> ranks;
   {
-    std::lock_guard cache(c.cache_mutex);
+    MutexLock cache(c.cache_mutex);
     names = NamesOf(a, c);
     ranks = RanksOf(c, *names);
   }

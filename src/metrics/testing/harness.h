@@ -196,11 +196,26 @@ class Diff {
   }
   void Eq(const std::string& where, double want, double got) {
     if (!(std::fabs(want - got) <= kTolerance)) Add(where, Show(want), Show(got));
+    InRange(where, got);
   }
   void Eq(const std::string& where, const std::optional<double>& want,
           const std::optional<double>& got) {
     if (want.has_value() != got.has_value() || (want && !(std::fabs(*want - *got) <= kTolerance))) {
       Add(where, Show(want), Show(got));
+    }
+    if (got) InRange(where, *got);
+  }
+  // A fraction of SPEC §3 (mastery, progress, score) is in [0, 1] exactly, not within the
+  // tolerance: a client validating the API's schema refuses 1.0000000000000002.
+  void InRange(const std::string& where, double got) {
+    static constexpr std::string_view kFractions[] = {".mastery", ".progress", ".score",
+                                                       ".mastery_after"};
+    for (const std::string_view suffix : kFractions) {
+      if (where.size() >= suffix.size() &&
+          where.compare(where.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+          !(got >= 0.0 && got <= 1.0)) {
+        problems_.push_back(where + ": " + Show(got) + " is outside [0, 1]");
+      }
     }
   }
   void Eq(const std::string& where, const char* want, const std::string& got) {
