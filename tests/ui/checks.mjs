@@ -146,6 +146,34 @@ async function clickSort(page, col) {
   await page.click(`.table-block thead th[data-col="${col}"] button`);
 }
 
+// The column headers of the page's table: column, label, whether a sort button, aria-sort,
+// whether aligned as figures.
+function tableHeads(page) {
+  return page.$$eval('.table-block thead th[data-col]', (ths) => ths.map((th) => ({
+    col: th.dataset.col, label: th.textContent.replace(/[▲▼]/g, '').trim(),
+    button: Boolean(th.querySelector('button.sort')), sort: th.getAttribute('aria-sort'),
+    num: th.classList.contains('num')})));
+}
+
+// Waits until the page's table has loaded (not busy, in a state) and answers its state: ready,
+// empty or error.
+async function tableSettled(page, what) {
+  await page.waitForFunction(() => {
+    const t = document.querySelector('.table-block');
+    return t && !t.hasAttribute('aria-busy') && t.dataset.state;
+  }, null, {timeout: 10000}).catch(() => assert.fail(`${what}: the table did not load`));
+  return page.getAttribute('.table-block', 'data-state');
+}
+
+// What the page shows as alerts (an error box, a table that could not load), by their text.
+function alertsShown(page) {
+  return page.$$eval('main [role=alert]', (els) => els.map((e) => e.textContent.trim())
+    .filter(Boolean));
+}
+
+// A response a check made up (page.route): not the server's, so not kept for the OpenAPI check.
+const MADE_UP = {'x-cohort-test-route': 'made-up'};
+
 // The page's heading once its data has loaded (a view shows a placeholder heading first).
 async function headingIs(page, expected, what) {
   await page.waitForFunction((t) => document.querySelector('h1')?.textContent === t, expected,
@@ -481,6 +509,129 @@ export async function checks(h, only) {
     await exportsMatchTable(h, page, ['User', 'Course'], 'report by mastery desc');
     await h.shots2(page, 'report');
   });
+
+  // (--only 'account manager' runs it with the sign-in it needs.)
+  await run('account manager: every sortable header of every table sorts both ways, not Groups',
+    async () => {
+      const league = await h.json(page, `/api/v1/courses/${course}/users?sort=rank&limit=1`);
+      const someone = league.rows[0].user;
+      const groups = await h.json(page, `/api/v1/courses/${course}/groups?sort=rank&limit=1`);
+      const v = await h.json(page, `/api/v1/courses/${course}/users/${someone}`);
+      const ex = v.exercises.find((e) => e.attempts > 0);
+      const leagueLabels = ['Rank', 'Name', 'Mastery', 'Progress', 'Completed', 'Certified',
+        'Score', 'Points', 'Time', 'Last active', 'At risk'];
+      // Each table page of the demo, with the headers people see (as before the columns came
+      // from /api/v1/columns); '#' (worked out in the browser) and the report's Groups (a
+      // key_list, declared unsortable) are no sort buttons.
+      const pages = [
+        ['#/report', ['Name', 'Email', 'Groups', 'Course', 'Mastery', 'Progress', 'Completed',
+          'Certified', 'Score', 'Points', 'Time', 'Attempts', 'Hints', 'Last active']],
+        ['#/courses', ['Course', 'Users', 'Mastery', 'Certified', 'Completed', 'At risk',
+          'Score']],
+        [`#/courses/${course}`, leagueLabels],
+        [`#/courses/${course}/groups`, ['Rank', 'Group', 'Members', 'Mastery', 'Completed',
+          'Certified', 'Score', 'Points', 'Time']],
+        [`#/courses/${course}/groups/${groups.rows[0].group}`, leagueLabels],
+        [`#/courses/${course}/users/${someone}`, ['#', 'Exercise', 'Chapter', 'Mastery',
+          'Mastered', 'Score', 'Attempts', 'Hints', 'Avg time', 'Last attempt']],
+        [`#/courses/${course}/users/${someone}/exercises/${ex.exercise}`, ['#', 'Started',
+          'Duration', 'Responses', 'Correct', 'Incorrect', 'Hints', 'Score', 'Points',
+          'Mastery after']],
+      ];
+      for (const [hash, labels] of pages) {
+        await page.goto(`${h.base}/${hash}`);
+        assert.equal(await tableSettled(page, hash), 'ready', hash);
+        const heads = await tableHeads(page);
+        assert.deepEqual(heads.map((x) => x.label), labels, `${hash}: the headers`);
+        const buttons = heads.filter((x) => x.button).map((x) => x.col);
+        for (const col of buttons) {
+          for (let i = 0; i < 2; i += 1) {
+            const want = await headerState(page, col) === 'ascending' ? 'descending' : 'ascending';
+            await clickSort(page, col);
+            const what = `${hash}: ${col} ${want}`;
+            const order = want === 'ascending' ? 'asc' : 'desc';
+            await waitForHash(page, new RegExp(`[?&]order=${order}(&|$)`), what);
+            assert.equal(await settledHeaderState(page, col, want), want, what);
+            const state = await tableSettled(page, what);
+            assert.deepEqual(await alertsShown(page), [], what);
+            assert.equal(state, 'ready', what);
+          }
+        }
+        assert.deepEqual(heads.filter((x) => !x.button).map((x) => x.label),
+          labels.filter((l) => l === '#' || l === 'Groups'), `${hash}: the headers not sorting`);
+      }
+      // The report's Groups: plain text, not sorted; a link that still sorts by it (a 422 of
+      // the API) shows the default order, by name, instead of an error.
+      await page.goto(`${h.base}/#/report`);
+      await tableSettled(page, 'report');
+      const groupsHead = (await tableHeads(page)).find((x) => x.col === 'groups');
+      assert.deepEqual(groupsHead, {col: 'groups', label: 'Groups', button: false, sort: null,
+        num: false});
+      await page.goto(`${h.base}/#/report?sort=groups&order=desc`);
+      const report = await h.json(page, '/api/v1/report?sort=name&order=desc&limit=25&offset=0');
+      await waitForKeys(page, report.rows.map((r) => `${r.user}/${r.course}`), 'sort=groups');
+      assert.deepEqual(await alertsShown(page), [], 'sort=groups');
+      assert.equal(await headerState(page, 'name'), 'descending');
+    });
+
+  await run('the columns follow the server\'s declaration (/api/v1/columns), loaded once',
+    async () => {
+      const s = await h.signIn('account_manager');
+      const p = s.page;
+      // The declaration as served, with the league's mastery renamed and its points made
+      // unsortable: headers hard-coded in the UI would not follow.
+      let served = 0;
+      await p.route('**/api/v1/columns', async (route) => {
+        served += 1;
+        const declared = await (await route.fetch()).json();
+        const cols = declared.tables.league.columns;
+        cols.find((c) => c.name === 'mastery').title = 'Proficiency %';
+        cols.find((c) => c.name === 'points').sort = null;
+        await route.fulfill({status: 200, contentType: 'application/json', headers: MADE_UP,
+          body: JSON.stringify(declared)});
+      });
+      await p.goto(`${h.base}/#/courses/${course}`);
+      await p.reload();  // a fresh document: the app boots again, with the changed declaration
+      await tableSettled(p, 'league');
+      const heads = Object.fromEntries((await tableHeads(p)).map((x) => [x.col, x]));
+      assert.equal(heads.mastery.label, 'Proficiency');
+      assert.equal(heads.mastery.button, true);
+      assert.deepEqual(heads.points, {col: 'points', label: 'Points', button: false, sort: null,
+        num: true});
+      assert.equal(heads.progress.label, 'Progress');
+      assert.equal(heads.rank.button, true);
+      // Loaded once: other pages use what the app loaded at boot.
+      await p.goto(`${h.base}/#/courses/${course}/groups`);
+      await tableSettled(p, 'group league');
+      await p.goto(`${h.base}/#/report`);
+      await tableSettled(p, 'report');
+      assert.equal(served, 1, 'the declaration was loaded more than once');
+      await p.unroute('**/api/v1/columns');
+
+      // A column the view shows and the server no longer declares: an error, not a guess.
+      await p.route('**/api/v1/columns', async (route) => {
+        const declared = await (await route.fetch()).json();
+        const league = declared.tables.league;
+        league.columns = league.columns.filter((c) => c.name !== 'progress');
+        await route.fulfill({status: 200, contentType: 'application/json', headers: MADE_UP,
+          body: JSON.stringify(declared)});
+      });
+      await p.goto(`${h.base}/#/courses/${course}`);
+      await p.reload();
+      await p.waitForSelector('main .error[role=alert]');
+      assert.match(await p.textContent('main .error[role=alert]'),
+        /declares no column 'progress' in 'league'/);
+      await p.unroute('**/api/v1/columns');
+
+      // Without the declaration, the app's error box, and no view.
+      await p.route('**/api/v1/columns', (route) => route.abort());
+      await p.reload();
+      await p.waitForSelector('main .error[role=alert]');
+      assert.equal(await p.textContent('main .error h2'), 'Something went wrong');
+      assert.match(await p.textContent('main .error p'), /Could not load the table columns/);
+      assert.equal(await p.locator('.table-block').count(), 0);
+      await s.context.close();
+    });
 
   await run('account manager: no console errors', async () => noErrors(am, 'account manager'));
 

@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import {h, clear, errorBox} from './dom.js';
 import * as router from './router.js';
+import {loadColumns} from './columns.js';
 import {abilities} from './roles.js';
 import {signInView} from './views/signin.js';
 import {coursesView} from './views/courses.js';
@@ -140,8 +141,20 @@ async function render() {
   window.scrollTo(0, 0);
 }
 
-window.addEventListener('hashchange', () => {
-  render();
-});
 document.getElementById('skip-link').addEventListener('click', () => main.focus());
-render();
+
+// The tables' columns come from the server's declaration: loaded once, before any view mounts
+// (no view may build a table without them). Without them, the error box and no views.
+async function boot() {
+  try {
+    await loadColumns(api.get);
+  } catch (e) {
+    clear(main).append(errorBox(e));
+    return;
+  }
+  window.addEventListener('hashchange', () => {
+    render();
+  });
+  render();
+}
+boot();

@@ -2,10 +2,14 @@
 // search by name, filters, and CSV/XLSX links to the same API query. Its state (sort, order, q,
 // page, size and the filters) is read from and written to the URL, never kept elsewhere.
 //
+// Its columns come from the server's declaration (columns.js): a header is a sort button only
+// when its column is declared sortable.
+//
 // Two modes. `server`: the API sorts, filters and pages (`load(query, signal)` answers
 // {rows, total}). `client`: the view hands over every row (`load(null, signal)` answers an
 // array) and the table sorts, searches and pages them here with the API's rules (SPEC §3.8):
-// nulls last in both directions, ties by name then key ascending.
+// each column's declared sort rule, nulls last in both directions, ties by the declared
+// tie-break columns ascending.
 
 import {h, clear} from './dom.js';
 import * as fmt from './format.js';
@@ -26,35 +30,103 @@ const FORMATTERS = {
 };
 const NUMERIC = new Set(['pct', 'int', 'num', 'duration']);
 
-function compareValues(a, b) {
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'boolean') return (a ? 1 : 0) - (b ? 1 : 0);
-  if (Array.isArray(a)) return compareValues(a.join('; '), b.join('; '));
-  return a < b ? -1 : a > b ? 1 : 0;
+function isNumeric(column) {
+  return column.numeric ?? NUMERIC.has(column.type);
 }
 
-// Sorts `rows` like the API: by `key` in `order`, nulls last either way, ties by name then key.
-export function sortRows(rows, key, order, nameOf, keyOf) {
-  const sign = order === 'desc' ? -1 : 1;
-  return [...rows].sort((x, y) => {
-    const a = x[key];
-    const b = y[key];
-    const aNull = a === null || a === undefined;
-    const bNull = b === null || b === undefined;
-    if (aNull !== bNull) return aNull ? 1 : -1;
-    if (!aNull) {
-      const c = compareValues(a, b);
-      if (c !== 0) return sign * c;
+// nearbyint of C: halves round to even, as the server rounds fractions (table_sort.h).
+function roundHalfEven(x) {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+// "2026-03-01T10:30:00.250+01:00" (an instant, in the account's offset) or "2026-03-02" (a
+// day) as milliseconds since 1970 UTC: instants compare by the moment, whatever their offset.
+const MOMENT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$/i;
+function momentOf(s) {
+  const m = MOMENT.exec(s);
+  if (!m) return null;
+  let ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] || 0),
+    Number(m[5] || 0), Number(m[6] || 0));
+  if (m[7]) ms += Number(m[7]) * 1000;
+  if (m[8] && m[8].toUpperCase() !== 'Z') {
+    const minutes = Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4, 6));
+    ms -= (m[8][0] === '-' ? -1 : 1) * minutes * 60000;
+  }
+  return ms;
+}
+
+// What a cell is compared on under a declared rule: a number, a string (bytes) or null (a null
+// cell, or one the rule does not expect, as the server keys them).
+const SORT_KEYS = {
+  bytes: (v) => (typeof v === 'string' ? v : null),
+  // Integers and durations are JSON numbers; instants and days are strings.
+  number: (v) => (typeof v === 'number' ? v : typeof v === 'string' ? momentOf(v) : null),
+  // At 1e-9 (SPEC §3.8): figures equal to the ninth decimal tie and fall to the tie-break.
+  fraction: (v) => (typeof v === 'number' ? roundHalfEven(v * 1e9) : null),
+  false_first: (v) => (typeof v === 'boolean' ? Number(v) : null),
+};
+
+// Strings in the order of their UTF-8 bytes (the server's), which is code point order: as
+// UTF-16 code units except that a surrogate (a code point above U+FFFF) comes after
+// U+E000–U+FFFF.
+export function compareBytes(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 1) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
     }
-    return compareValues(nameOf(x), nameOf(y)) || compareValues(keyOf(x), keyOf(y));
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+// Two sort keys, ascending, nulls last.
+function compareKeys(a, b) {
+  if ((a === null) !== (b === null)) return a === null ? 1 : -1;
+  if (a === null || a === b) return 0;
+  if (typeof a === 'string') return compareBytes(a, b);
+  return a < b ? -1 : 1;
+}
+
+// Sorts `rows` like the API: by column `key` under its declared rule in `order`, nulls last
+// either way; ties by the declared tie-break columns ascending, then in the order given.
+// `sorting`: {rules: {<column>: rule or null}, tieBreak: [<column>]} (columns.js). A column
+// declared unsortable (or not declared) is refused, as the API answers 422.
+export function sortRows(rows, key, order, sorting) {
+  const keyOf = SORT_KEYS[sorting.rules[key]];
+  if (!keyOf) throw new Error(`cannot sort by '${key}'`);
+  const ties = sorting.tieBreak.map((name) => {
+    const tieKeyOf = SORT_KEYS[sorting.rules[name]];
+    if (!tieKeyOf) throw new Error(`cannot break ties by '${name}'`);
+    return (row) => tieKeyOf(row[name]);
   });
+  const sign = order === 'desc' ? -1 : 1;
+  // Each key is read once, not in every comparison.
+  const keyed = rows.map((row, index) => ({row, index, key: keyOf(row[key]),
+    ties: ties.map((t) => t(row))}));
+  keyed.sort((x, y) => {
+    if ((x.key === null) !== (y.key === null)) return x.key === null ? 1 : -1;
+    const c = compareKeys(x.key, y.key);
+    if (c !== 0) return sign * c;
+    for (let i = 0; i < ties.length; i += 1) {
+      const t = compareKeys(x.ties[i], y.ties[i]);
+      if (t !== 0) return t;
+    }
+    return x.index - y.index;
+  });
+  return keyed.map((x) => x.row);
 }
 
 function readState(params, options) {
   const size = Number(params.get('size'));
   const page = Math.max(1, Math.floor(Number(params.get('page')) || 1));
   const state = {
-    sort: params.get('sort') || options.defaultSort,
+    sort: params.get('sort') || options.defaultSort || null,
     order: params.get('order') === 'desc' ? 'desc' : params.get('order') === 'asc'
       ? 'asc' : options.defaultOrder || 'asc',
     q: params.get('q') || '',
@@ -63,8 +135,9 @@ function readState(params, options) {
     filters: {},
     open: params.getAll('open'),
   };
-  if (!options.columns.some((c) => (c.sort || c.key) === state.sort)) {
-    state.sort = options.defaultSort;
+  // Only a sortable column's sort (a link may name any, or one no longer sortable).
+  if (!options.columns.some((c) => c.sortable && c.sort === state.sort)) {
+    state.sort = options.defaultSort || null;
   }
   for (const f of options.filters || []) {
     const v = params.get(f.name);
@@ -77,9 +150,10 @@ function readState(params, options) {
 }
 
 // The API query for a state: what the table shows, and what its exports download.
+// Without a sort (a client table in the order it was given), no sort and no order.
 export function apiQuery(state) {
-  const query = {sort: state.sort, order: state.order, limit: state.size,
-    offset: (state.page - 1) * state.size};
+  const query = state.sort ? {sort: state.sort, order: state.order} : {};
+  Object.assign(query, {limit: state.size, offset: (state.page - 1) * state.size});
   if (state.q) query.q = state.q;
   Object.assign(query, state.filters);
   return query;
@@ -87,13 +161,17 @@ export function apiQuery(state) {
 
 // options: {
 //   label,                       accessible name of the table (a caption)
-//   columns: [{key, label, type, sort?, sortable?, render?(row) -> Node, rowHeader?}],
+//   columns: [{key, label, type, sort, sortable, render?(row) -> Node, rowHeader?, numeric?}]
+//                                from columns.js tableColumns: `type` a format of FORMATTERS,
+//                                `sort` the sort key of its button (when `sortable`),
+//   sorting,                     client mode: the declared rules and tie-break (tableColumns)
 //   mode: 'server' | 'client',
 //   load(query, signal),         server: {rows, total}; client: every row
 //   exportUrl(query, format) -> string | null,
-//   rowKey(row), rowName(row),   identity (data-key on each row) and name (search, tie-break)
+//   rowKey(row), rowName(row),   identity (data-key on each row) and name (search)
 //   rowLabel?(row),              how buttons name the row (default rowName)
-//   defaultSort, defaultOrder,
+//   defaultSort, defaultOrder,   a sortable column's sort; client mode may leave it out: the
+//                                rows in the order `load` gave them
 //   filters: [{name, label, options: [{value, label}], fixed?}],   value '' = any
 //   searchLabel,                 placeholder of the search box; no box when absent
 //   emptyMessage(state) -> string,
@@ -145,10 +223,10 @@ export function createTable(options) {
   }
 
   const headerCells = columns.map((c) => {
-    const sortKey = c.sort || c.key;
-    const th = h('th', {scope: 'col', class: NUMERIC.has(c.type) ? 'num' : null,
+    const sortKey = c.sort;
+    const th = h('th', {scope: 'col', class: isNumeric(c) ? 'num' : null,
       dataset: {col: c.key}});
-    if (c.sortable === false) {
+    if (!c.sortable) {
       th.textContent = c.label;
       return th;
     }
@@ -177,8 +255,8 @@ export function createTable(options) {
   function setHeaderState() {
     columns.forEach((c, i) => {
       const th = headerCells[i];
-      const active = (c.sort || c.key) === state.sort;
-      if (c.sortable === false) return;
+      if (!c.sortable) return;
+      const active = c.sort === state.sort;
       th.setAttribute('aria-sort', active ? (state.order === 'asc' ? 'ascending' : 'descending')
         : 'none');
       th.querySelector('.arrow').textContent = active ? (state.order === 'asc' ? '▲' : '▼') : '';
@@ -189,7 +267,7 @@ export function createTable(options) {
     const value = row[column.key];
     const content = column.render ? column.render(row) : (FORMATTERS[column.type || 'text'] ||
       FORMATTERS.text)(value);
-    const attrs = {class: NUMERIC.has(column.type) ? 'num' : null, dataset: {col: column.key}};
+    const attrs = {class: isNumeric(column) ? 'num' : null, dataset: {col: column.key}};
     if (column.rowHeader) return h('th', {...attrs, scope: 'row'}, content);
     return h('td', attrs, content);
   }
@@ -269,7 +347,7 @@ export function createTable(options) {
       const v = state.filters[f.name];
       if (v !== undefined && v !== '' && f.match) rows = rows.filter((r) => f.match(r, v));
     }
-    rows = sortRows(rows, state.sort, state.order, options.rowName, options.rowKey);
+    if (state.sort) rows = sortRows(rows, state.sort, state.order, options.sorting);
     const start = (state.page - 1) * state.size;
     return {rows: rows.slice(start, start + state.size), total: rows.length};
   }

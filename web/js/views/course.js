@@ -6,6 +6,7 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
+import {tableColumns} from '../columns.js';
 import {chaptersChart, masteryOverTime} from '../charts.js';
 import {pageHeader, section, withStates, lifetime, figures, guarded, tableView} from './common.js';
 import * as fmt from '../format.js';
@@ -106,20 +107,21 @@ export function courseView(main, route, ctx) {
     table = createTable({
       label: group ? `Users of ${groupName}` : 'User league',
       mode: 'server',
-      columns: [
-        {key: 'rank', label: 'Rank', type: 'int'},
-        {key: 'name', label: 'Name', rowHeader: true,
+      ...tableColumns('league', [
+        'rank',
+        {name: 'name', rowHeader: true,
           render: (r) => h('a', {href: href(['courses', course, 'users', r.user]), text: r.name})},
-        {key: 'mastery', label: 'Mastery', type: 'pct'},
-        {key: 'progress', label: 'Progress', type: 'pct'},
-        {key: 'completed', label: 'Completed', render: completedCell},
-        {key: 'certified', label: 'Certified', render: certifiedCell},
-        {key: 'score', label: 'Score', type: 'pct'},
-        {key: 'points', label: 'Points', type: 'int'},
-        {key: 'time', label: 'Time', type: 'duration'},
-        {key: 'last_active', label: 'Last active', type: 'date'},
-        {key: 'at_risk', label: 'At risk', type: 'bool'},
-      ],
+        'mastery',
+        'progress',
+        // Yes or no, and the day when yes.
+        {name: 'completed', render: completedCell},
+        {name: 'certified', render: certifiedCell},
+        'score',
+        'points',
+        'time',
+        'last_active',
+        'at_risk',
+      ]),
       filters: [
         group ? {name: 'group', fixed: group, options: []}
           : {name: 'group', label: 'Group', options: groupOptions, dynamic: true},

@@ -6,6 +6,7 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
+import {tableColumns} from '../columns.js';
 import {coursesChart, masteryOverTime} from '../charts.js';
 import {pageHeader, section, withStates, lifetime, figures, tableView} from './common.js';
 import * as fmt from '../format.js';
@@ -52,16 +53,18 @@ export function coursesView(main, route, ctx) {
     table = createTable({
       label: title,
       mode: 'client',
-      columns: [
-        {key: 'title', label: 'Course', rowHeader: true, render: courseLink},
-        ...(a.learnerOnly ? [] : [{key: 'users', label: 'Users', type: 'int'}]),
-        {key: 'mastery', label: 'Mastery', type: 'pct'},
-        {key: 'certified', label: a.learnerOnly ? 'Certified' : 'Certified', type:
-          a.learnerOnly ? 'bool' : 'int'},
-        {key: 'completed', label: 'Completed', type: a.learnerOnly ? 'bool' : 'int'},
-        ...(a.learnerOnly ? [] : [{key: 'at_risk', label: 'At risk', type: 'int'}]),
-        {key: 'score', label: 'Score', type: 'pct'},
-      ],
+      ...tableColumns('courses', [
+        {name: 'title', label: 'Course', rowHeader: true, render: courseLink},
+        ...(a.learnerOnly ? [] : ['users']),
+        'mastery',
+        // A learner's own counts are 0 or 1: whether they are certified, have completed.
+        a.learnerOnly ? {name: 'certified', render: (r) => fmt.yesNo(r.certified), numeric: false}
+          : 'certified',
+        a.learnerOnly ? {name: 'completed', render: (r) => fmt.yesNo(r.completed), numeric: false}
+          : 'completed',
+        ...(a.learnerOnly ? [] : ['at_risk']),
+        'score',
+      ]),
       load: async () => rows,
       rowKey: (r) => r.course,
       rowName: (r) => r.title,

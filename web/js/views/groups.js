@@ -5,6 +5,7 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
+import {tableColumns} from '../columns.js';
 import {pageHeader, section, withStates, lifetime, guarded, tableView} from './common.js';
 
 export function groupsView(main, route, ctx) {
@@ -23,18 +24,19 @@ export function groupsView(main, route, ctx) {
     table = createTable({
       label: 'Group league',
       mode: 'server',
-      columns: [
-        {key: 'rank', label: 'Rank', type: 'int'},
-        {key: 'name', label: 'Group', rowHeader: true,
+      ...tableColumns('groups', [
+        'rank',
+        {name: 'name', label: 'Group', rowHeader: true,
           render: (r) => h('a', {href: href(['courses', course, 'groups', r.group]), text: r.name})},
-        {key: 'users', label: 'Members', type: 'int'},
-        {key: 'mastery', label: 'Mastery', type: 'pct'},
-        {key: 'completed', label: 'Completed', type: 'int'},
-        {key: 'certified', label: 'Certified', type: 'int'},
-        {key: 'score', label: 'Score', type: 'pct'},
-        {key: 'points', label: 'Points', type: 'int'},
-        {key: 'time', label: 'Time', type: 'duration'},
-      ],
+        // A group's users are its members here.
+        {name: 'users', label: 'Members'},
+        'mastery',
+        'completed',
+        'certified',
+        'score',
+        'points',
+        'time',
+      ]),
       load: guarded(ctx, (query, s) =>
         api.get(api.withQuery(api.path('courses', course, 'groups'), query), s)),
       exportUrl: (query, format) =>

@@ -5,6 +5,7 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
+import {tableColumns, clientColumn} from '../columns.js';
 import {historyChart} from '../charts.js';
 import {pageHeader, section, withStates, lifetime, tableView} from './common.js';
 import * as fmt from '../format.js';
@@ -63,23 +64,24 @@ export function historyView(main, route, ctx) {
     table = createTable({
       label: 'Attempts',
       mode: 'client',
-      columns: [
-        {key: 'number', label: '#', type: 'int'},
-        {key: 'started_at', label: 'Started', type: 'date', rowHeader: true},
-        {key: 'duration', label: 'Duration', type: 'duration'},
-        {key: 'responses', label: 'Responses', type: 'int'},
-        {key: 'correct', label: 'Correct', type: 'int'},
-        {key: 'incorrect', label: 'Incorrect', type: 'int'},
-        {key: 'hints', label: 'Hints', type: 'int'},
-        {key: 'score', label: 'Score', type: 'pct'},
-        {key: 'points', label: 'Points', type: 'int'},
-        {key: 'mastery_after', label: 'Mastery after', type: 'pct'},
-      ],
+      ...tableColumns('history', [
+        // The attempt's place in time, worked out here: not a declared column, so not sortable.
+        // The table shows the API's chronological order until a header is clicked.
+        clientColumn({key: 'number', label: '#', type: 'int'}),
+        {name: 'started_at', label: 'Started', rowHeader: true},
+        'duration',
+        'responses',
+        'correct',
+        'incorrect',
+        'hints',
+        'score',
+        'points',
+        'mastery_after',
+      ]),
       load: async () => rows,
       rowKey: (r) => r.attempt,
       rowName: (r) => r.started_at,
       rowLabel: (r) => `attempt ${r.number}`,
-      defaultSort: 'number',
       pageSize: 25,
       expand: responsesTable,
       exportUrl: (query, format) => api.withQuery(

@@ -5,7 +5,9 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
+import {tableColumns} from '../columns.js';
 import {pageHeader, section, withStates, lifetime, guarded, tableView} from './common.js';
+import * as fmt from '../format.js';
 
 export function reportView(main, route, ctx) {
   const life = lifetime();
@@ -19,23 +21,24 @@ export function reportView(main, route, ctx) {
     table = createTable({
       label: 'Account report',
       mode: 'server',
-      columns: [
-        {key: 'name', label: 'Name', rowHeader: true, render: (r) => h('a',
+      ...tableColumns('report', [
+        {name: 'name', rowHeader: true, render: (r) => h('a',
           {href: href(['courses', r.course, 'users', r.user]), text: r.name})},
-        {key: 'email', label: 'Email'},
-        {key: 'groups', label: 'Groups', type: 'list'},
-        {key: 'title', label: 'Course'},
-        {key: 'mastery', label: 'Mastery', type: 'pct'},
-        {key: 'progress', label: 'Progress', type: 'pct'},
-        {key: 'completed_at', label: 'Completed', type: 'day'},
-        {key: 'certified_at', label: 'Certified', type: 'day'},
-        {key: 'score', label: 'Score', type: 'pct'},
-        {key: 'points', label: 'Points', type: 'int'},
-        {key: 'time', label: 'Time', type: 'duration'},
-        {key: 'attempts', label: 'Attempts', type: 'int'},
-        {key: 'hints', label: 'Hints', type: 'int'},
-        {key: 'last_active', label: 'Last active', type: 'date'},
-      ],
+        'email',
+        'groups',
+        {name: 'title', label: 'Course'},
+        'mastery',
+        'progress',
+        // The day is enough in this wide table: "Completed 2026-03-01".
+        {name: 'completed_at', label: 'Completed', render: (r) => fmt.date(r.completed_at)},
+        {name: 'certified_at', label: 'Certified', render: (r) => fmt.date(r.certified_at)},
+        'score',
+        'points',
+        'time',
+        'attempts',
+        'hints',
+        'last_active',
+      ]),
       load: guarded(ctx, (query, s) => api.get(api.withQuery(api.path('report'), query), s)),
       exportUrl: (query, format) => api.withQuery(api.path('report'), {...query, format}),
       rowKey: (r) => `${r.user}/${r.course}`,

@@ -5,6 +5,7 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
+import {tableColumns, clientColumn} from '../columns.js';
 import {chaptersChart} from '../charts.js';
 import {pageHeader, section, withStates, lifetime, figures, tableView} from './common.js';
 import * as fmt from '../format.js';
@@ -123,30 +124,31 @@ export function userView(main, route, ctx) {
     body.append(section('Strengths and weaknesses', h('div', {class: 'chart-row'},
       life.keep(chaptersChart('Mastery by chapter, weakest first', v.chapters)))));
 
-    const rows = v.exercises.map((e, i) => ({...e, chapter_title: chapterTitle.get(e.chapter) || e.chapter,
-      order: i}));
+    const rows = v.exercises.map((e, i) => ({...e, order: i}));
     table = createTable({
       label: 'Exercise summary',
       mode: 'client',
-      columns: [
-        {key: 'order', label: '#', type: 'int', render: (r) => String(r.order + 1)},
-        {key: 'title', label: 'Exercise', rowHeader: true},
-        {key: 'chapter_title', label: 'Chapter'},
-        {key: 'mastery', label: 'Mastery', type: 'pct'},
-        {key: 'mastered', label: 'Mastered', type: 'bool'},
-        {key: 'score', label: 'Score', type: 'pct'},
-        {key: 'attempts', label: 'Attempts', type: 'int', render: (r) => (r.attempts > 0
+      ...tableColumns('exercises', [
+        // The exercise's place in the course, worked out here: not a declared column, so not
+        // sortable. The table shows the course order until a header is clicked.
+        clientColumn({key: 'order', label: '#', type: 'int', render: (r) => String(r.order + 1)}),
+        {name: 'title', label: 'Exercise', rowHeader: true},
+        // The chapter's title; it sorts by the chapter's key, as declared.
+        {name: 'chapter', render: (r) => chapterTitle.get(r.chapter) || r.chapter},
+        'mastery',
+        'mastered',
+        'score',
+        {name: 'attempts', render: (r) => (r.attempts > 0
           ? h('a', {href: href(['courses', course, 'users', user, 'exercises', r.exercise]),
             class: 'attempts-link', text: `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`})
           : '0')},
-        {key: 'hints', label: 'Hints', type: 'int'},
-        {key: 'avg_time', label: 'Avg time', type: 'duration'},
-        {key: 'last_attempt', label: 'Last attempt', type: 'date'},
-      ],
+        'hints',
+        'avg_time',
+        'last_attempt',
+      ]),
       load: async () => rows,
       rowKey: (r) => r.exercise,
       rowName: (r) => r.title,
-      defaultSort: 'order',
       pageSize: 100,
       searchLabel: 'Search exercises',
       filters: [
