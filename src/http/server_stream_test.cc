@@ -115,7 +115,8 @@ TEST(ServerStreamTest, APendingProducerIsAskedAgainWithoutHoldingTheThread) {
   ServerOptions options = TestOptions();
   options.threads = 1;  // one thread: the second request is answered while the first waits
   auto ready = std::make_shared<std::atomic<bool>>(false);
-  Result<std::unique_ptr<Server>> server = StartServer(options, [ready](const Request& r) {
+  auto pending = std::make_shared<std::atomic<int>>(0);  // times the producer said kPending
+  Result<std::unique_ptr<Server>> server = StartServer(options, [ready, pending](const Request& r) {
     if (r.path == "/ready") {
       ready->store(true);
       Response ok;
@@ -124,8 +125,11 @@ TEST(ServerStreamTest, APendingProducerIsAskedAgainWithoutHoldingTheThread) {
     }
     Response slow;
     slow.content_type = "text/plain";
-    slow.stream = [ready, sent = false](std::string& chunk) mutable {
-      if (!ready->load()) return BodyStep::kPending;
+    slow.stream = [ready, pending, sent = false](std::string& chunk) mutable {
+      if (!ready->load()) {
+        pending->fetch_add(1);
+        return BodyStep::kPending;
+      }
       if (sent) return BodyStep::kDone;
       sent = true;
       chunk = "at last";
@@ -139,7 +143,12 @@ TEST(ServerStreamTest, APendingProducerIsAskedAgainWithoutHoldingTheThread) {
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, "at last");
   });
-  std::this_thread::sleep_for(50ms);
+  // The second request goes out once the first is in flight and waiting on its producer.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (pending->load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_GT(pending->load(), 0) << "the slow request never reached its producer";
   HttpResponse other = HttpClient("127.0.0.1", server.value()->port()).Get("/ready");
   EXPECT_EQ(other.status, 200);
   waiter.join();
