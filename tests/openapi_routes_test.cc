@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "api_fixture.h"
+#include "http/api.h"
 #include "http/openapi_document.h"
 #include "http/static_files.h"
 #include "openapi_record.h"
@@ -180,6 +181,58 @@ TEST_F(OpenApiRoutesTest, PathsNextToTheDocumentedOnesAre404) {
     }
   }
   EXPECT_GE(checked, 20);
+}
+
+// The document and the one route table (http::Api::Routes()) list the same operations, and each
+// operation's `security` says what the row's credential and scope say.
+TEST(OpenApiRouteTableTest, TheDocumentListsExactlyTheRouteTableWithItsCredentials) {
+  const json document = json::parse(http::OpenApiDocument());
+  std::set<std::string> documented, routed;
+  for (const auto& [path, item] : document["paths"].items()) {
+    if (path == "/api/v1/openapi.json") continue;  // served beside the API, by the static files
+    for (const auto& [method, op] : item.items()) {
+      if (method != "parameters") documented.insert(method + " " + path);
+    }
+  }
+  for (const http::RouteInfo& route : http::Api::Routes()) {
+    std::string method(route.method);
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string pattern(route.pattern);
+    routed.insert(method + " " + pattern);
+    SCOPED_TRACE(method + " " + pattern);
+    const json& op = document["paths"][pattern][method];
+    ASSERT_TRUE(op.is_object());
+    ASSERT_TRUE(op.contains("security"));
+    const json& security = op["security"];
+    bool bearer = false, cookie = false;
+    std::vector<std::string> bearer_scopes;
+    for (const json& requirement : security) {
+      if (requirement.contains("bearerToken")) {
+        bearer = true;
+        bearer_scopes = requirement["bearerToken"].get<std::vector<std::string>>();
+      }
+      cookie = cookie || requirement.contains("sessionCookie");
+    }
+    switch (route.credential) {
+      case http::Credential::kNone:
+        EXPECT_TRUE(security.empty());
+        break;
+      case http::Credential::kAny:
+        EXPECT_TRUE(bearer && cookie);
+        break;
+      case http::Credential::kSession:
+        EXPECT_TRUE(cookie && !bearer);
+        break;
+    }
+    if (route.scope) {
+      domain::ScopeSet scope;
+      scope.Add(*route.scope);
+      EXPECT_EQ(bearer_scopes, domain::ScopeNames(scope));
+    } else if (bearer) {
+      EXPECT_TRUE(bearer_scopes.empty()) << security.dump();
+    }
+  }
+  EXPECT_EQ(documented, routed);
 }
 
 }  // namespace
