@@ -150,6 +150,15 @@ TEST_F(ReadApiTest, UnknownKeysAreNotFoundAndBadParametersInvalid) {
   EXPECT_EQ(Get("/api/v1/courses/py/users?limit=1001").status, 422);
   EXPECT_EQ(Get("/api/v1/courses/py/users?order=up").status, 422);
   EXPECT_EQ(Get("/api/v1/courses/py/users?colour=red").status, 422);
+  // The league's filters belong to the user league: elsewhere they are refused by name, never
+  // ignored (a filter that changes nothing would show unfiltered figures as filtered).
+  for (const char* target : {"/api/v1/courses/py/groups?completed=true",
+                             "/api/v1/courses/py/groups?group=g1", "/api/v1/report?at_risk=true",
+                             "/api/v1/report?active=false", "/api/v1/courses?certified=true"}) {
+    Reply filtered = Get(target);
+    EXPECT_EQ(filtered.status, 422) << target;
+    EXPECT_NE(filtered.body.find("not a filter of this view"), std::string::npos) << target;
+  }
   // Another account's course is as unknown as a missing one; an ingest token cannot read.
   domain::ScopeSet read;
   read.Add(domain::Scope::kRead);

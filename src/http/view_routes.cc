@@ -159,7 +159,8 @@ Response UserLeagueView(const RouteCall& call) {
 }
 
 Response GroupLeagueView(const RouteCall& call) {
-  return Answer(call, ExportView::kGroups, ReadViewRequest(call.request, "rank"),
+  return Answer(call, ExportView::kGroups,
+                ReadViewRequest(call.request, "rank", /*filters=*/false),
                 [&](const metrics::TableQuery& q) {
                   return call.service.GroupLeague(*call.caller, call.params[0], q);
                 });
@@ -181,7 +182,7 @@ Response HistoryView(const RouteCall& call) {
 }
 
 Response ReportView(const RouteCall& call) {
-  return Answer(call, ExportView::kReport, ReadViewRequest(call.request, "name"),
+  return Answer(call, ExportView::kReport, ReadViewRequest(call.request, "name", /*filters=*/false),
                 [&](const metrics::TableQuery& q) { return call.service.Report(*call.caller, q); });
 }
 
