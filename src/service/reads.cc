@@ -107,8 +107,8 @@ Result<metrics::UserCourseView> Service::UserInCourse(const Caller& caller, std:
   if (!awards.ok()) return awards.status();
   metrics::UserCourseView out = std::move(view).value();
   for (store::AwardRecord& a : std::move(awards).value()) {
-    out.awards.push_back({a.id.value, std::move(a.title), std::move(a.note),
-                          std::move(a.granted_by), a.granted_at, std::move(a.course)});
+    out.awards.push_back({a.id, std::move(a.title), std::move(a.note), std::move(a.granted_by),
+                          a.granted_at, std::move(a.course)});
   }
   return out;
 }
