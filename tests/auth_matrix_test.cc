@@ -537,10 +537,10 @@ TEST_F(AuthMatrixTest, AnAwardWithoutCourseShowsInEveryCourseAndErasureRemovesIt
   EXPECT_EQ(As("boss", "GET", "/api/v1/courses/py/users/ann").json["awards"].size(), 2u);
   // Erasing ann erases her awards.
   ASSERT_EQ(Delete("/api/v1/users/ann?erase=true").status, 200);
-  EXPECT_EQ(store_->FindAward(account_, general.json["id"].get<std::int64_t>()).status().code(),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(store_->FindAward(account_, py_only.json["id"].get<std::int64_t>()).status().code(),
-            ErrorCode::kNotFound);
+  const AwardId general_id{general.json["id"].get<std::int64_t>()};
+  const AwardId py_only_id{py_only.json["id"].get<std::int64_t>()};
+  EXPECT_EQ(store_->FindAward(account_, general_id).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->FindAward(account_, py_only_id).status().code(), ErrorCode::kNotFound);
 }
 
 TEST_F(AuthMatrixTest, SessionEndpointsAreForPeopleOnly) {

@@ -38,14 +38,15 @@ std::optional<std::int64_t> PathId(std::string_view text) {
   return id;
 }
 
-// DELETE of the {id} of a token or an award (`what`): `revoke(id)` for an id that can exist.
-template <typename Revoke>
+// DELETE of the {id} of a token or an award (`what`, whose ids are `IdType`): `revoke(id)` for
+// an id that can exist.
+template <typename IdType, typename Revoke>
 Response Revoked(const RouteCall& call, const char* what, Revoke revoke) {
   const std::string_view id_text = call.params[0];
   const std::optional<std::int64_t> id = PathId(id_text);
   // No such id can exist; a caller without the right still learns nothing.
   const Status s =
-      id ? revoke(*id) : Status::NotFound(fmt::format("{} {} is unknown", what, id_text));
+      id ? revoke(IdType{*id}) : Status::NotFound(fmt::format("{} {} is unknown", what, id_text));
   if (!s.ok()) return ErrorResponse(s);
   return JsonResponse(200, {{"id", *id}, {"revoked", true}});
 }
@@ -55,7 +56,7 @@ OrderedJson TimeOrNull(const std::optional<Instant>& t, const TimeZone& zone) {
 }
 
 OrderedJson TokenJson(const service::TokenInfo& t, const TimeZone& zone) {
-  return {{"id", t.id},
+  return {{"id", t.id.value},
           {"name", t.name},
           {"scopes", domain::ScopeNames(t.scopes)},
           {"created_at", zone.Format(t.created_at)},
@@ -135,28 +136,28 @@ Response CreateToken(const RouteCall& call) {
   Result<service::NewToken> token =
       call.service.CreateToken(*call.caller, body->name, body->scopes);
   if (!token.ok()) return ErrorResponse(token.status());
-  Response r = JsonResponse(200, {{"id", token->id}, {"token", token->secret}});
+  Response r = JsonResponse(200, {{"id", token->id.value}, {"token", token->secret}});
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
 
 Response RevokeToken(const RouteCall& call) {
-  return Revoked(call, "token",
-                 [&](std::int64_t id) { return call.service.RevokeToken(*call.caller, id); });
+  return Revoked<TokenId>(call, "token",
+                          [&](TokenId id) { return call.service.RevokeToken(*call.caller, id); });
 }
 
 Response GrantAward(const RouteCall& call) {
   Result<ingest::AwardRequest> body = ingest::ParseAward(call.request.body);
   if (!body.ok()) return ErrorResponse(body.status());
-  Result<std::int64_t> id = call.service.GrantAward(
-      *call.caller, {body->user, body->course, body->title, body->note});
+  Result<AwardId> id =
+      call.service.GrantAward(*call.caller, {body->user, body->course, body->title, body->note});
   if (!id.ok()) return ErrorResponse(id.status());
-  return JsonResponse(200, {{"id", id.value()}});
+  return JsonResponse(200, {{"id", id->value}});
 }
 
 Response RevokeAward(const RouteCall& call) {
-  return Revoked(call, "award",
-                 [&](std::int64_t id) { return call.service.RevokeAward(*call.caller, id); });
+  return Revoked<AwardId>(call, "award",
+                          [&](AwardId id) { return call.service.RevokeAward(*call.caller, id); });
 }
 
 }  // namespace cohort::http

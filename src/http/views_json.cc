@@ -78,7 +78,7 @@ OrderedJson TableJson(const metrics::ColumnTable<Row>& table, const metrics::Tab
 OrderedJson AwardsJson(const std::vector<metrics::AwardFigure>& awards, const TimeZone& zone) {
   json out = json::array();
   for (const auto& a : awards) {
-    out.push_back({{"id", a.id},
+    out.push_back({{"id", a.id.value},
                    {"title", a.title},
                    {"note", a.note},
                    {"granted_by", Text(a.granted_by)},

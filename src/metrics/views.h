@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ids.h"
 #include "common/time.h"
 #include "domain/course.h"
 
@@ -88,7 +89,7 @@ struct Badge {
 
 // A manager's award (SPEC §3.6). The engine does not keep awards: the service fills them in.
 struct AwardFigure {
-  std::int64_t id = 0;
+  AwardId id;
   std::string title, note;
   std::optional<std::string> granted_by;  // user key; null for an API token or an erased user
   Instant granted_at;

@@ -18,8 +18,8 @@ bool IsGroupManager(const Caller& caller) {
   return caller.person && caller.person->roles.Has(domain::Role::kGroupManager);
 }
 
-Status UnknownAward(std::int64_t id) {
-  return Status::NotFound(fmt::format("award {} is unknown", id));
+Status UnknownAward(AwardId id) {
+  return Status::NotFound(fmt::format("award {} is unknown", id.value));
 }
 
 }  // namespace
@@ -42,12 +42,12 @@ Result<NewToken> Service::CreateToken(const Caller& caller, std::string_view nam
   return CreateToken(caller.account_key, name, scopes);
 }
 
-Status Service::RevokeToken(const Caller& caller, std::int64_t token_id) {
+Status Service::RevokeToken(const Caller& caller, TokenId token_id) {
   COHORT_RETURN_IF_ERROR(CheckAdmin(caller));
   return store_.RevokeToken(caller.account, token_id, clock_.Now());
 }
 
-Result<std::int64_t> Service::GrantAward(const Caller& caller, const NewAward& award) {
+Result<AwardId> Service::GrantAward(const Caller& caller, const NewAward& award) {
   if (!IsGroupManager(caller)) COHORT_RETURN_IF_ERROR(CheckAdmin(caller));
   if (caller.person && !caller.person->MayAward(award.user)) {
     // Not one of their members: as unknown to them as a user that does not exist.
@@ -59,7 +59,7 @@ Result<std::int64_t> Service::GrantAward(const Caller& caller, const NewAward& a
   return store_.CreateAward(caller.account, stored, clock_.Now());
 }
 
-Status Service::RevokeAward(const Caller& caller, std::int64_t award_id) {
+Status Service::RevokeAward(const Caller& caller, AwardId award_id) {
   if (!IsGroupManager(caller)) COHORT_RETURN_IF_ERROR(CheckAdmin(caller));
   if (caller.person && !caller.person->roles.Has(domain::Role::kAccountManager)) {
     Result<store::AwardRecord> found = store_.FindAward(caller.account, award_id);

@@ -54,7 +54,7 @@ Result<Caller> PersonCaller(store::SessionCaller loaded) {
   std::sort(person.visible_users.begin(), person.visible_users.end());
   person.visible_users.erase(std::unique(person.visible_users.begin(), person.visible_users.end()),
                              person.visible_users.end());
-  Caller caller{session.account, session.account_key, {}, std::nullopt, 0};
+  Caller caller{session.account, session.account_key, {}, std::nullopt, TokenId{}};
   if (person.roles.Has(domain::Role::kAccountManager)) {
     caller.scopes.Add(domain::Scope::kAdmin);
   } else {
@@ -145,7 +145,7 @@ Result<SignedIn> Service::SignIn(std::string_view email, std::string_view passwo
   const std::string secret = internal::NewSecret(kSessionPrefix);
   const std::string csrf = internal::NewSecret("");
   const std::string digest = internal::SecretDigest(secret);
-  Result<std::int64_t> id = store_.CreateSession(who.account.id, who.user.id, digest, csrf, now);
+  Result<SessionId> id = store_.CreateSession(who.account.id, who.user.id, digest, csrf, now);
   if (!id.ok()) return id.status();
   Result<store::SessionCaller> session = store_.LoadSessionCaller(digest);
   if (!session.ok()) {
@@ -178,7 +178,7 @@ Result<Caller> Service::AuthenticateSession(std::string_view secret) {
     }
     return loaded.status();
   }
-  const std::int64_t session_id = loaded->session.id;
+  const SessionId session_id = loaded->session.id;
   const Instant last_seen = loaded->session.last_seen_at;
   const Instant now = clock_.Now();
   if (now.ms - last_seen.ms >= kSessionIdleMs ||

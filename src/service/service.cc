@@ -113,7 +113,7 @@ Result<NewToken> Service::CreateToken(std::string_view account_key, std::string_
   Result<store::AccountRecord> account = store_.FindAccount(account_key);
   if (!account.ok()) return account.status();
   const std::string secret = internal::NewSecret(kTokenPrefix);
-  Result<std::int64_t> id =
+  Result<TokenId> id =
       store_.CreateToken(account->id, name, scopes, internal::SecretDigest(secret), clock_.Now());
   if (!id.ok()) return id.status();
   return NewToken{id.value(), secret};

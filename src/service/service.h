@@ -34,7 +34,7 @@ class StoredAttempts;
 
 // A person signed in with a session (SPEC §5): who they are and what their roles let them see.
 struct Person {
-  std::int64_t user_id = 0;
+  UserId user_id;
   std::string user_key;
   domain::RoleSet roles;
   // Sorted keys of the groups they manage (group managers; empty otherwise).
@@ -45,7 +45,7 @@ struct Person {
   // of the groups they manage, plus themselves when they are a learner. Meaningless when
   // SeesEveryone().
   std::vector<std::string> visible_users;
-  std::int64_t session_id = 0;
+  SessionId session_id;
   std::string csrf_token;
 
   // Account managers and executives see every view of the account.
@@ -69,7 +69,7 @@ struct Caller {
   domain::ScopeSet scopes;
   // Both with initializers, so that Caller{account, key, scopes} still compiles warning-free.
   std::optional<Person> person = std::nullopt;  // a signed-in person; nullopt: a token, the CLI
-  std::int64_t token_id = 0;                    // the API token used, 0 when none
+  TokenId token_id{};                           // the API token used; none (0) otherwise
 };
 
 // What a sign-in gives: the caller it opens, and the session secret for the cookie (shown only
@@ -81,7 +81,7 @@ struct SignedIn {
 
 // An API token as listed (never its secret or digest).
 struct TokenInfo {
-  std::int64_t id = 0;
+  TokenId id;
   std::string name;
   domain::ScopeSet scopes;
   Instant created_at;
@@ -98,7 +98,7 @@ struct NewAward {
 
 // A new API token: the secret is returned only here and never stored.
 struct NewToken {
-  std::int64_t id = 0;
+  TokenId id;
   std::string secret;
 };
 
@@ -175,12 +175,12 @@ class Service {
   Result<NewToken> CreateToken(const Caller& caller, std::string_view name,
                                domain::ScopeSet scopes);
   // kNotFound for a token id the account does not have. Revoked at once.
-  Status RevokeToken(const Caller& caller, std::int64_t token_id);
+  Status RevokeToken(const Caller& caller, TokenId token_id);
   // Awards: account managers (and admin tokens) for anyone, group managers for members of the
   // groups they manage. A user or course the caller may not see is kInvalid exactly as an
   // unknown one.
-  Result<std::int64_t> GrantAward(const Caller& caller, const NewAward& award);
-  Status RevokeAward(const Caller& caller, std::int64_t award_id);
+  Result<AwardId> GrantAward(const Caller& caller, const NewAward& award);
+  Status RevokeAward(const Caller& caller, AwardId award_id);
 
   // Loads every account from the store into the engine (on start, before serving views).
   // `progress(done, total)` reports accounts × stages. Errors: the store's.

@@ -14,6 +14,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "store/sqlite/connection.h"
@@ -318,7 +319,7 @@ TEST_F(SqliteStoreTest, TokensAreFoundByBinaryDigest) {
   const std::string digest("\x00\xff\x10 digest", 10);
   domain::ScopeSet scopes;
   scopes.Add(domain::Scope::kRead);
-  Result<std::int64_t> id = store_->CreateToken(account_, "ci", scopes, digest, kNow);
+  Result<TokenId> id = store_->CreateToken(account_, "ci", scopes, digest, kNow);
   ASSERT_TRUE(id.ok());
   Result<TokenRecord> token = store_->FindTokenByDigest(digest);
   ASSERT_TRUE(token.ok());
@@ -682,7 +683,7 @@ TEST_F(SqliteStoreTest, TouchingATokenNeverWaitsForAnotherProcesssWriteLock) {
   ASSERT_TRUE(patient.ok()) << patient.status().ToString();
   domain::ScopeSet read;
   read.Add(domain::Scope::kRead);
-  const std::int64_t token =
+  const TokenId token =
       patient.value()->CreateToken(account_, "ci", read, "digest-touch", kNow).value();
   {
     Result<std::unique_ptr<WriteLockHolder>> lock = WriteLockHolder::Hold(path_);
@@ -910,9 +911,20 @@ TEST_F(SqliteStoreTest, CheckpointsRunOnTheirOwnThreadOnceTheWalIsLarge) {
 
 // --- sign-in, sessions, tokens and awards (issue 4) ---
 
+// Row ids are strong types (issue 16): a token id is taken where one is wanted, an award id or
+// a bare integer does not compile.
+static_assert(
+    std::is_invocable_v<decltype(&Store::RevokeToken), Store&, AccountId, TokenId, Instant>);
+static_assert(
+    !std::is_invocable_v<decltype(&Store::RevokeToken), Store&, AccountId, AwardId, Instant>);
+static_assert(
+    !std::is_invocable_v<decltype(&Store::RevokeToken), Store&, AccountId, std::int64_t, Instant>);
+static_assert(!std::is_invocable_v<decltype(&Store::CreateSession), Store&, AccountId, SessionId,
+                                   std::string_view, std::string_view, Instant>);
+
 TEST_F(SqliteStoreTest, SessionsAreFoundByDigestTouchedToTheMinuteAndDeleted) {
-  const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
-  Result<std::int64_t> id = store_->CreateSession(account_, ann, "digest-1", "csrf-1", kNow);
+  const UserId ann = store_->FindUser(account_, "ann").value().id;
+  Result<SessionId> id = store_->CreateSession(account_, ann, "digest-1", "csrf-1", kNow);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   Result<SessionCaller> found = store_->LoadSessionCaller("digest-1");
   ASSERT_TRUE(found.ok());
@@ -937,10 +949,10 @@ TEST_F(SqliteStoreTest, SessionsAreFoundByDigestTouchedToTheMinuteAndDeleted) {
 }
 
 TEST_F(SqliteStoreTest, ExpiredSessionsAreDeletedIdleOrOld) {
-  const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
+  const UserId ann = store_->FindUser(account_, "ann").value().id;
   ASSERT_TRUE(store_->CreateSession(account_, ann, "old", "c", kNow).ok());
   ASSERT_TRUE(store_->CreateSession(account_, ann, "idle", "c", Instant{kNow.ms + 10}).ok());
-  const std::int64_t live =
+  const SessionId live =
       store_->CreateSession(account_, ann, "live", "c", Instant{kNow.ms + 10}).value();
   ASSERT_TRUE(store_->TouchSession(live, Instant{kNow.ms + 100'000}).ok());
   // Idle before +50 s, created before +5 ms: "old" by age, "idle" by idleness.
@@ -954,9 +966,9 @@ TEST_F(SqliteStoreTest, ExpiredSessionsAreDeletedIdleOrOld) {
 }
 
 TEST_F(SqliteStoreTest, ANewPasswordHashEndsTheOtherSessionsOfThatUserOnly) {
-  const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
-  const std::int64_t bob = store_->FindUser(account_, "bob").value().id;
-  const std::int64_t keep = store_->CreateSession(account_, ann, "a1", "c", kNow).value();
+  const UserId ann = store_->FindUser(account_, "ann").value().id;
+  const UserId bob = store_->FindUser(account_, "bob").value().id;
+  const SessionId keep = store_->CreateSession(account_, ann, "a1", "c", kNow).value();
   ASSERT_TRUE(store_->CreateSession(account_, ann, "a2", "c", kNow).ok());
   ASSERT_TRUE(store_->CreateSession(account_, bob, "b1", "c", kNow).ok());
   ASSERT_TRUE(store_->SetPasswordHash(account_, ann, "$argon2id$x", keep).ok());
@@ -964,7 +976,8 @@ TEST_F(SqliteStoreTest, ANewPasswordHashEndsTheOtherSessionsOfThatUserOnly) {
   EXPECT_TRUE(store_->LoadSessionCaller("a1").ok());
   EXPECT_FALSE(store_->LoadSessionCaller("a2").ok());
   EXPECT_TRUE(store_->LoadSessionCaller("b1").ok());
-  EXPECT_EQ(store_->SetPasswordHash(account_, 987654, "h", 0).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->SetPasswordHash(account_, UserId{987654}, "h", SessionId{}).code(),
+            ErrorCode::kNotFound);
   // A password written by Apply (PUT /users) ends all of them.
   domain::WriteBatch put;
   put.users.items = {User("ann", "ann@example.com", {"g1"})};
@@ -978,8 +991,8 @@ TEST_F(SqliteStoreTest, TokensAreListedRevokedAndTouchedWithinTheirAccount) {
   const AccountId other = store_->CreateAccount({"globex", "Globex", "UTC"}).value();
   domain::ScopeSet read;
   read.Add(domain::Scope::kRead);
-  const std::int64_t mine = store_->CreateToken(account_, "ci", read, "t1", kNow).value();
-  const std::int64_t theirs = store_->CreateToken(other, "x", read, "t2", kNow).value();
+  const TokenId mine = store_->CreateToken(account_, "ci", read, "t1", kNow).value();
+  const TokenId theirs = store_->CreateToken(other, "x", read, "t2", kNow).value();
   Result<std::vector<TokenRecord>> listed = store_->ListTokens(account_);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 1u);
@@ -1015,8 +1028,8 @@ TEST_F(SqliteStoreTest, ASessionComesWithTheGroupsItsUserManagesAndTheirMembers)
   b.users.items = {User("cat", "cat@example.com", {"g1", "g2"}), User("dan", "dan@example.com")};
   b.groups.items = {{"g1", "Group 1", {"dan"}}, {"g2", "Group 2", {"dan"}}};
   ApplyOk(b);
-  const std::int64_t dan = store_->FindUser(account_, "dan").value().id;
-  const std::int64_t ann = store_->FindUser(account_, "ann").value().id;
+  const UserId dan = store_->FindUser(account_, "dan").value().id;
+  const UserId ann = store_->FindUser(account_, "ann").value().id;
   ASSERT_TRUE(store_->CreateSession(account_, dan, "dan-1", "c", kNow).ok());
   ASSERT_TRUE(store_->CreateSession(account_, ann, "ann-1", "c", kNow).ok());
   Result<SessionCaller> manager = store_->LoadSessionCaller("dan-1");
@@ -1038,17 +1051,18 @@ TEST_F(SqliteStoreTest, ASessionComesWithTheGroupsItsUserManagesAndTheirMembers)
 }
 
 TEST_F(SqliteStoreTest, AwardsAreListedForTheirCourseOrEveryCourseRevokedAndErased) {
-  const std::int64_t bob = store_->FindUser(account_, "bob").value().id;
+  const UserId bob = store_->FindUser(account_, "bob").value().id;
   domain::WriteBatch enroll;
   enroll.enrollments.items = {{"ann", "c1", std::nullopt}};
   ApplyOk(enroll);
-  const std::int64_t general =
+  const AwardId general =
       store_->CreateAward(account_, {"ann", std::nullopt, "Helper", "", bob}, kNow).value();
-  const std::int64_t in_c1 =
-      store_->CreateAward(account_, {"ann", "c1", "Star", "well done", std::nullopt},
-                          Instant{kNow.ms + 1})
+  const AwardId in_c1 =
+      store_
+          ->CreateAward(account_, {"ann", "c1", "Star", "well done", std::nullopt},
+                        Instant{kNow.ms + 1})
           .value();
-  Result<std::int64_t> unknown = store_->CreateAward(account_, {"zed", {}, "T", "", {}}, kNow);
+  Result<AwardId> unknown = store_->CreateAward(account_, {"zed", {}, "T", "", {}}, kNow);
   EXPECT_EQ(unknown.status().code(), ErrorCode::kInvalid);
   EXPECT_EQ(unknown.status().details().at(0).pointer, "/user");
   EXPECT_EQ(store_->CreateAward(account_, {"ann", "c9", "T", "", {}}, kNow).status().code(),
@@ -1056,8 +1070,7 @@ TEST_F(SqliteStoreTest, AwardsAreListedForTheirCourseOrEveryCourseRevokedAndEras
   domain::WriteBatch course2;
   course2.courses.items = {Course("c2", {{"ch", {"x"}}})};
   ApplyOk(course2);
-  Result<std::int64_t> not_enrolled =
-      store_->CreateAward(account_, {"ann", "c2", "T", "", {}}, kNow);
+  Result<AwardId> not_enrolled = store_->CreateAward(account_, {"ann", "c2", "T", "", {}}, kNow);
   EXPECT_EQ(not_enrolled.status().code(), ErrorCode::kInvalid);
   EXPECT_EQ(not_enrolled.status().message(), "user 'ann' is not enrolled in 'c2'");
   Result<std::vector<AwardRecord>> c1 = store_->ListAwards(account_, "ann", "c1");

@@ -20,6 +20,10 @@
 namespace cohort::store {
 
 using cohort::AccountId;
+using cohort::AwardId;
+using cohort::SessionId;
+using cohort::TokenId;
+using cohort::UserId;
 
 struct AccountRecord {
   AccountId id;
@@ -27,7 +31,7 @@ struct AccountRecord {
 };
 
 struct TokenRecord {
-  std::int64_t id = 0;
+  TokenId id;
   AccountId account;
   std::string name;
   domain::ScopeSet scopes;
@@ -38,7 +42,7 @@ struct TokenRecord {
 
 // A user as stored, for sign-in and the CLI (password hash included; never sent to clients).
 struct UserRecord {
-  std::int64_t id = 0;
+  UserId id;
   domain::User user;  // password is never filled
   std::optional<std::string> password_hash;
 };
@@ -51,10 +55,10 @@ struct SignInCandidate {
 
 // A browser session as stored: the secret itself is never stored, only its digest.
 struct SessionRecord {
-  std::int64_t id = 0;
+  SessionId id;
   AccountId account;
   std::string account_key;
-  std::int64_t user_id = 0;
+  UserId user_id;
   std::string user_key;
   std::string csrf_token;
   Instant created_at, last_seen_at;
@@ -73,7 +77,7 @@ struct SessionCaller {
 
 // A manager's award to a user (SPEC §3.6), as listed: keys, not row ids.
 struct AwardRecord {
-  std::int64_t id = 0;
+  AwardId id;
   std::string user;
   std::optional<std::string> course;      // nullopt: not tied to a course
   std::string title, note;
@@ -86,7 +90,7 @@ struct NewAward {
   std::string user;
   std::optional<std::string> course;
   std::string title, note;
-  std::optional<std::int64_t> granted_by;
+  std::optional<UserId> granted_by;
 };
 
 // An enrollment as stored: `explicit_date` when enrolled_at came from PUT, not from attempts.
@@ -135,29 +139,29 @@ class Store {
   virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
 
   // Stores a token by the digest of its secret (never the secret). Returns the token id.
-  virtual Result<std::int64_t> CreateToken(AccountId account, std::string_view name,
-                                           domain::ScopeSet scopes,
-                                           std::string_view secret_digest, Instant now) = 0;
+  virtual Result<TokenId> CreateToken(AccountId account, std::string_view name,
+                                      domain::ScopeSet scopes, std::string_view secret_digest,
+                                      Instant now) = 0;
   // kNotFound when no token has this digest (revoked tokens are returned with revoked_at).
   virtual Result<TokenRecord> FindTokenByDigest(std::string_view secret_digest) = 0;
 
   // Every token of the account, newest first (revoked ones included).
   virtual Result<std::vector<TokenRecord>> ListTokens(AccountId account) = 0;
   // Sets revoked_at (kept when already revoked). kNotFound when the account has no such token.
-  virtual Status RevokeToken(AccountId account, std::int64_t token_id, Instant now) = 0;
+  virtual Status RevokeToken(AccountId account, TokenId token_id, Instant now) = 0;
   // Records a use of the token: last_used_at = now when it is unset or older than a minute
   // (so that a stream of requests costs one write a minute, not one per request). Best effort:
   // it never waits for another write or for the file's lock (a read waits on it), and answers
   // kUnavailable instead; the next use tries again.
-  virtual Status TouchToken(std::int64_t token_id, Instant now) = 0;
+  virtual Status TouchToken(TokenId token_id, Instant now) = 0;
 
   // --- people signing in (SPEC §5) ---
   // Every user, in any account, whose email folds to `folded_email` (domain::FoldEmail).
   virtual Result<std::vector<SignInCandidate>> FindUsersByEmail(std::string_view folded_email) = 0;
   // Stores a session by the digest of its secret. Returns the session id.
-  virtual Result<std::int64_t> CreateSession(AccountId account, std::int64_t user_id,
-                                             std::string_view secret_digest,
-                                             std::string_view csrf_token, Instant now) = 0;
+  virtual Result<SessionId> CreateSession(AccountId account, UserId user_id,
+                                          std::string_view secret_digest,
+                                          std::string_view csrf_token, Instant now) = 0;
   // The session with this digest and what its person's requests need — the user's roles and
   // standing, the groups they manage and those groups' members — read in ONE query, as of one
   // committed state: a signed-in request costs one store read. kNotFound when no session has
@@ -165,27 +169,26 @@ class Store {
   virtual Result<SessionCaller> LoadSessionCaller(std::string_view secret_digest) = 0;
   // last_seen_at = now when it is older than a minute (one write a minute per active session).
   // Best effort like TouchToken: never waits, kUnavailable when the store is busy.
-  virtual Status TouchSession(std::int64_t session_id, Instant now) = 0;
+  virtual Status TouchSession(SessionId session_id, Instant now) = 0;
   // Deletes one session (OK when it is already gone).
-  virtual Status DeleteSession(std::int64_t session_id) = 0;
+  virtual Status DeleteSession(SessionId session_id) = 0;
   // Deletes every session last seen before `idle_before` or created before `created_before`
   // (the expired ones, in every account). Returns how many.
   virtual Result<std::int64_t> DeleteExpiredSessions(Instant idle_before,
                                                      Instant created_before) = 0;
-  // Sets a user's password hash and deletes their sessions except `keep_session` (0: all of
-  // them), in one transaction. kNotFound for an unknown user.
-  virtual Status SetPasswordHash(AccountId account, std::int64_t user_id,
-                                 std::string_view password_hash, std::int64_t keep_session) = 0;
+  // Sets a user's password hash and deletes their sessions except `keep_session` (SessionId{}:
+  // all of them), in one transaction. kNotFound for an unknown user.
+  virtual Status SetPasswordHash(AccountId account, UserId user_id, std::string_view password_hash,
+                                 SessionId keep_session) = 0;
 
   // --- awards (SPEC §3.6) ---
   // kInvalid (pointer /user or /course) for an unknown user or course, or a course the user is
   // not enrolled in. Returns the award id.
-  virtual Result<std::int64_t> CreateAward(AccountId account, const NewAward& award,
-                                           Instant now) = 0;
+  virtual Result<AwardId> CreateAward(AccountId account, const NewAward& award, Instant now) = 0;
   // An award that is not revoked; kNotFound otherwise.
-  virtual Result<AwardRecord> FindAward(AccountId account, std::int64_t award_id) = 0;
+  virtual Result<AwardRecord> FindAward(AccountId account, AwardId award_id) = 0;
   // Sets revoked_at. kNotFound when the account has no such award or it is already revoked.
-  virtual Status RevokeAward(AccountId account, std::int64_t award_id, Instant now) = 0;
+  virtual Status RevokeAward(AccountId account, AwardId award_id, Instant now) = 0;
   // The user's awards that are not revoked and either have no course or are for `course_key`,
   // by granted_at then id.
   virtual Result<std::vector<AwardRecord>> ListAwards(AccountId account, std::string_view user_key,

@@ -176,10 +176,10 @@ Result<std::vector<AccountRecord>> SqliteStore::ListAccounts() {
   });
 }
 
-Result<std::int64_t> SqliteStore::CreateToken(AccountId account, std::string_view name,
-                                              domain::ScopeSet scopes,
-                                              std::string_view secret_digest, Instant now) {
-  return Guarded("CreateToken", [&]() -> Result<std::int64_t> {
+Result<TokenId> SqliteStore::CreateToken(AccountId account, std::string_view name,
+                                         domain::ScopeSet scopes, std::string_view secret_digest,
+                                         Instant now) {
+  return Guarded("CreateToken", [&]() -> Result<TokenId> {
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(WriterReady());
     Query query(writer_->statements.insert_token);
@@ -191,7 +191,7 @@ Result<std::int64_t> SqliteStore::CreateToken(AccountId account, std::string_vie
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
     if (!row.value()) return Status::Internal("the token was not stored");
-    return query.Int(0);
+    return TokenId{query.Int(0)};
   });
 }
 
@@ -204,7 +204,7 @@ Result<TokenRecord> SqliteStore::FindTokenByDigest(std::string_view secret_diges
     if (!row.ok()) return row.status();
     if (!row.value()) return Status::NotFound("no token has this secret");
     TokenRecord token;
-    token.id = query.Int(0);
+    token.id = TokenId{query.Int(0)};
     token.account = AccountId{query.Int(1)};
     token.name = query.Text(2);
     token.scopes.bits = static_cast<std::uint8_t>(query.Int(3));
@@ -291,7 +291,7 @@ Result<UserRecord> SqliteStore::FindUser(AccountId account, std::string_view use
       Result<bool> row = query.Step();
       if (!row.ok()) return row.status();
       if (!row.value()) return Status::NotFound(fmt::format("user '{}' is unknown", user_key));
-      record.id = query.Int(0);
+      record.id = UserId{query.Int(0)};
       record.user.key = std::string(user_key);
       record.user.name = query.Text(1);
       record.user.email = query.Text(2);
@@ -300,7 +300,7 @@ Result<UserRecord> SqliteStore::FindUser(AccountId account, std::string_view use
       if (!query.IsNull(5)) record.password_hash = query.Text(5);
     }
     Query query(st.list_user_groups);
-    query.BindInt(1, record.id);
+    query.BindInt(1, record.id.value);
     while (true) {
       Result<bool> row = query.Step();
       if (!row.ok()) return row.status();

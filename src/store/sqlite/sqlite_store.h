@@ -45,26 +45,24 @@ class SqliteStore final : public Store {
   Result<AccountId> CreateAccount(const domain::Account& account) override;
   Result<AccountRecord> FindAccount(std::string_view key) override;
   Result<std::vector<AccountRecord>> ListAccounts() override;
-  Result<std::int64_t> CreateToken(AccountId account, std::string_view name,
-                                   domain::ScopeSet scopes, std::string_view secret_digest,
-                                   Instant now) override;
+  Result<TokenId> CreateToken(AccountId account, std::string_view name, domain::ScopeSet scopes,
+                              std::string_view secret_digest, Instant now) override;
   Result<TokenRecord> FindTokenByDigest(std::string_view secret_digest) override;
   Result<std::vector<TokenRecord>> ListTokens(AccountId account) override;
-  Status RevokeToken(AccountId account, std::int64_t token_id, Instant now) override;
-  Status TouchToken(std::int64_t token_id, Instant now) override;
+  Status RevokeToken(AccountId account, TokenId token_id, Instant now) override;
+  Status TouchToken(TokenId token_id, Instant now) override;
   Result<std::vector<SignInCandidate>> FindUsersByEmail(std::string_view folded_email) override;
-  Result<std::int64_t> CreateSession(AccountId account, std::int64_t user_id,
-                                     std::string_view secret_digest, std::string_view csrf_token,
-                                     Instant now) override;
+  Result<SessionId> CreateSession(AccountId account, UserId user_id, std::string_view secret_digest,
+                                  std::string_view csrf_token, Instant now) override;
   Result<SessionCaller> LoadSessionCaller(std::string_view secret_digest) override;
-  Status TouchSession(std::int64_t session_id, Instant now) override;
-  Status DeleteSession(std::int64_t session_id) override;
+  Status TouchSession(SessionId session_id, Instant now) override;
+  Status DeleteSession(SessionId session_id) override;
   Result<std::int64_t> DeleteExpiredSessions(Instant idle_before, Instant created_before) override;
-  Status SetPasswordHash(AccountId account, std::int64_t user_id, std::string_view password_hash,
-                         std::int64_t keep_session) override;
-  Result<std::int64_t> CreateAward(AccountId account, const NewAward& award, Instant now) override;
-  Result<AwardRecord> FindAward(AccountId account, std::int64_t award_id) override;
-  Status RevokeAward(AccountId account, std::int64_t award_id, Instant now) override;
+  Status SetPasswordHash(AccountId account, UserId user_id, std::string_view password_hash,
+                         SessionId keep_session) override;
+  Result<AwardId> CreateAward(AccountId account, const NewAward& award, Instant now) override;
+  Result<AwardRecord> FindAward(AccountId account, AwardId award_id) override;
+  Status RevokeAward(AccountId account, AwardId award_id, Instant now) override;
   Result<std::vector<AwardRecord>> ListAwards(AccountId account, std::string_view user_key,
                                               std::string_view course_key) override;
   Result<domain::WriteSummary> Apply(AccountId account, const domain::WriteBatch& batch,

@@ -57,31 +57,32 @@ Result<bool> ChangedRow(Query& query) {
 }
 
 // Runs a touch_* statement (?1 id, ?2 now): records a use, to the minute.
-Status Touch(Statement& statement, std::int64_t id, Instant now) {
+template <typename Tag>
+Status Touch(Statement& statement, Id<Tag> id, Instant now) {
   Query query(statement);
-  query.BindInt(1, id);
+  query.BindInt(1, id.value);
   query.BindInt(2, now.ms);
   return query.Run();
 }
 
 // Runs a revoke_* statement (?1 account, ?2 id, ?3 now → id when it revoked one). kNotFound
 // naming `what` when the account has no such row to revoke.
-Status Revoke(Statement& statement, AccountId account, std::int64_t id, Instant now,
-              const char* what) {
+template <typename Tag>
+Status Revoke(Statement& statement, AccountId account, Id<Tag> id, Instant now, const char* what) {
   Query query(statement);
   query.BindInt(1, account.value);
-  query.BindInt(2, id);
+  query.BindInt(2, id.value);
   query.BindInt(3, now.ms);
   Result<bool> changed = ChangedRow(query);
   if (!changed.ok()) return changed.status();
-  if (!changed.value()) return Status::NotFound(fmt::format("{} {} is unknown", what, id));
+  if (!changed.value()) return Status::NotFound(fmt::format("{} {} is unknown", what, id.value));
   return Status();
 }
 
 // Reads find_award's columns.
 AwardRecord ReadAward(const Query& query) {
   AwardRecord a;
-  a.id = query.Int(0);
+  a.id = AwardId{query.Int(0)};
   a.user = query.Text(1);
   if (!query.IsNull(2)) a.course = query.Text(2);
   a.title = query.Text(3);
@@ -112,7 +113,7 @@ Result<std::vector<TokenRecord>> SqliteStore::ListTokens(AccountId account) {
     query.BindInt(1, account.value);
     return AllRows(query, [](const Query& q) {
       TokenRecord t;
-      t.id = q.Int(0);
+      t.id = TokenId{q.Int(0)};
       t.account = AccountId{q.Int(1)};
       t.name = q.Text(2);
       t.scopes.bits = static_cast<std::uint8_t>(q.Int(3));
@@ -124,7 +125,7 @@ Result<std::vector<TokenRecord>> SqliteStore::ListTokens(AccountId account) {
   });
 }
 
-Status SqliteStore::RevokeToken(AccountId account, std::int64_t token_id, Instant now) {
+Status SqliteStore::RevokeToken(AccountId account, TokenId token_id, Instant now) {
   return Guarded("RevokeToken", [&]() -> Status {
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(WriterReady());
@@ -132,7 +133,7 @@ Status SqliteStore::RevokeToken(AccountId account, std::int64_t token_id, Instan
   });
 }
 
-Status SqliteStore::TouchToken(std::int64_t token_id, Instant now) {
+Status SqliteStore::TouchToken(TokenId token_id, Instant now) {
   return Guarded("TouchToken", [&]() -> Status {
     // Best effort, with a read waiting on it: never queue behind a write (a batch may be
     // waiting out another process's lock) nor wait for the file's write lock.
@@ -153,7 +154,7 @@ Result<std::vector<SignInCandidate>> SqliteStore::FindUsersByEmail(std::string_v
       return AllRows(query, [](const Query& q) {
         SignInCandidate c;
         c.account = {AccountId{q.Int(0)}, domain::Account{q.Text(1), q.Text(2), q.Text(3)}};
-        c.user.id = q.Int(4);
+        c.user.id = UserId{q.Int(4)};
         c.user.user.key = q.Text(5);
         c.user.user.name = q.Text(6);
         c.user.user.email = q.Text(7);
@@ -167,7 +168,7 @@ Result<std::vector<SignInCandidate>> SqliteStore::FindUsersByEmail(std::string_v
     std::vector<SignInCandidate> out = std::move(found).value();
     for (SignInCandidate& c : out) {
       Query query(reader_->auth.user_groups);
-      query.BindInt(1, c.user.id);
+      query.BindInt(1, c.user.id.value);
       Result<std::vector<std::string>> groups = Keys(query);
       if (!groups.ok()) return groups.status();
       c.user.user.groups = std::move(groups).value();
@@ -176,22 +177,22 @@ Result<std::vector<SignInCandidate>> SqliteStore::FindUsersByEmail(std::string_v
   });
 }
 
-Result<std::int64_t> SqliteStore::CreateSession(AccountId account, std::int64_t user_id,
-                                                std::string_view secret_digest,
-                                                std::string_view csrf_token, Instant now) {
-  return Guarded("CreateSession", [&]() -> Result<std::int64_t> {
+Result<SessionId> SqliteStore::CreateSession(AccountId account, UserId user_id,
+                                             std::string_view secret_digest,
+                                             std::string_view csrf_token, Instant now) {
+  return Guarded("CreateSession", [&]() -> Result<SessionId> {
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(WriterReady());
     Query query(writer_->auth.insert_session);
     query.BindInt(1, account.value);
-    query.BindInt(2, user_id);
+    query.BindInt(2, user_id.value);
     query.BindBlob(3, secret_digest);
     query.BindText(4, csrf_token);
     query.BindInt(5, now.ms);
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
     if (!row.value()) return Status::Internal("the session was not stored");
-    return query.Int(0);
+    return SessionId{query.Int(0)};
   });
 }
 
@@ -207,10 +208,10 @@ Result<SessionCaller> SqliteStore::LoadSessionCaller(std::string_view secret_dig
     SessionCaller out;
     SessionRecord& s = out.session;
     s.user_key = query.Text(1);
-    s.id = query.Int(2);
+    s.id = SessionId{query.Int(2)};
     s.account = AccountId{query.Int(3)};
     s.account_key = query.Text(4);
-    s.user_id = query.Int(5);
+    s.user_id = UserId{query.Int(5)};
     s.csrf_token = query.Text(6);
     s.created_at = Instant{query.Int(7)};
     s.last_seen_at = Instant{query.Int(8)};
@@ -225,7 +226,7 @@ Result<SessionCaller> SqliteStore::LoadSessionCaller(std::string_view secret_dig
   });
 }
 
-Status SqliteStore::TouchSession(std::int64_t session_id, Instant now) {
+Status SqliteStore::TouchSession(SessionId session_id, Instant now) {
   return Guarded("TouchSession", [&]() -> Status {
     // Best effort, with a read waiting on it: never queue behind a write (a batch may be
     // waiting out another process's lock) nor wait for the file's write lock.
@@ -237,12 +238,12 @@ Status SqliteStore::TouchSession(std::int64_t session_id, Instant now) {
   });
 }
 
-Status SqliteStore::DeleteSession(std::int64_t session_id) {
+Status SqliteStore::DeleteSession(SessionId session_id) {
   return Guarded("DeleteSession", [&]() -> Status {
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(WriterReady());
     Query query(writer_->auth.delete_session);
-    query.BindInt(1, session_id);
+    query.BindInt(1, session_id.value);
     return query.Run();
   });
 }
@@ -260,8 +261,8 @@ Result<std::int64_t> SqliteStore::DeleteExpiredSessions(Instant idle_before,
   });
 }
 
-Status SqliteStore::SetPasswordHash(AccountId account, std::int64_t user_id,
-                                    std::string_view password_hash, std::int64_t keep_session) {
+Status SqliteStore::SetPasswordHash(AccountId account, UserId user_id,
+                                    std::string_view password_hash, SessionId keep_session) {
   return Guarded("SetPasswordHash", [&]() -> Status {
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(WriterReady());
@@ -270,7 +271,7 @@ Status SqliteStore::SetPasswordHash(AccountId account, std::int64_t user_id,
     {
       Query query(writer_->auth.set_password_hash);
       query.BindInt(1, account.value);
-      query.BindInt(2, user_id);
+      query.BindInt(2, user_id.value);
       query.BindText(3, password_hash);
       Result<bool> changed = ChangedRow(query);
       if (!changed.ok()) return changed.status();
@@ -278,17 +279,16 @@ Status SqliteStore::SetPasswordHash(AccountId account, std::int64_t user_id,
     }
     {
       Query query(writer_->auth.delete_other_sessions);
-      query.BindInt(1, user_id);
-      query.BindInt(2, keep_session);
+      query.BindInt(1, user_id.value);
+      query.BindInt(2, keep_session.value);
       COHORT_RETURN_IF_ERROR(query.Run());
     }
     return transaction.Commit();
   });
 }
 
-Result<std::int64_t> SqliteStore::CreateAward(AccountId account, const NewAward& award,
-                                              Instant now) {
-  return Guarded("CreateAward", [&]() -> Result<std::int64_t> {
+Result<AwardId> SqliteStore::CreateAward(AccountId account, const NewAward& award, Instant now) {
+  return Guarded("CreateAward", [&]() -> Result<AwardId> {
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(WriterReady());
     AuthStatements& st = writer_->auth;
@@ -325,29 +325,30 @@ Result<std::int64_t> SqliteStore::CreateAward(AccountId account, const NewAward&
     query.BindOptionalInt(3, course_id);
     query.BindText(4, award.title);
     query.BindText(5, award.note);
-    query.BindOptionalInt(6, award.granted_by);
+    query.BindOptionalInt(6,
+                          award.granted_by ? std::optional(award.granted_by->value) : std::nullopt);
     query.BindInt(7, now.ms);
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
     if (!row.value()) return Status::Internal("the award was not stored");
-    return query.Int(0);
+    return AwardId{query.Int(0)};
   });
 }
 
-Result<AwardRecord> SqliteStore::FindAward(AccountId account, std::int64_t award_id) {
+Result<AwardRecord> SqliteStore::FindAward(AccountId account, AwardId award_id) {
   return Guarded("FindAward", [&]() -> Result<AwardRecord> {
     std::lock_guard lock(read_mu_);
     Query query(reader_->auth.find_award);
     query.BindInt(1, account.value);
-    query.BindInt(2, award_id);
+    query.BindInt(2, award_id.value);
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
-    if (!row.value()) return Status::NotFound(fmt::format("award {} is unknown", award_id));
+    if (!row.value()) return Status::NotFound(fmt::format("award {} is unknown", award_id.value));
     return ReadAward(query);
   });
 }
 
-Status SqliteStore::RevokeAward(AccountId account, std::int64_t award_id, Instant now) {
+Status SqliteStore::RevokeAward(AccountId account, AwardId award_id, Instant now) {
   return Guarded("RevokeAward", [&]() -> Status {
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(WriterReady());

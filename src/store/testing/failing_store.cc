@@ -52,9 +52,9 @@ Result<std::vector<AccountRecord>> FailingStore::ListAccounts() {
   return Forward("ListAccounts", [&] { return inner_.ListAccounts(); });
 }
 
-Result<std::int64_t> FailingStore::CreateToken(AccountId account, std::string_view name,
-                                               domain::ScopeSet scopes,
-                                               std::string_view secret_digest, Instant now) {
+Result<TokenId> FailingStore::CreateToken(AccountId account, std::string_view name,
+                                          domain::ScopeSet scopes, std::string_view secret_digest,
+                                          Instant now) {
   return Forward("CreateToken",
                  [&] { return inner_.CreateToken(account, name, scopes, secret_digest, now); });
 }
@@ -67,11 +67,11 @@ Result<std::vector<TokenRecord>> FailingStore::ListTokens(AccountId account) {
   return Forward("ListTokens", [&] { return inner_.ListTokens(account); });
 }
 
-Status FailingStore::RevokeToken(AccountId account, std::int64_t token_id, Instant now) {
+Status FailingStore::RevokeToken(AccountId account, TokenId token_id, Instant now) {
   return Forward("RevokeToken", [&] { return inner_.RevokeToken(account, token_id, now); });
 }
 
-Status FailingStore::TouchToken(std::int64_t token_id, Instant now) {
+Status FailingStore::TouchToken(TokenId token_id, Instant now) {
   return Forward("TouchToken", [&] { return inner_.TouchToken(token_id, now); });
 }
 
@@ -79,9 +79,9 @@ Result<std::vector<SignInCandidate>> FailingStore::FindUsersByEmail(std::string_
   return Forward("FindUsersByEmail", [&] { return inner_.FindUsersByEmail(folded_email); });
 }
 
-Result<std::int64_t> FailingStore::CreateSession(AccountId account, std::int64_t user_id,
-                                                 std::string_view secret_digest,
-                                                 std::string_view csrf_token, Instant now) {
+Result<SessionId> FailingStore::CreateSession(AccountId account, UserId user_id,
+                                              std::string_view secret_digest,
+                                              std::string_view csrf_token, Instant now) {
   return Forward("CreateSession", [&] {
     return inner_.CreateSession(account, user_id, secret_digest, csrf_token, now);
   });
@@ -91,11 +91,11 @@ Result<SessionCaller> FailingStore::LoadSessionCaller(std::string_view secret_di
   return Forward("LoadSessionCaller", [&] { return inner_.LoadSessionCaller(secret_digest); });
 }
 
-Status FailingStore::TouchSession(std::int64_t session_id, Instant now) {
+Status FailingStore::TouchSession(SessionId session_id, Instant now) {
   return Forward("TouchSession", [&] { return inner_.TouchSession(session_id, now); });
 }
 
-Status FailingStore::DeleteSession(std::int64_t session_id) {
+Status FailingStore::DeleteSession(SessionId session_id) {
   return Forward("DeleteSession", [&] { return inner_.DeleteSession(session_id); });
 }
 
@@ -105,23 +105,22 @@ Result<std::int64_t> FailingStore::DeleteExpiredSessions(Instant idle_before,
                  [&] { return inner_.DeleteExpiredSessions(idle_before, created_before); });
 }
 
-Status FailingStore::SetPasswordHash(AccountId account, std::int64_t user_id,
-                                     std::string_view password_hash, std::int64_t keep_session) {
+Status FailingStore::SetPasswordHash(AccountId account, UserId user_id,
+                                     std::string_view password_hash, SessionId keep_session) {
   return Forward("SetPasswordHash", [&] {
     return inner_.SetPasswordHash(account, user_id, password_hash, keep_session);
   });
 }
 
-Result<std::int64_t> FailingStore::CreateAward(AccountId account, const NewAward& award,
-                                               Instant now) {
+Result<AwardId> FailingStore::CreateAward(AccountId account, const NewAward& award, Instant now) {
   return Forward("CreateAward", [&] { return inner_.CreateAward(account, award, now); });
 }
 
-Result<AwardRecord> FailingStore::FindAward(AccountId account, std::int64_t award_id) {
+Result<AwardRecord> FailingStore::FindAward(AccountId account, AwardId award_id) {
   return Forward("FindAward", [&] { return inner_.FindAward(account, award_id); });
 }
 
-Status FailingStore::RevokeAward(AccountId account, std::int64_t award_id, Instant now) {
+Status FailingStore::RevokeAward(AccountId account, AwardId award_id, Instant now) {
   return Forward("RevokeAward", [&] { return inner_.RevokeAward(account, award_id, now); });
 }
 
