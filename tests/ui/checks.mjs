@@ -196,6 +196,28 @@ function noErrors(s, what) {
   assert.deepEqual(s.errors, [], `${what}: console errors`);
 }
 
+// The dates a league (or report) column shows, top to bottom: 'YYYY-MM-DD', or null for "No"
+// and "—" (not completed or certified).
+function columnDates(page, col) {
+  return page.$$eval(`.table-block tbody tr[data-key] [data-col="${col}"]`, (cells) =>
+    cells.map((c) => {
+      const m = /\d{4}-\d{2}-\d{2}/.exec(c.textContent);
+      return m ? m[0] : null;
+    }));
+}
+
+// `dates` (columnDates) ordered by the date in `order`, the nulls after every date.
+function assertDatesInOrder(dates, order, what) {
+  const firstNull = dates.indexOf(null);
+  const given = firstNull < 0 ? dates : dates.slice(0, firstNull);
+  assert.ok(given.length > 0, `${what}: no date shown`);
+  assert.ok(dates.slice(given.length).every((d) => d === null),
+    `${what}: a date after the rows without one: ${JSON.stringify(dates)}`);
+  const sorted = [...given].sort();
+  if (order === 'desc') sorted.reverse();
+  assert.deepEqual(given, sorted, `${what}: the dates are not in ${order}ending order`);
+}
+
 export async function checks(h, only) {
   let failed = 0;
   let passed = 0;
@@ -254,6 +276,13 @@ export async function checks(h, only) {
 
   // ---- account manager: every view, sorting, filters, paging, URL state, Back, XSS ----
   let am = null;
+  // The account manager's page for a check run alone (--only NAME), which signs in itself.
+  const asManager = async () => {
+    if (!page) {
+      am = await h.signIn('account_manager');
+      page = am.page;
+    }
+  };
   await run('account manager: signs in and lands on the page asked for', async () => {
     am = await h.signIn('account_manager', '/#/courses/' + course);
     page = am.page;
@@ -303,14 +332,17 @@ export async function checks(h, only) {
     assert.deepEqual(order, weakestFirst);
     const usersFigure = await page.locator('.figure', {hasText: 'Users'}).first().textContent();
     assert.match(usersFigure, new RegExp(String(detail.users)));
+    // Completed and Certified show the day and sort by it.
+    const sortOf = {completed: 'completed_at', certified: 'certified_at'};
     for (const col of ['mastery', 'name', 'completed', 'certified', 'score', 'points', 'time',
       'last_active', 'progress']) {
+      const by = sortOf[col] || col;
       await clickSort(page, col);
-      await waitForHash(page, new RegExp(`sort=${col}&order=asc`), `sort ${col}`);
+      await waitForHash(page, new RegExp(`sort=${by}&order=asc`), `sort ${col}`);
       assert.equal(await settledHeaderState(page, col, 'ascending'), 'ascending', col);
       await leagueMatchesApi(h, page, course, `league by ${col} ascending`);
       await clickSort(page, col);
-      await waitForHash(page, new RegExp(`sort=${col}&order=desc`), `sort ${col} desc`);
+      await waitForHash(page, new RegExp(`sort=${by}&order=desc`), `sort ${col} desc`);
       assert.equal(await settledHeaderState(page, col, 'descending'), 'descending', col);
       await leagueMatchesApi(h, page, course, `league by ${col} descending`);
     }
@@ -508,6 +540,32 @@ export async function checks(h, only) {
     await waitForKeys(page, api.rows.map(key), 'report by mastery desc');
     await exportsMatchTable(h, page, ['User', 'Course'], 'report by mastery desc');
     await h.shots2(page, 'report');
+  });
+
+  await run('Completed and Certified sort by the date, those without one last, both ways ' +
+    '(league, a group\'s league, report)', async () => {
+    await asManager();
+    const groups = (await h.json(page, `/api/v1/courses/${course}/groups?limit=1000`)).rows;
+    const most = (k) => [...groups].sort((a, b) => b[k] - a[k])[0].group;
+    const tables = [
+      [`#/courses/${course}?size=250`, ['completed', 'certified']],
+      [`#/courses/${course}/groups/${most('completed')}?size=250`, ['completed']],
+      [`#/courses/${course}/groups/${most('certified')}?size=250`, ['certified']],
+      ['#/report?size=250', ['completed_at', 'certified_at']],
+    ];
+    for (const [hash, cols] of tables) {
+      await page.goto(`${h.base}/${hash}`);
+      await tableSettled(page, hash);
+      for (const col of cols) {
+        for (const [order, want] of [['asc', 'ascending'], ['desc', 'descending']]) {
+          const what = `${hash}: ${col} ${want}`;
+          await clickSort(page, col);
+          assert.equal(await settledHeaderState(page, col, want), want, what);
+          assert.equal(await tableSettled(page, what), 'ready', what);
+          assertDatesInOrder(await columnDates(page, col), order, what);
+        }
+      }
+    }
   });
 
   // (--only 'account manager' runs it with the sign-in it needs.)

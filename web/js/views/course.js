@@ -113,9 +113,10 @@ export function courseView(main, route, ctx) {
           render: (r) => h('a', {href: href(['courses', course, 'users', r.user]), text: r.name})},
         'mastery',
         'progress',
-        // Yes or no, and the day when yes.
-        {name: 'completed', render: completedCell},
-        {name: 'certified', render: certifiedCell},
+        // The day when yes, "No" otherwise; sorted by the moment, those without one last in
+        // both orders (a sort by yes/no would leave the days in name order).
+        {name: 'completed', render: completedCell, sort: 'completed_at'},
+        {name: 'certified', render: certifiedCell, sort: 'certified_at'},
         'score',
         'points',
         'time',
