@@ -757,6 +757,52 @@ export async function checks(h, only) {
     await gm.context.close();
   });
 
+  await run('group manager: a group not theirs, or unknown, is the Not found page of any ' +
+    'unknown page; its key in a league URL adds no option to their filter', async () => {
+    const gm = await h.signIn('group_manager');
+    const p = gm.page;
+    const c = (await h.json(p, '/api/v1/courses')).rows[0].course;
+    const mine = await h.json(p, `/api/v1/courses/${c}/groups?limit=1000&sort=name`);
+    const all = await (await fetch(`${h.base}/api/v1/courses/${c}/groups?limit=1000`,
+      {headers: {Authorization: `Bearer ${h.token}`}})).json();
+    const others = all.rows.filter((g) => !mine.rows.some((x) => x.group === g.group))
+      .map((g) => g.group);
+    const other = others.includes('finance') ? 'finance' : others[0];
+    assert.ok(other, 'a group the group manager does not manage');
+    // The page of an unknown route, as every unknown key should look.
+    const settledMain = async (what) => {
+      await p.waitForFunction(() => document.querySelector('main .error h2') &&
+        !document.querySelector('main .loading'), null, {timeout: 10000})
+        .catch(() => assert.fail(`${what}: no error page`));
+      return {html: await p.$eval('main', (m) => m.innerHTML), title: await p.title()};
+    };
+    await p.goto(`${h.base}/#/no-such-page`);
+    const notFound = await settledMain('an unknown page');
+    assert.match(notFound.html, /Not found/);
+    for (const hash of [`#/courses/${c}/groups/${other}`, `#/courses/${c}/groups/no-such-group`,
+      '#/courses/no-such-course', `#/courses/${c}/users/no-such-user`]) {
+      await p.goto(`${h.base}/${hash}`);
+      await p.reload();  // a fresh document, as a copied link opens
+      const shown = await settledMain(hash).catch(async (e) => {
+        e.message += ` (the page shows: ${(await p.textContent('main')).slice(0, 200)})`;
+        throw e;
+      });
+      assert.deepEqual(shown, notFound, `${hash}: not the Not found page`);
+    }
+    // ?group= of a group not theirs: their members, the filter offers their groups only.
+    await p.goto(`${h.base}/#/courses/${c}?group=${other}`);
+    await p.reload();
+    assert.equal(await tableSettled(p, 'league'), 'ready');
+    assert.deepEqual(await alertsShown(p), [], `?group=${other}`);
+    assert.deepEqual(await p.$$eval('select[name=group] option', (os) => os.map((o) => o.value)),
+      ['', ...mine.rows.map((g) => g.group)], 'the group filter\'s options');
+    const league = await h.json(p, `/api/v1/courses/${c}/users?sort=rank&order=asc&limit=25`);
+    await waitForKeys(p, league.rows.map((r) => r.user), `?group=${other}: their members`);
+    // The only console errors: the 404s of the unknown keys.
+    assert.deepEqual(gm.errors.filter((e) => !/status of 404/.test(e)), [], 'console errors');
+    await gm.context.close();
+  });
+
   // ---- learner: lands on their own progress ----
   await run('learner: their own courses and progress only', async () => {
     const ln = await h.signIn('learner');

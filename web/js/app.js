@@ -73,6 +73,13 @@ function renderChrome(a) {
       }}));
 }
 
+// The page of a route that does not exist, or of a key that does not (or not for this person):
+// one page for every such case, as the API answers 404 for each.
+function showNotFound() {
+  clear(main).append(errorBox({status: 404}));
+  document.title = 'Not found · Cohort';
+}
+
 function unmount() {
   if (mounted && mounted.view && mounted.view.destroy) mounted.view.destroy();
   mounted = null;
@@ -126,8 +133,7 @@ async function render() {
   unmount();
   clear(main);
   if (!found || !found.allowed(a, found.params)) {
-    main.append(errorBox({status: 404}));
-    document.title = 'Not found · Cohort';
+    showNotFound();
     mounted = {key: '', view: null};
     return;
   }
@@ -135,7 +141,8 @@ async function render() {
     onUnauthorized: () => {
       session = null;
       router.replace(router.href(['signin'], {next: location.hash}));
-    }};
+    },
+    notFound: showNotFound};
   mounted = {key, view: found.view(main, route, ctx)};
   main.focus({preventScroll: true});
   window.scrollTo(0, 0);

@@ -141,10 +141,10 @@ function readState(params, options) {
   }
   for (const f of options.filters || []) {
     const v = params.get(f.name);
-    if (v !== null && v !== '' && (f.dynamic || f.options.some((o) => o.value === v))) {
+    // Only a value the filter offers (a link may name any).
+    if (v !== null && v !== '' && f.options.some((o) => o.value === v)) {
       state.filters[f.name] = v;
-    }
-    else if (f.fixed !== undefined) state.filters[f.name] = f.fixed;
+    } else if (f.fixed !== undefined) state.filters[f.name] = f.fixed;
   }
   return state;
 }
@@ -360,12 +360,7 @@ export function createTable(options) {
     // The box follows the URL (Back, a link) except while someone is typing in it.
     if (search && !typing) search.value = state.q;
     for (const {filter, select} of filterSelects) {
-      const value = state.filters[filter.name] || '';
-      // A value from a copied link that the list does not offer (yet) still shows as chosen.
-      if (![...select.options].some((o) => o.value === value)) {
-        select.append(h('option', {value, text: value}));
-      }
-      select.value = value;
+      select.value = state.filters[filter.name] || '';
     }
     setHeaderState();
     const query = apiQuery(state);
@@ -411,7 +406,8 @@ export function createTable(options) {
     clearTimeout(searchTimer);
   }
 
-  // Filters whose options arrive later (the groups of a course).
+  // Filters whose options arrive later. A value the URL names counts once offered: set the
+  // options before the update that reads it.
   function setFilterOptions(name, opts) {
     const f = filterSelects.find((x) => x.filter.name === name);
     if (!f) return;
