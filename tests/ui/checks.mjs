@@ -196,6 +196,36 @@ function noErrors(s, what) {
   assert.deepEqual(s.errors, [], `${what}: console errors`);
 }
 
+// Wheel turns (`dx`, `dy` px each) with the pointer over the page's table, until the
+// expression `done` (run in the page) holds or `turns` are used; answers whether it held.
+async function wheelOverTable(page, dx, dy, done, turns = 60) {
+  for (let i = 0; i < turns; i += 1) {
+    if (await page.evaluate(done)) return true;
+    const box = await page.$eval('.table-block table', (t) => {
+      const r = t.getBoundingClientRect();
+      return {x: Math.max(r.left, 0), y: Math.max(r.top, 0), right: Math.min(r.right,
+        innerWidth), bottom: Math.min(r.bottom, innerHeight)};
+    });
+    await page.mouse.move((box.x + box.right) / 2, Math.min((box.y + box.bottom) / 2,
+      box.y + 200));
+    await page.mouse.wheel(dx, dy);
+    await page.waitForTimeout(60);
+  }
+  return page.evaluate(done);
+}
+
+// The row (data-key) of the page's table at height `y` of the viewport, and its top there.
+function rowAt(page, y) {
+  return page.evaluate((at) => {
+    const rows = [...document.querySelectorAll('.table-block tbody tr[data-key]')];
+    const row = rows.find((r) => {
+      const b = r.getBoundingClientRect();
+      return b.top <= at && b.bottom > at;
+    });
+    return row ? {key: row.dataset.key, top: row.getBoundingClientRect().top} : null;
+  }, y);
+}
+
 // The dates a league (or report) column shows, top to bottom: 'YYYY-MM-DD', or null for "No"
 // and "—" (not completed or certified).
 function columnDates(page, col) {
@@ -448,9 +478,16 @@ export async function checks(h, only) {
     assert.equal(await page.textContent('.table-block tbody tr[data-key="markup-team"] th'),
       MARKUP_GROUP);
     assert.equal(await page.locator('main table b, main table i').count(), 0);
+    // The search changed this entry (no new one): Back from the group it led to returns to
+    // it, box and all; and the box follows the URL.
+    await page.click('.table-block tbody tr[data-key="markup-team"] a');
+    await waitForHash(page, /groups\/markup-team$/, 'open the markup-named group');
     await page.goBack();
-    await waitForKeys(page, byUsers.rows.map((r) => r.group), 'back from the search');
-    assert.equal(await page.inputValue('input[type=search]'), '', 'the box follows Back');
+    await waitForKeys(page, ['markup-team'], 'back to the search');
+    assert.equal(await page.inputValue('input[type=search]'), 'Bold', 'the box follows Back');
+    await page.goto(`${h.base}/#/courses/${course}/groups?sort=users&order=asc`);
+    await waitForKeys(page, byUsers.rows.map((r) => r.group), 'without the search');
+    assert.equal(await page.inputValue('input[type=search]'), '', 'the box follows the URL');
     await h.shots2(page, 'group-summary');
     const g = api.rows[0].group;
     await page.click(`.table-block tbody tr[data-key="${g}"] a`);
@@ -566,6 +603,61 @@ export async function checks(h, only) {
         }
       }
     }
+  });
+
+  await run('sorting, the page size and a search replace the history entry; Back from a ' +
+    'person returns to where the league was scrolled', async () => {
+    await asManager();
+    await page.goto(`${h.base}/#/courses`);
+    await tableSettled(page, 'all courses');
+    await page.click(`main a[href="#/courses/${course}"]`);
+    await waitForHash(page, new RegExp(`^#/courses/${course}$`), 'open the course');
+    await tableSettled(page, 'league');
+    for (const col of ['mastery', 'mastery', 'name', 'score', 'points']) {
+      const before = page.url();
+      await clickSort(page, col);
+      await page.waitForFunction((u) => location.href !== u, before);
+      await tableSettled(page, `sort by ${col}`);
+    }
+    await page.selectOption('.pager select', '50');
+    await waitForHash(page, /size=50/, 'page size');
+    await page.fill('input[type=search]', 'a');
+    await waitForHash(page, /q=a/, 'search');
+    await tableSettled(page, 'search');
+    await page.goBack();
+    await waitForHash(page, /^#\/courses$/, 'Back after 5 sorts, a page size and a search');
+
+    await page.goto(`${h.base}/#/courses/${course}?size=250`);
+    const api = await leagueMatchesApi(h, page, course, 'league, 250 a page');
+    const target = api.rows[40].user;
+    const scrolled = `(() => {
+      const b = document.querySelector('.table-block tbody tr[data-key="${target}"]')
+        .getBoundingClientRect();
+      const at = document.elementFromPoint(b.left + 30, b.top + b.height / 2);
+      return b.top > 0 && b.top < innerHeight / 2 && Boolean(at) && at.closest('tr') &&
+        at.closest('tr').dataset.key === '${target}';
+    })()`;
+    assert.ok(await wheelOverTable(page, 0, 200, scrolled), 'the 41st row never came up');
+    await page.waitForTimeout(300);  // as a person pauses before a click
+    const y = 300;
+    const was = await rowAt(page, y);
+    assert.ok(was, `a row at ${y} px`);
+    await page.click(`.table-block tbody tr[data-key="${was.key}"] th a`);
+    await waitForHash(page, new RegExp(`users/${was.key}$`), 'open the person');
+    const v = await h.json(page, `/api/v1/courses/${course}/users/${was.key}`);
+    await waitForKeys(page, v.exercises.map((e) => e.exercise), 'the person\'s exercises');
+    await page.goBack();
+    await waitForHash(page, /size=250$/, 'Back to the league');
+    await waitForKeys(page, api.rows.map((r) => r.user), 'the league again');
+    let now = null;
+    const deadline = Date.now() + 3000;
+    do {
+      await page.waitForTimeout(100);
+      now = await rowAt(page, y);
+    } while (Date.now() < deadline && !(now && now.key === was.key &&
+      Math.abs(now.top - was.top) <= 3));
+    assert.ok(now && now.key === was.key && Math.abs(now.top - was.top) <= 3,
+      `the row at ${y} px after Back: ${JSON.stringify(now)}, before: ${JSON.stringify(was)}`);
   });
 
   // (--only 'account manager' runs it with the sign-in it needs.)

@@ -86,6 +86,9 @@ function unmount() {
 }
 
 async function render() {
+  // The positions this entry was left at, if Back (or a reload) brought it: read before
+  // anything scrolls.
+  const scroll = router.savedScroll();
   const route = router.current();
   const {segments} = route;
   if (segments[0] === 'signin') {
@@ -135,6 +138,7 @@ async function render() {
   if (!found || !found.allowed(a, found.params)) {
     showNotFound();
     mounted = {key: '', view: null};
+    router.pauseScrollSaving(false);
     return;
   }
   const ctx = {session, abilities: a, route, params: found.params,
@@ -142,10 +146,19 @@ async function render() {
       session = null;
       router.replace(router.href(['signin'], {next: location.hash}));
     },
-    notFound: showNotFound};
-  mounted = {key, view: found.view(main, route, ctx)};
+    notFound: showNotFound,
+    ready: null};  // the view's loading (common.js withStates)
+  router.pauseScrollSaving(true);
+  const mine = {key, view: found.view(main, route, ctx)};
+  mounted = mine;
   main.focus({preventScroll: true});
   window.scrollTo(0, 0);
+  // Back to where the person was, once the rows are in (before, the page is not that tall).
+  Promise.resolve(ctx.ready).finally(() => {
+    if (mounted !== mine) return;  // another page since
+    if (scroll) router.restoreScroll(scroll);
+    router.pauseScrollSaving(false);
+  });
 }
 
 document.getElementById('skip-link').addEventListener('click', () => main.focus());
@@ -159,6 +172,7 @@ async function boot() {
     clear(main).append(errorBox(e));
     return;
   }
+  router.trackScroll();
   window.addEventListener('hashchange', () => {
     render();
   });

@@ -206,7 +206,7 @@ export function createTable(options) {
       e.preventDefault();
       clearTimeout(searchTimer);
       typing = false;
-      updateUrl({q: search.value.trim(), page: null});
+      updateUrl({q: search.value.trim(), page: null}, {replace: true});
     }}, search) : null,
     filterSelects.map((f) => f.label),
     h('span', {class: 'exports'}, h('span', {class: 'exports-label', text: 'Export'}),
@@ -217,7 +217,7 @@ export function createTable(options) {
       typing = true;
       searchTimer = setTimeout(() => {
         typing = false;
-        updateUrl({q: search.value.trim(), page: null});
+        updateUrl({q: search.value.trim(), page: null}, {replace: true});
       }, 400);
     });
   }
@@ -237,7 +237,8 @@ export function createTable(options) {
       // From the URL as it is now (a second click may come before the page re-rendered).
       const now = readState(currentRoute().params, options);
       const order = now.sort === sortKey && now.order === 'asc' ? 'desc' : 'asc';
-      updateUrl({sort: sortKey, order, page: null});
+      // The same rows in another order: this entry, not a new one (Back leaves the page).
+      updateUrl({sort: sortKey, order, page: null}, {replace: true});
     });
     th.append(button);
     return th;
@@ -318,7 +319,8 @@ export function createTable(options) {
     const sizeSelect = h('select', {'aria-label': 'Rows per page', dataset: {focus: 'size'}},
       PAGE_SIZES.map((n) => h('option', {value: String(n), selected: n === state.size,
         text: `${n} per page`})));
-    sizeSelect.addEventListener('change', () => updateUrl({size: sizeSelect.value, page: null}));
+    sizeSelect.addEventListener('change', () => updateUrl({size: sizeSelect.value, page: null},
+      {replace: true}));
     pager.append(pageLink(state.page - 1, '‹ Previous', 'prev'),
       h('span', {class: 'page-of', text: `Page ${Math.min(state.page, pages)} of ${pages}`}),
       pageLink(state.page + 1, 'Next ›', 'next'), sizeSelect);
