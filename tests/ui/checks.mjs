@@ -6,7 +6,8 @@ import http from 'node:http';
 
 import ExcelJS from 'exceljs';
 
-import {apiQueryOf, displayedKeys, hashParams, headerState, waitForKeys} from './harness.mjs';
+import {apiQueryOf, DESKTOP, displayedKeys, hashParams, headerState, PHONE,
+  waitForKeys} from './harness.mjs';
 
 // The header's aria-sort once the table has re-rendered after a hash change (the hash changes
 // first): polls for up to 5 s for `expected`, then returns whatever it is, for the assertion.
@@ -194,6 +195,43 @@ async function chartsOnPage(page, min, what) {
 
 function noErrors(s, what) {
   assert.deepEqual(s.errors, [], `${what}: console errors`);
+}
+
+// Whether the element `selector` is shown whole in the viewport and on top (not under another
+// element, as a row scrolled under a sticky header is, nor cut off by a scroll box): its left
+// edge, middle and right edge are its own. Answers why not, or ''.
+function shownOnTop(page, selector) {
+  return page.$$eval(selector, ([el]) => {
+    if (!el) return 'not on the page';
+    const r = el.getBoundingClientRect();
+    const {innerWidth: w, innerHeight: ht} = window;
+    if (r.width === 0 || r.top < -1 || r.left < -1 || r.bottom > ht + 1 || r.right > w + 1) {
+      return `at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},` +
+        `${Math.round(r.bottom)}, outside the ${w}×${ht} viewport`;
+    }
+    for (const x of [r.left + 2, r.left + r.width / 2, r.right - 2]) {
+      const top = document.elementFromPoint(x, r.top + r.height / 2);
+      if (!top || !(el === top || el.contains(top))) {
+        return `at ${Math.round(x)} px under <${top ? top.tagName.toLowerCase() : 'nothing'}> ` +
+          `"${top ? top.textContent.trim().slice(0, 40) : ''}"`;
+      }
+    }
+    return '';
+  });
+}
+
+// Waits until the page's table box has stopped scrolling sideways (a smooth scroll takes some
+// frames), and a frame more (the table updates what it shows in the next one).
+async function scrollSettled(page) {
+  let last = null;
+  for (let i = 0; i < 50; i += 1) {
+    const now = await page.$eval('.table-block .table-scroll', (b) => b.scrollLeft);
+    if (now === last) break;
+    last = now;
+    await page.waitForTimeout(100);
+  }
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() =>
+    requestAnimationFrame(r))));
 }
 
 // Wheel turns (`dx`, `dy` px each) with the pointer over the page's table, until the
@@ -577,6 +615,91 @@ export async function checks(h, only) {
     await waitForKeys(page, api.rows.map(key), 'report by mastery desc');
     await exportsMatchTable(h, page, ['User', 'Course'], 'report by mastery desc');
     await h.shots2(page, 'report');
+  });
+
+  await run('league at 250 rows a page: the header stays in view as the rows scroll; on a ' +
+    'phone the names stay in view as the table scrolls sideways', async () => {
+    await asManager();
+    await page.goto(`${h.base}/#/courses/${course}?size=250`);
+    const api = await leagueMatchesApi(h, page, course, 'league, 250 a page');
+    assert.ok(api.rows.length > 40, 'a league longer than the screen');
+    // Scrolled (by the wheel, over the table, as a person does) until its last row shows.
+    const shows = (key) => `(() => {
+      const row = document.querySelector('.table-block tbody tr[data-key="${key}"]');
+      const b = row.getBoundingClientRect();
+      const y = b.top + b.height / 2;
+      const at = y > 0 && y < innerHeight && document.elementFromPoint(b.left + 30, y);
+      return Boolean(at) && row.contains(at);
+    })()`;
+    const last = api.rows[api.rows.length - 1].user;
+    assert.ok(await wheelOverTable(page, 0, 400, shows(last)), 'the last row never showed');
+    assert.ok(!await page.evaluate(shows(api.rows[0].user)), 'the first row still shows');
+    for (const col of ['rank', 'name', 'mastery', 'progress']) {
+      assert.equal(await shownOnTop(page, `.table-block thead th[data-col="${col}"]`), '',
+        `the ${col} header, the last row in view`);
+    }
+
+    // A phone: the table is wider than the screen; scrolled sideways to its last column, the
+    // row's name is still in view.
+    await page.setViewportSize(PHONE);
+    try {
+      const first = api.rows[0].user;
+      const row = `.table-block tbody tr[data-key="${first}"]`;
+      await page.$eval(`${row} th`, (th) => th.scrollIntoView({block: 'center'}));
+      assert.equal(await shownOnTop(page, `${row} th`), '', 'the name before scrolling');
+      const lastCell = `(() => {
+        const td = document.querySelector('${row} td:last-child');
+        const b = td.getBoundingClientRect();
+        const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+        return b.right <= innerWidth && Boolean(at) && td.contains(at);
+      })()`;
+      assert.ok(await wheelOverTable(page, 300, 0, lastCell, 20), 'the last column never showed');
+      assert.notEqual(await shownOnTop(page, `${row} td[data-col="mastery"]`), '',
+        'the table did not scroll sideways');
+      assert.equal(await shownOnTop(page, `${row} th`), '', 'the name, scrolled sideways');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  await run('account report: at 1440×900 (and 1280×800) every column is in view, or a cue in ' +
+    'view says how many are not and takes to them', async () => {
+    await asManager();
+    try {
+      for (const size of [{width: 1440, height: 900}, DESKTOP]) {
+        await page.setViewportSize(size);
+        await page.goto(`${h.base}/#/report`);
+        await page.reload();  // scrolled to the start
+        assert.equal(await tableSettled(page, 'report'), 'ready');
+        const what = `${size.width}×${size.height}`;
+        const cols = (await tableHeads(page)).map((x) => x.col);
+        assert.equal(cols.length, 14, what);
+        const th = (col) => `.table-block thead th[data-col="${col}"]`;
+        const hidden = [];
+        for (const col of cols) if (await shownOnTop(page, th(col))) hidden.push(col);
+        console.log(`     (${what}: ${hidden.length} of 14 columns out of view)`);
+        if (hidden.length === 0) continue;
+        assert.equal(await shownOnTop(page, '.table-block .scroll-cue'), '',
+          `${what}: ${hidden.length} columns out of view (${hidden}) and no cue in view`);
+        assert.match(await page.textContent('.table-block .scroll-cue'),
+          new RegExp(`\\b${hidden.length} columns?\\b`), `${what}: the cue's count (${hidden})`);
+        // The cue's buttons bring each column into view in turn, those it scrolled away too.
+        for (const col of [...hidden, ...cols]) {
+          for (const dir of ['next', 'prev']) {
+            const button = `.table-block .scroll-cue button[data-dir="${dir}"]`;
+            for (let i = 0; i < 10 && await shownOnTop(page, th(col)) &&
+              await page.getAttribute(button, 'aria-disabled') !== 'true'; i += 1) {
+              await page.click(button);
+              await scrollSettled(page);
+            }
+          }
+          assert.equal(await shownOnTop(page, th(col)), '', `${what}: ${col} via the cue`);
+        }
+        assert.match(await page.textContent('.table-block .scroll-cue'), /\b\d+ columns?\b/);
+      }
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
   });
 
   await run('Completed and Certified sort by the date, those without one last, both ways ' +

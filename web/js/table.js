@@ -34,6 +34,15 @@ function isNumeric(column) {
   return column.numeric ?? NUMERIC.has(column.type);
 }
 
+// The classes of a column's cells: figures align right, and the row's header stays in view as
+// the table scrolls sideways (app.css).
+function cellClass(column) {
+  const classes = [];
+  if (isNumeric(column)) classes.push('num');
+  if (column.rowHeader) classes.push('row-head');
+  return classes.join(' ') || null;
+}
+
 // nearbyint of C: halves round to even, as the server rounds fractions (table_sort.h).
 function roundHalfEven(x) {
   const r = Math.round(x);
@@ -176,6 +185,7 @@ export function apiQuery(state) {
 //   searchLabel,                 placeholder of the search box; no box when absent
 //   emptyMessage(state) -> string,
 //   expand?(row) -> Node         an extra row under each row, opened by a button (client mode)
+//   wide?                        many columns: the page takes the window's width for them
 // }
 export function createTable(options) {
   const columns = options.columns;
@@ -224,8 +234,7 @@ export function createTable(options) {
 
   const headerCells = columns.map((c) => {
     const sortKey = c.sort;
-    const th = h('th', {scope: 'col', class: isNumeric(c) ? 'num' : null,
-      dataset: {col: c.key}});
+    const th = h('th', {scope: 'col', class: cellClass(c), dataset: {col: c.key}});
     if (!c.sortable) {
       th.textContent = c.label;
       return th;
@@ -250,8 +259,75 @@ export function createTable(options) {
   const table = h('table', {class: 'data'},
     h('caption', {class: 'visually-hidden', text: options.label}), thead, tbody);
   const pager = h('nav', {class: 'pager', 'aria-label': options.label + ' pages'});
-  const element = h('section', {class: 'table-block', 'aria-label': options.label},
-    toolbar, status, h('div', {class: 'table-scroll'}, table), pager);
+  // The table scrolls inside a box no taller than the window, both ways, so that its header
+  // sticks at the box's top while the rows scroll (a sticky header in a box that scrolls only
+  // sideways would stick to that box, which never scrolls down: it would scroll away with the
+  // page) and the rows' names stick at its left. Focusable, so that the keys scroll it.
+  const scroller = h('div', {class: 'table-scroll', tabindex: '0', role: 'region',
+    'aria-label': `${options.label}, the table`}, table);
+  const frame = h('div', {class: 'table-frame'}, scroller);
+  // Columns out of view sideways are said, with buttons that bring them into view.
+  const cueText = h('span', {class: 'scroll-cue-text'});
+  const cueButton = (dir, text, label) => h('button', {type: 'button', class: 'button',
+    dataset: {dir}, 'aria-label': label, text, onclick: () => scrollColumns(dir)});
+  const cue = h('div', {class: 'scroll-cue', hidden: true}, cueText,
+    cueButton('prev', '‹', 'Show the columns to the left'),
+    cueButton('next', '›', 'Show the columns to the right'));
+  const element = h('section', {class: options.wide ? 'table-block wide' : 'table-block',
+    'aria-label': options.label},
+    toolbar, h('div', {class: 'table-meta'}, status, cue), frame, pager);
+
+  // The columns' header cells, each with its box and whether it is in view (inside the scroll
+  // box, not under the sticky names column); `left` and `right`: where the columns show once
+  // scrolled (right of the names).
+  function columnsInView() {
+    const box = scroller.getBoundingClientRect();
+    const right = box.left + scroller.clientLeft + scroller.clientWidth;
+    const sticky = thead.querySelector('th.row-head');
+    const covered = sticky ? sticky.getBoundingClientRect() : null;
+    const cols = [...thead.querySelectorAll('th[data-col]')].map((th) => {
+      const r = th.getBoundingClientRect();
+      const under = covered && th !== sticky && r.left < covered.right - 1 &&
+        r.right > covered.left + 1;
+      return {r, shown: r.left >= box.left - 1 && r.right <= right + 1 && !under};
+    });
+    return {cols, left: box.left + scroller.clientLeft + (covered ? covered.width : 0), right};
+  }
+
+  let cueFrame = 0;
+  function updateCue() {
+    cancelAnimationFrame(cueFrame);
+    cueFrame = requestAnimationFrame(() => {
+      const hidden = columnsInView().cols.filter((c) => !c.shown).length;
+      cue.hidden = hidden === 0;
+      cueText.textContent = `${hidden} column${hidden === 1 ? '' : 's'} out of view`;
+      const atStart = scroller.scrollLeft <= 0;
+      const atEnd = scroller.scrollLeft + scroller.clientWidth >= scroller.scrollWidth - 1;
+      // aria-disabled, not disabled: a button pressed from the keyboard keeps the focus.
+      cue.querySelector('[data-dir="prev"]').setAttribute('aria-disabled', String(atStart));
+      cue.querySelector('[data-dir="next"]').setAttribute('aria-disabled', String(atEnd));
+      // Shadows at the edges the table goes on past (app.css), clear of a vertical scrollbar.
+      frame.classList.toggle('more-left', !atStart);
+      frame.classList.toggle('more-right', !atEnd);
+      frame.style.setProperty('--scrollbar', `${scroller.offsetWidth - scroller.clientWidth -
+        2 * scroller.clientLeft}px`);
+    });
+  }
+
+  // Next: the first column cut off at the right comes to the left (after the names); previous:
+  // the last one cut off at the left comes to the right.
+  function scrollColumns(dir) {
+    const {cols, left, right} = columnsInView();
+    const cut = dir === 'next' ? cols.find((c) => !c.shown && c.r.right > right + 1)
+      : cols.filter((c) => !c.shown && c.r.right <= right + 1).pop();
+    if (!cut) return;
+    const by = dir === 'next' ? cut.r.left - left : Math.min(-1, cut.r.right - right);
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    scroller.scrollBy({left: by, behavior: still ? 'auto' : 'smooth'});
+  }
+  scroller.addEventListener('scroll', updateCue, {passive: true});
+  const resizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(updateCue);
+  if (resizes) resizes.observe(scroller);
 
   function setHeaderState() {
     columns.forEach((c, i) => {
@@ -268,7 +344,7 @@ export function createTable(options) {
     const value = row[column.key];
     const content = column.render ? column.render(row) : (FORMATTERS[column.type || 'text'] ||
       FORMATTERS.text)(value);
-    const attrs = {class: isNumeric(column) ? 'num' : null, dataset: {col: column.key}};
+    const attrs = {class: cellClass(column), dataset: {col: column.key}};
     if (column.rowHeader) return h('th', {...attrs, scope: 'row'}, content);
     return h('td', attrs, content);
   }
@@ -387,6 +463,7 @@ export function createTable(options) {
       if (signal.aborted) return;
       renderRows(page.rows, page.total);
       element.dataset.state = page.rows.length ? 'ready' : 'empty';
+      updateCue();
     } catch (e) {
       if (e.name === 'AbortError') return;
       clear(tbody);
@@ -406,6 +483,8 @@ export function createTable(options) {
   function destroy() {
     if (controller) controller.abort();
     clearTimeout(searchTimer);
+    cancelAnimationFrame(cueFrame);
+    if (resizes) resizes.disconnect();
   }
 
   // Filters whose options arrive later. A value the URL names counts once offered: set the
