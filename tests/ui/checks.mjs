@@ -6,8 +6,8 @@ import http from 'node:http';
 
 import ExcelJS from 'exceljs';
 
-import {apiQueryOf, DESKTOP, displayedKeys, hashParams, headerState, PHONE,
-  waitForKeys} from './harness.mjs';
+import {apiQueryOf, chartsFitTheirBoxes, DESKTOP, displayedKeys, hashParams, headerState,
+  PHONE, waitForKeys} from './harness.mjs';
 
 // The header's aria-sort once the table has re-rendered after a hash change (the hash changes
 // first): polls for up to 5 s for `expected`, then returns whatever it is, for the assertion.
@@ -197,6 +197,111 @@ function noErrors(s, what) {
   assert.deepEqual(s.errors, [], `${what}: console errors`);
 }
 
+// Titles and names longer than a phone is wide (the demo's are short), one unbroken word in
+// each, as German and URLs have.
+export const LONG = {
+  course: 'long-course',
+  title: 'Occupational Health, Safety and Environmental Compliance for Multinational ' +
+    'Manufacturing Operations: the Advanced Practitioner Certificate ' +
+    '(Arbeitsschutzunterweisungsdokumentationspflichten)',
+  chapters: ['Hazard Identification, Risk Assessment and the Hierarchy of Controls in ' +
+    'Continuous-Process Plants (Gefährdungsbeurteilungsverfahren)',
+  'Incident Investigation, Root-Cause Analysis and Corrective-Action Tracking Across Sites',
+  'Regulatory Reporting Obligations Under Overlapping National and Regional Frameworks'],
+  group: 'long-team',
+  groupName: 'Regional Occupational Health and Safety Coordinators of the Northern ' +
+    'Manufacturing Plants (Sicherheitsfachkräftekoordinierungsstelle)',
+  user: 'long-user',
+  name: 'Maximiliane Alexandra Konstantinopoulou-Vanderbergh-Oyelaran-Fitzwilliam',
+};
+
+// The long course, its group and a member with attempts in every chapter (so that the charts
+// have bars and a week), with the API token.
+async function seedLongNames(h) {
+  await h.put(`/api/v1/courses/${LONG.course}`, {title: LONG.title,
+    chapters: LONG.chapters.map((title, c) => ({key: `ch${c + 1}`, title,
+      exercises: [1, 2].map((e) => ({key: `ch${c + 1}-ex${e}`,
+        title: `${title.split(' ').slice(0, 6).join(' ')}: exercise ${e}, a worked case study ` +
+          'from a plant'}))}))});
+  await h.put(`/api/v1/groups/${LONG.group}`, {name: LONG.groupName, managers: []});
+  await h.put(`/api/v1/users/${LONG.user}`, {name: LONG.name, email: 'long@acme.example',
+    roles: ['learner'], groups: [LONG.group], active: true});
+  await h.put(`/api/v1/enrollments/${LONG.user}/${LONG.course}`, {});
+  // Three days ago at midnight UTC: the same attempts when seeded again the same day.
+  const day = 86400000;
+  const started = new Date((Math.floor(Date.now() / day) - 3) * day).toISOString();
+  await h.post('/api/v1/attempts', LONG.chapters.map((_, c) => ({id: `long-attempt-${c}`,
+    user: LONG.user, course: LONG.course, exercise: `ch${c + 1}-ex1`, started_at: started,
+    responses: [{question: 'q1', correct: true, time_ms: 20000},
+      {question: 'q2', correct: c !== 1, time_ms: 30000}]})));
+}
+
+// What reaches past a phone's width: each element outside the boxes that clip or scroll their
+// content (a table's scroll box may hold a wide table; the box itself must fit) whose box
+// reaches past the viewport, or whose content (scrollWidth) is wider than it. [] when the page
+// fits.
+function overflowing(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const clips = (el) => getComputedStyle(el).overflowX !== 'visible';
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      let inside = false;
+      for (let a = el.parentElement; a && a !== document.body && !inside; a = a.parentElement) {
+        inside = clips(a);
+      }
+      if (inside) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.right > width + 1 || r.left < -1 || (!clips(el) && el.scrollWidth > width + 1)) {
+        out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ` +
+          `"${(el.textContent || '').trim().slice(0, 50)}": ${Math.round(r.left)}–` +
+          `${Math.round(r.right)} px, scrollWidth ${el.scrollWidth}`);
+      }
+    }
+    const page = document.documentElement.scrollWidth;
+    if (page > width + 1) out.push(`the page is ${page} px wide`);
+    return out;
+  });
+}
+
+// The Chart.js labels that do not fit their chart: a side axis's tick labels wider than the
+// axis (drawn past the canvas's edge), a legend item reaching past the chart. [] when all fit.
+function chartLabelsOutside(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const canvas of document.querySelectorAll('main canvas')) {
+      const chart = window.Chart && window.Chart.getChart(canvas);
+      if (!chart) continue;
+      const name = canvas.getAttribute('aria-label');
+      const {ctx} = chart;
+      for (const scale of Object.values(chart.scales)) {
+        if (scale.isHorizontal() || !scale.options.display) continue;
+        ctx.save();
+        ctx.font = window.Chart.helpers.toFont(scale.options.ticks.font).string;
+        for (const tick of scale.ticks) {
+          const lines = [tick.label].flat().map(String);
+          const w = Math.max(...lines.map((l) => ctx.measureText(l).width));
+          if (w > scale.width + 0.5 || scale.left < -0.5 || scale.right > chart.width + 0.5) {
+            out.push(`${name}: '${lines.join(' ')}' is ${Math.round(w)} px on an axis of ` +
+              `${Math.round(scale.width)} px`);
+          }
+        }
+        ctx.restore();
+      }
+      if (chart.legend && chart.legend.options.display) {
+        for (const [i, box] of (chart.legend.legendHitBoxes || []).entries()) {
+          if (box.left < -0.5 || box.left + box.width > chart.width + 0.5) {
+            out.push(`${name}: legend item '${chart.legend.legendItems[i].text}' spans ` +
+              `${Math.round(box.left)}–${Math.round(box.left + box.width)} px of ${chart.width}`);
+          }
+        }
+      }
+    }
+    return out;
+  });
+}
+
 // Whether the element `selector` is shown whole in the viewport and on top (not under another
 // element, as a row scrolled under a sticky header is, nor cut off by a scroll box): its left
 // edge, middle and right edge are its own. Answers why not, or ''.
@@ -312,6 +417,7 @@ export async function checks(h, only) {
   await h.put('/api/v1/users/xss-user', {name: XSS_NAME, email: 'xss@acme.example',
     roles: ['learner'], groups: ['markup-team'], active: true});
   await h.put(`/api/v1/enrollments/xss-user/${course}`, {});
+  await seedLongNames(h);
 
   await run('static files: security headers, no traversal', async () => {
     const root = await rawStatus(h.base, '/');
@@ -725,6 +831,44 @@ export async function checks(h, only) {
           assertDatesInOrder(await columnDates(page, col), order, what);
         }
       }
+    }
+  });
+
+  await run('phone (390 px): long titles, names and option labels fit; chart labels stay in ' +
+    'their charts', async () => {
+    await asManager();
+    await page.setViewportSize(PHONE);
+    const problems = [];
+    try {
+      for (const hash of ['#/courses', `#/courses/${LONG.course}`,
+        `#/courses/${LONG.course}?group=${LONG.group}`,
+        `#/courses/${LONG.course}/groups`, `#/courses/${LONG.course}/groups/${LONG.group}`,
+        `#/courses/${LONG.course}/users/${LONG.user}`,
+        `#/courses/${LONG.course}/users/${LONG.user}?chapter=ch1`,
+        `#/courses/${LONG.course}/users/${LONG.user}/exercises/ch1-ex1`,
+        `#/report?q=${encodeURIComponent('Maximiliane')}`]) {
+        await page.goto(`${h.base}/${hash}`);
+        assert.equal(await tableSettled(page, hash), 'ready', hash);
+        await chartsFitTheirBoxes(page);
+        problems.push(...(await overflowing(page)).map((x) => `${hash}: wider than a phone: ${x}`),
+          ...(await chartLabelsOutside(page)).map((x) => `${hash}: ${x}`));
+        // A select shows its choice whole, or says it in full as its title.
+        const selects = await page.$$eval('main select', (ss) => ss.map((s) => ({
+          label: s.selectedOptions[0] ? s.selectedOptions[0].textContent : '',
+          title: s.title})));
+        for (const x of selects.filter((y) => y.label.length > 30 && y.title !== y.label)) {
+          problems.push(`${hash}: a select shows '${x.label}' with the title '${x.title}'`);
+        }
+      }
+      assert.deepEqual(problems, [], 'what does not fit');
+      // The long names are there, whole, for whoever reads them.
+      await page.goto(`${h.base}/#/courses/${LONG.course}`);
+      await tableSettled(page, 'the long course');
+      assert.equal(await page.textContent('h1'), LONG.title);
+      assert.ok(await page.$$eval('select[name=group] option', (os, name) =>
+        os.some((o) => o.textContent === name), LONG.groupName), 'the long group option');
+    } finally {
+      await page.setViewportSize(DESKTOP);
     }
   });
 

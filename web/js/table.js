@@ -34,11 +34,19 @@ function isNumeric(column) {
   return column.numeric ?? NUMERIC.has(column.type);
 }
 
-// The classes of a column's cells: figures align right, and the row's header stays in view as
-// the table scrolls sideways (app.css).
+// Words (an email, a course's title, groups) are cut short past a width, the cell's title
+// saying them whole, so that one long value does not widen a whole column (app.css).
+function isWords(column) {
+  return !column.render && !column.rowHeader && !isNumeric(column) &&
+    (column.type === 'text' || column.type === 'list');
+}
+
+// The classes of a column's cells: figures align right, words are cut short, and the row's
+// header stays in view as the table scrolls sideways (app.css).
 function cellClass(column) {
   const classes = [];
   if (isNumeric(column)) classes.push('num');
+  if (isWords(column)) classes.push('words');
   if (column.rowHeader) classes.push('row-head');
   return classes.join(' ') || null;
 }
@@ -131,6 +139,17 @@ export function sortRows(rows, key, order, sorting) {
   return keyed.map((x) => x.row);
 }
 
+// A select is no wider than its box: a long choice is cut short there, so the select's title
+// says it whole (each option's says its own, in the list).
+function titleSelect(select) {
+  const chosen = select.selectedOptions[0];
+  select.title = chosen ? chosen.textContent : '';
+}
+
+function option(o) {
+  return h('option', {value: o.value, text: o.label, title: o.label});
+}
+
 function readState(params, options) {
   const size = Number(params.get('size'));
   const page = Math.max(1, Math.floor(Number(params.get('page')) || 1));
@@ -202,8 +221,11 @@ export function createTable(options) {
     : null;
   const filterSelects = (options.filters || []).filter((f) => f.fixed === undefined).map((f) => {
     const select = h('select', {name: f.name, dataset: {focus: 'filter-' + f.name}},
-      f.options.map((o) => h('option', {value: o.value, text: o.label})));
-    select.addEventListener('change', () => updateUrl({[f.name]: select.value, page: null}));
+      f.options.map(option));
+    select.addEventListener('change', () => {
+      titleSelect(select);
+      updateUrl({[f.name]: select.value, page: null});
+    });
     return {filter: f, select, label: h('label', {class: 'filter'},
       h('span', {text: f.label}), select)};
   });
@@ -342,9 +364,12 @@ export function createTable(options) {
 
   function cell(column, row) {
     const value = row[column.key];
-    const content = column.render ? column.render(row) : (FORMATTERS[column.type || 'text'] ||
+    let content = column.render ? column.render(row) : (FORMATTERS[column.type || 'text'] ||
       FORMATTERS.text)(value);
     const attrs = {class: cellClass(column), dataset: {col: column.key}};
+    if (isWords(column)) {
+      content = h('span', {class: 'clip', title: content, text: content});
+    }
     if (column.rowHeader) return h('th', {...attrs, scope: 'row'}, content);
     return h('td', attrs, content);
   }
@@ -439,6 +464,7 @@ export function createTable(options) {
     if (search && !typing) search.value = state.q;
     for (const {filter, select} of filterSelects) {
       select.value = state.filters[filter.name] || '';
+      titleSelect(select);
     }
     setHeaderState();
     const query = apiQuery(state);
@@ -493,8 +519,9 @@ export function createTable(options) {
     const f = filterSelects.find((x) => x.filter.name === name);
     if (!f) return;
     f.filter.options = opts;
-    clear(f.select).append(...opts.map((o) => h('option', {value: o.value, text: o.label})));
+    clear(f.select).append(...opts.map(option));
     f.select.value = (state && state.filters[name]) || '';
+    titleSelect(f.select);
   }
 
   return {element, update, destroy, setFilterOptions, get state() { return state; }};
