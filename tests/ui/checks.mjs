@@ -6,7 +6,8 @@ import http from 'node:http';
 
 import ExcelJS from 'exceljs';
 
-import {apiQueryOf, displayedKeys, hashParams, headerState, waitForKeys} from './harness.mjs';
+import {apiQueryOf, chartsFitTheirBoxes, DESKTOP, displayedKeys, hashParams, headerState,
+  PHONE, waitForKeys} from './harness.mjs';
 
 // The header's aria-sort once the table has re-rendered after a hash change (the hash changes
 // first): polls for up to 5 s for `expected`, then returns whatever it is, for the assertion.
@@ -196,6 +197,200 @@ function noErrors(s, what) {
   assert.deepEqual(s.errors, [], `${what}: console errors`);
 }
 
+// Titles and names longer than a phone is wide (the demo's are short), one unbroken word in
+// each, as German and URLs have.
+export const LONG = {
+  course: 'long-course',
+  title: 'Occupational Health, Safety and Environmental Compliance for Multinational ' +
+    'Manufacturing Operations: the Advanced Practitioner Certificate ' +
+    '(Arbeitsschutzunterweisungsdokumentationspflichten)',
+  chapters: ['Hazard Identification, Risk Assessment and the Hierarchy of Controls in ' +
+    'Continuous-Process Plants (Gefährdungsbeurteilungsverfahren)',
+  'Incident Investigation, Root-Cause Analysis and Corrective-Action Tracking Across Sites',
+  'Regulatory Reporting Obligations Under Overlapping National and Regional Frameworks'],
+  group: 'long-team',
+  groupName: 'Regional Occupational Health and Safety Coordinators of the Northern ' +
+    'Manufacturing Plants (Sicherheitsfachkräftekoordinierungsstelle)',
+  user: 'long-user',
+  name: 'Maximiliane Alexandra Konstantinopoulou-Vanderbergh-Oyelaran-Fitzwilliam',
+};
+
+// The long course, its group and a member with attempts in every chapter (so that the charts
+// have bars and a week), with the API token.
+async function seedLongNames(h) {
+  await h.put(`/api/v1/courses/${LONG.course}`, {title: LONG.title,
+    chapters: LONG.chapters.map((title, c) => ({key: `ch${c + 1}`, title,
+      exercises: [1, 2].map((e) => ({key: `ch${c + 1}-ex${e}`,
+        title: `${title.split(' ').slice(0, 6).join(' ')}: exercise ${e}, a worked case study ` +
+          'from a plant'}))}))});
+  await h.put(`/api/v1/groups/${LONG.group}`, {name: LONG.groupName, managers: []});
+  await h.put(`/api/v1/users/${LONG.user}`, {name: LONG.name, email: 'long@acme.example',
+    roles: ['learner'], groups: [LONG.group], active: true});
+  await h.put(`/api/v1/enrollments/${LONG.user}/${LONG.course}`, {});
+  // Three days ago at midnight UTC: the same attempts when seeded again the same day.
+  const day = 86400000;
+  const started = new Date((Math.floor(Date.now() / day) - 3) * day).toISOString();
+  await h.post('/api/v1/attempts', LONG.chapters.map((_, c) => ({id: `long-attempt-${c}`,
+    user: LONG.user, course: LONG.course, exercise: `ch${c + 1}-ex1`, started_at: started,
+    responses: [{question: 'q1', correct: true, time_ms: 20000},
+      {question: 'q2', correct: c !== 1, time_ms: 30000}]})));
+}
+
+// What reaches past a phone's width: each element outside the boxes that clip or scroll their
+// content (a table's scroll box may hold a wide table; the box itself must fit) whose box
+// reaches past the viewport, or whose content (scrollWidth) is wider than it. [] when the page
+// fits.
+function overflowing(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const clips = (el) => getComputedStyle(el).overflowX !== 'visible';
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      let inside = false;
+      for (let a = el.parentElement; a && a !== document.body && !inside; a = a.parentElement) {
+        inside = clips(a);
+      }
+      if (inside) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.right > width + 1 || r.left < -1 || (!clips(el) && el.scrollWidth > width + 1)) {
+        out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ` +
+          `"${(el.textContent || '').trim().slice(0, 50)}": ${Math.round(r.left)}–` +
+          `${Math.round(r.right)} px, scrollWidth ${el.scrollWidth}`);
+      }
+    }
+    const page = document.documentElement.scrollWidth;
+    if (page > width + 1) out.push(`the page is ${page} px wide`);
+    return out;
+  });
+}
+
+// The Chart.js labels that do not fit their chart: a side axis's tick labels wider than the
+// axis (drawn past the canvas's edge), a legend item reaching past the chart. [] when all fit.
+function chartLabelsOutside(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const canvas of document.querySelectorAll('main canvas')) {
+      const chart = window.Chart && window.Chart.getChart(canvas);
+      if (!chart) continue;
+      const name = canvas.getAttribute('aria-label');
+      const {ctx} = chart;
+      for (const scale of Object.values(chart.scales)) {
+        if (scale.isHorizontal() || !scale.options.display) continue;
+        ctx.save();
+        ctx.font = window.Chart.helpers.toFont(scale.options.ticks.font).string;
+        for (const tick of scale.ticks) {
+          const lines = [tick.label].flat().map(String);
+          const w = Math.max(...lines.map((l) => ctx.measureText(l).width));
+          if (w > scale.width + 0.5 || scale.left < -0.5 || scale.right > chart.width + 0.5) {
+            out.push(`${name}: '${lines.join(' ')}' is ${Math.round(w)} px on an axis of ` +
+              `${Math.round(scale.width)} px`);
+          }
+        }
+        ctx.restore();
+      }
+      if (chart.legend && chart.legend.options.display) {
+        for (const [i, box] of (chart.legend.legendHitBoxes || []).entries()) {
+          if (box.left < -0.5 || box.left + box.width > chart.width + 0.5) {
+            out.push(`${name}: legend item '${chart.legend.legendItems[i].text}' spans ` +
+              `${Math.round(box.left)}–${Math.round(box.left + box.width)} px of ${chart.width}`);
+          }
+        }
+      }
+    }
+    return out;
+  });
+}
+
+// Whether the element `selector` is shown whole in the viewport and on top (not under another
+// element, as a row scrolled under a sticky header is, nor cut off by a scroll box): its left
+// edge, middle and right edge are its own. Answers why not, or ''.
+function shownOnTop(page, selector) {
+  return page.$$eval(selector, ([el]) => {
+    if (!el) return 'not on the page';
+    const r = el.getBoundingClientRect();
+    const {innerWidth: w, innerHeight: ht} = window;
+    if (r.width === 0 || r.top < -1 || r.left < -1 || r.bottom > ht + 1 || r.right > w + 1) {
+      return `at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},` +
+        `${Math.round(r.bottom)}, outside the ${w}×${ht} viewport`;
+    }
+    for (const x of [r.left + 2, r.left + r.width / 2, r.right - 2]) {
+      const top = document.elementFromPoint(x, r.top + r.height / 2);
+      if (!top || !(el === top || el.contains(top))) {
+        return `at ${Math.round(x)} px under <${top ? top.tagName.toLowerCase() : 'nothing'}> ` +
+          `"${top ? top.textContent.trim().slice(0, 40) : ''}"`;
+      }
+    }
+    return '';
+  });
+}
+
+// Waits until the page's table box has stopped scrolling sideways (a smooth scroll takes some
+// frames), and a frame more (the table updates what it shows in the next one).
+async function scrollSettled(page) {
+  let last = null;
+  for (let i = 0; i < 50; i += 1) {
+    const now = await page.$eval('.table-block .table-scroll', (b) => b.scrollLeft);
+    if (now === last) break;
+    last = now;
+    await page.waitForTimeout(100);
+  }
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() =>
+    requestAnimationFrame(r))));
+}
+
+// Wheel turns (`dx`, `dy` px each) with the pointer over the page's table, until the
+// expression `done` (run in the page) holds or `turns` are used; answers whether it held.
+async function wheelOverTable(page, dx, dy, done, turns = 60) {
+  for (let i = 0; i < turns; i += 1) {
+    if (await page.evaluate(done)) return true;
+    const box = await page.$eval('.table-block table', (t) => {
+      const r = t.getBoundingClientRect();
+      return {x: Math.max(r.left, 0), y: Math.max(r.top, 0), right: Math.min(r.right,
+        innerWidth), bottom: Math.min(r.bottom, innerHeight)};
+    });
+    await page.mouse.move((box.x + box.right) / 2, Math.min((box.y + box.bottom) / 2,
+      box.y + 200));
+    await page.mouse.wheel(dx, dy);
+    await page.waitForTimeout(60);
+  }
+  return page.evaluate(done);
+}
+
+// The row (data-key) of the page's table at height `y` of the viewport, and its top there.
+function rowAt(page, y) {
+  return page.evaluate((at) => {
+    const rows = [...document.querySelectorAll('.table-block tbody tr[data-key]')];
+    const row = rows.find((r) => {
+      const b = r.getBoundingClientRect();
+      return b.top <= at && b.bottom > at;
+    });
+    return row ? {key: row.dataset.key, top: row.getBoundingClientRect().top} : null;
+  }, y);
+}
+
+// The dates a league (or report) column shows, top to bottom: 'YYYY-MM-DD', or null for "No"
+// and "—" (not completed or certified).
+function columnDates(page, col) {
+  return page.$$eval(`.table-block tbody tr[data-key] [data-col="${col}"]`, (cells) =>
+    cells.map((c) => {
+      const m = /\d{4}-\d{2}-\d{2}/.exec(c.textContent);
+      return m ? m[0] : null;
+    }));
+}
+
+// `dates` (columnDates) ordered by the date in `order`, the nulls after every date.
+function assertDatesInOrder(dates, order, what) {
+  const firstNull = dates.indexOf(null);
+  const given = firstNull < 0 ? dates : dates.slice(0, firstNull);
+  assert.ok(given.length > 0, `${what}: no date shown`);
+  assert.ok(dates.slice(given.length).every((d) => d === null),
+    `${what}: a date after the rows without one: ${JSON.stringify(dates)}`);
+  const sorted = [...given].sort();
+  if (order === 'desc') sorted.reverse();
+  assert.deepEqual(given, sorted, `${what}: the dates are not in ${order}ending order`);
+}
+
 export async function checks(h, only) {
   let failed = 0;
   let passed = 0;
@@ -222,6 +417,7 @@ export async function checks(h, only) {
   await h.put('/api/v1/users/xss-user', {name: XSS_NAME, email: 'xss@acme.example',
     roles: ['learner'], groups: ['markup-team'], active: true});
   await h.put(`/api/v1/enrollments/xss-user/${course}`, {});
+  await seedLongNames(h);
 
   await run('static files: security headers, no traversal', async () => {
     const root = await rawStatus(h.base, '/');
@@ -254,6 +450,13 @@ export async function checks(h, only) {
 
   // ---- account manager: every view, sorting, filters, paging, URL state, Back, XSS ----
   let am = null;
+  // The account manager's page for a check run alone (--only NAME), which signs in itself.
+  const asManager = async () => {
+    if (!page) {
+      am = await h.signIn('account_manager');
+      page = am.page;
+    }
+  };
   await run('account manager: signs in and lands on the page asked for', async () => {
     am = await h.signIn('account_manager', '/#/courses/' + course);
     page = am.page;
@@ -303,14 +506,17 @@ export async function checks(h, only) {
     assert.deepEqual(order, weakestFirst);
     const usersFigure = await page.locator('.figure', {hasText: 'Users'}).first().textContent();
     assert.match(usersFigure, new RegExp(String(detail.users)));
+    // Completed and Certified show the day and sort by it.
+    const sortOf = {completed: 'completed_at', certified: 'certified_at'};
     for (const col of ['mastery', 'name', 'completed', 'certified', 'score', 'points', 'time',
       'last_active', 'progress']) {
+      const by = sortOf[col] || col;
       await clickSort(page, col);
-      await waitForHash(page, new RegExp(`sort=${col}&order=asc`), `sort ${col}`);
+      await waitForHash(page, new RegExp(`sort=${by}&order=asc`), `sort ${col}`);
       assert.equal(await settledHeaderState(page, col, 'ascending'), 'ascending', col);
       await leagueMatchesApi(h, page, course, `league by ${col} ascending`);
       await clickSort(page, col);
-      await waitForHash(page, new RegExp(`sort=${col}&order=desc`), `sort ${col} desc`);
+      await waitForHash(page, new RegExp(`sort=${by}&order=desc`), `sort ${col} desc`);
       assert.equal(await settledHeaderState(page, col, 'descending'), 'descending', col);
       await leagueMatchesApi(h, page, course, `league by ${col} descending`);
     }
@@ -416,9 +622,16 @@ export async function checks(h, only) {
     assert.equal(await page.textContent('.table-block tbody tr[data-key="markup-team"] th'),
       MARKUP_GROUP);
     assert.equal(await page.locator('main table b, main table i').count(), 0);
+    // The search changed this entry (no new one): Back from the group it led to returns to
+    // it, box and all; and the box follows the URL.
+    await page.click('.table-block tbody tr[data-key="markup-team"] a');
+    await waitForHash(page, /groups\/markup-team$/, 'open the markup-named group');
     await page.goBack();
-    await waitForKeys(page, byUsers.rows.map((r) => r.group), 'back from the search');
-    assert.equal(await page.inputValue('input[type=search]'), '', 'the box follows Back');
+    await waitForKeys(page, ['markup-team'], 'back to the search');
+    assert.equal(await page.inputValue('input[type=search]'), 'Bold', 'the box follows Back');
+    await page.goto(`${h.base}/#/courses/${course}/groups?sort=users&order=asc`);
+    await waitForKeys(page, byUsers.rows.map((r) => r.group), 'without the search');
+    assert.equal(await page.inputValue('input[type=search]'), '', 'the box follows the URL');
     await h.shots2(page, 'group-summary');
     const g = api.rows[0].group;
     await page.click(`.table-block tbody tr[data-key="${g}"] a`);
@@ -508,6 +721,210 @@ export async function checks(h, only) {
     await waitForKeys(page, api.rows.map(key), 'report by mastery desc');
     await exportsMatchTable(h, page, ['User', 'Course'], 'report by mastery desc');
     await h.shots2(page, 'report');
+  });
+
+  await run('league at 250 rows a page: the header stays in view as the rows scroll; on a ' +
+    'phone the names stay in view as the table scrolls sideways', async () => {
+    await asManager();
+    await page.goto(`${h.base}/#/courses/${course}?size=250`);
+    const api = await leagueMatchesApi(h, page, course, 'league, 250 a page');
+    assert.ok(api.rows.length > 40, 'a league longer than the screen');
+    // Scrolled (by the wheel, over the table, as a person does) until its last row shows.
+    const shows = (key) => `(() => {
+      const row = document.querySelector('.table-block tbody tr[data-key="${key}"]');
+      const b = row.getBoundingClientRect();
+      const y = b.top + b.height / 2;
+      const at = y > 0 && y < innerHeight && document.elementFromPoint(b.left + 30, y);
+      return Boolean(at) && row.contains(at);
+    })()`;
+    const last = api.rows[api.rows.length - 1].user;
+    assert.ok(await wheelOverTable(page, 0, 400, shows(last)), 'the last row never showed');
+    assert.ok(!await page.evaluate(shows(api.rows[0].user)), 'the first row still shows');
+    for (const col of ['rank', 'name', 'mastery', 'progress']) {
+      assert.equal(await shownOnTop(page, `.table-block thead th[data-col="${col}"]`), '',
+        `the ${col} header, the last row in view`);
+    }
+
+    // A phone: the table is wider than the screen; scrolled sideways to its last column, the
+    // row's name is still in view.
+    await page.setViewportSize(PHONE);
+    try {
+      const first = api.rows[0].user;
+      const row = `.table-block tbody tr[data-key="${first}"]`;
+      await page.$eval(`${row} th`, (th) => th.scrollIntoView({block: 'center'}));
+      assert.equal(await shownOnTop(page, `${row} th`), '', 'the name before scrolling');
+      const lastCell = `(() => {
+        const td = document.querySelector('${row} td:last-child');
+        const b = td.getBoundingClientRect();
+        const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+        return b.right <= innerWidth && Boolean(at) && td.contains(at);
+      })()`;
+      assert.ok(await wheelOverTable(page, 300, 0, lastCell, 20), 'the last column never showed');
+      assert.notEqual(await shownOnTop(page, `${row} td[data-col="mastery"]`), '',
+        'the table did not scroll sideways');
+      assert.equal(await shownOnTop(page, `${row} th`), '', 'the name, scrolled sideways');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  await run('account report: at 1440×900 (and 1280×800) every column is in view, or a cue in ' +
+    'view says how many are not and takes to them', async () => {
+    await asManager();
+    try {
+      for (const size of [{width: 1440, height: 900}, DESKTOP]) {
+        await page.setViewportSize(size);
+        await page.goto(`${h.base}/#/report`);
+        await page.reload();  // scrolled to the start
+        assert.equal(await tableSettled(page, 'report'), 'ready');
+        const what = `${size.width}×${size.height}`;
+        const cols = (await tableHeads(page)).map((x) => x.col);
+        assert.equal(cols.length, 14, what);
+        const th = (col) => `.table-block thead th[data-col="${col}"]`;
+        const hidden = [];
+        for (const col of cols) if (await shownOnTop(page, th(col))) hidden.push(col);
+        console.log(`     (${what}: ${hidden.length} of 14 columns out of view)`);
+        if (hidden.length === 0) continue;
+        assert.equal(await shownOnTop(page, '.table-block .scroll-cue'), '',
+          `${what}: ${hidden.length} columns out of view (${hidden}) and no cue in view`);
+        assert.match(await page.textContent('.table-block .scroll-cue'),
+          new RegExp(`\\b${hidden.length} columns?\\b`), `${what}: the cue's count (${hidden})`);
+        // The cue's buttons bring each column into view in turn, those it scrolled away too.
+        for (const col of [...hidden, ...cols]) {
+          for (const dir of ['next', 'prev']) {
+            const button = `.table-block .scroll-cue button[data-dir="${dir}"]`;
+            for (let i = 0; i < 10 && await shownOnTop(page, th(col)) &&
+              await page.getAttribute(button, 'aria-disabled') !== 'true'; i += 1) {
+              await page.click(button);
+              await scrollSettled(page);
+            }
+          }
+          assert.equal(await shownOnTop(page, th(col)), '', `${what}: ${col} via the cue`);
+        }
+        assert.match(await page.textContent('.table-block .scroll-cue'), /\b\d+ columns?\b/);
+      }
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  await run('Completed and Certified sort by the date, those without one last, both ways ' +
+    '(league, a group\'s league, report)', async () => {
+    await asManager();
+    const groups = (await h.json(page, `/api/v1/courses/${course}/groups?limit=1000`)).rows;
+    const most = (k) => [...groups].sort((a, b) => b[k] - a[k])[0].group;
+    const tables = [
+      [`#/courses/${course}?size=250`, ['completed', 'certified']],
+      [`#/courses/${course}/groups/${most('completed')}?size=250`, ['completed']],
+      [`#/courses/${course}/groups/${most('certified')}?size=250`, ['certified']],
+      ['#/report?size=250', ['completed_at', 'certified_at']],
+    ];
+    for (const [hash, cols] of tables) {
+      await page.goto(`${h.base}/${hash}`);
+      await tableSettled(page, hash);
+      for (const col of cols) {
+        for (const [order, want] of [['asc', 'ascending'], ['desc', 'descending']]) {
+          const what = `${hash}: ${col} ${want}`;
+          await clickSort(page, col);
+          assert.equal(await settledHeaderState(page, col, want), want, what);
+          assert.equal(await tableSettled(page, what), 'ready', what);
+          assertDatesInOrder(await columnDates(page, col), order, what);
+        }
+      }
+    }
+  });
+
+  await run('phone (390 px): long titles, names and option labels fit; chart labels stay in ' +
+    'their charts', async () => {
+    await asManager();
+    await page.setViewportSize(PHONE);
+    const problems = [];
+    try {
+      for (const hash of ['#/courses', `#/courses/${LONG.course}`,
+        `#/courses/${LONG.course}?group=${LONG.group}`,
+        `#/courses/${LONG.course}/groups`, `#/courses/${LONG.course}/groups/${LONG.group}`,
+        `#/courses/${LONG.course}/users/${LONG.user}`,
+        `#/courses/${LONG.course}/users/${LONG.user}?chapter=ch1`,
+        `#/courses/${LONG.course}/users/${LONG.user}/exercises/ch1-ex1`,
+        `#/report?q=${encodeURIComponent('Maximiliane')}`]) {
+        await page.goto(`${h.base}/${hash}`);
+        assert.equal(await tableSettled(page, hash), 'ready', hash);
+        await chartsFitTheirBoxes(page);
+        problems.push(...(await overflowing(page)).map((x) => `${hash}: wider than a phone: ${x}`),
+          ...(await chartLabelsOutside(page)).map((x) => `${hash}: ${x}`));
+        // A select shows its choice whole, or says it in full as its title.
+        const selects = await page.$$eval('main select', (ss) => ss.map((s) => ({
+          label: s.selectedOptions[0] ? s.selectedOptions[0].textContent : '',
+          title: s.title})));
+        for (const x of selects.filter((y) => y.label.length > 30 && y.title !== y.label)) {
+          problems.push(`${hash}: a select shows '${x.label}' with the title '${x.title}'`);
+        }
+      }
+      assert.deepEqual(problems, [], 'what does not fit');
+      // The long names are there, whole, for whoever reads them.
+      await page.goto(`${h.base}/#/courses/${LONG.course}`);
+      await tableSettled(page, 'the long course');
+      assert.equal(await page.textContent('h1'), LONG.title);
+      assert.ok(await page.$$eval('select[name=group] option', (os, name) =>
+        os.some((o) => o.textContent === name), LONG.groupName), 'the long group option');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  await run('sorting, the page size and a search replace the history entry; Back from a ' +
+    'person returns to where the league was scrolled', async () => {
+    await asManager();
+    await page.goto(`${h.base}/#/courses`);
+    await tableSettled(page, 'all courses');
+    await page.click(`main a[href="#/courses/${course}"]`);
+    await waitForHash(page, new RegExp(`^#/courses/${course}$`), 'open the course');
+    await tableSettled(page, 'league');
+    for (const col of ['mastery', 'mastery', 'name', 'score', 'points']) {
+      const before = page.url();
+      await clickSort(page, col);
+      await page.waitForFunction((u) => location.href !== u, before);
+      await tableSettled(page, `sort by ${col}`);
+    }
+    await page.selectOption('.pager select', '50');
+    await waitForHash(page, /size=50/, 'page size');
+    await page.fill('input[type=search]', 'a');
+    await waitForHash(page, /q=a/, 'search');
+    await tableSettled(page, 'search');
+    await page.goBack();
+    await waitForHash(page, /^#\/courses$/, 'Back after 5 sorts, a page size and a search');
+
+    await page.goto(`${h.base}/#/courses/${course}?size=250`);
+    const api = await leagueMatchesApi(h, page, course, 'league, 250 a page');
+    const target = api.rows[40].user;
+    const scrolled = `(() => {
+      const b = document.querySelector('.table-block tbody tr[data-key="${target}"]')
+        .getBoundingClientRect();
+      const at = document.elementFromPoint(b.left + 30, b.top + b.height / 2);
+      return b.top > 0 && b.top < innerHeight / 2 && Boolean(at) && at.closest('tr') &&
+        at.closest('tr').dataset.key === '${target}';
+    })()`;
+    assert.ok(await wheelOverTable(page, 0, 200, scrolled), 'the 41st row never came up');
+    await page.waitForTimeout(300);  // as a person pauses before a click
+    const y = 300;
+    const was = await rowAt(page, y);
+    assert.ok(was, `a row at ${y} px`);
+    await page.click(`.table-block tbody tr[data-key="${was.key}"] th a`);
+    await waitForHash(page, new RegExp(`users/${was.key}$`), 'open the person');
+    const v = await h.json(page, `/api/v1/courses/${course}/users/${was.key}`);
+    await waitForKeys(page, v.exercises.map((e) => e.exercise), 'the person\'s exercises');
+    await page.goBack();
+    await waitForHash(page, /size=250$/, 'Back to the league');
+    await waitForKeys(page, api.rows.map((r) => r.user), 'the league again');
+    let now = null;
+    const deadline = Date.now() + 3000;
+    do {
+      await page.waitForTimeout(100);
+      now = await rowAt(page, y);
+    } while (Date.now() < deadline && !(now && now.key === was.key &&
+      Math.abs(now.top - was.top) <= 3));
+    assert.ok(now && now.key === was.key && Math.abs(now.top - was.top) <= 3,
+      `the row at ${y} px after Back: ${JSON.stringify(now)}, before: ${JSON.stringify(was)}`);
   });
 
   // (--only 'account manager' runs it with the sign-in it needs.)
@@ -696,6 +1113,52 @@ export async function checks(h, only) {
     assert.equal(await h.status(p, `/api/v1/courses/${c}/users?group=${other.group}`), 404);
     await h.shots2(p, 'group-manager-course');
     noErrors(gm, 'group manager');
+    await gm.context.close();
+  });
+
+  await run('group manager: a group not theirs, or unknown, is the Not found page of any ' +
+    'unknown page; its key in a league URL adds no option to their filter', async () => {
+    const gm = await h.signIn('group_manager');
+    const p = gm.page;
+    const c = (await h.json(p, '/api/v1/courses')).rows[0].course;
+    const mine = await h.json(p, `/api/v1/courses/${c}/groups?limit=1000&sort=name`);
+    const all = await (await fetch(`${h.base}/api/v1/courses/${c}/groups?limit=1000`,
+      {headers: {Authorization: `Bearer ${h.token}`}})).json();
+    const others = all.rows.filter((g) => !mine.rows.some((x) => x.group === g.group))
+      .map((g) => g.group);
+    const other = others.includes('finance') ? 'finance' : others[0];
+    assert.ok(other, 'a group the group manager does not manage');
+    // The page of an unknown route, as every unknown key should look.
+    const settledMain = async (what) => {
+      await p.waitForFunction(() => document.querySelector('main .error h2') &&
+        !document.querySelector('main .loading'), null, {timeout: 10000})
+        .catch(() => assert.fail(`${what}: no error page`));
+      return {html: await p.$eval('main', (m) => m.innerHTML), title: await p.title()};
+    };
+    await p.goto(`${h.base}/#/no-such-page`);
+    const notFound = await settledMain('an unknown page');
+    assert.match(notFound.html, /Not found/);
+    for (const hash of [`#/courses/${c}/groups/${other}`, `#/courses/${c}/groups/no-such-group`,
+      '#/courses/no-such-course', `#/courses/${c}/users/no-such-user`]) {
+      await p.goto(`${h.base}/${hash}`);
+      await p.reload();  // a fresh document, as a copied link opens
+      const shown = await settledMain(hash).catch(async (e) => {
+        e.message += ` (the page shows: ${(await p.textContent('main')).slice(0, 200)})`;
+        throw e;
+      });
+      assert.deepEqual(shown, notFound, `${hash}: not the Not found page`);
+    }
+    // ?group= of a group not theirs: their members, the filter offers their groups only.
+    await p.goto(`${h.base}/#/courses/${c}?group=${other}`);
+    await p.reload();
+    assert.equal(await tableSettled(p, 'league'), 'ready');
+    assert.deepEqual(await alertsShown(p), [], `?group=${other}`);
+    assert.deepEqual(await p.$$eval('select[name=group] option', (os) => os.map((o) => o.value)),
+      ['', ...mine.rows.map((g) => g.group)], 'the group filter\'s options');
+    const league = await h.json(p, `/api/v1/courses/${c}/users?sort=rank&order=asc&limit=25`);
+    await waitForKeys(p, league.rows.map((r) => r.user), `?group=${other}: their members`);
+    // The only console errors: the 404s of the unknown keys.
+    assert.deepEqual(gm.errors.filter((e) => !/status of 404/.test(e)), [], 'console errors');
     await gm.context.close();
   });
 

@@ -73,12 +73,22 @@ function renderChrome(a) {
       }}));
 }
 
+// The page of a route that does not exist, or of a key that does not (or not for this person):
+// one page for every such case, as the API answers 404 for each.
+function showNotFound() {
+  clear(main).append(errorBox({status: 404}));
+  document.title = 'Not found · Cohort';
+}
+
 function unmount() {
   if (mounted && mounted.view && mounted.view.destroy) mounted.view.destroy();
   mounted = null;
 }
 
 async function render() {
+  // The positions this entry was left at, if Back (or a reload) brought it: read before
+  // anything scrolls.
+  const scroll = router.savedScroll();
   const route = router.current();
   const {segments} = route;
   if (segments[0] === 'signin') {
@@ -126,19 +136,29 @@ async function render() {
   unmount();
   clear(main);
   if (!found || !found.allowed(a, found.params)) {
-    main.append(errorBox({status: 404}));
-    document.title = 'Not found · Cohort';
+    showNotFound();
     mounted = {key: '', view: null};
+    router.pauseScrollSaving(false);
     return;
   }
   const ctx = {session, abilities: a, route, params: found.params,
     onUnauthorized: () => {
       session = null;
       router.replace(router.href(['signin'], {next: location.hash}));
-    }};
-  mounted = {key, view: found.view(main, route, ctx)};
+    },
+    notFound: showNotFound,
+    ready: null};  // the view's loading (common.js withStates)
+  router.pauseScrollSaving(true);
+  const mine = {key, view: found.view(main, route, ctx)};
+  mounted = mine;
   main.focus({preventScroll: true});
   window.scrollTo(0, 0);
+  // Back to where the person was, once the rows are in (before, the page is not that tall).
+  Promise.resolve(ctx.ready).finally(() => {
+    if (mounted !== mine) return;  // another page since
+    if (scroll) router.restoreScroll(scroll);
+    router.pauseScrollSaving(false);
+  });
 }
 
 document.getElementById('skip-link').addEventListener('click', () => main.focus());
@@ -152,6 +172,7 @@ async function boot() {
     clear(main).append(errorBox(e));
     return;
   }
+  router.trackScroll();
   window.addEventListener('hashchange', () => {
     render();
   });

@@ -14,6 +14,89 @@ const percentAxis = (title) => ({
 });
 const toPct = (x) => (x === null || x === undefined ? null : Math.round(x * 1000) / 10);
 
+// ---- Labels that fit: Chart.js draws text on the canvas, where it neither wraps nor shrinks:
+// a course or chapter title wider than its room is cut off at the canvas's edge. Labels are
+// wrapped to the room they have, on at most `lines` lines, the last cut short with "…"; the
+// tooltip says them whole (wrapped to the chart's width).
+
+function fontString(font) {
+  return Chart.helpers.toFont(font).string;
+}
+
+// The longest start of `text` that fits `width` with "…" after it.
+function cutShort(measure, text, width) {
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(text.slice(0, mid).trimEnd() + '…') <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return text.slice(0, lo).trimEnd() + '…';
+}
+
+// `text` in lines no wider than `width` (breaking between words, or inside a word longer than
+// a line), at most `lines` of them: a string when one line, else an array (Chart.js's
+// multi-line label).
+export function fitLabel(ctx, font, text, width, lines = 2) {
+  ctx.save();
+  ctx.font = font;
+  const measure = (t) => ctx.measureText(t).width;
+  const out = [];
+  let line = '';
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    const joined = line ? `${line} ${word}` : word;
+    if (measure(joined) <= width) {
+      line = joined;
+      continue;
+    }
+    if (line) out.push(line);
+    line = word;
+    while (measure(line) > width && line.length > 1) {  // a word longer than a line
+      const head = cutShort(measure, line, width).slice(0, -1) || line[0];
+      out.push(head);
+      line = line.slice(head.length);
+    }
+  }
+  if (line) out.push(line);
+  if (out.length > lines) {
+    const rest = out.splice(lines - 1).join(' ');
+    out.push(cutShort(measure, rest, width));
+  }
+  ctx.restore();
+  return out.length === 1 ? out[0] : out;
+}
+
+// The side axis of horizontal bars (the course or chapter titles): each bar's label, on two
+// lines at most 40% of the chart's width (the bars keep the rest).
+function sideAxis() {
+  return {ticks: {autoSkip: false, callback(value) {  // `this`: the scale
+    return fitLabel(this.chart.ctx, fontString(this.options.ticks.font),
+      this.getLabelForValue(value), this.chart.width * 0.4);
+  }}};
+}
+
+// Legend items on one line each, no wider than the chart.
+function legendLabels(chart) {
+  const {boxWidth, font} = chart.legend.options.labels;
+  return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => ({...item,
+    text: fitLabel(chart.ctx, fontString(font), item.text, chart.width - boxWidth - 40, 1)}));
+}
+
+// Tooltips with the whole labels, wrapped to the chart's width.
+const wholeTooltips = {callbacks: {
+  title(items) {  // `this`: the tooltip
+    const text = items.length ? items[0].label : '';
+    return fitLabel(this.chart.ctx, fontString(this.options.titleFont), text,
+      this.chart.width - 30, 10);
+  },
+  label(item) {
+    const text = `${item.dataset.label ? `${item.dataset.label}: ` : ''}${item.formattedValue}`;
+    return fitLabel(this.chart.ctx, fontString(this.options.bodyFont), text,
+      this.chart.width - 50, 10);
+  },
+}};
+
 // A canvas in a sized box; `label` describes the chart for screen readers.
 function frame(label, className = 'chart') {
   const canvas = h('canvas', {role: 'img', 'aria-label': label});
@@ -25,6 +108,11 @@ function make(canvas, config) {
   if (typeof Chart === 'undefined') throw new Error('Chart.js did not load');
   config.options = {responsive: true, maintainAspectRatio: false, animation: false,
     ...config.options};
+  config.options.plugins = {...config.options.plugins, tooltip: wholeTooltips};
+  const legend = config.options.plugins.legend;
+  if (legend && legend.display !== false) {
+    legend.labels = {...legend.labels, generateLabels: legendLabels};
+  }
   return new Chart(canvas, config);
 }
 
@@ -41,7 +129,7 @@ function charted(label, config, className) {
 export function coursesChart(rows, {certifications = true} = {}) {
   const datasets = [{label: 'Mastery %', data: rows.map((r) => toPct(r.mastery)),
     backgroundColor: BLUE, xAxisID: 'x'}];
-  const scales = {x: percentAxis('Mastery')};
+  const scales = {x: percentAxis('Mastery'), y: sideAxis()};
   if (certifications) {
     datasets.push({label: 'Certified', data: rows.map((r) => r.certified),
       backgroundColor: GREEN, xAxisID: 'x1'});
@@ -101,11 +189,13 @@ export function chaptersChart(label, chapters) {
         backgroundColor: sorted.map((c) => ((c.mastery ?? 0) < 0.5 ? '#be123c'
           : (c.mastery ?? 0) < 0.8 ? '#b45309' : GREEN))}],
     },
-    options: {indexAxis: 'y', scales: {x: percentAxis('Mastery')},
+    options: {indexAxis: 'y',
+      scales: {x: percentAxis('Mastery'), y: sideAxis()},
       plugins: {legend: {display: false}}},
   }, 'chart chart-tall');
+  // Room for two lines of title a bar.
   chart.element.querySelector('.chart-box').style.height = `${Math.max(160,
-    sorted.length * 34 + 60)}px`;
+    sorted.length * 40 + 60)}px`;
   chart.order = sorted.map((c) => c.chapter);
   chart.element.dataset.order = JSON.stringify(chart.order);
   return chart;

@@ -34,6 +34,23 @@ function isNumeric(column) {
   return column.numeric ?? NUMERIC.has(column.type);
 }
 
+// Words (an email, a course's title, groups) are cut short past a width, the cell's title
+// saying them whole, so that one long value does not widen a whole column (app.css).
+function isWords(column) {
+  return !column.render && !column.rowHeader && !isNumeric(column) &&
+    (column.type === 'text' || column.type === 'list');
+}
+
+// The classes of a column's cells: figures align right, words are cut short, and the row's
+// header stays in view as the table scrolls sideways (app.css).
+function cellClass(column) {
+  const classes = [];
+  if (isNumeric(column)) classes.push('num');
+  if (isWords(column)) classes.push('words');
+  if (column.rowHeader) classes.push('row-head');
+  return classes.join(' ') || null;
+}
+
 // nearbyint of C: halves round to even, as the server rounds fractions (table_sort.h).
 function roundHalfEven(x) {
   const r = Math.round(x);
@@ -122,6 +139,17 @@ export function sortRows(rows, key, order, sorting) {
   return keyed.map((x) => x.row);
 }
 
+// A select is no wider than its box: a long choice is cut short there, so the select's title
+// says it whole (each option's says its own, in the list).
+function titleSelect(select) {
+  const chosen = select.selectedOptions[0];
+  select.title = chosen ? chosen.textContent : '';
+}
+
+function option(o) {
+  return h('option', {value: o.value, text: o.label, title: o.label});
+}
+
 function readState(params, options) {
   const size = Number(params.get('size'));
   const page = Math.max(1, Math.floor(Number(params.get('page')) || 1));
@@ -141,10 +169,10 @@ function readState(params, options) {
   }
   for (const f of options.filters || []) {
     const v = params.get(f.name);
-    if (v !== null && v !== '' && (f.dynamic || f.options.some((o) => o.value === v))) {
+    // Only a value the filter offers (a link may name any).
+    if (v !== null && v !== '' && f.options.some((o) => o.value === v)) {
       state.filters[f.name] = v;
-    }
-    else if (f.fixed !== undefined) state.filters[f.name] = f.fixed;
+    } else if (f.fixed !== undefined) state.filters[f.name] = f.fixed;
   }
   return state;
 }
@@ -176,6 +204,7 @@ export function apiQuery(state) {
 //   searchLabel,                 placeholder of the search box; no box when absent
 //   emptyMessage(state) -> string,
 //   expand?(row) -> Node         an extra row under each row, opened by a button (client mode)
+//   wide?                        many columns: the page takes the window's width for them
 // }
 export function createTable(options) {
   const columns = options.columns;
@@ -192,8 +221,11 @@ export function createTable(options) {
     : null;
   const filterSelects = (options.filters || []).filter((f) => f.fixed === undefined).map((f) => {
     const select = h('select', {name: f.name, dataset: {focus: 'filter-' + f.name}},
-      f.options.map((o) => h('option', {value: o.value, text: o.label})));
-    select.addEventListener('change', () => updateUrl({[f.name]: select.value, page: null}));
+      f.options.map(option));
+    select.addEventListener('change', () => {
+      titleSelect(select);
+      updateUrl({[f.name]: select.value, page: null});
+    });
     return {filter: f, select, label: h('label', {class: 'filter'},
       h('span', {text: f.label}), select)};
   });
@@ -206,7 +238,7 @@ export function createTable(options) {
       e.preventDefault();
       clearTimeout(searchTimer);
       typing = false;
-      updateUrl({q: search.value.trim(), page: null});
+      updateUrl({q: search.value.trim(), page: null}, {replace: true});
     }}, search) : null,
     filterSelects.map((f) => f.label),
     h('span', {class: 'exports'}, h('span', {class: 'exports-label', text: 'Export'}),
@@ -217,15 +249,14 @@ export function createTable(options) {
       typing = true;
       searchTimer = setTimeout(() => {
         typing = false;
-        updateUrl({q: search.value.trim(), page: null});
+        updateUrl({q: search.value.trim(), page: null}, {replace: true});
       }, 400);
     });
   }
 
   const headerCells = columns.map((c) => {
     const sortKey = c.sort;
-    const th = h('th', {scope: 'col', class: isNumeric(c) ? 'num' : null,
-      dataset: {col: c.key}});
+    const th = h('th', {scope: 'col', class: cellClass(c), dataset: {col: c.key}});
     if (!c.sortable) {
       th.textContent = c.label;
       return th;
@@ -237,7 +268,8 @@ export function createTable(options) {
       // From the URL as it is now (a second click may come before the page re-rendered).
       const now = readState(currentRoute().params, options);
       const order = now.sort === sortKey && now.order === 'asc' ? 'desc' : 'asc';
-      updateUrl({sort: sortKey, order, page: null});
+      // The same rows in another order: this entry, not a new one (Back leaves the page).
+      updateUrl({sort: sortKey, order, page: null}, {replace: true});
     });
     th.append(button);
     return th;
@@ -249,8 +281,75 @@ export function createTable(options) {
   const table = h('table', {class: 'data'},
     h('caption', {class: 'visually-hidden', text: options.label}), thead, tbody);
   const pager = h('nav', {class: 'pager', 'aria-label': options.label + ' pages'});
-  const element = h('section', {class: 'table-block', 'aria-label': options.label},
-    toolbar, status, h('div', {class: 'table-scroll'}, table), pager);
+  // The table scrolls inside a box no taller than the window, both ways, so that its header
+  // sticks at the box's top while the rows scroll (a sticky header in a box that scrolls only
+  // sideways would stick to that box, which never scrolls down: it would scroll away with the
+  // page) and the rows' names stick at its left. Focusable, so that the keys scroll it.
+  const scroller = h('div', {class: 'table-scroll', tabindex: '0', role: 'region',
+    'aria-label': `${options.label}, the table`}, table);
+  const frame = h('div', {class: 'table-frame'}, scroller);
+  // Columns out of view sideways are said, with buttons that bring them into view.
+  const cueText = h('span', {class: 'scroll-cue-text'});
+  const cueButton = (dir, text, label) => h('button', {type: 'button', class: 'button',
+    dataset: {dir}, 'aria-label': label, text, onclick: () => scrollColumns(dir)});
+  const cue = h('div', {class: 'scroll-cue', hidden: true}, cueText,
+    cueButton('prev', '‹', 'Show the columns to the left'),
+    cueButton('next', '›', 'Show the columns to the right'));
+  const element = h('section', {class: options.wide ? 'table-block wide' : 'table-block',
+    'aria-label': options.label},
+    toolbar, h('div', {class: 'table-meta'}, status, cue), frame, pager);
+
+  // The columns' header cells, each with its box and whether it is in view (inside the scroll
+  // box, not under the sticky names column); `left` and `right`: where the columns show once
+  // scrolled (right of the names).
+  function columnsInView() {
+    const box = scroller.getBoundingClientRect();
+    const right = box.left + scroller.clientLeft + scroller.clientWidth;
+    const sticky = thead.querySelector('th.row-head');
+    const covered = sticky ? sticky.getBoundingClientRect() : null;
+    const cols = [...thead.querySelectorAll('th[data-col]')].map((th) => {
+      const r = th.getBoundingClientRect();
+      const under = covered && th !== sticky && r.left < covered.right - 1 &&
+        r.right > covered.left + 1;
+      return {r, shown: r.left >= box.left - 1 && r.right <= right + 1 && !under};
+    });
+    return {cols, left: box.left + scroller.clientLeft + (covered ? covered.width : 0), right};
+  }
+
+  let cueFrame = 0;
+  function updateCue() {
+    cancelAnimationFrame(cueFrame);
+    cueFrame = requestAnimationFrame(() => {
+      const hidden = columnsInView().cols.filter((c) => !c.shown).length;
+      cue.hidden = hidden === 0;
+      cueText.textContent = `${hidden} column${hidden === 1 ? '' : 's'} out of view`;
+      const atStart = scroller.scrollLeft <= 0;
+      const atEnd = scroller.scrollLeft + scroller.clientWidth >= scroller.scrollWidth - 1;
+      // aria-disabled, not disabled: a button pressed from the keyboard keeps the focus.
+      cue.querySelector('[data-dir="prev"]').setAttribute('aria-disabled', String(atStart));
+      cue.querySelector('[data-dir="next"]').setAttribute('aria-disabled', String(atEnd));
+      // Shadows at the edges the table goes on past (app.css), clear of a vertical scrollbar.
+      frame.classList.toggle('more-left', !atStart);
+      frame.classList.toggle('more-right', !atEnd);
+      frame.style.setProperty('--scrollbar', `${scroller.offsetWidth - scroller.clientWidth -
+        2 * scroller.clientLeft}px`);
+    });
+  }
+
+  // Next: the first column cut off at the right comes to the left (after the names); previous:
+  // the last one cut off at the left comes to the right.
+  function scrollColumns(dir) {
+    const {cols, left, right} = columnsInView();
+    const cut = dir === 'next' ? cols.find((c) => !c.shown && c.r.right > right + 1)
+      : cols.filter((c) => !c.shown && c.r.right <= right + 1).pop();
+    if (!cut) return;
+    const by = dir === 'next' ? cut.r.left - left : Math.min(-1, cut.r.right - right);
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    scroller.scrollBy({left: by, behavior: still ? 'auto' : 'smooth'});
+  }
+  scroller.addEventListener('scroll', updateCue, {passive: true});
+  const resizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(updateCue);
+  if (resizes) resizes.observe(scroller);
 
   function setHeaderState() {
     columns.forEach((c, i) => {
@@ -265,9 +364,12 @@ export function createTable(options) {
 
   function cell(column, row) {
     const value = row[column.key];
-    const content = column.render ? column.render(row) : (FORMATTERS[column.type || 'text'] ||
+    let content = column.render ? column.render(row) : (FORMATTERS[column.type || 'text'] ||
       FORMATTERS.text)(value);
-    const attrs = {class: isNumeric(column) ? 'num' : null, dataset: {col: column.key}};
+    const attrs = {class: cellClass(column), dataset: {col: column.key}};
+    if (isWords(column)) {
+      content = h('span', {class: 'clip', title: content, text: content});
+    }
     if (column.rowHeader) return h('th', {...attrs, scope: 'row'}, content);
     return h('td', attrs, content);
   }
@@ -318,7 +420,8 @@ export function createTable(options) {
     const sizeSelect = h('select', {'aria-label': 'Rows per page', dataset: {focus: 'size'}},
       PAGE_SIZES.map((n) => h('option', {value: String(n), selected: n === state.size,
         text: `${n} per page`})));
-    sizeSelect.addEventListener('change', () => updateUrl({size: sizeSelect.value, page: null}));
+    sizeSelect.addEventListener('change', () => updateUrl({size: sizeSelect.value, page: null},
+      {replace: true}));
     pager.append(pageLink(state.page - 1, '‹ Previous', 'prev'),
       h('span', {class: 'page-of', text: `Page ${Math.min(state.page, pages)} of ${pages}`}),
       pageLink(state.page + 1, 'Next ›', 'next'), sizeSelect);
@@ -360,12 +463,8 @@ export function createTable(options) {
     // The box follows the URL (Back, a link) except while someone is typing in it.
     if (search && !typing) search.value = state.q;
     for (const {filter, select} of filterSelects) {
-      const value = state.filters[filter.name] || '';
-      // A value from a copied link that the list does not offer (yet) still shows as chosen.
-      if (![...select.options].some((o) => o.value === value)) {
-        select.append(h('option', {value, text: value}));
-      }
-      select.value = value;
+      select.value = state.filters[filter.name] || '';
+      titleSelect(select);
     }
     setHeaderState();
     const query = apiQuery(state);
@@ -390,6 +489,7 @@ export function createTable(options) {
       if (signal.aborted) return;
       renderRows(page.rows, page.total);
       element.dataset.state = page.rows.length ? 'ready' : 'empty';
+      updateCue();
     } catch (e) {
       if (e.name === 'AbortError') return;
       clear(tbody);
@@ -409,15 +509,19 @@ export function createTable(options) {
   function destroy() {
     if (controller) controller.abort();
     clearTimeout(searchTimer);
+    cancelAnimationFrame(cueFrame);
+    if (resizes) resizes.disconnect();
   }
 
-  // Filters whose options arrive later (the groups of a course).
+  // Filters whose options arrive later. A value the URL names counts once offered: set the
+  // options before the update that reads it.
   function setFilterOptions(name, opts) {
     const f = filterSelects.find((x) => x.filter.name === name);
     if (!f) return;
     f.filter.options = opts;
-    clear(f.select).append(...opts.map((o) => h('option', {value: o.value, text: o.label})));
+    clear(f.select).append(...opts.map(option));
     f.select.value = (state && state.filters[name]) || '';
+    titleSelect(f.select);
   }
 
   return {element, update, destroy, setFilterOptions, get state() { return state; }};

@@ -22,24 +22,36 @@ export function section(title, ...children) {
   return h('section', {class: 'panel'}, h('h2', {text: title}), children);
 }
 
-// Runs `work(signal)` with a loading state in `container`; on an error shows it (a 404 reads
-// "Not found"); 401 hands over to the sign-in page. Answers work's result, or undefined.
-export async function withStates(container, ctx, signal, work) {
-  const spinner = loading();
-  container.append(spinner);
-  try {
-    return await work(signal);
-  } catch (e) {
-    if (e.name === 'AbortError') return undefined;
-    if (e instanceof ApiError && e.status === 401) {
-      ctx.onUnauthorized();
+// Runs `work(signal)` with a loading state in `container`; on an error shows it; 401 hands
+// over to the sign-in page. A 404 means the page's key is unknown (or not this person's to
+// see): the app's one Not found page, not this page's header with an error under it.
+// Answers work's result, or undefined; the app waits for it (ctx.ready) to restore a page's
+// scroll position on Back.
+export function withStates(container, ctx, signal, work) {
+  const run = (async () => {
+    const spinner = loading();
+    container.append(spinner);
+    try {
+      return await work(signal);
+    } catch (e) {
+      // Aborted: the person has left the page, which must not touch the next one.
+      if (e.name === 'AbortError' || signal.aborted) return undefined;
+      if (e instanceof ApiError && e.status === 401) {
+        ctx.onUnauthorized();
+        return undefined;
+      }
+      if (e instanceof ApiError && e.status === 404 && ctx.notFound) {
+        ctx.notFound();
+        return undefined;
+      }
+      clear(container).append(errorBox(e));
       return undefined;
+    } finally {
+      spinner.remove();
     }
-    clear(container).append(errorBox(e));
-    return undefined;
-  } finally {
-    spinner.remove();
-  }
+  })();
+  ctx.ready = run;
+  return run;
 }
 
 // A view's lifetime: the abort signal of its fetches and the charts it must free.

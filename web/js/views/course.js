@@ -58,6 +58,11 @@ export function courseView(main, route, ctx) {
       api.get(api.path('courses', course), signal),
       api.get(api.withQuery(api.path('courses', course, 'groups'), {limit: 1000, sort: 'name'}),
         signal).catch(() => ({rows: []})),
+      // A group's page exists when its league does: the API answers 404 for a group that is
+      // unknown or not this person's, and so the page is Not found (withStates). (The groups
+      // list cannot say: it leaves out groups with no one enrolled in the course.)
+      group ? api.get(api.withQuery(api.path('courses', course, 'users'), {group, limit: 1}),
+        signal) : null,
     ]);
     const groupRow = group ? groups.rows.find((g) => g.group === group) : null;
     const groupName = group ? (groupRow ? groupRow.name : group) : '';
@@ -113,9 +118,10 @@ export function courseView(main, route, ctx) {
           render: (r) => h('a', {href: href(['courses', course, 'users', r.user]), text: r.name})},
         'mastery',
         'progress',
-        // Yes or no, and the day when yes.
-        {name: 'completed', render: completedCell},
-        {name: 'certified', render: certifiedCell},
+        // The day when yes, "No" otherwise; sorted by the moment, those without one last in
+        // both orders (a sort by yes/no would leave the days in name order).
+        {name: 'completed', render: completedCell, sort: 'completed_at'},
+        {name: 'certified', render: certifiedCell, sort: 'certified_at'},
         'score',
         'points',
         'time',
@@ -123,8 +129,10 @@ export function courseView(main, route, ctx) {
         'at_risk',
       ]),
       filters: [
+        // Only the groups this person may see are options; a link naming another (or an
+        // unknown one) shows every group's people, as the filter offers no such choice.
         group ? {name: 'group', fixed: group, options: []}
-          : {name: 'group', label: 'Group', options: groupOptions, dynamic: true},
+          : {name: 'group', label: 'Group', options: groupOptions},
         {name: 'completed', label: 'Completed', options: ANY_YES_NO},
         {name: 'certified', label: 'Certified', options: ANY_YES_NO},
         {name: 'at_risk', label: 'At risk', options: ANY_YES_NO},

@@ -21,6 +21,8 @@ export function reportView(main, route, ctx) {
     table = createTable({
       label: 'Account report',
       mode: 'server',
+      // Fourteen columns: the window's width shows more of them (the rest scroll sideways).
+      wide: true,
       ...tableColumns('report', [
         {name: 'name', rowHeader: true, render: (r) => h('a',
           {href: href(['courses', r.course, 'users', r.user]), text: r.name})},
