@@ -149,7 +149,7 @@ int RunServe(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
   spdlog::info(StructuredLog("starting")
                    .Add("version", kVersion)
-                   .Add("db", options.db)
+                   .Add("db", store::MaskDbUri(options.db))
                    .Add("listen", options.listen)
                    .Add("metrics_listen", options.metrics_listen)
                    .Add("threads", std::int64_t{options.threads})
@@ -169,7 +169,7 @@ int RunServe(const ServeOptions& options) {
     // A progress line on a terminal; with JSON logs, stderr carries log lines only.
     std::optional<Progress> progress;
     if (!LogsAreJson()) {
-      progress.emplace("loading metrics from " + options.db);
+      progress.emplace("loading metrics from " + store::MaskDbUri(options.db));
       progress->Stage("accounts", 0);
     }
     Status rebuilt = service.Rebuild([&progress](std::size_t done, std::size_t total) {
@@ -253,7 +253,7 @@ int RunServe(const ServeOptions& options) {
                         metrics_server ? fmt::format("{}:{}", metrics_listen->host,
                                                      metrics_server->port())
                                        : std::string())
-                   .Add("db", options.db)
+                   .Add("db", store::MaskDbUri(options.db))
                    .Text());
   std::cout << fmt::format("Cohort is serving on http://{}:{}{}  (Ctrl-C stops it)\n",
                            server_options.host, public_server.port(), metrics_note)
@@ -435,14 +435,16 @@ int RunDemo(const DemoCliOptions& options) {
   }
   progress.Finish(fmt::format("{} attempts, {} responses", result->attempts, result->responses));
   std::ostringstream out;
-  out << "Demo organisation '" << options.account << "' is in " << options.db << ".\n";
+  out << "Demo organisation '" << options.account << "' is in " << store::MaskDbUri(options.db)
+      << ".\n";
   out << "Sign in (email / password):\n";
   for (const demo::DemoSignIn& s : result->sign_ins) {
     out << fmt::format("  {:<16} {:<32} {}\n", s.role, s.email, s.password);
   }
   out << "API token (read, ingest): " << result->ingest_token << "\n";
   std::cout << out.str();
-  std::ofstream(options.db + ".sign-in.txt") << out.str();
+  // Beside a SQLite file; a PostgreSQL database has no directory of ours to write it in.
+  if (!store::IsPostgresUri(options.db)) std::ofstream(options.db + ".sign-in.txt") << out.str();
   return 0;
 }
 

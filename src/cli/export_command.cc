@@ -65,9 +65,13 @@ int RunExport(const ExportCliOptions& options) {
   } else if (options.format != "csv") {
     return Refuse("unknown format '" + options.format + "' (use csv or xlsx)");
   }
-  if (!std::filesystem::exists(options.db)) return Refuse("no database at " + options.db);
-  Result<std::unique_ptr<store::Store>> opened = store::OpenSqliteStoreReadOnly(options.db);
-  if (!opened.ok()) return Refuse("cannot open " + options.db + ": " + opened.status().message());
+  if (!store::IsPostgresUri(options.db) && !std::filesystem::exists(options.db)) {
+    return Refuse("no database at " + options.db);
+  }
+  Result<std::unique_ptr<store::Store>> opened = store::OpenStoreReadOnly(options.db);
+  if (!opened.ok()) {
+    return Refuse("cannot open " + store::MaskDbUri(options.db) + ": " + opened.status().message());
+  }
   store::Store& store = *opened.value();
   SystemClock clock;
   // The service loads the caller's account into its engine on first use, as the server does

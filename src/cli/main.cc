@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Cohort: learning-progress metrics server"};
   app.require_subcommand(1);
   std::string db = "cohort.db";
-  app.add_option("--db", db, "SQLite database file")->envname("COHORT_DB")->capture_default_str();
+  app.add_option("--db", db,
+                 "SQLite database file, or a PostgreSQL URI (postgresql://...)")->envname("COHORT_DB")->capture_default_str();
   std::string log_level = "info";
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error, critical or off (logs go to stderr: plain "
@@ -67,7 +68,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->footer(
       "Options of every command, accepted before or after the subcommand:\n"
-      "  --db TEXT=cohort.db (Env:COHORT_DB)      SQLite database file\n"
+      "  --db TEXT=cohort.db (Env:COHORT_DB)      SQLite database file, or a PostgreSQL\n"
+      "                                           URI (postgresql://user@host/db)\n"
       "  --log-level TEXT=info (Env:COHORT_LOG_LEVEL)\n"
       "                                           trace, debug, info, warn, error, critical, off\n"
       "A flag given on the command line wins over its environment variable.");

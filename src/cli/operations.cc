@@ -1,11 +1,13 @@
 // cohort backup, restore and check.
 #include <chrono>
 #include <filesystem>
+#include <initializer_list>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -98,9 +100,10 @@ Result<Views> RenderAllViews(service::Service& service, store::Store& store) {
 
 // Opens an existing database read-only, or prints why not.
 std::unique_ptr<store::Store> OpenExisting(const std::string& path) {
-  Result<std::unique_ptr<store::Store>> s = store::OpenSqliteStoreReadOnly(path);
+  Result<std::unique_ptr<store::Store>> s = store::OpenStoreReadOnly(path);
   if (!s.ok()) {
-    std::cerr << "cohort: cannot open " << path << ": " << s.status().message() << "\n";
+    std::cerr << "cohort: cannot open " << store::MaskDbUri(path) << ": " << s.status().message()
+              << "\n";
     return nullptr;
   }
   return std::move(s).value();
@@ -145,9 +148,22 @@ void RemoveDatabaseFiles(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
 }
 
+// backup and restore copy SQLite files; PostgreSQL has its own tools. True (and said) when
+// one of `dbs` is a PostgreSQL URI.
+bool RefusePostgres(std::initializer_list<std::string_view> dbs) {
+  for (const std::string_view db : dbs) {
+    if (!store::IsPostgresUri(db)) continue;
+    std::cerr << "cohort: " << store::MaskDbUri(db) << " is a PostgreSQL database: "
+              << store::kPostgresBackupAdvice << "\n";
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int RunBackup(const std::string& db, const std::string& output, bool force) {
+  if (RefusePostgres({db, output})) return 1;
   if (fs::exists(output) && !force) {
     std::cerr << "cohort: " << output << " exists; pass --force to replace it\n";
     return 1;
@@ -175,6 +191,7 @@ int RunBackup(const std::string& db, const std::string& output, bool force) {
 }
 
 int RunRestore(const std::string& db, const std::string& source, bool force) {
+  if (RefusePostgres({db, source})) return 1;
   std::unique_ptr<store::Store> from = OpenExisting(source);
   if (!from) return 1;
   std::ostringstream report;
@@ -208,10 +225,10 @@ int RunRestore(const std::string& db, const std::string& source, bool force) {
 int RunCheck(const std::string& db) {
   std::unique_ptr<store::Store> store = OpenExisting(db);
   if (!store) {
-    std::cout << "check of " << db << ": FAILED (cannot open it)\n";
+    std::cout << "check of " << store::MaskDbUri(db) << ": FAILED (cannot open it)\n";
     return 1;
   }
-  std::cout << "check of " << db << "\n" << std::flush;
+  std::cout << "check of " << store::MaskDbUri(db) << "\n" << std::flush;
   if (!ReportIntegrity(*store, std::cout)) {
     std::cout << "result: FAILED\n";
     return 1;

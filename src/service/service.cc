@@ -135,21 +135,17 @@ Result<Caller> Service::Authenticate(std::string_view bearer_token) {
     return token.status();
   }
   if (token->revoked_at) return Status::Unauthenticated("the API token has been revoked");
-  Result<std::vector<store::AccountRecord>> accounts = store_.ListAccounts();
-  if (!accounts.ok()) return accounts.status();
-  for (const store::AccountRecord& a : accounts.value()) {
-    if (a.id != token->account) continue;
-    const Instant now = clock_.Now();
-    if (!token->last_used_at || now.ms - token->last_used_at->ms >= kLastUseResolutionMs) {
-      Status touched = store_.TouchToken(token->id, now);
-      // Unavailable: the store is busy or failing (logged there); the next request tries again.
-      if (!touched.ok() && touched.code() != ErrorCode::kUnavailable) {
-        spdlog::warn("cannot record a token's use: {}", touched.ToString());
-      }
+  // The token's row carries its account's key (one store read per request); a token cannot
+  // outlive its account (foreign key).
+  const Instant now = clock_.Now();
+  if (!token->last_used_at || now.ms - token->last_used_at->ms >= kLastUseResolutionMs) {
+    Status touched = store_.TouchToken(token->id, now);
+    // Unavailable: the store is busy or failing (logged there); the next request tries again.
+    if (!touched.ok() && touched.code() != ErrorCode::kUnavailable) {
+      spdlog::warn("cannot record a token's use: {}", touched.ToString());
     }
-    return Caller{a.id, a.account.key, token->scopes, std::nullopt, token->id};
   }
-  return Status::Unauthenticated("the API token's account no longer exists");
+  return Caller{token->account, token->account_key, token->scopes, std::nullopt, token->id};
 }
 
 Result<Caller> Service::LocalAdmin(std::string_view account_key) {

@@ -19,7 +19,7 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
-#include "store/sqlite/response_codec.h"
+#include "store/response_codec.h"
 #include "store/sqlite/statement.h"
 #include "store/sqlite/write_lock_holder.h"
 

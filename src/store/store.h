@@ -33,6 +33,7 @@ struct AccountRecord {
 struct TokenRecord {
   TokenId id;
   AccountId account;
+  std::string account_key;  // so that a bearer token costs one store read
   std::string name;
   domain::ScopeSet scopes;
   Instant created_at;
@@ -240,6 +241,27 @@ class Store {
   virtual Result<int> SchemaVersion() = 0;
   virtual int LatestSchemaVersion() const = 0;
 };
+
+// Opens the store `db` names: a PostgreSQL database when it is a libpq connection URI
+// (IsPostgresUri: "postgresql://" or "postgres://"; multi-host URIs such as
+// postgresql://h1:5432,h2:5432/cohort?target_session_attrs=read-write go to libpq as they are),
+// else a SQLite database file. Applies pending migrations. Errors: kUnavailable when it cannot
+// be opened or migrated; messages show the URI with its password masked.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& db);
+// The same, read-only: nothing is migrated or written (writes fail with kUnavailable).
+// Errors: kUnavailable when missing, unreadable, or not at the latest schema.
+Result<std::unique_ptr<Store>> OpenStoreReadOnly(const std::string& db);
+
+// True when `db` is a PostgreSQL connection URI rather than a SQLite file path.
+bool IsPostgresUri(std::string_view db);
+// `db` fit for logs and error messages: the password of a URI's user info or of a
+// `password=` parameter replaced by "****". Anything else is returned as it is.
+std::string MaskDbUri(std::string_view db);
+// What `cohort backup`/`restore` answer on PostgreSQL.
+inline constexpr std::string_view kPostgresBackupAdvice =
+    "cohort backup and restore work on SQLite files; back up a PostgreSQL database with "
+    "pg_dump and restore it with pg_restore (or use pgBackRest): "
+    "https://www.postgresql.org/docs/15/backup-dump.html";
 
 // Opens (creating if missing) a SQLite database file and applies pending migrations.
 // Errors: kUnavailable when the file cannot be opened or migrated.

@@ -9,10 +9,11 @@ struct Entry {
 };
 
 constexpr Entry kEntries[] = {
-    // ?1 account → id, account_id, name, scopes, created_at, revoked_at, last_used_at
+    // ?1 account → the columns of find_token (statements.cc)
     {&AuthStatements::list_tokens,
-     "SELECT id, account_id, name, scopes, created_at, revoked_at, last_used_at FROM api_tokens "
-     "WHERE account_id = ?1 ORDER BY id DESC"},
+     "SELECT t.id, t.account_id, a.key, t.name, t.scopes, t.created_at, t.revoked_at, "
+     "t.last_used_at FROM api_tokens t JOIN accounts a ON a.id = t.account_id "
+     "WHERE t.account_id = ?1 ORDER BY t.id DESC"},
     // ?1 account, ?2 id, ?3 now → id (no row when the account has no such token)
     {&AuthStatements::revoke_token,
      "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?3) "

@@ -6,25 +6,15 @@
 
 #include "domain/course.h"
 #include "domain/user.h"
-#include "store/sqlite/response_codec.h"
+#include "store/batch_problems.h"
+#include "store/response_codec.h"
 
 namespace cohort::store::sqlite {
 namespace {
 
-std::optional<std::size_t> ItemIndex(const domain::Origin& origin, std::size_t item) {
-  if (!origin.indexed) return std::nullopt;
-  return item;
-}
-
-// The JSON pointer of item `item` of a section, followed by `field` ("/user").
-std::string ItemPointer(const domain::Origin& origin, std::size_t item, std::string_view field) {
-  if (!origin.indexed) return fmt::format("{}{}", origin.list_pointer, field);
-  return fmt::format("{}/{}{}", origin.list_pointer, item, field);
-}
-
 ErrorDetail Detail(const domain::Origin& origin, std::size_t item, std::string_view field,
                    std::string reason) {
-  return {ItemIndex(origin, item), ItemPointer(origin, item, field), std::move(reason)};
+  return ItemDetail(origin, item, field, std::move(reason));
 }
 
 // Reads the single integer a RETURNING clause or a one-row SELECT gives.
@@ -36,18 +26,6 @@ Result<std::int64_t> SingleInt(Query& query) {
 }
 
 }  // namespace
-
-Status BatchWriter::Problems::ToStatus() const {
-  const std::vector<ErrorDetail>& details = invalid_.empty() ? conflict_ : invalid_;
-  if (details.empty()) return Status();
-  std::vector<ErrorDetail> kept(
-      details.begin(),
-      details.begin() + static_cast<std::ptrdiff_t>(std::min(details.size(), kMaxDetails)));
-  std::string message = kept.front().reason;
-  if (details.size() > 1) message += fmt::format(" (and {} more)", details.size() - 1);
-  return invalid_.empty() ? Status::Conflict(std::move(message), std::move(kept))
-                          : Status::Invalid(std::move(message), std::move(kept));
-}
 
 Result<domain::WriteSummary> BatchWriter::Run(const domain::WriteBatch& batch) {
   COHORT_RETURN_IF_ERROR(WriteGroups(batch.groups));

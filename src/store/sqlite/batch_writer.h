@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "common/status.h"
 #include "domain/write_batch.h"
+#include "store/batch_problems.h"
 #include "store/sqlite/statements.h"
 #include "store/store.h"
 
@@ -70,20 +71,6 @@ class BatchWriter {
     }
   };
 
-  // ErrorDetails of this batch, by kind.
-  class Problems {
-   public:
-    void Invalid(ErrorDetail d) { invalid_.push_back(std::move(d)); }
-    void Conflict(ErrorDetail d) { conflict_.push_back(std::move(d)); }
-    bool full() const { return invalid_.size() + conflict_.size() >= kMaxDetails; }
-    // OK when nothing was collected; else kInvalid with its details, or kConflict.
-    Status ToStatus() const;
-
-   private:
-    static constexpr std::size_t kMaxDetails = 100;
-    std::vector<ErrorDetail> invalid_, conflict_;
-  };
-
   Status WriteGroups(const domain::Section<domain::Group>& section);
   Status WriteCourses(const domain::Section<domain::Course>& section);
   Status WriteCourse(const domain::Course& course);
@@ -129,7 +116,7 @@ class BatchWriter {
   const AccountId account_;
   const Instant now_;
   domain::WriteSummary summary_;
-  Problems problems_;
+  BatchProblems problems_;
   std::unordered_map<std::string, std::int64_t> users_;
   std::unordered_map<std::string, std::int64_t> groups_;
   std::unordered_map<std::string, CourseEntry> courses_;

@@ -211,7 +211,7 @@ CREATE INDEX api_tokens_by_account ON api_tokens(account_id);
 )sql";
 
 // Migration 3: an attempt's responses move into its row, as the JSON array of
-// store/sqlite/response_codec.h (one row per attempt instead of one per response: imports
+// store/response_codec.h (one row per attempt instead of one per response: imports
 // twice as fast, and the engine's rebuild reads a fifth of the rows). Stored responses are
 // converted in SQL (a WITHOUT ROWID scan by attempt_id visits them in idx order); the view
 // `responses` keeps the old table's columns for anyone who reads the file with SQL.

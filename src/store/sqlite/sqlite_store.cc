@@ -203,15 +203,7 @@ Result<TokenRecord> SqliteStore::FindTokenByDigest(std::string_view secret_diges
     Result<bool> row = query.Step();
     if (!row.ok()) return row.status();
     if (!row.value()) return Status::NotFound("no token has this secret");
-    TokenRecord token;
-    token.id = TokenId{query.Int(0)};
-    token.account = AccountId{query.Int(1)};
-    token.name = query.Text(2);
-    token.scopes.bits = static_cast<std::uint8_t>(query.Int(3));
-    token.created_at = Instant{query.Int(4)};
-    if (!query.IsNull(5)) token.revoked_at = Instant{query.Int(5)};
-    if (!query.IsNull(6)) token.last_used_at = Instant{query.Int(6)};
-    return token;
+    return ReadToken(query);
   });
 }
 

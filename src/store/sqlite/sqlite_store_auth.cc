@@ -111,17 +111,7 @@ Result<std::vector<TokenRecord>> SqliteStore::ListTokens(AccountId account) {
     std::lock_guard lock(read_mu_);
     Query query(reader_->auth.list_tokens);
     query.BindInt(1, account.value);
-    return AllRows(query, [](const Query& q) {
-      TokenRecord t;
-      t.id = TokenId{q.Int(0)};
-      t.account = AccountId{q.Int(1)};
-      t.name = q.Text(2);
-      t.scopes.bits = static_cast<std::uint8_t>(q.Int(3));
-      t.created_at = Instant{q.Int(4)};
-      if (!q.IsNull(5)) t.revoked_at = Instant{q.Int(5)};
-      if (!q.IsNull(6)) t.last_used_at = Instant{q.Int(6)};
-      return t;
-    });
+    return AllRows(query, ReadToken);
   });
 }
 

@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "store/sqlite/connection.h"
-#include "store/sqlite/response_codec.h"
+#include "store/response_codec.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statements.h"
 #include "store/sqlite/store_side.h"

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "store/sqlite/response_codec.h"
+#include "store/response_codec.h"
 
 namespace cohort::store::sqlite {
 namespace {
@@ -26,10 +26,12 @@ constexpr Entry kEntries[] = {
     {&Statements::insert_token,
      "INSERT INTO api_tokens(account_id, name, digest, scopes, created_at) "
      "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"},
-    // ?1 digest → id, account_id, name, scopes, created_at, revoked_at, last_used_at
+    // ?1 digest → id, account_id, account key, name, scopes, created_at, revoked_at,
+    // last_used_at
     {&Statements::find_token,
-     "SELECT id, account_id, name, scopes, created_at, revoked_at, last_used_at FROM api_tokens "
-     "WHERE digest = ?1"},
+     "SELECT t.id, t.account_id, a.key, t.name, t.scopes, t.created_at, t.revoked_at, "
+     "t.last_used_at FROM api_tokens t JOIN accounts a ON a.id = t.account_id "
+     "WHERE t.digest = ?1"},
 
     // ?1 account, ?2 key, ?3 name → id
     {&Statements::upsert_group,

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/guarded.h"
 #include "store/sqlite/auth_statements.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store.h"
@@ -19,18 +20,19 @@ struct SqliteStore::Side {
   AuthStatements auth;     // likewise
 };
 
-// Runs `body`, turning an exception (bad_alloc, a library's) into kInternal: the store never
-// throws. A write transaction open in `body` is rolled back by its guard while unwinding.
-template <typename Body>
-auto Guarded(const char* operation, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    spdlog::error("store: {} failed with an exception: {}", operation, e.what());
-  } catch (...) {
-    spdlog::error("store: {} failed with an unknown exception", operation);
-  }
-  return Status::Internal("the store failed unexpectedly");
+// Reads a token row: id, account id, account key, name, scopes, created_at, revoked_at,
+// last_used_at (find_token, list_tokens).
+inline TokenRecord ReadToken(const Query& q) {
+  TokenRecord t;
+  t.id = TokenId{q.Int(0)};
+  t.account = AccountId{q.Int(1)};
+  t.account_key = q.Text(2);
+  t.name = q.Text(3);
+  t.scopes.bits = static_cast<std::uint8_t>(q.Int(4));
+  t.created_at = Instant{q.Int(5)};
+  if (!q.IsNull(6)) t.revoked_at = Instant{q.Int(6)};
+  if (!q.IsNull(7)) t.last_used_at = Instant{q.Int(7)};
+  return t;
 }
 
 }  // namespace cohort::store::sqlite

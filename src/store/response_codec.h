@@ -8,7 +8,7 @@
 #include "common/time.h"
 #include "domain/attempt.h"
 
-namespace cohort::store::sqlite {
+namespace cohort::store {
 
 // An attempt's responses are stored in its row, as one JSON array (migration 3; one row per
 // attempt instead of one per response makes imports twice as fast, docs/decisions.md):
@@ -21,10 +21,10 @@ namespace cohort::store::sqlite {
 // Appends the encoding of `attempt.responses` to `out` (cleared first).
 void EncodeResponses(const domain::Attempt& attempt, std::string& out);
 
-// Parses `text` (as written by EncodeResponses or by SQLite's json_array) into `out`
+// Parses `text` (as written by EncodeResponses, SQLite's json_array or PostgreSQL's text) into `out`
 // (cleared first), answered_at relative to `started_at`. Errors: kInternal when `text` is not
 // of that form (a corrupt row).
 Status DecodeResponses(std::string_view text, Instant started_at,
                        std::vector<domain::Response>& out);
 
-}  // namespace cohort::store::sqlite
+}  // namespace cohort::store

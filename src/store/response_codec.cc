@@ -1,11 +1,11 @@
-#include "store/sqlite/response_codec.h"
+#include "store/response_codec.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <cstdint>
 
-namespace cohort::store::sqlite {
+namespace cohort::store {
 namespace {
 
 void AppendInt(std::string& out, std::int64_t value) {
@@ -283,4 +283,4 @@ Status DecodeResponses(std::string_view text, Instant started_at,
   return Status();
 }
 
-}  // namespace cohort::store::sqlite
+}  // namespace cohort::store
