@@ -13,7 +13,7 @@ packages=(
   libxlsxwriter-dev
   chromium fonts-dejavu-core
   libreoffice-calc-nogui
-  postgresql
+  postgresql libpq-dev
 )
 
 missing=()

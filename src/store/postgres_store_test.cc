@@ -1,0 +1,135 @@
+// PostgreSQL by nature: the change counter under concurrent writers, migrations run by two
+// processes at once, masked passwords. Each test has a database of its own.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/postgres/pg_store.h"
+#include "store/store.h"
+#include "store/store_test_data.h"
+#include "store/testing/pg_test_database.h"
+
+namespace cohort::store::postgres {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace test_data;  // NOLINT: the tests' vocabulary
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<std::string> uri = CreateTestDatabase();
+    ASSERT_TRUE(uri.ok()) << uri.status().ToString();
+    uri_ = uri.value();
+  }
+  void TearDown() override {
+    if (!uri_.empty()) DropTestDatabase(uri_);
+  }
+
+  std::unique_ptr<PgStore> Open() {
+    Result<std::unique_ptr<PgStore>> opened = PgStore::Open(uri_);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened.ok() ? std::move(opened).value() : nullptr;
+  }
+
+  std::string uri_;
+};
+
+TEST_F(PostgresStoreTest, ChangeSeqIsGapFreePerAccountUnderTwoConcurrentWriters) {
+  std::unique_ptr<PgStore> a = Open();
+  std::unique_ptr<PgStore> b = Open();  // another connection, as another process would have
+  ASSERT_TRUE(a && b);
+  const AccountId acme = a->CreateAccount({"acme", "Acme", "UTC"}).value();
+  const AccountId other = a->CreateAccount({"other", "Other", "UTC"}).value();
+  EXPECT_EQ(a->ChangeSeq(acme).value(), 0);
+  ASSERT_TRUE(a->Apply(acme, Catalog(), kNow).ok());
+  ASSERT_TRUE(a->Apply(other, Catalog(), kNow).ok());
+  constexpr int kWrites = 40;
+  auto writer = [&](PgStore& store, const char* prefix) {
+    for (int i = 0; i < kWrites; ++i) {
+      const std::string id = fmt::format("{}{}", prefix, i);
+      EXPECT_TRUE(store.Apply(acme, Attempts({Attempt(id, "ann", "e1", 1000 + i)}), kNow).ok());
+      // A group over both accounts: one change each.
+      const domain::WriteBatch mine = Attempts({Attempt(id + "x", "bob", "e2", 1000 + i)});
+      const domain::WriteBatch theirs = Attempts({Attempt(id, "bob", "e3", 1000 + i)});
+      auto done = store.ApplyGroup({{other, &theirs}, {acme, &mine}}, kNow);
+      EXPECT_TRUE(done.ok() && done->at(0).ok() && done->at(1).ok());
+    }
+  };
+  std::thread first(writer, std::ref(*a), "a");
+  std::thread second(writer, std::ref(*b), "b");
+  first.join();
+  second.join();
+  // Duplicates change nothing: no change recorded.
+  ASSERT_EQ(a->Apply(acme, Attempts({Attempt("a0", "ann", "e1", 1000)}), kNow)->duplicates, 1u);
+  for (const AccountId account : {acme, other}) {
+    auto changes = a->ListChanges(account);
+    ASSERT_TRUE(changes.ok());
+    const std::int64_t expected = 1 + (account == acme ? 4 : 2) * kWrites;
+    ASSERT_EQ(static_cast<std::int64_t>(changes->size()), expected);
+    for (std::size_t i = 0; i < changes->size(); ++i) {
+      EXPECT_EQ((*changes)[i].first, static_cast<std::int64_t>(i) + 1);  // strictly +1
+    }
+    EXPECT_EQ(changes->front().second, "courses,groups,users");
+    EXPECT_EQ(changes->back().second, "attempts");
+    EXPECT_EQ(a->ChangeSeq(account).value(), expected);
+  }
+  EXPECT_TRUE(a->IntegrityCheck().value().empty());
+}
+
+TEST_F(PostgresStoreTest, TwoProcessesMigratingAtOnceApplyEachMigrationOnce) {
+  std::vector<Result<std::unique_ptr<PgStore>>> opened(4, Status::Internal("not run"));
+  std::vector<std::thread> threads;
+  for (auto& slot : opened) {
+    threads.emplace_back([&slot, this] { slot = PgStore::Open(uri_); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (auto& slot : opened) {
+    ASSERT_TRUE(slot.ok()) << slot.status().ToString();
+    EXPECT_EQ(slot.value()->SchemaVersion().value(), slot.value()->LatestSchemaVersion());
+  }
+  // Opening again migrates nothing and keeps the data.
+  const AccountId acme = opened[0].value()->CreateAccount({"acme", "Acme", "UTC"}).value();
+  std::unique_ptr<PgStore> again = Open();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->FindAccount("acme")->id, acme);
+}
+
+TEST_F(PostgresStoreTest, TokensCarryTheirAccountKey) {
+  std::unique_ptr<PgStore> store = Open();
+  ASSERT_TRUE(store);
+  const AccountId acme = store->CreateAccount({"acme", "Acme", "UTC"}).value();
+  ASSERT_TRUE(store->CreateToken(acme, "ci", {}, std::string("\x00\x01z", 3), kNow).ok());
+  Result<TokenRecord> token = store->FindTokenByDigest(std::string("\x00\x01z", 3));
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  EXPECT_EQ(token->account_key, "acme");
+  EXPECT_EQ(store->ChangeSeq(acme).value(), 1);  // the token is a change of the account
+}
+
+TEST(PostgresUriTest, PasswordsAreMaskedAndTheBackendFollowsTheScheme) {
+  EXPECT_EQ(MaskDbUri("postgresql://cohort:s3cret@db1:5432,db2:5432/cohort?sslmode=require"),
+            "postgresql://cohort:****@db1:5432,db2:5432/cohort?sslmode=require");
+  EXPECT_EQ(MaskDbUri("postgres://u:p@h/d?password=x&user=u"), "postgres://u:****@h/d?password=****&user=u");
+  EXPECT_EQ(MaskDbUri("postgresql://h/d"), "postgresql://h/d");
+  EXPECT_EQ(MaskDbUri("/var/lib/cohort.db"), "/var/lib/cohort.db");
+  EXPECT_TRUE(IsPostgresUri("postgresql://h/d"));
+  EXPECT_TRUE(IsPostgresUri("postgres://h/d"));
+  EXPECT_FALSE(IsPostgresUri("cohort.db"));
+}
+
+TEST(PostgresUriTest, AnUnreachableServerIsUnavailableAndTheMessageHidesThePassword) {
+  Result<std::unique_ptr<Store>> s = OpenStore(
+      "postgresql://cohort:s3cret@/cohort?host=/nonexistent-cohort-socket&connect_timeout=2");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(s.status().message(), Not(HasSubstr("s3cret")));
+  EXPECT_THAT(s.status().message(), HasSubstr("****"));
+}
+
+}  // namespace
+}  // namespace cohort::store::postgres
