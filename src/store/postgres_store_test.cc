@@ -83,7 +83,8 @@ TEST_F(PostgresStoreTest, ChangeSeqIsGapFreePerAccountUnderTwoConcurrentWriters)
 }
 
 TEST_F(PostgresStoreTest, TwoProcessesMigratingAtOnceApplyEachMigrationOnce) {
-  std::vector<Result<std::unique_ptr<PgStore>>> opened(4, Status::Internal("not run"));
+  std::vector<Result<std::unique_ptr<PgStore>>> opened;
+  for (int i = 0; i < 4; ++i) opened.emplace_back(Status::Internal("not run"));
   std::vector<std::thread> threads;
   for (auto& slot : opened) {
     threads.emplace_back([&slot, this] { slot = PgStore::Open(uri_); });

@@ -822,11 +822,9 @@ TEST_P(StoreTest, AwardsAreListedForTheirCourseOrEveryCourseRevokedAndErased) {
   EXPECT_EQ(store_->FindAward(account_, general).status().code(), ErrorCode::kNotFound);
 }
 
-}  // namespace
-
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param;
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           return param_info.param;
                          });
 
 }  // namespace
