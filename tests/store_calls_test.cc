@@ -160,6 +160,15 @@ TEST_F(SessionStoreCallsTest, EachSignedInReadReadsItsCallerOnceWhateverTheRole)
   }
 }
 
+TEST_F(SessionStoreCallsTest, ABearerTokenCostsOneStoreRead) {
+  // The token's row carries its account's key: no second read for the account (issue 17).
+  store_->ResetCalls();
+  http::Response r =
+      Send("GET", "/api/v1/courses", "", {{"authorization", "Bearer " + ingest_token_}});
+  EXPECT_EQ(r.status, 403) << r.body;  // an ingest token: known, and refused the read
+  EXPECT_EQ(store_->CallCounts(), (Calls{{"FindTokenByDigest", 1}}));
+}
+
 TEST_F(SessionStoreCallsTest, AGroupManagersOneReadHoldsTheirGroupsAndMembers) {
   const std::string cookie = SignIn("gman");
   store_->ResetCalls();
