@@ -49,9 +49,10 @@ int Fail(const Status& status) {
 
 // Opens the store or prints why not.
 std::unique_ptr<store::Store> Open(const std::string& db) {
-  Result<std::unique_ptr<store::Store>> s = store::OpenSqliteStore(db);
+  Result<std::unique_ptr<store::Store>> s = store::OpenStore(db);
   if (!s.ok()) {
-    std::cerr << "cohort: cannot open " << db << ": " << s.status().ToString() << "\n";
+    std::cerr << "cohort: cannot open " << store::MaskDbUri(db) << ": " << s.status().ToString()
+              << "\n";
     return nullptr;
   }
   return std::move(s).value();
