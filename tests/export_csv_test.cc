@@ -62,6 +62,54 @@ TEST_F(ExportCsvTest, ReportSortsFiltersAndPagesAreThoseOfTheJson) {
                      ReportColumns());
 }
 
+TEST_F(ExportCsvTest, TheExerciseSummaryIsArrangedAsTheTableAndNamesItsChapters) {
+  const std::string user = "/api/v1/courses/py/users/t1";
+  const json whole = GetJson(user);
+  ASSERT_EQ(whole["exercises"].size(), 3u);
+  EXPECT_EQ(whole["exercises"][2]["chapter"], "c2");
+  EXPECT_EQ(whole["exercises"][2]["chapter_title"], "More");
+  // A filter, a search, a sort and a page: the JSON's exercises are those rows, and so is the
+  // export, which names each chapter by its title too.
+  const json basics = GetJson(user + "?chapter=c1&sort=title&order=desc");
+  ASSERT_EQ(basics["exercises"].size(), 2u);
+  EXPECT_EQ(basics["exercises"][0]["title"], "Variables");
+  EXPECT_EQ(basics["exercises"][1]["title"], "Loops");
+  EXPECT_EQ(GetJson(user + "?q=LOOP")["exercises"].size(), 1u);
+  EXPECT_EQ(GetJson(user + "?sort=chapter_title&limit=1&offset=2")["exercises"][0]["exercise"],
+            "e3");
+  for (const std::string query : {"chapter=c1&sort=title&order=desc", "q=o&sort=attempts",
+                                  "mastered=false&sort=mastery&order=desc", "limit=1&offset=1"}) {
+    SCOPED_TRACE(query);
+    const json expected = GetJson(user + "?" + query)["exercises"];
+    const CsvRecords csv = GetCsv(user + "?" + query + "&format=csv");
+    ExpectCsvMatchesJson(csv, expected, UserColumns());
+  }
+  const CsvRecords by_chapter = GetCsv(user + "?chapter=c2&format=csv");
+  ASSERT_EQ(by_chapter.size(), 2u);
+  EXPECT_EQ(by_chapter[0][3], "Chapter title");
+  EXPECT_EQ(by_chapter[1][3], "More");
+  EXPECT_EQ(Get(user + "?sort=nope").status, 422);
+  EXPECT_EQ(Get(user + "?group=g1").status, 422);
+  EXPECT_EQ(Get(user + "?mastered=maybe").status, 422);
+}
+
+TEST_F(ExportCsvTest, TheHistoryIsSortedAndPagedAsTheTable) {
+  const std::string history = "/api/v1/courses/py/users/u000/exercises/e1/attempts";
+  const json whole = GetJson(history);
+  ASSERT_EQ(whole["rows"].size(), 2u);
+  const json newest = GetJson(history + "?sort=started_at&order=desc&limit=1");
+  EXPECT_EQ(newest["total"], 2);
+  ASSERT_EQ(newest["rows"].size(), 1u);
+  EXPECT_EQ(newest["rows"][0]["attempt"], whole["rows"][1]["attempt"]);
+  for (const std::string query : {"sort=started_at&order=desc", "sort=score", "limit=1&offset=1"}) {
+    SCOPED_TRACE(query);
+    ExpectCsvMatchesJson(GetCsv(history + "?" + query + "&format=csv"),
+                         GetJson(history + "?" + query)["rows"], HistoryColumns());
+  }
+  EXPECT_EQ(Get(history + "?q=x").status, 422);
+  EXPECT_EQ(Get(history + "?sort=detail").status, 422);
+}
+
 TEST_F(ExportCsvTest, EveryOtherViewMatchesItsJson) {
   ExpectCsvMatchesJson(GetCsv("/api/v1/courses?format=csv"), GetJson("/api/v1/courses")["rows"],
                        AllCoursesColumns());

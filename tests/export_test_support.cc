@@ -119,7 +119,8 @@ std::vector<ExportColumn> GroupColumns() {
 
 std::vector<ExportColumn> UserColumns() {
   return {{"Exercise", "exercise", Shown::kText},        {"Title", "title", Shown::kText},
-          {"Chapter", "chapter", Shown::kText},          {"Mastery %", "mastery", Shown::kPercent},
+          {"Chapter", "chapter", Shown::kText},          {"Chapter title", "chapter_title", Shown::kText},
+          {"Mastery %", "mastery", Shown::kPercent},
           {"Mastered", "mastered", Shown::kBoolean},     {"Score %", "score", Shown::kPercent},
           {"Attempts", "attempts", Shown::kInteger},     {"Hints", "hints", Shown::kInteger},
           {"Avg time (s)", "avg_time", Shown::kSeconds}, {"Avg time", "avg_time", Shown::kHms},

@@ -115,6 +115,41 @@ TEST_F(ReadApiTest, CourseViewShowsSettingsChaptersAndWeeks) {
   EXPECT_EQ(r.json["weekly"].back()["week"], "2026-03-09");
 }
 
+TEST_F(ReadApiTest, AllCoursesCarriesEveryCoursesWeeklySeriesInOneAnswerWhenAsked) {
+  // Twelve courses, more than the ten the web UI once asked for one by one.
+  for (int i = 0; i < 11; ++i) {
+    const std::string key = fmt::format("k{:02}", i);
+    ASSERT_EQ(Put("/api/v1/courses/" + key,
+                  R"({"title":"T","chapters":[{"key":"c","title":"C","exercises":[{"key":"x","title":"X"}]}]})")
+                  .status,
+              200);
+    ASSERT_EQ(Put("/api/v1/enrollments/cat/" + key, R"({"enrolled_at":"2026-02-20T08:00:00Z"})")
+                  .status,
+              200);
+  }
+  Reply plain = Get("/api/v1/courses?limit=1000");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  ASSERT_EQ(plain.json["rows"].size(), 12u);
+  EXPECT_FALSE(plain.json["rows"][0].contains("weekly"));  // the table as before
+  Reply with = Get("/api/v1/courses?limit=1000&weekly=true");
+  ASSERT_EQ(with.status, 200) << with.body;
+  ASSERT_EQ(with.json["rows"].size(), 12u);
+  for (std::size_t i = 0; i < 12; ++i) {
+    json row = with.json["rows"][i];
+    const std::string course = row["course"];
+    SCOPED_TRACE(course);
+    ASSERT_TRUE(row.contains("weekly"));
+    EXPECT_EQ(row["weekly"], Get("/api/v1/courses/" + course).json["weekly"]);
+    if (course == "py") {
+      EXPECT_FALSE(row["weekly"].empty());
+    }
+    row.erase("weekly");
+    EXPECT_EQ(row, plain.json["rows"][i]);
+  }
+  EXPECT_EQ(Get("/api/v1/courses?weekly=maybe").status, 422);
+  EXPECT_EQ(Get("/api/v1/courses/py/users?weekly=true").status, 422);
+}
+
 TEST_F(ReadApiTest, UserInCourseAndHistory) {
   Reply r = Get("/api/v1/courses/py/users/ann");
   ASSERT_EQ(r.status, 200) << r.body;

@@ -144,7 +144,9 @@ TEST_F(SessionStoreCallsTest, EachSignedInReadReadsItsCallerOnceWhateverTheRole)
   for (const char* who : {"boss", "gman", "ann"}) {
     SCOPED_TRACE(who);
     const std::string cookie = SignIn(who);
-    EXPECT_EQ(CallsOfGet(cookie, "/api/v1/session"), caller_only);
+    // The session answer also reads the person's name (the top bar's), once per page load.
+    EXPECT_EQ(CallsOfGet(cookie, "/api/v1/session"),
+              (Calls{{"FindUser", 1}, {"LoadSessionCaller", 1}}));
     EXPECT_EQ(CallsOfGet(cookie, "/api/v1/whoami"), caller_only);
     EXPECT_EQ(CallsOfGet(cookie, "/api/v1/courses"), caller_only);
     // The user view reads the user's awards, the history their attempts: the view's own reads.

@@ -13,13 +13,17 @@
 namespace cohort::http {
 namespace {
 
-// {"user", "account", "roles", "csrf_token"} of SPEC §9.
-OrderedJson SessionJson(const service::Caller& caller) {
+// {"user", "account", "roles", "csrf_token"} of SPEC §9, and the person's `name` (what the top
+// bar shows; the key stays in `user`).
+Result<OrderedJson> SessionJson(service::Service& service, const service::Caller& caller) {
+  Result<std::string> name = service.PersonName(caller);
+  if (!name.ok()) return name.status();
   const service::Person& p = *caller.person;
-  return {{"user", p.user_key},
-          {"account", caller.account_key},
-          {"roles", domain::RoleNames(p.roles)},
-          {"csrf_token", p.csrf_token}};
+  return OrderedJson{{"user", p.user_key},
+                     {"name", std::move(name).value()},
+                     {"account", caller.account_key},
+                     {"roles", domain::RoleNames(p.roles)},
+                     {"csrf_token", p.csrf_token}};
 }
 
 // A sign-in refused for too many failures: 429 with Retry-After (whole seconds, at least 1).
@@ -85,7 +89,9 @@ Response SignIn(const RouteCall& call) {
     }
     return ErrorResponse(done.status());
   }
-  Response r = JsonResponse(200, SessionJson(done->caller));
+  Result<OrderedJson> session = SessionJson(call.service, done->caller);
+  if (!session.ok()) return ErrorResponse(session.status());
+  Response r = JsonResponse(200, std::move(session).value());
   r.headers.emplace_back("Set-Cookie", SessionCookieHeader(request, done->session_secret,
                                                            service::kSessionMaxAgeMs / 1000));
   r.headers.emplace_back("Cache-Control", "no-store");
@@ -94,7 +100,9 @@ Response SignIn(const RouteCall& call) {
 }
 
 Response GetSession(const RouteCall& call) {
-  Response r = JsonResponse(200, SessionJson(*call.caller));
+  Result<OrderedJson> session = SessionJson(call.service, *call.caller);
+  if (!session.ok()) return ErrorResponse(session.status());
+  Response r = JsonResponse(200, std::move(session).value());
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }

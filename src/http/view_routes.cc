@@ -1,7 +1,10 @@
 // The views of SPEC §4.1: JSON, or with format=csv|xlsx (or Accept) a spreadsheet export.
+#include <algorithm>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "http/errors.h"
 #include "http/export_response.h"
@@ -21,7 +24,8 @@ Status BadParameter(const std::string& name, const std::string& reason) {
                          {{std::nullopt, "", name + ": " + reason}});
 }
 
-// Reads sort, order, limit, offset, q and the league filters (SPEC §3.8, §4.1).
+// Reads sort, order, limit, offset, q and the filters of every table (SPEC §3.8, §4.1): the
+// league's and the exercise summary's (ReadViewRequest refuses those of other views).
 Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* default_sort) {
   metrics::TableQuery q;
   q.sort = default_sort;
@@ -76,6 +80,14 @@ Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* 
       COHORT_RETURN_IF_ERROR(boolean(q.certified));
     } else if (name == "at_risk") {
       COHORT_RETURN_IF_ERROR(boolean(q.at_risk));
+    } else if (name == "mastered") {
+      COHORT_RETURN_IF_ERROR(boolean(q.mastered));
+    } else if (name == "chapter") {
+      q.chapter = value;
+    } else if (name == "weekly") {
+      std::optional<bool> weekly;
+      COHORT_RETURN_IF_ERROR(boolean(weekly));
+      q.weekly = *weekly;
     } else if (name == "format") {
       // Read (and checked) by RequestedFormat.
     } else {
@@ -87,25 +99,37 @@ Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* 
 
 // What a view reads from its request before it is built: the format asked for (a bad one is
 // refused first), then, for tables, the query. The default_sort of a view that is no table is
-// nullptr; `filters` false refuses the league filters (after the whole query is read).
+// nullptr (an empty one: the rows in the view's own order); a filter (or `q`) other than the
+// view's `filters` is refused (after the whole query is read). `whole` views list every row
+// unless a page (`limit`) is asked for.
 struct ViewRequest {
   std::optional<ExportFormat> format;  // nullopt: JSON
   metrics::TableQuery query;
 };
+constexpr std::string_view kLeagueFilters[] = {"q",         "group",     "active",
+                                               "completed", "certified", "at_risk"};
+constexpr std::string_view kSearchOnly[] = {"q"};
+constexpr std::string_view kAllCoursesOptions[] = {"q", "weekly"};
+constexpr std::string_view kExerciseFilters[] = {"q", "mastered", "chapter"};
 Result<ViewRequest> ReadViewRequest(const Request& request, const char* default_sort,
-                                    bool filters = true) {
+                                    std::span<const std::string_view> filters = kLeagueFilters,
+                                    bool whole = false) {
   Result<std::optional<ExportFormat>> format = RequestedFormat(request);
   if (!format.ok()) return format.status();
   ViewRequest out{*format, {}};
   if (default_sort == nullptr) return out;
   Result<metrics::TableQuery> query = ParseTableQuery(request, default_sort);
   if (!query.ok()) return query.status();
-  if (!filters) {
-    for (const char* filter : {"group", "active", "completed", "certified", "at_risk"}) {
-      if (request.query.count(filter) > 0) return BadParameter(filter, "not a filter of this view");
+  for (const char* filter :
+       {"q", "group", "active", "completed", "certified", "at_risk", "mastered", "chapter",
+        "weekly"}) {
+    if (request.query.count(filter) > 0 &&
+        std::find(filters.begin(), filters.end(), filter) == filters.end()) {
+      return BadParameter(filter, "not a filter of this view");
     }
   }
   out.query = std::move(query).value();
+  if (whole && request.query.count("limit") == 0) out.query.limit = kAllRows;
   return out;
 }
 
@@ -138,10 +162,22 @@ Response Answer(const RouteCall& call, ExportView view, const Result<ViewRequest
 
 }  // namespace
 
+// With weekly=true each row carries its course's weekly series (JSON only; the exports have
+// the table's columns): All courses' chart of every course in one request.
 Response AllCoursesView(const RouteCall& call) {
-  return Answer(
-      call, ExportView::kAllCourses, ReadViewRequest(call.request, "title", /*filters=*/false),
-      [&](const metrics::TableQuery& q) { return call.service.AllCourses(*call.caller, q); });
+  Result<ViewRequest> asked = ReadViewRequest(call.request, "title", kAllCoursesOptions);
+  if (!asked.ok()) return ErrorResponse(asked.status());
+  if (asked->format) {
+    ViewRequest table = asked.value();
+    table.query.weekly = false;
+    return Exported(call, ExportView::kAllCourses, table);
+  }
+  Result<metrics::Table<metrics::AllCoursesRow>> rows =
+      call.service.AllCourses(*call.caller, asked->query);
+  if (!rows.ok()) return ErrorResponse(rows.status());
+  Result<TimeZone> zone = call.service.Zone(*call.caller);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  return JsonResponse(200, ToJson(rows.value(), zone.value(), asked->query.weekly));
 }
 
 Response CourseView(const RouteCall& call) {
@@ -160,29 +196,45 @@ Response UserLeagueView(const RouteCall& call) {
 
 Response GroupLeagueView(const RouteCall& call) {
   return Answer(call, ExportView::kGroups,
-                ReadViewRequest(call.request, "rank", /*filters=*/false),
+                ReadViewRequest(call.request, "rank", kSearchOnly),
                 [&](const metrics::TableQuery& q) {
                   return call.service.GroupLeague(*call.caller, call.params[0], q);
                 });
 }
 
+// The exercise summary and the history come whole (the web UI's table sorts, filters and pages
+// them itself); with a query they are arranged as that table does, so that the JSON and the
+// exports of a query hold the rows the table shows (SPEC §4). Without one, as the engine gives.
 Response UserInCourseView(const RouteCall& call) {
-  return Answer(call, ExportView::kUser, ReadViewRequest(call.request, nullptr),
-                [&](const metrics::TableQuery&) {
-                  return call.service.UserInCourse(*call.caller, call.params[0], call.params[1]);
+  return Answer(call, ExportView::kUser,
+                ReadViewRequest(call.request, "", kExerciseFilters, /*whole=*/true),
+                [&](const metrics::TableQuery& q) -> Result<metrics::UserCourseView> {
+                  Result<metrics::UserCourseView> v =
+                      call.service.UserInCourse(*call.caller, call.params[0], call.params[1]);
+                  if (!v.ok()) return v;
+                  Result<std::size_t> kept = metrics::ArrangeExercises(v.value().exercises, q);
+                  if (!kept.ok()) return kept.status();
+                  return v;
                 });
 }
 
 Response HistoryView(const RouteCall& call) {
-  return Answer(call, ExportView::kHistory, ReadViewRequest(call.request, nullptr),
-                [&](const metrics::TableQuery&) {
-                  return call.service.History(*call.caller, call.params[0], call.params[1],
-                                              call.params[2]);
+  return Answer(call, ExportView::kHistory,
+                ReadViewRequest(call.request, "", {}, /*whole=*/true),
+                [&](const metrics::TableQuery& q) -> Result<metrics::Table<metrics::HistoryRow>> {
+                  Result<std::vector<metrics::HistoryRow>> rows = call.service.History(
+                      *call.caller, call.params[0], call.params[1], call.params[2]);
+                  if (!rows.ok()) return rows.status();
+                  metrics::Table<metrics::HistoryRow> t{std::move(rows).value(), 0};
+                  Result<std::size_t> total = metrics::ArrangeHistory(t.rows, q);
+                  if (!total.ok()) return total.status();
+                  t.total = total.value();
+                  return t;
                 });
 }
 
 Response ReportView(const RouteCall& call) {
-  return Answer(call, ExportView::kReport, ReadViewRequest(call.request, "name", /*filters=*/false),
+  return Answer(call, ExportView::kReport, ReadViewRequest(call.request, "name", kSearchOnly),
                 [&](const metrics::TableQuery& q) { return call.service.Report(*call.caller, q); });
 }
 

@@ -133,8 +133,14 @@ OrderedJson SettingsJson(const domain::CourseSettings& s) {
   return out;
 }
 
-OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZone& zone) {
-  return TableJson(metrics::kAllCoursesColumns, t, zone);
+OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZone& zone,
+                   bool weekly) {
+  OrderedJson out = TableJson(metrics::kAllCoursesColumns, t, zone);
+  if (!weekly) return out;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    out["rows"][i]["weekly"] = RowsJson(metrics::kWeeklyColumns, t.rows[i].weekly, zone);
+  }
+  return out;
 }
 
 OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone) {
@@ -198,15 +204,27 @@ OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone) {
           {"exercises", RowsJson(metrics::kExerciseColumns, v.exercises, zone)}};
 }
 
-OrderedJson ToJson(const std::vector<metrics::HistoryRow>& rows, const TimeZone& zone) {
+namespace {
+
+OrderedJson HistoryJson(const std::vector<metrics::HistoryRow>& rows, std::size_t total,
+                        const TimeZone& zone) {
   json out = json::array();
   for (const metrics::HistoryRow& r : rows) {
     json row = RowJson(metrics::kHistoryColumns, r, zone);
     row.emplace("detail", RowsJson(metrics::kHistoryDetailColumns, r.detail, zone));
     out.push_back(std::move(row));
   }
-  const std::size_t total = out.size();
   return {{"rows", std::move(out)}, {"total", total}};
+}
+
+}  // namespace
+
+OrderedJson ToJson(const metrics::Table<metrics::HistoryRow>& t, const TimeZone& zone) {
+  return HistoryJson(t.rows, t.total, zone);
+}
+
+OrderedJson ToJson(const std::vector<metrics::HistoryRow>& rows, const TimeZone& zone) {
+  return HistoryJson(rows, rows.size(), zone);
 }
 
 OrderedJson ColumnsJson() {

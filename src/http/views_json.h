@@ -15,12 +15,16 @@ using OrderedJson = nlohmann::ordered_json;
 // JSON of the views of SPEC §4.1, each table row rendered from its declared columns
 // (metrics/view_columns.h): fractions in [0, 1], durations in seconds with millisecond
 // fractions, times RFC 3339 in the account's zone, null where there is no value.
-OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZone& zone);
+// With `weekly`, each row also has its course's `weekly` series (All courses' chart).
+OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZone& zone,
+                   bool weekly = false);
 OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone);
 OrderedJson ToJson(const metrics::Table<metrics::LeagueRow>& t, const TimeZone& zone);
 OrderedJson ToJson(const metrics::Table<metrics::GroupRow>& t, const TimeZone& zone);
 OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone);
+// The history: every row, or a page of it (`total` counts the rows before paging).
 OrderedJson ToJson(const std::vector<metrics::HistoryRow>& rows, const TimeZone& zone);
+OrderedJson ToJson(const metrics::Table<metrics::HistoryRow>& t, const TimeZone& zone);
 OrderedJson ToJson(const metrics::Table<metrics::ReportRow>& t, const TimeZone& zone);
 OrderedJson SettingsJson(const domain::CourseSettings& s);
 

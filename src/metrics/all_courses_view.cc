@@ -14,7 +14,7 @@ Table<AllCoursesRow> AllCoursesOf(const AccountState& a, Instant now,
       const CourseTotals& t = cp->totals;
       if (t.users == 0) continue;
       out.rows.push_back({cp->key, cp->title, t.users, t.mastery.Mean(t.users), t.Certified(now),
-                          t.completed, t.AtRisk(now), t.score.Mean(t.scored)});
+                          t.completed, t.AtRisk(now), t.score.Mean(t.scored), {}});
     }
   } else {
     // A manager's members: their enrollments, course by course (the sums are exact, so the
@@ -26,7 +26,8 @@ Table<AllCoursesRow> AllCoursesOf(const AccountState& a, Instant now,
       for (const Enrolled* member : ActiveMembers(a, c, members)) sums.Add(*member, now);
       if (sums.users == 0) continue;
       AllCoursesRow row{c.key,          c.title,        sums.users,   sums.mastery.Mean(sums.users),
-                        sums.certified, sums.completed, sums.at_risk, sums.score.Mean(sums.scored)};
+                        sums.certified, sums.completed, sums.at_risk, sums.score.Mean(sums.scored),
+                        {}};
       out.rows.push_back(std::move(row));
     }
   }

@@ -45,6 +45,11 @@ struct TableQuery {
   std::optional<std::string> group;
   bool active = true;  // false: inactive users only
   std::optional<bool> completed, certified, at_risk;
+  // The exercise summary's filters (ArrangeExercises): mastered or not, one chapter's key.
+  std::optional<bool> mastered;
+  std::optional<std::string> chapter;
+  // All courses: each row carries its course's weekly series (AllCoursesRow::weekly).
+  bool weekly = false;
   // Restricts every figure to these users (a group manager's members); nullopt = everyone.
   const std::vector<std::string>* only_users = nullptr;
 };
@@ -60,6 +65,20 @@ struct AllCoursesRow;
 // and pages All courses' rows as `query` says; `total` counts the rows that match. kInvalid for
 // an unknown column.
 Status ArrangeAllCourses(Table<AllCoursesRow>& table, const TableQuery& query);
+
+// The tables a view answers whole (SPEC §4: an export holds exactly the rows and order the web
+// UI's table shows). Each keeps the rows that match, orders them by `query.sort` (empty: the
+// order given), and keeps the page [offset, offset + limit). Returns how many matched; kInvalid
+// for a column the table does not declare sortable.
+// The user-in-course exercise summary: `q` in the exercise's title (case-insensitive), the
+// `mastered` and `chapter` (key) filters; ties by title, then key.
+// TableQuery's default sort, "rank" (neither table has such a column), is the order given.
+inline std::string_view OwnOrderOr(std::string_view sort) {
+  return sort == "rank" ? std::string_view() : sort;
+}
+Result<std::size_t> ArrangeExercises(std::vector<ExerciseFigure>& rows, const TableQuery& query);
+// The exercise history: no filter; ties by started_at, then attempt (chronological).
+Result<std::size_t> ArrangeHistory(std::vector<HistoryRow>& rows, const TableQuery& query);
 
 // The account report's rows in order, as (user, course) indexes into the engine's account, not
 // yet built: what a streamed export walks through page by page (Engine::PlanReport).
@@ -114,6 +133,12 @@ class Engine {
                                           const std::vector<std::string>* only_users) const;
   Result<CourseView> Course(std::string_view account, std::string_view course, Instant now,
                             const std::vector<std::string>* only_users) const;
+  // The weekly series of each course of `courses` (keys; the course view's `weekly`) in one
+  // read, over `only_users` when given: what All courses' rows carry when asked. kNotFound for
+  // an unknown account or course.
+  Result<std::vector<std::vector<WeekPoint>>> WeeklySeries(
+      std::string_view account, const std::vector<std::string_view>& courses, Instant now,
+      const std::vector<std::string>* only_users) const;
   Result<Table<LeagueRow>> UserLeague(std::string_view account, std::string_view course,
                                       const TableQuery& query, Instant now) const;
   Result<Table<GroupRow>> GroupLeague(std::string_view account, std::string_view course,

@@ -45,6 +45,22 @@ Result<CourseView> Engine::Course(std::string_view account, std::string_view cou
   return CourseOf(*a, *c, now, only_users);
 }
 
+Result<std::vector<std::vector<WeekPoint>>> Engine::WeeklySeries(
+    std::string_view account, const std::vector<std::string_view>& courses, Instant now,
+    const std::vector<std::string>* only_users) const {
+  ReaderLock lock(mutex_);
+  const AccountState* a = FindAccountState(*state_, account);
+  if (a == nullptr) return NoAccount();
+  std::vector<std::vector<WeekPoint>> out;
+  out.reserve(courses.size());
+  for (const std::string_view course : courses) {
+    const CourseState* c = FindCourseState(*a, course);
+    if (c == nullptr) return NoCourse(course);
+    out.push_back(CourseOf(*a, *c, now, only_users).weekly);
+  }
+  return out;
+}
+
 Result<Table<LeagueRow>> Engine::UserLeague(std::string_view account, std::string_view course,
                                             const TableQuery& query, Instant now) const {
   const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly

@@ -91,4 +91,9 @@ std::vector<HistoryRow> HistoryOf(const CourseState& c, std::string_view exercis
   return rows;
 }
 
+Result<std::size_t> ArrangeHistory(std::vector<HistoryRow>& rows, const TableQuery& query) {
+  return FilterSortPage(rows, kHistoryColumns, OwnOrderOr(query.sort), query.descending,
+                        query.offset, query.limit, [](const HistoryRow&) { return true; });
+}
+
 }  // namespace cohort::metrics

@@ -193,6 +193,25 @@ Status SortRows(std::vector<Row>& rows, const ColumnTable<Row>& table, std::stri
   return Status();
 }
 
+// Keeps the rows `keep(row)` accepts (in their order), orders them by `column` of `table` (an
+// empty column: as they are) and keeps rows [offset, offset + limit). Returns how many were
+// kept before paging; kInvalid for a column the table does not declare sortable.
+template <typename Row, typename Keep>
+Result<std::size_t> FilterSortPage(std::vector<Row>& rows, const ColumnTable<Row>& table,
+                                   std::string_view column, bool descending, std::size_t offset,
+                                   std::size_t limit, Keep keep) {
+  std::erase_if(rows, [&](const Row& r) { return !keep(r); });
+  const std::size_t total = rows.size();
+  if (!column.empty()) {
+    COHORT_RETURN_IF_ERROR(SortRows(rows, table, column, descending, offset, limit));
+    return total;
+  }
+  const Page page = PageOf(rows.size(), offset, limit);
+  rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(page.end), rows.end());
+  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(page.first));
+  return total;
+}
+
 // Case-insensitive (ASCII) substring test for `q` filters.
 inline char FoldAscii(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;

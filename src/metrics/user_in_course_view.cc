@@ -22,8 +22,10 @@ ExerciseFigure ExerciseOf(const CourseState& c, const UserCourse& uc, int slot, 
   ExerciseFigure f;
   f.exercise = c.slot_keys[static_cast<std::size_t>(slot)];
   f.title = c.slot_titles[static_cast<std::size_t>(slot)];
-  f.chapter = c.chapter_keys[static_cast<std::size_t>(
-      c.shape.chapter_of_slot[static_cast<std::size_t>(slot)])];
+  const auto chapter =
+      static_cast<std::size_t>(c.shape.chapter_of_slot[static_cast<std::size_t>(slot)]);
+  f.chapter = c.chapter_keys[chapter];
+  f.chapter_title = c.chapter_titles[chapter];
   f.mastery = cell.mastery.Value(c.shape.settings);
   f.mastered = cell.responses > 0 && MeetsThreshold(f.mastery, threshold);
   if (cell.responses > 0) {
@@ -78,6 +80,16 @@ UserCourseView UserInCourseOf(const AccountState& a, const CourseState& c, const
     v.exercises.push_back(ExerciseOf(c, *e.state, slot, threshold));
   }
   return v;
+}
+
+Result<std::size_t> ArrangeExercises(std::vector<ExerciseFigure>& rows, const TableQuery& query) {
+  return FilterSortPage(rows, kExerciseColumns, OwnOrderOr(query.sort), query.descending,
+                        query.offset,
+                        query.limit, [&](const ExerciseFigure& r) {
+                          return ContainsFolded(r.title, query.q) &&
+                                 (!query.mastered || r.mastered == *query.mastered) &&
+                                 (!query.chapter || r.chapter == *query.chapter);
+                        });
 }
 
 }  // namespace cohort::metrics

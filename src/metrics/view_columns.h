@@ -376,13 +376,16 @@ inline constexpr std::string_view kReportTies[] = {"name", "user", "course"};
 inline constexpr ColumnTable<ReportRow> kReportColumns{"report", kReportColumnList, kReportTies};
 
 // The user-in-course view's exercise summary (`exercises`), its one table. The engine lists it
-// in course order and takes no `sort`; a client that sorts it follows the rules declared here.
+// in course order; a `sort` (ArrangeExercises, the web UI's table) follows the rules declared
+// here.
 inline constexpr ViewColumn<ExerciseFigure> kExerciseColumnList[] = {
     {column::Key("exercise", "Exercise"),
      [](const ExerciseFigure& r) { return column::Of(r.exercise); }},
     {column::Text("title", "Title"), [](const ExerciseFigure& r) { return column::Of(r.title); }},
     {column::Key("chapter", "Chapter"),
      [](const ExerciseFigure& r) { return column::Of(r.chapter); }},
+    {column::Text("chapter_title", "Chapter title"),
+     [](const ExerciseFigure& r) { return column::Of(r.chapter_title); }},
     {column::Percent("mastery", "Mastery %"),
      [](const ExerciseFigure& r) { return CellValue(r.mastery); }},
     {column::Flag("mastered", "Mastered"),
@@ -403,7 +406,7 @@ inline constexpr ColumnTable<ExerciseFigure> kExerciseColumns{"exercises", kExer
 
 // The exercise history: `GET .../exercises/{exercise}/attempts`, chronological (SPEC §3.8);
 // each row also carries `detail`, its responses (kHistoryDetailColumns), which sheets leave out.
-// The engine takes no `sort`; ties fall to the chronological order.
+// The engine lists it chronologically; a `sort` (ArrangeHistory) breaks ties chronologically.
 inline constexpr ViewColumn<HistoryRow> kHistoryColumnList[] = {
     {column::Key("attempt", "Attempt"), [](const HistoryRow& r) { return column::Of(r.attempt); }},
     {column::Moment("started_at", "Started at"),

@@ -56,7 +56,7 @@ class Random {
 // Random rows of each table type.
 AllCoursesRow RandomRow(Random& r, const AllCoursesRow*) {
   return {r.Key(),   r.Text(),  r.Count(), r.MaybeFraction(),
-          r.Count(), r.Count(), r.Count(), r.MaybeFraction()};
+          r.Count(), r.Count(), r.Count(), r.MaybeFraction(), {}};
 }
 LeagueRow RandomRow(Random& r, const LeagueRow*) {
   LeagueRow row;
@@ -105,6 +105,7 @@ ExerciseFigure RandomRow(Random& r, const ExerciseFigure*) {
   row.exercise = r.Key();
   row.title = r.Text();
   row.chapter = r.Key();
+  row.chapter_title = r.Text();
   row.mastery = r.Fraction();
   row.mastered = r.Bool();
   row.score = r.MaybeFraction();
@@ -323,10 +324,10 @@ TEST(ViewColumnsTest, EachTableDeclaresTheFieldsOfTheSpecWithTheExportTitles) {
        "Completed at", "Certified at", "Score %", "Points", "Time", "Attempts", "Hints",
        "Last active"});
   ExpectColumns(kExerciseColumns,
-                {"exercise", "title", "chapter", "mastery", "mastered", "score", "attempts",
-                 "hints", "avg_time", "last_attempt"},
-                {"Exercise", "Title", "Chapter", "Mastery %", "Mastered", "Score %", "Attempts",
-                 "Hints", "Avg time", "Last attempt"});
+                {"exercise", "title", "chapter", "chapter_title", "mastery", "mastered", "score",
+                 "attempts", "hints", "avg_time", "last_attempt"},
+                {"Exercise", "Title", "Chapter", "Chapter title", "Mastery %", "Mastered",
+                 "Score %", "Attempts", "Hints", "Avg time", "Last attempt"});
   ExpectColumns(kHistoryColumns,
                 {"attempt", "started_at", "duration", "responses", "correct", "incorrect", "hints",
                  "score", "points", "mastery_after"},

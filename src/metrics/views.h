@@ -15,22 +15,25 @@ namespace cohort::metrics {
 // http layer formats them in the account's zone); durations are milliseconds; fractions are
 // in [0, 1]; std::nullopt renders as null.
 
+struct WeekPoint {
+  std::int64_t week_day = 0;       // days since 1970-01-01 of the week's Monday (account zone)
+  std::optional<double> mastery;   // mean over the users counted that week; null when none
+};
+
 struct AllCoursesRow {
   std::string course, title;
   std::int64_t users = 0;
   std::optional<double> mastery;
   std::int64_t certified = 0, completed = 0, at_risk = 0;
   std::optional<double> score;
+  // Not a column: the course's weekly series (as CourseView::weekly), filled only when asked
+  // (TableQuery::weekly), so that All courses draws every course's line from one request.
+  std::vector<WeekPoint> weekly;
 };
 
 struct ChapterFigure {
   std::string chapter, title;
   std::optional<double> mastery;  // null for a mean over no one
-};
-
-struct WeekPoint {
-  std::int64_t week_day = 0;       // days since 1970-01-01 of the week's Monday (account zone)
-  std::optional<double> mastery;   // mean over the users counted that week; null when none
 };
 
 struct CourseView {
@@ -98,6 +101,7 @@ struct AwardFigure {
 
 struct ExerciseFigure {
   std::string exercise, title, chapter;
+  std::string chapter_title;
   double mastery = 0;
   bool mastered = false;
   std::optional<double> score;

@@ -84,7 +84,9 @@ Status Service::Denied(const Caller& caller, std::string_view scope) {
 
 std::int64_t Service::SignInRetryAfterSeconds(std::string_view email,
                                               std::string_view client_address) {
-  return throttle_.RetryAfterSeconds(domain::FoldEmail(email), client_address, clock_.Now());
+  Result<std::int64_t> wait =
+      throttle_->WaitMs(domain::FoldEmail(email), client_address, clock_.Now());
+  return wait.ok() ? WaitSeconds(wait.value()) : 1;
 }
 
 std::int64_t Service::PasswordRetryAfterSeconds(const Caller& caller,
@@ -94,15 +96,27 @@ std::int64_t Service::PasswordRetryAfterSeconds(const Caller& caller,
   return SignInRetryAfterSeconds(user.ok() ? user->user.email : "", client_address);
 }
 
+Status Service::Throttled(std::string_view folded_email, std::string_view client_address) {
+  Result<std::int64_t> wait = throttle_->WaitMs(folded_email, client_address, clock_.Now());
+  if (!wait.ok()) return wait.status();
+  if (wait.value() > 0) return Status::TooManyRequests(kThrottled);
+  return Status();
+}
+
+Result<std::string> Service::PersonName(const Caller& caller) {
+  if (!caller.person) return Status::NotFound("no person is signed in");
+  Result<store::UserRecord> user = store_.FindUser(caller.account, caller.person->user_key);
+  if (!user.ok()) return user.status();
+  return std::move(user).value().user.name;
+}
+
 Result<SignedIn> Service::SignIn(std::string_view email, std::string_view password,
                                  const std::optional<std::string>& account,
                                  std::string_view client_address) {
   if (!internal::EnsureSodium()) return Status::Internal("libsodium failed to initialise");
   (void)DummyHash();  // made on the first sign-in of any kind, so that its cost tells nothing
   const std::string folded = domain::FoldEmail(email);
-  if (throttle_.RetryAfterSeconds(folded, client_address, clock_.Now()) > 0) {
-    return Status::TooManyRequests(kThrottled);
-  }
+  COHORT_RETURN_IF_ERROR(Throttled(folded, client_address));
   Result<std::vector<store::SignInCandidate>> found = store_.FindUsersByEmail(folded);
   if (!found.ok()) return found.status();
   // Every candidate costs one verification, against the dummy hash when there is nothing real
@@ -121,7 +135,7 @@ Result<SignedIn> Service::SignIn(std::string_view email, std::string_view passwo
   }
   if (!verified) (void)VerifyPassword(DummyHash(), password);
   if (matches.empty()) {
-    throttle_.RecordFailure(folded, client_address, clock_.Now());
+    COHORT_RETURN_IF_ERROR(throttle_->RecordFailure(folded, client_address, clock_.Now()));
     spdlog::info(StructuredLog("sign-in refused").Text());
     return Status::Unauthenticated(kWrongCredentials);
   }
@@ -135,7 +149,7 @@ Result<SignedIn> Service::SignIn(std::string_view email, std::string_view passwo
     return Status::Invalid(reason, {{std::nullopt, "/account", reason}});
   }
   const store::SignInCandidate& who = *matches.front();
-  throttle_.RecordSuccess(folded);
+  COHORT_RETURN_IF_ERROR(throttle_->RecordSuccess(folded, client_address, clock_.Now()));
   // Sessions left to expire are deleted now and then: at each sign-in, so the table holds
   // only live sessions plus those that expired since.
   const Instant now = clock_.Now();
@@ -214,11 +228,9 @@ Status Service::ChangePassword(const Caller& caller, std::string_view current_pa
   Result<store::UserRecord> user = store_.FindUser(caller.account, caller.person->user_key);
   if (!user.ok()) return user.status();
   const std::string folded = domain::FoldEmail(user->user.email);
-  if (throttle_.RetryAfterSeconds(folded, client_address, clock_.Now()) > 0) {
-    return Status::TooManyRequests(kThrottled);
-  }
+  COHORT_RETURN_IF_ERROR(Throttled(folded, client_address));
   if (!user->password_hash || !VerifyPassword(*user->password_hash, current_password)) {
-    throttle_.RecordFailure(folded, client_address, clock_.Now());
+    COHORT_RETURN_IF_ERROR(throttle_->RecordFailure(folded, client_address, clock_.Now()));
     return BadPassword("/current_password", "the current password is wrong");
   }
   Result<std::string> hash = HashPassword(new_password);

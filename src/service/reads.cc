@@ -49,6 +49,16 @@ Result<metrics::Table<metrics::AllCoursesRow>> Service::AllCourses(
   Result<metrics::Table<metrics::AllCoursesRow>> table = AllCourses(caller);
   if (!table.ok()) return table;
   COHORT_RETURN_IF_ERROR(metrics::ArrangeAllCourses(table.value(), query));
+  if (!query.weekly) return table;
+  std::vector<std::string_view> keys;
+  for (const metrics::AllCoursesRow& r : table->rows) keys.push_back(r.course);
+  const Person* restricted = Restricted(caller);
+  Result<std::vector<std::vector<metrics::WeekPoint>>> series = engine_->WeeklySeries(
+      caller.account_key, keys, clock_.Now(), restricted ? &restricted->visible_users : nullptr);
+  if (!series.ok()) return series.status();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    table.value().rows[i].weekly = std::move(series.value()[i]);
+  }
   return table;
 }
 

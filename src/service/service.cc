@@ -74,7 +74,8 @@ Service::Service(store::Store& store, const Clock& clock)
     : store_(store),
       clock_(clock),
       stored_attempts_(std::make_unique<StoredAttempts>(store)),
-      engine_(std::make_unique<metrics::Engine>(*stored_attempts_)) {}
+      engine_(std::make_unique<metrics::Engine>(*stored_attempts_)),
+      throttle_(NewMemorySignInThrottle()) {}
 
 Service::~Service() = default;
 

@@ -154,13 +154,18 @@ class Service {
   Result<SignedIn> SignIn(std::string_view email, std::string_view password,
                           const std::optional<std::string>& account,
                           std::string_view client_address);
-  // How long a throttled sign-in must wait, in whole seconds (0: it may go ahead).
+  // How long a throttled sign-in must wait, in whole seconds (0: it may go ahead); the
+  // throttle (sign_in_throttle.h) counts failures per (email, address), per address, and per
+  // email from addresses it has not signed in from.
   std::int64_t SignInRetryAfterSeconds(std::string_view email, std::string_view client_address);
   // The same for the signed-in caller's own email (a throttled ChangePassword).
   std::int64_t PasswordRetryAfterSeconds(const Caller& caller, std::string_view client_address);
   // Checks a session cookie's secret: kUnauthenticated when unknown, expired (idle or absolute,
   // see kSessionIdleMs and kSessionMaxAgeMs) or its user is inactive. Refreshes its last use.
   Result<Caller> AuthenticateSession(std::string_view secret);
+  // The signed-in person's name (GET /api/v1/session shows it in the top bar): one store read.
+  // kNotFound when the caller is no person or their user is gone.
+  Result<std::string> PersonName(const Caller& caller);
   // Ends the caller's session (the caller must be a signed-in person).
   Status SignOut(const Caller& caller);
   // Changes the signed-in caller's password and ends their other sessions. kInvalid (pointer
@@ -192,7 +197,8 @@ class Service {
   // The views of SPEC §4.1 for the caller's account; the `read` scope is required (kForbidden),
   // unknown keys are kNotFound, a bad sort column is kInvalid.
   Result<metrics::Table<metrics::AllCoursesRow>> AllCourses(const Caller& caller);
-  // The same searched, ordered and paged by `query` (its sort defaults to "title").
+  // The same searched, ordered and paged by `query` (its sort defaults to "title"); with
+  // `query.weekly`, each row with its course's weekly series.
   Result<metrics::Table<metrics::AllCoursesRow>> AllCourses(const Caller& caller,
                                                             const metrics::TableQuery& query);
   Result<metrics::CourseView> CourseDetail(const Caller& caller, std::string_view course);
@@ -282,7 +288,9 @@ class Service {
   std::deque<PendingWrite*> queue_ GUARDED_BY(queue_mu_);
   std::size_t pending_ GUARDED_BY(queue_mu_) = 0;  // Write calls not yet answered
   bool leading_ GUARDED_BY(queue_mu_) = false;     // a leader is committing a group
-  SignInThrottle throttle_;  // thread-safe itself
+  // kTooManyRequests while the throttle holds (email, address) back; the throttle's errors.
+  Status Throttled(std::string_view folded_email, std::string_view client_address);
+  std::unique_ptr<SignInThrottle> throttle_;  // thread-safe itself
 };
 
 // Sessions end after this long without a request, and this long after sign-in in any case.

@@ -360,21 +360,26 @@ Result<ViewSheets> SheetsOf(Service& service, const Caller& caller, const Export
           nullptr};
     }
     case ExportView::kUser: {
-      auto v = Fetch(service.UserInCourse(caller, what.course, what.user));
+      Result<metrics::UserCourseView> v = service.UserInCourse(caller, what.course, what.user);
       if (!v.ok()) return v.status();
-      // The exercise summary (its table); the headline is in the JSON.
-      const std::shared_ptr<const metrics::UserCourseView> view = v.value();
+      // The exercise summary (its table) as the query arranges it; the headline is in the JSON.
+      Result<std::size_t> kept = metrics::ArrangeExercises(v.value().exercises, what.query);
+      if (!kept.ok()) return kept.status();
+      const std::shared_ptr<const metrics::UserCourseView> view = Share(std::move(v).value());
       std::shared_ptr<const std::vector<metrics::ExerciseFigure>> rows(view, &view->exercises);
       return ViewSheets{
           {TableSheet(metrics::kExerciseColumns, view->course + " " + view->user, rows)}, nullptr};
     }
     case ExportView::kHistory: {
-      auto rows = Fetch(service.History(caller, what.course, what.user, what.exercise));
+      Result<std::vector<metrics::HistoryRow>> rows =
+          service.History(caller, what.course, what.user, what.exercise);
       if (!rows.ok()) return rows.status();
+      Result<std::size_t> kept = metrics::ArrangeHistory(rows.value(), what.query);
+      if (!kept.ok()) return kept.status();
       // Without each row's responses (`detail`, a nested list; it stays in the JSON).
-      return ViewSheets{
-          {TableSheet(metrics::kHistoryColumns, what.user + " " + what.exercise, rows.value())},
-          nullptr};
+      return ViewSheets{{TableSheet(metrics::kHistoryColumns, what.user + " " + what.exercise,
+                                    Share(std::move(rows).value()))},
+                        nullptr};
     }
     case ExportView::kReport: {
       if (format == ExportFormat::kCsv) {

@@ -2,7 +2,9 @@
 // name and the run goes on. Answers how many checks failed.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import {createRequire} from 'node:module';
 
 import ExcelJS from 'exceljs';
 
@@ -170,6 +172,21 @@ async function tableSettled(page, what) {
 function alertsShown(page) {
   return page.$$eval('main [role=alert]', (els) => els.map((e) => e.textContent.trim())
     .filter(Boolean));
+}
+
+// axe-core's engine, evaluated in a page (an evaluation is not a script the page's CSP governs).
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8');
+
+// What axe-core finds wrong on the page as it is now (WCAG 2.x A and AA rules, and axe's best
+// practices), one line per rule: its id, impact and the first few elements.
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {resultTypes: ['violations']});
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3)
+      .map((n) => n.target.join(' ')).join(' | ')}`);
+  });
 }
 
 // A response a check made up (page.route): not the server's, so not kept for the OpenAPI check.
@@ -448,6 +465,44 @@ export async function checks(h, only) {
     await s.context.close();
   });
 
+  await run('sign-in: guesses from one address wait longer, the page says how long, and the ' +
+    'owner elsewhere still signs in', async () => {
+    const guesser = await h.open();
+    // Another client behind the local proxy: the server counts the forwarded address.
+    await guesser.context.setExtraHTTPHeaders({'X-Forwarded-For': '203.0.113.66'});
+    const p = guesser.page;
+    await p.goto(h.base + '/#/signin');
+    await p.waitForSelector('form.signin');
+    await p.fill('#email', h.signIns.learner.email);
+    let said = '';
+    let retryAfter = null;
+    p.on('response', (r) => {
+      if (r.url().endsWith('/api/v1/session') && r.status() === 429) {
+        retryAfter = r.headers()['retry-after'];
+      }
+    });
+    for (let i = 0; i < 12 && !/try again in/.test(said); i += 1) {
+      await p.fill('#password', `wrong guess ${i}`);
+      await p.waitForFunction(() => !document.querySelector('form.signin button').disabled);
+      await p.evaluate(() => { document.querySelector('.form-error').textContent = ''; });
+      await p.click('form.signin button[type=submit]');
+      await p.waitForFunction(() => document.querySelector('.form-error').textContent !== '');
+      said = await p.textContent('.form-error');
+    }
+    assert.match(said, /^Too many failed attempts: try again in \d+ s\.$/);
+    assert.ok(retryAfter, 'a 429 with Retry-After');
+    assert.equal(said.match(/\d+/)[0], retryAfter);
+    assert.equal(await p.getAttribute('form.signin button[type=submit]', 'disabled'), '');
+    await p.waitForFunction(() => /try again now/.test(
+      document.querySelector('.form-error').textContent), null, {timeout: 20000});
+    assert.equal(await p.getAttribute('form.signin button[type=submit]', 'disabled'), null);
+    // The learner, at their own address, is not held up by the guesses.
+    const owner = await h.signIn('learner');
+    assert.ok(owner.session.roles.includes('learner'));
+    await owner.context.close();
+    await guesser.context.close();
+  });
+
   // ---- account manager: every view, sorting, filters, paging, URL state, Back, XSS ----
   let am = null;
   // The account manager's page for a check run alone (--only NAME), which signs in itself.
@@ -692,6 +747,49 @@ export async function checks(h, only) {
     await h.shots2(page, 'history');
     await page.goBack();
     await page.waitForSelector('tr.detail-row table.nested', {state: 'detached'});
+  });
+
+  await run('user in course and history: the exports hold the rows, order and chapter titles ' +
+    'shown', async () => {
+    await asManager();
+    if (!person) {
+      person = (await h.json(page, `/api/v1/courses/${course}/users?sort=mastery&order=desc`))
+        .rows[0].user;
+    }
+    const v = await h.json(page, `/api/v1/courses/${course}/users/${person}`);
+    // The chapter with the most exercises, those not mastered, by mastery descending.
+    const counts = new Map();
+    for (const e of v.exercises) counts.set(e.chapter, (counts.get(e.chapter) || 0) + 1);
+    const chapter = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    const title = v.chapters.find((c) => c.chapter === chapter).title;
+    await page.goto(`${h.base}/#/courses/${course}/users/${person}?chapter=${chapter}` +
+      '&sort=mastery&order=desc');
+    const expected = specSort(v.exercises.filter((e) => e.chapter === chapter), 'mastery', 'desc',
+      'title', 'exercise').map((e) => e.exercise);
+    await waitForKeys(page, expected, 'exercises of one chapter by mastery');
+    assert.ok(expected.length < v.exercises.length, 'the filter leaves rows out');
+    await exportsMatchTable(h, page, 'Exercise', 'exercise summary, one chapter');
+    // The Chapter column and the files name the chapter by its title.
+    assert.deepEqual([...new Set(await page.$$eval('.table-block tbody td[data-col="chapter_title"]',
+      (tds) => tds.map((td) => td.textContent)))], [title]);
+    const csvHref = await page.getAttribute('a.export[data-format=csv]', 'href');
+    const csv = parseCsv(await (await page.context().request.get(h.base + csvHref)).text());
+    const at = csv[0].indexOf('Chapter title');
+    assert.ok(at >= 0, `no Chapter title column: ${csv[0]}`);
+    assert.deepEqual([...new Set(csv.slice(1).map((r) => r[at]))], [title]);
+    // A search, then the history sorted newest first, a page of 25 at most.
+    await page.goto(`${h.base}/#/courses/${course}/users/${person}?q=${encodeURIComponent(
+      v.exercises[0].title.slice(0, 3))}&sort=title`);
+    await tableSettled(page, 'searched exercises');
+    await exportsMatchTable(h, page, 'Exercise', 'exercise summary, searched');
+    const ex = v.exercises.find((e) => e.attempts > 1) || v.exercises.find((e) => e.attempts > 0);
+    await page.goto(`${h.base}/#/courses/${course}/users/${person}/exercises/${ex.exercise}` +
+      '?sort=started_at&order=desc');
+    const hist = await h.json(page,
+      `/api/v1/courses/${course}/users/${person}/exercises/${ex.exercise}/attempts`);
+    await waitForKeys(page, hist.rows.map((r) => r.attempt).reverse().slice(0, 25),
+      'history newest first');
+    await exportsMatchTable(h, page, 'Attempt', 'history newest first');
   });
 
   await run('account report: a loading state, then the rows as the API, sorted both ways', async () => {
@@ -1049,6 +1147,91 @@ export async function checks(h, only) {
       assert.equal(await p.locator('.table-block').count(), 0);
       await s.context.close();
     });
+
+  await run('all courses: one request draws every course over time, the 11th and on too',
+    async () => {
+      await asManager();
+      // Enough courses that a cap of 10 would show: each with one enrolled learner, attempts
+      // in two weeks (so that each has a line).
+      const have = (await h.json(page, '/api/v1/courses?limit=1000')).total;
+      for (let i = have; i < 12; i += 1) {
+        const key = `extra-course-${i}`;
+        await h.put(`/api/v1/courses/${key}`, {title: `Extra course ${i}`, chapters: [
+          {key: 'x', title: 'Only chapter', exercises: [{key: 'x1', title: 'Only exercise'}]}]});
+        await h.put(`/api/v1/enrollments/xss-user/${key}`,
+          {enrolled_at: new Date(Date.now() - 30 * 86400000).toISOString()});
+        await h.post('/api/v1/attempts', [0, 9].map((daysAgo) => ({id: `${key}-${daysAgo}`,
+          user: 'xss-user', course: key, exercise: 'x1',
+          started_at: new Date(Date.now() - daysAgo * 86400000 - 3600000).toISOString(),
+          responses: [{question: 'q', correct: true}]})));
+      }
+      const api = await h.json(page, '/api/v1/courses?limit=1000&weekly=true');
+      assert.ok(api.rows.length > 10, `${api.rows.length} courses`);
+      assert.ok(api.rows.every((r) => Array.isArray(r.weekly) && r.weekly.length > 0));
+      const asked = [];
+      const listen = (r) => {
+        if (/\/api\/v1\/courses/.test(r.url())) asked.push(r.url().replace(h.base, ''));
+      };
+      await page.goto(`${h.base}/#/report`);
+      await tableSettled(page, 'report');
+      page.on('request', listen);
+      await page.goto(`${h.base}/#/courses`);
+      await chartsOnPage(page, 2, 'all courses');
+      page.off('request', listen);
+      assert.deepEqual(asked, ['/api/v1/courses?limit=1000&weekly=true'],
+        'All courses asks for its rows and every weekly series at once');
+      const lines = await page.evaluate(() => {
+        const charts = [...document.querySelectorAll('main canvas')]
+          .map((c) => window.Chart.getChart(c)).filter((c) => c && c.config.type === 'line');
+        return charts.length === 1 ? charts[0].data.datasets.map((d) => d.label) : null;
+      });
+      assert.deepEqual(lines && [...lines].sort(), api.rows.map((r) => r.title).sort(),
+        'one line per course');
+    });
+
+  await run('the top bar names the person signed in, not their key', async () => {
+    await asManager();
+    const session = await h.json(page, '/api/v1/session');
+    assert.ok(session.name && session.name !== session.user, JSON.stringify(session));
+    await page.goto(`${h.base}/#/courses`);
+    await page.waitForSelector('.who-name');
+    assert.equal(await page.textContent('.who-name'), session.name);
+  });
+
+  // Accessibility: axe-core on every page, once its data is in (one check per page).
+  {
+    const pages = [['sign-in', null], ['all courses', () => '/#/courses'],
+      ['course', () => `/#/courses/${course}`], ['group summary', () => `/#/courses/${course}/groups`],
+      ['user in course', () => `/#/courses/${course}/users/${person}`],
+      ['exercise history', () => `/#/courses/${course}/users/${person}/exercises/${
+        historyExercise}`],
+      ['account report', () => '/#/report']];
+    let historyExercise = null;
+    for (const [name, target] of pages) {
+      await run(`accessibility (axe-core): ${name}`, async () => {
+        if (target === null) {
+          const s = await h.open();
+          await s.page.goto(h.base + '/#/signin');
+          await s.page.waitForSelector('form.signin');
+          assert.deepEqual(await axeViolations(s.page), [], name);
+          await s.context.close();
+          return;
+        }
+        await asManager();
+        if (!person) {
+          person = (await h.json(page, `/api/v1/courses/${course}/users?sort=mastery&order=desc`))
+            .rows[0].user;
+        }
+        if (!historyExercise) {
+          historyExercise = (await h.json(page, `/api/v1/courses/${course}/users/${person}`))
+            .exercises.find((e) => e.attempts > 0).exercise;
+        }
+        await page.goto(h.base + target());
+        await tableSettled(page, name);
+        assert.deepEqual(await axeViolations(page), [], name);
+      });
+    }
+  }
 
   await run('account manager: no console errors', async () => noErrors(am, 'account manager'));
 

@@ -2,10 +2,12 @@
 // session cookie travels by itself; state-changing requests carry X-CSRF-Token.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  // `retryAfter`: the seconds a 429's Retry-After asks to wait (null without one).
+  constructor(status, code, message, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -46,8 +48,10 @@ async function request(method, url, {body, signal} = {}) {
   }
   if (!response.ok) {
     const e = data && data.error ? data.error : {};
+    const wait = Number.parseInt(response.headers.get('Retry-After') || '', 10);
     throw new ApiError(response.status, e.code || 'http_' + response.status,
-      e.message || `${response.status} ${response.statusText}`);
+      e.message || `${response.status} ${response.statusText}`,
+      Number.isFinite(wait) && wait >= 0 ? wait : null);
   }
   return data;
 }

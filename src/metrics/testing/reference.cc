@@ -863,6 +863,7 @@ Result<UserCourseView> Reference::UserInCourse(std::string_view account,
     f.exercise = d.exercises[e].key;
     f.title = d.exercises[e].title;
     f.chapter = d.exercises[e].chapter;
+    f.chapter_title = course.chapters[d.exercises[e].chapter_index].title;
     f.mastery = cell.mastery;
     f.mastered = cell.responses > 0 && AtLeast(cell.mastery, threshold);
     if (cell.responses > 0) {

@@ -84,8 +84,10 @@ export function historyView(main, route, ctx) {
       rowLabel: (r) => `attempt ${r.number}`,
       pageSize: 25,
       expand: responsesTable,
-      exportUrl: (query, format) => api.withQuery(
-        api.path('courses', course, 'users', user, 'exercises', exercise, 'attempts'), {format}),
+      // The server sorts and pages the history by the same query: the files hold the rows shown.
+      exportUrl: ({sort, order, limit, offset}, format) => api.withQuery(
+        api.path('courses', course, 'users', user, 'exercises', exercise, 'attempts'),
+        {sort, order, limit, offset, format}),
       emptyMessage: () => 'No attempt matches.',
     });
     body.append(section('Attempts', table.element));

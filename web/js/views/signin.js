@@ -15,6 +15,27 @@ export function signInView(main, route, {onSignedIn}) {
   const message = h('p', {class: 'form-error', role: 'alert'});
   const submit = h('button', {type: 'submit', class: 'button primary', text: 'Sign in'});
   let details = null;
+  let countdown = 0;  // the timer of a throttled sign-in's wait
+  // A throttled sign-in (429): the wait the server asks for, counted down; Sign in waits too.
+  const waitThen = (seconds) => {
+    clearInterval(countdown);
+    let left = Math.max(1, seconds);
+    const say = () => {
+      message.textContent = `Too many failed attempts: try again in ${left} s.`;
+    };
+    say();
+    submit.disabled = true;
+    countdown = setInterval(() => {
+      left -= 1;
+      if (left > 0) {
+        say();
+        return;
+      }
+      clearInterval(countdown);
+      message.textContent = 'You may try again now.';
+      submit.disabled = false;
+    }, 1000);
+  };
   const form = h('form', {class: 'signin', novalidate: false},
     h('h1', {text: 'Sign in to Cohort'}),
     h('label', {for: 'email', text: 'Email'}), email,
@@ -43,14 +64,20 @@ export function signInView(main, route, {onSignedIn}) {
         account.focus();
         return;
       }
+      if (err.status === 429) {
+        waitThen(err.retryAfter ?? 1);
+        password.select();
+        return;
+      }
       message.textContent = err.status === 401 || err.status === 404
         ? 'That email and password do not match.'
-        : err.status === 429 ? 'Too many attempts: wait a moment, then try again.'
-          : `Could not sign in: ${err.message}`;
+        : `Could not sign in: ${err.message}`;
       password.select();
     }
   });
   clear(main).append(h('div', {class: 'signin-page'}, form));
   email.focus();
-  return {destroy() {}};
+  return {destroy() {
+    clearInterval(countdown);
+  }};
 }

@@ -133,8 +133,8 @@ export function userView(main, route, ctx) {
         // sortable. The table shows the course order until a header is clicked.
         clientColumn({key: 'order', label: '#', type: 'int', render: (r) => String(r.order + 1)}),
         {name: 'title', label: 'Exercise', rowHeader: true},
-        // The chapter's title; it sorts by the chapter's key, as declared.
-        {name: 'chapter', render: (r) => chapterTitle.get(r.chapter) || r.chapter},
+        // The chapter's title, sorted by it.
+        {name: 'chapter_title', label: 'Chapter'},
         'mastery',
         'mastered',
         'score',
@@ -159,8 +159,10 @@ export function userView(main, route, ctx) {
           ...v.chapters.map((c) => ({value: c.chapter, label: c.title}))],
         match: (r, x) => r.chapter === x},
       ],
+      // The server arranges the exercise summary by the same query (sort, search, filters,
+      // page), so that the files hold the rows shown, in their order.
       exportUrl: (query, format) =>
-        api.withQuery(api.path('courses', course, 'users', user), {format}),
+        api.withQuery(api.path('courses', course, 'users', user), {...query, format}),
       emptyMessage: () => 'No exercise matches.',
     });
     body.append(section('Exercise summary', table.element));
