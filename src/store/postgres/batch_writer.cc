@@ -361,13 +361,11 @@ Status BatchWriter::InsertPendingAttempts() {
         .OptionalInt(Ms(a.finished_at))
         .Text(encoded);
   }
-  Result<Rows> rows = Status();
-  if (pending_attempts_.size() == kAttemptsPerInsert) {
-    static const std::string kFull = InsertAttemptsSql(kAttemptsPerInsert);
-    rows = db_.Run(Statement{"insert_attempts_32", kFull.c_str()}, params);
-  } else {
-    rows = db_.Query(InsertAttemptsSql(pending_attempts_.size()).c_str(), params);
-  }
+  static const std::string kFull = InsertAttemptsSql(kAttemptsPerInsert);
+  Result<Rows> rows =
+      pending_attempts_.size() == kAttemptsPerInsert
+          ? db_.Run(Statement{"insert_attempts_32", kFull.c_str()}, params)
+          : db_.Query(InsertAttemptsSql(pending_attempts_.size()).c_str(), params);
   if (!rows.ok()) return rows.status();
   // The ids the unique constraint let in; an id twice in the chunk goes in once (the first).
   std::unordered_multiset<std::string_view> inserted;
