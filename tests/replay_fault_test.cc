@@ -144,7 +144,7 @@ TEST_F(ReplayFaultTest, AReadWhileTheStoreCannotReloadTheAccountAnswers503ThenRe
                 .status,
             503);
   // The account is loaded again before its next read; the store still fails for a while.
-  faulty_->Fail("ScanAttempts", Status::Unavailable("injected fault: ScanAttempts"), 2);
+  faulty_->Fail("ReadAccountState", Status::Unavailable("injected fault: ReadAccountState"), 2);
   const http::Response first = Call("GET", "/api/v1/courses/py/users");
   EXPECT_EQ(first.status, 503) << first.body;
   EXPECT_EQ(HeaderOf(first, "Retry-After"), "1");

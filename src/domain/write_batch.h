@@ -85,6 +85,9 @@ struct WriteSummary {
   // Indexes (into the batch's attempts) of the attempts newly stored, in batch order: what the
   // metrics engine must apply (duplicates are already counted).
   std::vector<std::uint32_t> new_attempts;
+  // The account's change seq once this write committed (Cohort-Seq; 0 where the store keeps no
+  // change log): a read that waits for it sees the write.
+  std::int64_t change_seq = 0;
   bool operator==(const WriteSummary&) const = default;
 };
 

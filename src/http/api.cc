@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <charconv>
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "http/credentials.h"
@@ -25,7 +28,37 @@ constexpr std::size_t kSmallBody = 64 * 1024;
 // The route whose refusals are counted in cohort_ingest_rejected_total.
 constexpr std::string_view kIngestRoute = "/api/v1/attempts";
 
-Response Healthz(const RouteCall&) { return JsonResponse(200, {{"status", "ok"}}); }
+// 200 when the node answers with what the store holds. Over a change log (several nodes), 503
+// until the node has followed every change committed up to a poll less than kMaxLagSeconds ago:
+// a restarted node, or one that cannot read the store, is taken out of a load balancer.
+constexpr double kMaxLagSeconds = 2.0;
+
+Response Healthz(const RouteCall& call) {
+  if (!call.service.KeepsChangeLog()) return JsonResponse(200, {{"status", "ok"}});
+  const std::optional<double> lag = call.service.FollowLagSeconds();
+  if (!lag) return JsonResponse(503, {{"status", "catching_up"}});
+  if (*lag > kMaxLagSeconds) {
+    return JsonResponse(503, {{"status", "behind"}, {"lag_seconds", *lag}});
+  }
+  return JsonResponse(200, {{"status", "ok"}, {"lag_seconds", *lag}});
+}
+
+// How long a read with Cohort-Min-Seq waits for this node to apply that change.
+constexpr std::chrono::milliseconds kMinSeqWait{2000};
+
+// The Cohort-Min-Seq header: nullopt when absent; kInvalid when not a whole number >= 0.
+Result<std::optional<std::int64_t>> MinSeq(const Request& request) {
+  const std::string_view text = request.Header("cohort-min-seq");
+  if (text.empty()) return std::optional<std::int64_t>();
+  std::int64_t seq = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seq);
+  if (error != std::errc() || end != text.data() + text.size() || seq < 0) {
+    return Status::Invalid(fmt::format(
+        "the Cohort-Min-Seq header must be a whole number >= 0 (a write's Cohort-Seq), not '{}'",
+        text));
+  }
+  return std::optional<std::int64_t>(seq);
+}
 
 // Every route of the API (SPEC §2, §4.1, §9), compiled once, when the first Api is built. A path
 // listed with other methods answers 405 for a method it does not take; an unlisted path 404.
@@ -142,8 +175,21 @@ Response Api::Serve(const Route& route, const RouteParams& params, const Request
     return r;
   }
   call.caller = &caller.value();
+  // Read-your-writes through any node: wait until this node has applied the change asked for.
+  Result<std::optional<std::int64_t>> min_seq = MinSeq(request);
+  if (!min_seq.ok()) return ErrorResponse(min_seq.status());
+  if (min_seq.value()) {
+    Status reached = service_.WaitForSeq(*caller, *min_seq.value(), kMinSeqWait);
+    if (!reached.ok()) return ErrorResponse(reached);
+  }
   Response r = route.handler(call);
   r.account_key = caller->account_key;
+  // A write's position in the account's change log: a read elsewhere that sends it back as
+  // Cohort-Min-Seq sees the write (this node has applied it before answering).
+  const bool write = request.method != "GET" && request.method != "HEAD";
+  if (write && r.status < 300 && service_.KeepsChangeLog()) {
+    r.headers.emplace_back("Cohort-Seq", std::to_string(service_.AppliedSeq(*caller)));
+  }
   return r;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <iterator>
+#include <map>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -77,7 +78,7 @@ Service::Service(store::Store& store, const Clock& clock)
       engine_(std::make_unique<metrics::Engine>(*stored_attempts_)),
       throttle_(NewMemorySignInThrottle()) {}
 
-Service::~Service() = default;
+Service::~Service() { StopFollowing(); }
 
 metrics::Engine::Size Service::EngineSize() const { return engine_->size(); }
 
@@ -293,12 +294,27 @@ void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
     std::vector<std::size_t> slots;  // the answers of the batches merged into it
   };
   std::vector<ForEngine> for_engine;
+  // With a change log, each account's write in this group is one change at seq `change_seq`;
+  // the engine applies it here only when it is the next change of the account (and this
+  // group made it: duplicates alone change nothing), else CatchUp reads what came between from
+  // the log, this change included.
+  struct Logged {
+    std::int64_t change_seq = 0;
+    bool changed = false;
+  };
+  std::map<std::string, Logged, std::less<>> logged;
+  const bool log = store_.KeepsChangeLog();
   for (std::size_t slot : slots) {
     Result<domain::WriteSummary>& summary = answers[slot];
     PendingWrite& write = *group[slot];
     // An account the engine does not hold is loaded whole from the store when it is read.
     if (!summary.ok() || !engine_->HasAccount(write.caller->account_key)) continue;
     domain::WriteBatch& batch = write.batch;
+    if (log) {
+      Logged& l = logged[write.caller->account_key];
+      l.change_seq = summary->change_seq;
+      l.changed = l.changed || summary->accepted > 0 || !AttemptsOnly(batch);
+    }
     std::vector<domain::Attempt> fresh;
     fresh.reserve(summary->new_attempts.size());
     for (std::uint32_t i : summary->new_attempts) fresh.push_back(std::move(batch.attempts.items[i]));
@@ -316,8 +332,20 @@ void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
     }
   }
   for (ForEngine& e : for_engine) {
-    const Status applied = engine_->Apply(e.caller->account_key, e.batch, now);
+    const std::string& account = e.caller->account_key;
+    Status applied;
+    if (!log) {
+      applied = engine_->Apply(account, e.batch, now);
+    } else if (const Logged& l = logged[account]; l.changed) {
+      if (Applied(account) + 1 == l.change_seq) {
+        applied = engine_->Apply(account, e.batch, now);
+        if (applied.ok()) SetApplied(account, l.change_seq);
+      } else {
+        applied = CatchUp(e.caller->account, account, l.change_seq);
+      }
+    }
     if (applied.ok()) continue;
+    SetApplied(account, std::nullopt);
     // Stored, but the engine could not follow (it has dropped the account, loaded again before
     // its next read or write). The caller retries: a re-post is counted once (SPEC §2).
     spdlog::warn("the metrics of account {} could not be updated after a commit ({}); they are "
@@ -344,6 +372,21 @@ void Service::SetMetrics(MetricRegistry& registry) {
       "cohort_store_unavailable_total",
       "Writes refused with 503 because the store could not write (disk full, read-only, locked "
       "by another process, I/O error).");
+  if (!store_.KeepsChangeLog()) return;
+  follow_errors_ = &registry.GetCounter(
+      "cohort_follow_errors_total",
+      "Polls of the store's change log that failed (the node retries; its lag grows).");
+  follow_reloads_ = &registry.GetCounter(
+      "cohort_follow_reloads_total",
+      "Accounts loaded again from the store to follow a change other than attempts made by "
+      "another process.");
+  follow_applied_ = &registry.GetCounter(
+      "cohort_follow_changes_total", "Changes committed by other processes applied from the log.");
+  registry.SetGauge(
+      "cohort_follow_lag_seconds",
+      "Seconds since the start of the last poll after which this node had applied every change "
+      "committed to the store (-1 before the first).",
+      [this] { return FollowLagSeconds().value_or(-1.0); });
 }
 
 Status Service::RemoveUser(const Caller& caller, std::string_view user_key, bool erase) {
@@ -396,21 +439,29 @@ Status Service::EnsureLoaded(AccountId id, std::string_view account_key) {
 
 Status Service::RebuildAccount(const store::AccountRecord& a) {
   Status s = RebuildAccountOnce(a);
-  if (!s.ok()) engine_->DropAccount(a.account.key);
+  if (!s.ok()) {
+    engine_->DropAccount(a.account.key);
+    SetApplied(a.account.key, std::nullopt);
+  }
   return s;
 }
 
 Status Service::RebuildAccountOnce(const store::AccountRecord& a) {
+  SetApplied(a.account.key, std::nullopt);
   engine_->DropAccount(a.account.key);
   engine_->PutAccount(a.id, a.account);
-  Result<domain::WriteBatch> catalog = store_.LoadCatalog(a.id);
-  if (!catalog.ok()) return catalog.status();
-  COHORT_RETURN_IF_ERROR(engine_->Apply(a.account.key, catalog.value(), clock_.Now()));
-  Result<std::vector<store::EnrollmentRecord>> enrollments = store_.ListEnrollments(a.id);
-  if (!enrollments.ok()) return enrollments.status();
-  for (const store::EnrollmentRecord& e : enrollments.value()) {
-    engine_->SetEnrollment(a.account.key, e.user, e.course, e.enrolled_at, e.explicit_date);
-  }
+  // The catalog, enrollments and attempts come from one committed state, whose change seq the
+  // engine is then at (store::Store::ReadAccountState). The head is applied on the reader's
+  // thread, before it reads the first attempt.
+  std::int64_t change_seq = 0;
+  auto head = [&](store::AccountHead& state) -> Status {
+    change_seq = state.change_seq;
+    COHORT_RETURN_IF_ERROR(engine_->Apply(a.account.key, state.catalog, clock_.Now()));
+    for (const store::EnrollmentRecord& e : state.enrollments) {
+      engine_->SetEnrollment(a.account.key, e.user, e.course, e.enrolled_at, e.explicit_date);
+    }
+    return Status();
+  };
   // The store reads and decodes on a second thread while this one replays what it has read:
   // each side is about half of a rebuild (docs/performance.md). At most kQueued user × course
   // groups wait between them. Replayed groups' vectors go back to the reader, which overwrites
@@ -428,8 +479,9 @@ Status Service::RebuildAccountOnce(const store::AccountRecord& a) {
   bool done = false;
   Status scanned;
   std::thread reader([&] {
-    Status s = store_.ScanAttempts(a.id, [&](const std::string& user, const std::string& course,
-                                            std::vector<domain::Attempt>& attempts) {
+    Status s = store_.ReadAccountState(a.id, head, [&](const std::string& user,
+                                                       const std::string& course,
+                                                       std::vector<domain::Attempt>& attempts) {
       std::unique_lock lock(mu);
       changed.wait(lock, [&] { return queue.size() < kQueued; });
       const bool was_empty = queue.empty();
@@ -462,6 +514,7 @@ Status Service::RebuildAccountOnce(const store::AccountRecord& a) {
     replayed = std::move(group.attempts);
   }
   reader.join();
+  if (scanned.ok()) SetApplied(a.account.key, change_seq);
   return scanned;
 }
 

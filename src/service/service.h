@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -9,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.h"
@@ -231,6 +234,28 @@ class Service {
   // Write calls waiting for their answer (queued, or in the group being committed): for tests.
   std::size_t PendingWrites();
 
+  // --- several processes over one database (issue 17; follow.cc, docs/deployment.md) ---
+  // When the store keeps a change log (store::Store::KeepsChangeLog: PostgreSQL), other
+  // processes may commit while this one serves. Each account's engine state is then at a
+  // change seq, which only grows: a write committed here is applied at once when it is the
+  // next change (its answer waits for that), and what other processes commit is followed from
+  // the log by a thread that polls it every `interval`: attempts by the rows a change names,
+  // anything else (catalog, people, enrollments, removals) by reloading the account from one
+  // snapshot. Call after Rebuild; a no-op when the store keeps no log. Stopped by
+  // StopFollowing or the destructor.
+  void StartFollowing(std::chrono::milliseconds interval);
+  void StopFollowing();
+  bool KeepsChangeLog() const;
+  // The change seq the engine holds the caller's account at (0 without a change log).
+  std::int64_t AppliedSeq(const Caller& caller) const;
+  // Waits until the engine holds the caller's account at seq `seq` or later (a write's
+  // Cohort-Seq), at most `timeout`: OK, or kUnavailable naming both seqs.
+  Status WaitForSeq(const Caller& caller, std::int64_t seq, std::chrono::milliseconds timeout);
+  // How far behind the store the engine may be: the time since the start of the last poll
+  // after which every change it saw was applied; nullopt before the first (or without a
+  // following thread).
+  std::optional<double> FollowLagSeconds() const;
+
   const Clock& clock() const { return clock_; }
 
  private:
@@ -247,6 +272,16 @@ class Service {
   Status RebuildAccountOnce(const store::AccountRecord& account) REQUIRES(write_mutex_);
   // Loads the account into the engine unless it holds it already.
   Status EnsureLoaded(AccountId id, std::string_view account_key) REQUIRES(write_mutex_);
+  // Applies the account's logged changes after its applied seq, through `through` (or every
+  // one logged when nullopt). Errors: the store's; the engine then holds nothing of the
+  // account (loaded again on its next use).
+  Status CatchUp(AccountId id, std::string_view account_key, std::optional<std::int64_t> through)
+      REQUIRES(write_mutex_);
+  // One poll of the following thread: every account's seq, and CatchUp where behind.
+  Status FollowOnce() EXCLUDES(write_mutex_);
+  void FollowLoop(std::chrono::milliseconds interval);
+  std::int64_t Applied(std::string_view account_key) const;
+  void SetApplied(std::string_view account_key, std::optional<std::int64_t> seq);
 
   // A caller's batch waiting in Write's group commit, on the caller's stack.
   struct PendingWrite {
@@ -291,6 +326,23 @@ class Service {
   // kTooManyRequests while the throttle holds (email, address) back; the throttle's errors.
   Status Throttled(std::string_view folded_email, std::string_view client_address);
   std::unique_ptr<SignInThrottle> throttle_;  // thread-safe itself
+
+  // The change seq each loaded account's engine state is at (change log only). Written under
+  // write_mutex_ too, after the engine; read by WaitForSeq.
+  mutable std::mutex seq_mu_;
+  std::condition_variable seq_changed_;
+  std::unordered_map<std::string, std::int64_t> applied_;  // GUARDED_BY(seq_mu_)
+  // The following thread (StartFollowing).
+  std::thread follower_;
+  std::mutex follow_mu_;
+  std::condition_variable follow_wake_;
+  bool stop_following_ = false;  // GUARDED_BY(follow_mu_)
+  bool poll_now_ = false;        // GUARDED_BY(follow_mu_)
+  // steady_clock ns of the start of the last poll after which all was applied; -1: none yet.
+  std::atomic<std::int64_t> caught_up_at_ns_ = -1;
+  Counter* follow_errors_ = nullptr;   // polls that failed (the store could not be read)
+  Counter* follow_reloads_ = nullptr;  // accounts reloaded for a change other than attempts
+  Counter* follow_applied_ = nullptr;  // changes of other processes applied
 };
 
 // Sessions end after this long without a request, and this long after sign-in in any case.

@@ -68,15 +68,28 @@ TEST_F(PostgresStoreTest, ChangeSeqIsGapFreePerAccountUnderTwoConcurrentWriters)
   // Duplicates change nothing: no change recorded.
   ASSERT_EQ(a->Apply(acme, Attempts({Attempt("a0", "ann", "e1", 1000)}), kNow)->duplicates, 1u);
   for (const AccountId account : {acme, other}) {
-    auto changes = a->ListChanges(account);
+    auto changes = a->ListChanges(account, 0, 100'000);
     ASSERT_TRUE(changes.ok());
     const std::int64_t expected = 1 + (account == acme ? 4 : 2) * kWrites;
     ASSERT_EQ(static_cast<std::int64_t>(changes->size()), expected);
     for (std::size_t i = 0; i < changes->size(); ++i) {
-      EXPECT_EQ((*changes)[i].first, static_cast<std::int64_t>(i) + 1);  // strictly +1
+      EXPECT_EQ((*changes)[i].seq, static_cast<std::int64_t>(i) + 1);  // strictly +1
     }
-    EXPECT_EQ(changes->front().second, "courses,groups,users");
-    EXPECT_EQ(changes->back().second, "attempts");
+    EXPECT_EQ(changes->front().kinds, (std::vector<std::string>{"courses", "groups", "users"}));
+    EXPECT_TRUE(changes->front().attempt_rows.empty());
+    EXPECT_EQ(changes->back().kinds, std::vector<std::string>{"attempts"});
+    ASSERT_EQ(changes->back().attempt_rows.size(), 1u);  // each write stored one attempt
+    // The rows name exactly the attempts stored, wherever the log is read from.
+    std::vector<std::int64_t> rows;
+    for (const ChangeRecord& c : changes.value()) {
+      rows.insert(rows.end(), c.attempt_rows.begin(), c.attempt_rows.end());
+    }
+    auto attempts = b->LoadAttemptRows(account, rows);
+    ASSERT_TRUE(attempts.ok()) << attempts.status().ToString();
+    EXPECT_EQ(static_cast<std::int64_t>(attempts->size()), (account == acme ? 4 : 2) * kWrites);
+    // Reading from the middle of the log gives the rest.
+    EXPECT_EQ(a->ListChanges(account, expected - 3, 10)->size(), 3u);
+    EXPECT_EQ(a->ListChanges(account, 0, 2)->back().seq, 2);
     EXPECT_EQ(a->ChangeSeq(account).value(), expected);
   }
   EXPECT_TRUE(a->IntegrityCheck().value().empty());

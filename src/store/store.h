@@ -114,6 +114,31 @@ struct GroupWrite {
 using AttemptVisitor = std::function<void(const std::string& user, const std::string& course,
                                           std::vector<domain::Attempt>& attempts)>;
 
+// An account with its change counter: the seq of its last committed change (Store::ListChanges).
+struct AccountPosition {
+  AccountRecord record;
+  std::int64_t change_seq = 0;
+};
+
+// One committed change of an account's data, as its change log holds it (PostgreSQL).
+struct ChangeRecord {
+  std::int64_t seq = 0;
+  // What it changed: "groups", "courses", "users", "enrollments", "attempts", "certifications",
+  // "removals" (what the engine derives from), "tokens", "awards", "password" (what it does not).
+  std::vector<std::string> kinds;
+  // The row ids of the attempts it stored (Store::LoadAttemptRows), in insertion order.
+  std::vector<std::int64_t> attempt_rows;
+};
+
+// What an account's rebuild reads before its attempts, as of the same committed state
+// (Store::ReadAccountState): its catalog and people (as LoadCatalog), its enrollments, and the
+// seq of the last change that state holds.
+struct AccountHead {
+  domain::WriteBatch catalog;
+  std::vector<EnrollmentRecord> enrollments;
+  std::int64_t change_seq = 0;
+};
+
 // Row counts of one account, per table: what tests use to prove "nothing applied".
 struct TableCounts {
   std::int64_t users = 0, groups = 0, group_members = 0, group_managers = 0, courses = 0,
@@ -225,6 +250,29 @@ class Store {
   virtual Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account,
                                                             std::string_view user,
                                                             std::string_view course) = 0;
+
+  // Reads what a rebuild needs as of ONE committed state: `head` gets the catalog, enrollments
+  // and change seq, then `visit` every user × course with its attempts (as ScanAttempts). Both
+  // are called on the calling thread and must not call the store. Errors: the store's, or
+  // `head`'s, which stops the read.
+  virtual Status ReadAccountState(AccountId account,
+                                  const std::function<Status(AccountHead&)>& head,
+                                  const AttemptVisitor& visit) = 0;
+
+  // --- several processes over one database (issue 17, docs/deployment.md) ---
+  // True when the backend records each account's committed changes in a log that processes
+  // follow (PostgreSQL): another process may write while this one serves. False for SQLite,
+  // which one serving process owns; its change seqs stay 0 and its log empty.
+  virtual bool KeepsChangeLog() const = 0;
+  // Every account with the seq of its last committed change, in one read.
+  virtual Result<std::vector<AccountPosition>> ListAccountPositions() = 0;
+  // The account's changes with seq > `after`, in seq order, at most `limit` of them.
+  virtual Result<std::vector<ChangeRecord>> ListChanges(AccountId account, std::int64_t after,
+                                                        std::size_t limit) = 0;
+  // The attempts with these row ids (ChangeRecord::attempt_rows) that are still stored (an
+  // erased person's are not), with their responses; in any order.
+  virtual Result<std::vector<domain::Attempt>> LoadAttemptRows(
+      AccountId account, const std::vector<std::int64_t>& rows) = 0;
 
   // --- operations (cohort backup, restore, check) ---
   // Copies the whole database, as of one committed state, into the database file at `path`

@@ -15,7 +15,8 @@ namespace {
 
 constexpr int kAttemptParameters = 8;
 
-// "INSERT ... VALUES ($1, ..., $8), ($9, ...) ON CONFLICT ... RETURNING client_id" for `rows`.
+// "INSERT ... VALUES ($1, ..., $8), ($9, ...) ON CONFLICT ... RETURNING client_id, id" for
+// `rows`.
 std::string InsertAttemptsSql(std::size_t rows) {
   std::string sql =
       "INSERT INTO attempts(account_id, client_id, user_id, course_id, exercise_id, started_at, "
@@ -29,7 +30,7 @@ std::string InsertAttemptsSql(std::size_t rows) {
     }
     sql += ")";
   }
-  return sql + " ON CONFLICT (account_id, client_id) DO NOTHING RETURNING client_id";
+  return sql + " ON CONFLICT (account_id, client_id) DO NOTHING RETURNING client_id, id";
 }
 
 std::optional<std::int64_t> Ms(const std::optional<Instant>& t) {
@@ -367,13 +368,17 @@ Status BatchWriter::InsertPendingAttempts() {
           ? db_.Run(Statement{"insert_attempts_32", kFull.c_str()}, params)
           : db_.Query(InsertAttemptsSql(pending_attempts_.size()).c_str(), params);
   if (!rows.ok()) return rows.status();
-  // The ids the unique constraint let in; an id twice in the chunk goes in once (the first).
-  std::unordered_multiset<std::string_view> inserted;
-  for (int r = 0; r < rows->size(); ++r) inserted.insert(rows->TextView(r, 0));
+  // The ids the unique constraint let in, with their rows; an id twice in the chunk goes in once
+  // (the first).
+  std::unordered_map<std::string_view, std::int64_t> inserted;
+  for (int r = 0; r < rows->size(); ++r) inserted.emplace(rows->TextView(r, 0), rows->Int(r, 1));
   for (PendingAttempt& p : pending_attempts_) {
     const auto found = inserted.find(p.attempt->id);
     p.inserted = found != inserted.end();
-    if (p.inserted) inserted.erase(found);
+    if (p.inserted) {
+      inserted_rows_.push_back(found->second);
+      inserted.erase(found);
+    }
   }
   return Status();
 }

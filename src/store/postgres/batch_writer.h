@@ -35,6 +35,8 @@ class BatchWriter {
   // What `batch` changes, for the account's change log: "groups", "courses", "users",
   // "enrollments", "attempts", "certifications", "removals", in that order.
   static std::vector<std::string> Kinds(const domain::WriteBatch& batch);
+  // The row ids of the attempts Run stored, in the order it stored them.
+  const std::vector<std::int64_t>& inserted_rows() const { return inserted_rows_; }
 
  private:
   static constexpr std::int64_t kUnknown = 0;
@@ -101,12 +103,16 @@ class BatchWriter {
   std::unordered_map<std::string, CourseEntry> courses_;
   std::unordered_map<std::pair<std::int64_t, std::int64_t>, EnrollmentEntry, PairHash> enrollments_;
   std::vector<PendingAttempt> pending_attempts_;
+  std::vector<std::int64_t> inserted_rows_;
 };
 
 // Records a committed change of `account` (within the caller's transaction): bumps
 // accounts.change_seq, taking the account's row lock until the transaction ends, and appends
-// (account, seq, kinds) to account_changes. kNotFound for an unknown account.
-Status BumpChangeSeq(Connection& connection, AccountId account, std::string_view kinds);
+// (account, seq, kinds, attempt rows) to account_changes. Returns the new seq. kNotFound for an
+// unknown account.
+Result<std::int64_t> BumpChangeSeq(Connection& connection, AccountId account,
+                                   std::string_view kinds,
+                                   const std::vector<std::int64_t>& attempt_rows = {});
 
 // The stored attempt `attempt_id` of `account`, or nullopt when there is none.
 Result<std::optional<domain::Attempt>> LoadAttempt(Connection& connection, AccountId account,

@@ -189,10 +189,17 @@ CREATE TABLE account_changes (
 );
 )sql";
 
+// Migration 3: a change that stored attempts names their rows, so a node following the log
+// reads exactly those (Store::LoadAttemptRows); NULL for a change without attempts.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE account_changes ADD COLUMN attempt_rows bigint[];
+)sql";
+
 // Append only: a released migration is never edited, a change is a new number.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 // Any constant shared by every Cohort process: the key of the migration lock.

@@ -30,12 +30,53 @@ bool IsBatchError(const Status& s) {
 
 }  // namespace
 
-Status BumpChangeSeq(Connection& connection, AccountId account, std::string_view kinds) {
-  Result<Rows> rows = connection.Run(sql::kBumpChangeSeq, Params().Int(account.value).Text(kinds));
+Result<std::int64_t> BumpChangeSeq(Connection& connection, AccountId account,
+                                   std::string_view kinds,
+                                   const std::vector<std::int64_t>& attempt_rows) {
+  Params params = Params().Int(account.value).Text(kinds);
+  if (attempt_rows.empty()) {
+    params.Null();
+  } else {
+    params.Text(fmt::format("{{{}}}", fmt::join(attempt_rows, ",")));
+  }
+  Result<Rows> rows = connection.Run(sql::kBumpChangeSeq, params);
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound(fmt::format("account {} is unknown", account.value));
-  return Status();
+  return rows->Int(0, 0);
 }
+
+namespace {
+
+// "{1,2,3}" (a bigint[] as text) → its numbers; "" (NULL) → none.
+std::vector<std::int64_t> ParseRowIds(std::string_view text) {
+  std::vector<std::int64_t> out;
+  std::int64_t value = 0;
+  bool in_number = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      value = value * 10 + (c - '0');
+      in_number = true;
+    } else if (in_number) {
+      out.push_back(value);
+      value = 0;
+      in_number = false;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> SplitKinds(std::string_view joined) {
+  std::vector<std::string> out;
+  while (!joined.empty()) {
+    const std::size_t comma = joined.find(',');
+    out.emplace_back(joined.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    joined.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace
 
 PgStore::PgStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader)
     : writer_(std::move(writer)), reader_(std::move(reader)) {}
@@ -132,7 +173,11 @@ Result<std::vector<Result<domain::WriteSummary>>> PgStore::ApplyGroup(
     const bool alone = writes.size() == 1;
     // What each account's committed batches changed, for its change log: one change per account
     // per transaction, bumped in account order (two groups never wait on each other in a cycle).
-    std::map<std::int64_t, std::set<std::string>> changed;
+    struct Change {
+      std::set<std::string> kinds;
+      std::vector<std::int64_t> attempt_rows;
+    };
+    std::map<std::int64_t, Change> changed;
     for (const GroupWrite& w : writes) {
       if (w.batch->empty()) {
         answers.emplace_back(domain::WriteSummary{});
@@ -150,15 +195,37 @@ Result<std::vector<Result<domain::WriteSummary>>> PgStore::ApplyGroup(
       const std::vector<std::string> kinds = BatchWriter::Kinds(*w.batch);
       const bool only_duplicates =
           summary.ok() && summary->accepted == 0 && kinds == std::vector<std::string>{"attempts"};
-      if (summary.ok() && !only_duplicates) changed[w.account.value].insert(kinds.begin(), kinds.end());
+      if (summary.ok() && !only_duplicates) {
+        Change& change = changed[w.account.value];
+        change.kinds.insert(kinds.begin(), kinds.end());
+        const std::vector<std::int64_t>& rows = writer.inserted_rows();
+        change.attempt_rows.insert(change.attempt_rows.end(), rows.begin(), rows.end());
+      }
       answers.push_back(std::move(summary));
     }
-    if (changed.empty()) return answers;  // nothing to keep: rolled back by `transaction`
-    for (const auto& [account, kinds] : changed) {
+    std::map<std::int64_t, std::int64_t> seqs;  // account → its seq after this transaction
+    for (const auto& [account, change] : changed) {
       std::string joined;
-      for (const std::string& k : kinds) joined += (joined.empty() ? "" : ",") + k;
-      COHORT_RETURN_IF_ERROR(BumpChangeSeq(*writer_, AccountId{account}, joined));
+      for (const std::string& k : change.kinds) joined += (joined.empty() ? "" : ",") + k;
+      Result<std::int64_t> seq =
+          BumpChangeSeq(*writer_, AccountId{account}, joined, change.attempt_rows);
+      if (!seq.ok()) return seq.status();
+      seqs[account] = seq.value();
     }
+    // A write that changed nothing (duplicates only) is answered the account's current seq: the
+    // change that stored its attempts is at or before it.
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      if (!answers[i].ok() || writes[i].batch->empty()) continue;
+      auto [it, added] = seqs.try_emplace(writes[i].account.value, 0);
+      if (added) {
+        Result<Rows> current =
+            writer_->Run(sql::kChangeSeq, Params().Int(writes[i].account.value));
+        if (!current.ok()) return current.status();
+        if (!current->empty()) it->second = current->Int(0, 0);
+      }
+      answers[i].value().change_seq = it->second;
+    }
+    if (changed.empty()) return answers;  // nothing to keep: rolled back by `transaction`
     COHORT_RETURN_IF_ERROR(transaction.Commit());
     return answers;
   });
@@ -227,15 +294,37 @@ Result<std::int64_t> PgStore::ChangeSeq(AccountId account) {
   });
 }
 
-Result<std::vector<std::pair<std::int64_t, std::string>>> PgStore::ListChanges(AccountId account) {
-  using Changes = std::vector<std::pair<std::int64_t, std::string>>;
-  return Guarded("ListChanges", [&]() -> Result<Changes> {
+Result<std::vector<AccountPosition>> PgStore::ListAccountPositions() {
+  return Guarded("ListAccountPositions", [&]() -> Result<std::vector<AccountPosition>> {
     std::lock_guard lock(read_mu_);
     COHORT_RETURN_IF_ERROR(reader_->Ready());
-    Result<Rows> rows = reader_->Run(sql::kListChanges, Params().Int(account.value));
+    Result<Rows> rows = reader_->Run(sql::kListAccountPositions, {});
     if (!rows.ok()) return rows.status();
-    Changes out;
-    for (int r = 0; r < rows->size(); ++r) out.emplace_back(rows->Int(r, 0), rows->Text(r, 1));
+    std::vector<AccountPosition> out;
+    out.reserve(static_cast<std::size_t>(rows->size()));
+    for (int r = 0; r < rows->size(); ++r) {
+      out.push_back({ReadAccount(rows.value(), r), rows->Int(r, 4)});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<ChangeRecord>> PgStore::ListChanges(AccountId account, std::int64_t after,
+                                                      std::size_t limit) {
+  return Guarded("ListChanges", [&]() -> Result<std::vector<ChangeRecord>> {
+    std::lock_guard lock(read_mu_);
+    COHORT_RETURN_IF_ERROR(reader_->Ready());
+    Result<Rows> rows =
+        reader_->Run(sql::kListChanges, Params().Int(account.value).Int(after).Int(
+                                            static_cast<std::int64_t>(limit)));
+    if (!rows.ok()) return rows.status();
+    std::vector<ChangeRecord> out;
+    out.reserve(static_cast<std::size_t>(rows->size()));
+    for (int r = 0; r < rows->size(); ++r) {
+      out.push_back({rows->Int(r, 0), SplitKinds(rows->TextView(r, 1)),
+                     rows->IsNull(r, 2) ? std::vector<std::int64_t>()
+                                        : ParseRowIds(rows->TextView(r, 2))});
+    }
     return out;
   });
 }

@@ -82,11 +82,25 @@ class PgStore final : public Store {
   Result<int> SchemaVersion() override;
   int LatestSchemaVersion() const override;
 
-  // The account's change counter (0 before its first change) and its change log's kinds by seq.
+  // Reads in one REPEATABLE READ transaction: the head and every attempt of one snapshot.
+  Status ReadAccountState(AccountId account, const std::function<Status(AccountHead&)>& head,
+                          const AttemptVisitor& visit) override;
+  bool KeepsChangeLog() const override { return true; }
+  Result<std::vector<AccountPosition>> ListAccountPositions() override;
+  Result<std::vector<ChangeRecord>> ListChanges(AccountId account, std::int64_t after,
+                                                std::size_t limit) override;
+  Result<std::vector<domain::Attempt>> LoadAttemptRows(
+      AccountId account, const std::vector<std::int64_t>& rows) override;
+
+  // The account's change counter (0 before its first change).
   Result<std::int64_t> ChangeSeq(AccountId account);
-  Result<std::vector<std::pair<std::int64_t, std::string>>> ListChanges(AccountId account);
 
  private:
+  // The reads of LoadCatalog, ListEnrollments and ScanAttempts on reader_, in the caller's
+  // transaction. Under read_mu_.
+  Result<domain::WriteBatch> ReadCatalog(AccountId account);
+  Result<std::vector<EnrollmentRecord>> ReadEnrollments(AccountId account);
+  Status ReadAttempts(AccountId account, const AttemptVisitor& visit);
   PgStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader);
   // The course row's settings and listed chapters and exercises; kNotFound when absent. Under
   // read_mu_.

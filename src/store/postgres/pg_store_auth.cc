@@ -49,7 +49,7 @@ Result<std::optional<std::int64_t>> WriteAndRecord(Connection& db, const Stateme
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<std::int64_t>();
   const std::int64_t id = rows->Int(0, 0);
-  COHORT_RETURN_IF_ERROR(BumpChangeSeq(db, account, kind));
+  COHORT_RETURN_IF_ERROR(BumpChangeSeq(db, account, kind).status());
   COHORT_RETURN_IF_ERROR(transaction.Commit());
   return std::optional<std::int64_t>(id);
 }
@@ -235,7 +235,7 @@ Status PgStore::SetPasswordHash(AccountId account, UserId user_id, std::string_v
         writer_->Run(sql::kDeleteOtherSessions,
                      Params().Int(user_id.value).Int(keep_session.value))
             .status());
-    COHORT_RETURN_IF_ERROR(BumpChangeSeq(*writer_, account, "password"));
+    COHORT_RETURN_IF_ERROR(BumpChangeSeq(*writer_, account, "password").status());
     return transaction.Commit();
   });
 }

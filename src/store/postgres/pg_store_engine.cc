@@ -92,6 +92,14 @@ Result<domain::WriteBatch> PgStore::LoadCatalog(AccountId account) {
     COHORT_RETURN_IF_ERROR(reader_->Ready());
     Transaction snapshot(*reader_);
     COHORT_RETURN_IF_ERROR(snapshot.Begin(kSnapshot));
+    Result<domain::WriteBatch> batch = ReadCatalog(account);
+    if (!batch.ok()) return batch.status();
+    COHORT_RETURN_IF_ERROR(snapshot.Commit());
+    return batch;
+  });
+}
+
+Result<domain::WriteBatch> PgStore::ReadCatalog(AccountId account) {
     const Params by_account = Params().Int(account.value);
     domain::WriteBatch batch;
     Result<Rows> groups = reader_->Run(sql::kListGroups, by_account);
@@ -145,15 +153,18 @@ Result<domain::WriteBatch> PgStore::LoadCatalog(AccountId account) {
       if (!course.ok()) return course.status();
       batch.courses.items.push_back(std::move(course).value());
     }
-    COHORT_RETURN_IF_ERROR(snapshot.Commit());
     return batch;
-  });
 }
 
 Result<std::vector<EnrollmentRecord>> PgStore::ListEnrollments(AccountId account) {
   return Guarded("ListEnrollments", [&]() -> Result<std::vector<EnrollmentRecord>> {
     std::lock_guard lock(read_mu_);
     COHORT_RETURN_IF_ERROR(reader_->Ready());
+    return ReadEnrollments(account);
+  });
+}
+
+Result<std::vector<EnrollmentRecord>> PgStore::ReadEnrollments(AccountId account) {
     Result<Rows> rows = reader_->Run(sql::kListEnrollments, Params().Int(account.value));
     if (!rows.ok()) return rows.status();
     std::vector<EnrollmentRecord> out;
@@ -163,7 +174,6 @@ Result<std::vector<EnrollmentRecord>> PgStore::ListEnrollments(AccountId account
                      !rows->Bool(r, 3)});
     }
     return out;
-  });
 }
 
 // The rows come by (user id, course id) from attempts_by_account_user through a cursor, a chunk
@@ -174,6 +184,60 @@ Status PgStore::ScanAttempts(AccountId account, const AttemptVisitor& visit) {
     COHORT_RETURN_IF_ERROR(reader_->Ready());
     Transaction snapshot(*reader_);
     COHORT_RETURN_IF_ERROR(snapshot.Begin(kSnapshot));
+    COHORT_RETURN_IF_ERROR(ReadAttempts(account, visit));
+    return snapshot.Commit();
+  });
+}
+
+Status PgStore::ReadAccountState(AccountId account,
+                                 const std::function<Status(AccountHead&)>& head,
+                                 const AttemptVisitor& visit) {
+  return Guarded("ReadAccountState", [&]() -> Status {
+    std::lock_guard lock(read_mu_);
+    COHORT_RETURN_IF_ERROR(reader_->Ready());
+    Transaction snapshot(*reader_);
+    COHORT_RETURN_IF_ERROR(snapshot.Begin(kSnapshot));
+    AccountHead state;
+    Result<Rows> seq = reader_->Run(sql::kChangeSeq, Params().Int(account.value));
+    if (!seq.ok()) return seq.status();
+    if (seq->empty()) return Status::NotFound("the account is unknown");
+    state.change_seq = seq->Int(0, 0);
+    Result<domain::WriteBatch> catalog = ReadCatalog(account);
+    if (!catalog.ok()) return catalog.status();
+    state.catalog = std::move(catalog).value();
+    Result<std::vector<EnrollmentRecord>> enrollments = ReadEnrollments(account);
+    if (!enrollments.ok()) return enrollments.status();
+    state.enrollments = std::move(enrollments).value();
+    COHORT_RETURN_IF_ERROR(head(state));
+    COHORT_RETURN_IF_ERROR(ReadAttempts(account, visit));
+    return snapshot.Commit();
+  });
+}
+
+Result<std::vector<domain::Attempt>> PgStore::LoadAttemptRows(
+    AccountId account, const std::vector<std::int64_t>& ids) {
+  return Guarded("LoadAttemptRows", [&]() -> Result<std::vector<domain::Attempt>> {
+    std::vector<domain::Attempt> out;
+    if (ids.empty()) return out;
+    std::lock_guard lock(read_mu_);
+    COHORT_RETURN_IF_ERROR(reader_->Ready());
+    Result<Rows> rows = reader_->Run(
+        sql::kLoadAttemptRows,
+        Params().Int(account.value).Text(fmt::format("{{{}}}", fmt::join(ids, ","))));
+    if (!rows.ok()) return rows.status();
+    out.reserve(static_cast<std::size_t>(rows->size()));
+    for (int r = 0; r < rows->size(); ++r) {
+      domain::Attempt& a = out.emplace_back();
+      a.user = rows->Text(r, 0);
+      a.course = rows->Text(r, 1);
+      a.exercise = rows->Text(r, 3);
+      COHORT_RETURN_IF_ERROR(ReadAttemptColumns(rows.value(), r, a));
+    }
+    return out;
+  });
+}
+
+Status PgStore::ReadAttempts(AccountId account, const AttemptVisitor& visit) {
     auto users = KeysById(*reader_, sql::kListUserKeys, account);
     if (!users.ok()) return users.status();
     auto courses = KeysById(*reader_, sql::kListCourseIds, account);
@@ -233,8 +297,7 @@ Status PgStore::ScanAttempts(AccountId account, const AttemptVisitor& visit) {
       if (rows->size() < kScanChunk) break;
     }
     if (user != nullptr) flush();
-    return snapshot.Commit();
-  });
+    return Status();
 }
 
 Result<std::vector<domain::Attempt>> PgStore::LoadAttempts(AccountId account,

@@ -24,9 +24,9 @@ inline constexpr Statement kBumpChangeSeq{
     "bump_change_seq",
     "WITH bumped AS (UPDATE accounts SET change_seq = change_seq + 1 WHERE id = $1 "
     "RETURNING id, change_seq) "
-    "INSERT INTO account_changes(account_id, seq, kinds, committed_at) "
-    "SELECT id, change_seq, $2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint "
-    "FROM bumped RETURNING seq"};
+    "INSERT INTO account_changes(account_id, seq, kinds, committed_at, attempt_rows) "
+    "SELECT id, change_seq, $2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint, "
+    "$3::bigint[] FROM bumped RETURNING seq"};
 
 // $1 account, $2 name, $3 digest (hex), $4 scopes, $5 created_at → id
 inline constexpr Statement kInsertToken{
@@ -358,7 +358,19 @@ namespace cohort::store::postgres::sql {
 // $1 account → change_seq
 inline constexpr Statement kChangeSeq{"change_seq",
                                       "SELECT change_seq FROM accounts WHERE id = $1"};
-// $1 account → seq, kinds in seq order
+// $1 account, $2 after, $3 limit → seq, kinds, attempt_rows (text: "{1,2}" or NULL)
 inline constexpr Statement kListChanges{
-    "list_changes", "SELECT seq, kinds FROM account_changes WHERE account_id = $1 ORDER BY seq"};
+    "list_changes",
+    "SELECT seq, kinds, attempt_rows FROM account_changes WHERE account_id = $1 AND seq > $2 "
+    "ORDER BY seq LIMIT $3"};
+// → id, key, name, timezone, change_seq
+inline constexpr Statement kListAccountPositions{
+    "list_account_positions", "SELECT id, key, name, timezone, change_seq FROM accounts"};
+// $1 account, $2 row ids ("{1,2}") → as kLoadAttempts
+inline constexpr Statement kLoadAttemptRows{
+    "load_attempt_rows",
+    "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, a.responses "
+    "FROM attempts a JOIN users u ON u.id = a.user_id JOIN courses c ON c.id = a.course_id "
+    "JOIN exercises x ON x.id = a.exercise_id "
+    "WHERE a.account_id = $1 AND a.id = ANY($2::bigint[])"};
 }  // namespace cohort::store::postgres::sql

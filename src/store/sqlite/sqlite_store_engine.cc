@@ -231,4 +231,38 @@ Result<std::vector<domain::Attempt>> SqliteStore::LoadAttempts(AccountId account
   return out;
 }
 
+Status SqliteStore::ReadAccountState(AccountId account,
+                                     const std::function<Status(AccountHead&)>& head,
+                                     const AttemptVisitor& visit) {
+  AccountHead state;
+  Result<domain::WriteBatch> catalog = LoadCatalog(account);
+  if (!catalog.ok()) return catalog.status();
+  state.catalog = std::move(catalog).value();
+  Result<std::vector<EnrollmentRecord>> enrollments = ListEnrollments(account);
+  if (!enrollments.ok()) return enrollments.status();
+  state.enrollments = std::move(enrollments).value();
+  COHORT_RETURN_IF_ERROR(head(state));
+  return ScanAttempts(account, visit);
+}
+
+Result<std::vector<AccountPosition>> SqliteStore::ListAccountPositions() {
+  Result<std::vector<AccountRecord>> accounts = ListAccounts();
+  if (!accounts.ok()) return accounts.status();
+  std::vector<AccountPosition> out;
+  out.reserve(accounts->size());
+  for (AccountRecord& a : accounts.value()) out.push_back({std::move(a), 0});
+  return out;
+}
+
+Result<std::vector<ChangeRecord>> SqliteStore::ListChanges(AccountId, std::int64_t,
+                                                          std::size_t) {
+  return std::vector<ChangeRecord>();
+}
+
+Result<std::vector<domain::Attempt>> SqliteStore::LoadAttemptRows(
+    AccountId, const std::vector<std::int64_t>& rows) {
+  if (rows.empty()) return std::vector<domain::Attempt>();
+  return Status::Internal("a SQLite store keeps no change log to name attempt rows");
+}
+
 }  // namespace cohort::store::sqlite

@@ -164,6 +164,28 @@ Status FailingStore::ScanAttempts(AccountId account, const AttemptVisitor& visit
   return Forward("ScanAttempts", [&] { return inner_.ScanAttempts(account, visit); });
 }
 
+Status FailingStore::ReadAccountState(AccountId account,
+                                      const std::function<Status(AccountHead&)>& head,
+                                      const AttemptVisitor& visit) {
+  return Forward("ReadAccountState",
+                 [&] { return inner_.ReadAccountState(account, head, visit); });
+}
+
+Result<std::vector<AccountPosition>> FailingStore::ListAccountPositions() {
+  return Forward("ListAccountPositions", [&] { return inner_.ListAccountPositions(); });
+}
+
+Result<std::vector<ChangeRecord>> FailingStore::ListChanges(AccountId account,
+                                                           std::int64_t after,
+                                                           std::size_t limit) {
+  return Forward("ListChanges", [&] { return inner_.ListChanges(account, after, limit); });
+}
+
+Result<std::vector<domain::Attempt>> FailingStore::LoadAttemptRows(
+    AccountId account, const std::vector<std::int64_t>& rows) {
+  return Forward("LoadAttemptRows", [&] { return inner_.LoadAttemptRows(account, rows); });
+}
+
 Result<std::vector<domain::Attempt>> FailingStore::LoadAttempts(AccountId account,
                                                                 std::string_view user,
                                                                 std::string_view course) {

@@ -73,6 +73,14 @@ class FailingStore final : public Store {
   Result<domain::WriteBatch> LoadCatalog(AccountId account) override;
   Result<std::vector<EnrollmentRecord>> ListEnrollments(AccountId account) override;
   Status ScanAttempts(AccountId account, const AttemptVisitor& visit) override;
+  Status ReadAccountState(AccountId account, const std::function<Status(AccountHead&)>& head,
+                          const AttemptVisitor& visit) override;
+  bool KeepsChangeLog() const override { return inner_.KeepsChangeLog(); }
+  Result<std::vector<AccountPosition>> ListAccountPositions() override;
+  Result<std::vector<ChangeRecord>> ListChanges(AccountId account, std::int64_t after,
+                                                std::size_t limit) override;
+  Result<std::vector<domain::Attempt>> LoadAttemptRows(
+      AccountId account, const std::vector<std::int64_t>& rows) override;
   Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account, std::string_view user,
                                                     std::string_view course) override;
   Status Backup(const std::string& path) override;
