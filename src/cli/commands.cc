@@ -204,7 +204,7 @@ int RunServe(const ServeOptions& options) {
   service.SetMetrics(registry);
   // Over PostgreSQL, other nodes (and cohort import, demo, user create) commit too: follow the
   // change log from here on (a no-op on SQLite). /healthz answers 503 until the first poll.
-  service.StartFollowing(std::chrono::milliseconds(20));
+  service.StartFollowing(std::chrono::milliseconds(10));
   http::Api api(service, &registry);
   const http::StaticFiles web({options.web_root, options.node_modules});
   if (!web.Available()) {

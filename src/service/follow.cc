@@ -183,7 +183,7 @@ void Service::FollowLoop(std::chrono::milliseconds interval) {
       continue;
     }
     if (follow_errors_ != nullptr) follow_errors_->Add();
-    // A log line for the first failure and then one every 250 polls (~5 s at 20 ms).
+    // A log line for the first failure and then one every 250 polls (a few seconds).
     if (failures_in_a_row++ % 250 == 0) {
       spdlog::warn("following the change log failed ({}); retrying", s.ToString());
     }
