@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "process_test_support.h"
+#include "common/subprocess.h"
 #include "store/testing/pg_test_database.h"
 #include "support/http_client.h"
 
@@ -238,6 +239,43 @@ TEST(PostgresNodesTest, NodesOverOneDatabaseFollowEachOtherAndTheCommandLine) {
     return SendOnce("127.0.0.1", b->port(), "GET", "/healthz", "", {}).status == 200;
   }));
   EXPECT_EQ(FirstDifference(a.port(), b->port(), token), "");
+  store::DropTestDatabase(uri.value());
+}
+
+TEST(PostgresNodesTest, WrongPasswordsCountOnceAcrossNodes) {
+  Result<std::string> uri = store::CreateTestDatabase();
+  ASSERT_TRUE(uri.ok()) << uri.status().ToString();
+  TempDir dir;
+  CommandResult demo =
+      RunCohort({"demo", "--users", "20", "--courses", "1", "--seed", "3", "--db", uri.value()});
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  Node a(uri.value(), dir.path() / "a.log");
+  Node b(uri.value(), dir.path() / "b.log");
+  ASSERT_TRUE(a.started() && b.started());
+  auto sign_in = [](std::uint16_t port, const char* password) {
+    return SendOnce("127.0.0.1", port, "POST", "/api/v1/session",
+                    fmt::format(R"({{"email": "manager@acme.example", "password": "{}"}})",
+                                password),
+                    {{"Content-Type", "application/json"}});
+  };
+  // Five free failures in all, whichever node each goes to: then the wait, on both nodes.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(sign_in(i % 2 ? b.port() : a.port(), "wrong-guess").status, 401) << i;
+  }
+  for (std::uint16_t port : {a.port(), b.port()}) {
+    const HttpResponse held = sign_in(port, "wrong-guess");
+    EXPECT_EQ(held.status, 429) << held.body;
+    EXPECT_EQ(held.Header("retry-after"), "1");
+  }
+  // The counts are digests: no email or address is stored in the clear.
+  subprocess::Result rows = subprocess::Run(
+      {"psql", uri.value(), "-Atc",
+       "SELECT count(*), count(*) FILTER (WHERE key LIKE '%acme%' OR key LIKE '%127.0.0.1%') "
+       "FROM sign_in_throttle"});
+  ASSERT_EQ(rows.exit_code, 0) << rows.err;
+  EXPECT_EQ(rows.out, "3|0\n");  // (email, address), address, email
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(sign_in(b.port(), "demo-manager-1").status, 200);
   store::DropTestDatabase(uri.value());
 }
 

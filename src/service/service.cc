@@ -16,6 +16,7 @@
 
 #include "domain/key.h"
 #include "service/secrets.h"
+#include "service/shared_throttle.h"
 #include "service/stored_attempts.h"
 #include "store/store.h"
 
@@ -76,7 +77,10 @@ Service::Service(store::Store& store, const Clock& clock)
       clock_(clock),
       stored_attempts_(std::make_unique<StoredAttempts>(store)),
       engine_(std::make_unique<metrics::Engine>(*stored_attempts_)),
-      throttle_(NewMemorySignInThrottle()) {}
+      // Several processes over one database share the throttle's counts (N nodes must not
+      // allow N times the guesses); one process over a SQLite file keeps them in memory.
+      throttle_(store.KeepsChangeLog() ? NewStoreSignInThrottle(store)
+                                       : NewMemorySignInThrottle()) {}
 
 Service::~Service() { StopFollowing(); }
 

@@ -139,6 +139,15 @@ struct AccountHead {
   std::int64_t change_seq = 0;
 };
 
+// One key of the shared sign-in throttle (Store::ReadThrottle): its failures, the latest one,
+// and when a sign-in last succeeded under it (a pair key only).
+struct ThrottleRecord {
+  std::string key;
+  std::int64_t failures = 0;
+  std::int64_t last_failure_ms = 0;
+  std::optional<std::int64_t> known_at_ms;
+};
+
 // Row counts of one account, per table: what tests use to prove "nothing applied".
 struct TableCounts {
   std::int64_t users = 0, groups = 0, group_members = 0, group_managers = 0, courses = 0,
@@ -273,6 +282,20 @@ class Store {
   // erased person's are not), with their responses; in any order.
   virtual Result<std::vector<domain::Attempt>> LoadAttemptRows(
       AccountId account, const std::vector<std::int64_t>& rows) = 0;
+
+  // The sign-in throttle's counts, shared by every process over a change log (where N nodes
+  // keeping their own would allow N times the guesses). Keys are opaque digests (no email or
+  // address is stored). SQLite: kInternal, its one process keeps them in memory.
+  // The records of those of `keys` that exist.
+  virtual Result<std::vector<ThrottleRecord>> ReadThrottle(
+      const std::vector<std::string>& keys) = 0;
+  // One more failure under each key at `now`; a key whose latest failure is `forget_ms` old or
+  // more starts again from one. Keys with no failure for `forget_ms` and no success for
+  // `known_ms` may be deleted.
+  virtual Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
+                                     std::int64_t forget_ms, std::int64_t known_ms) = 0;
+  // A success under `key` at `now`: its failures are cleared and known_at_ms set.
+  virtual Status SetThrottleKnown(const std::string& key, Instant now) = 0;
 
   // --- operations (cohort backup, restore, check) ---
   // Copies the whole database, as of one committed state, into the database file at `path`

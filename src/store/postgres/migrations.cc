@@ -195,11 +195,23 @@ constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE account_changes ADD COLUMN attempt_rows bigint[];
 )sql";
 
+// Migration 4: the sign-in throttle shared by every node (service/sign_in_throttle.h). Keys are
+// digests: no email or client address is stored.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE sign_in_throttle (
+  key text PRIMARY KEY,
+  failures bigint NOT NULL,
+  last_failure_ms bigint NOT NULL,
+  known_at_ms bigint
+);
+)sql";
+
 // Append only: a released migration is never edited, a change is a new number.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 // Any constant shared by every Cohort process: the key of the migration lock.

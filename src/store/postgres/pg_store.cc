@@ -329,6 +329,55 @@ Result<std::vector<ChangeRecord>> PgStore::ListChanges(AccountId account, std::i
   });
 }
 
+namespace {
+
+// "{a,b}": text[] of keys made of hex digits and a ':' (the throttle's digests).
+std::string TextArray(const std::vector<std::string>& keys) {
+  return fmt::format("{{{}}}", fmt::join(keys, ","));
+}
+
+}  // namespace
+
+Result<std::vector<ThrottleRecord>> PgStore::ReadThrottle(const std::vector<std::string>& keys) {
+  return Guarded("ReadThrottle", [&]() -> Result<std::vector<ThrottleRecord>> {
+    std::lock_guard lock(read_mu_);
+    COHORT_RETURN_IF_ERROR(reader_->Ready());
+    Result<Rows> rows = reader_->Run(sql::kReadThrottle, Params().Text(TextArray(keys)));
+    if (!rows.ok()) return rows.status();
+    std::vector<ThrottleRecord> out;
+    for (int r = 0; r < rows->size(); ++r) {
+      out.push_back({rows->Text(r, 0), rows->Int(r, 1), rows->Int(r, 2), rows->OptionalInt(r, 3)});
+    }
+    return out;
+  });
+}
+
+Status PgStore::AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
+                                    std::int64_t forget_ms, std::int64_t known_ms) {
+  return Guarded("AddThrottleFailures", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(writer_->Ready());
+    Result<Rows> rows = writer_->Run(
+        sql::kAddThrottleFailures, Params().Text(TextArray(keys)).Int(now.ms).Int(forget_ms));
+    if (!rows.ok()) return rows.status();
+    // Now and then, rows that hold no one back any more go (they are digests, kept a day).
+    if (++throttle_writes_ % 256 == 0) {
+      Result<Rows> pruned =
+          writer_->Run(sql::kPruneThrottle, Params().Int(now.ms - forget_ms).Int(now.ms - known_ms));
+      if (!pruned.ok()) return pruned.status();
+    }
+    return Status();
+  });
+}
+
+Status PgStore::SetThrottleKnown(const std::string& key, Instant now) {
+  return Guarded("SetThrottleKnown", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(writer_->Ready());
+    return writer_->Run(sql::kSetThrottleKnown, Params().Text(key).Int(now.ms)).status();
+  });
+}
+
 Status PgStore::Backup(const std::string&) {
   return Status::Unavailable(std::string(kPostgresBackupAdvice));
 }

@@ -86,6 +86,10 @@ class PgStore final : public Store {
   Status ReadAccountState(AccountId account, const std::function<Status(AccountHead&)>& head,
                           const AttemptVisitor& visit) override;
   bool KeepsChangeLog() const override { return true; }
+  Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
+  Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
+                             std::int64_t forget_ms, std::int64_t known_ms) override;
+  Status SetThrottleKnown(const std::string& key, Instant now) override;
   Result<std::vector<AccountPosition>> ListAccountPositions() override;
   Result<std::vector<ChangeRecord>> ListChanges(AccountId account, std::int64_t after,
                                                 std::size_t limit) override;
@@ -106,7 +110,8 @@ class PgStore final : public Store {
   // read_mu_.
   Result<domain::Course> ReadCourse(AccountId account, std::string_view course_key);
 
-  std::mutex write_mu_;  // guards writer_
+  std::mutex write_mu_;  // guards writer_ and throttle_writes_
+  std::uint64_t throttle_writes_ = 0;
   std::unique_ptr<Connection> writer_;
   std::mutex read_mu_;  // guards reader_
   std::unique_ptr<Connection> reader_;

@@ -373,4 +373,27 @@ inline constexpr Statement kLoadAttemptRows{
     "FROM attempts a JOIN users u ON u.id = a.user_id JOIN courses c ON c.id = a.course_id "
     "JOIN exercises x ON x.id = a.exercise_id "
     "WHERE a.account_id = $1 AND a.id = ANY($2::bigint[])"};
+// --- the shared sign-in throttle ---
+// $1 keys ("{k1,k2}") → key, failures, last_failure_ms, known_at_ms
+inline constexpr Statement kReadThrottle{
+    "read_throttle",
+    "SELECT key, failures, last_failure_ms, known_at_ms FROM sign_in_throttle "
+    "WHERE key = ANY($1::text[])"};
+// $1 keys, $2 now, $3 forget_ms
+inline constexpr Statement kAddThrottleFailures{
+    "add_throttle_failures",
+    "INSERT INTO sign_in_throttle AS t (key, failures, last_failure_ms) "
+    "SELECT k, 1, $2 FROM unnest($1::text[]) AS k ON CONFLICT (key) DO UPDATE SET "
+    "failures = CASE WHEN $2 - t.last_failure_ms >= $3 THEN 1 ELSE t.failures + 1 END, "
+    "last_failure_ms = $2"};
+// $1 key, $2 now
+inline constexpr Statement kSetThrottleKnown{
+    "set_throttle_known",
+    "INSERT INTO sign_in_throttle AS t (key, failures, last_failure_ms, known_at_ms) "
+    "VALUES ($1, 0, 0, $2) ON CONFLICT (key) DO UPDATE SET failures = 0, known_at_ms = $2"};
+// $1 failures forgotten before, $2 known forgotten before: rows that no longer hold anyone back
+inline constexpr Statement kPruneThrottle{
+    "prune_throttle",
+    "DELETE FROM sign_in_throttle WHERE last_failure_ms < $1 AND "
+    "(known_at_ms IS NULL OR known_at_ms < $2)"};
 }  // namespace cohort::store::postgres::sql

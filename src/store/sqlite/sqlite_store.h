@@ -81,6 +81,10 @@ class SqliteStore final : public Store {
                           const AttemptVisitor& visit) override;
   // No change log: one serving process owns the file.
   bool KeepsChangeLog() const override { return false; }
+  Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
+  Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
+                             std::int64_t forget_ms, std::int64_t known_ms) override;
+  Status SetThrottleKnown(const std::string& key, Instant now) override;
   Result<std::vector<AccountPosition>> ListAccountPositions() override;
   Result<std::vector<ChangeRecord>> ListChanges(AccountId account, std::int64_t after,
                                                 std::size_t limit) override;

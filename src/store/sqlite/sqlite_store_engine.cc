@@ -265,4 +265,17 @@ Result<std::vector<domain::Attempt>> SqliteStore::LoadAttemptRows(
   return Status::Internal("a SQLite store keeps no change log to name attempt rows");
 }
 
+Result<std::vector<ThrottleRecord>> SqliteStore::ReadThrottle(const std::vector<std::string>&) {
+  return Status::Internal("a SQLite store keeps no sign-in throttle: its process keeps it");
+}
+
+Status SqliteStore::AddThrottleFailures(const std::vector<std::string>&, Instant, std::int64_t,
+                                         std::int64_t) {
+  return Status::Internal("a SQLite store keeps no sign-in throttle: its process keeps it");
+}
+
+Status SqliteStore::SetThrottleKnown(const std::string&, Instant) {
+  return Status::Internal("a SQLite store keeps no sign-in throttle: its process keeps it");
+}
+
 }  // namespace cohort::store::sqlite

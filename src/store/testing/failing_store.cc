@@ -186,6 +186,21 @@ Result<std::vector<domain::Attempt>> FailingStore::LoadAttemptRows(
   return Forward("LoadAttemptRows", [&] { return inner_.LoadAttemptRows(account, rows); });
 }
 
+Result<std::vector<ThrottleRecord>> FailingStore::ReadThrottle(
+    const std::vector<std::string>& keys) {
+  return Forward("ReadThrottle", [&] { return inner_.ReadThrottle(keys); });
+}
+
+Status FailingStore::AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
+                                         std::int64_t forget_ms, std::int64_t known_ms) {
+  return Forward("AddThrottleFailures",
+                 [&] { return inner_.AddThrottleFailures(keys, now, forget_ms, known_ms); });
+}
+
+Status FailingStore::SetThrottleKnown(const std::string& key, Instant now) {
+  return Forward("SetThrottleKnown", [&] { return inner_.SetThrottleKnown(key, now); });
+}
+
 Result<std::vector<domain::Attempt>> FailingStore::LoadAttempts(AccountId account,
                                                                 std::string_view user,
                                                                 std::string_view course) {

@@ -76,6 +76,10 @@ class FailingStore final : public Store {
   Status ReadAccountState(AccountId account, const std::function<Status(AccountHead&)>& head,
                           const AttemptVisitor& visit) override;
   bool KeepsChangeLog() const override { return inner_.KeepsChangeLog(); }
+  Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
+  Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
+                             std::int64_t forget_ms, std::int64_t known_ms) override;
+  Status SetThrottleKnown(const std::string& key, Instant now) override;
   Result<std::vector<AccountPosition>> ListAccountPositions() override;
   Result<std::vector<ChangeRecord>> ListChanges(AccountId account, std::int64_t after,
                                                 std::size_t limit) override;
