@@ -49,10 +49,27 @@ std::string ReadCsv(const std::filesystem::path& csv_dir, const std::string& tab
 // - an attempt's duration is its finished_at − started_at; only attempts without finished_at
 //   need the sum of their responses' time_ms, so only those are aggregated;
 // - filters on account, course and user are on the sort columns, so the zone maps skip the
-//   other row groups.
-std::string Ctes(const ReportTarget& t, const std::string& course, const std::string& user) {
+//   other row groups;
+// - reports that show no time or attempt count (all courses, chapters) do not read the
+//   attempts at all (`with_time` false: ucm has no time_s and attempts columns).
+std::string Ctes(const ReportTarget& t, const std::string& course, const std::string& user,
+                 bool with_time) {
   const std::string cf = course.empty() ? "" : " AND course_id = " + course;
   const std::string uf = user.empty() ? "" : " AND user_id = " + user;
+  const std::string attempts = fmt::format(R"sql(), open_time AS (
+  SELECT attempt_id, SUM(time_ms) AS time_ms FROM resp
+  WHERE account_id = {account}{cf}{uf} AND finished_at IS NULL
+  GROUP BY attempt_id
+), att AS (
+  SELECT a.user_id, a.course_id, COUNT(*) AS attempts,
+         SUM(LEAST(COALESCE(a.finished_at - a.started_at, o.time_ms), 7200000)) AS time_ms
+  FROM attempts a LEFT JOIN open_time o ON o.attempt_id = a.id
+  WHERE a.account_id = {account}{cf_a}{uf_a} AND a.exercise_id IN (SELECT id FROM x)
+  GROUP BY a.user_id, a.course_id
+)sql",
+      fmt::arg("account", t.account_id), fmt::arg("cf", cf), fmt::arg("uf", uf),
+      fmt::arg("cf_a", course.empty() ? "" : " AND a.course_id = " + course),
+      fmt::arg("uf_a", user.empty() ? "" : " AND a.user_id = " + user));
   return fmt::format(R"sql(WITH x AS (
   SELECT id, course_id, chapter_id FROM exercises
   WHERE account_id = {account} AND removed = 0{cf}
@@ -69,17 +86,7 @@ std::string Ctes(const ReportTarget& t, const std::string& course, const std::st
   FROM resp
   WHERE account_id = {account}{cf}{uf} AND exercise_id IN (SELECT id FROM x)
   GROUP BY user_id, course_id, exercise_id
-), open_time AS (
-  SELECT attempt_id, SUM(time_ms) AS time_ms FROM resp
-  WHERE account_id = {account}{cf}{uf} AND finished_at IS NULL
-  GROUP BY attempt_id
-), att AS (
-  SELECT a.user_id, a.course_id, COUNT(*) AS attempts,
-         SUM(LEAST(COALESCE(a.finished_at - a.started_at, o.time_ms), 7200000)) AS time_ms
-  FROM attempts a LEFT JOIN open_time o ON o.attempt_id = a.id
-  WHERE a.account_id = {account}{cf_a}{uf_a} AND a.exercise_id IN (SELECT id FROM x)
-  GROUP BY a.user_id, a.course_id
-), uc AS (
+{att}), uc AS (
   SELECT user_id, course_id, SUM(m2) AS m2, COUNT(*) AS touched, SUM(correct) AS correct,
          SUM(answered) AS answered, SUM(hints) AS hints, SUM(points) AS points,
          MAX(last_active) AS last_active
@@ -91,23 +98,24 @@ std::string Ctes(const ReportTarget& t, const std::string& course, const std::st
          COALESCE(uc.touched, 0) / nex.n AS progress,
          CASE WHEN uc.touched = nex.n THEN 1 ELSE 0 END AS completed,
          CASE WHEN uc.answered > 0 THEN uc.correct / uc.answered END AS score,
-         COALESCE(att.time_ms, 0) / 1000 AS time_s,
-         COALESCE(att.attempts, 0) AS attempts,
-         CASE WHEN COALESCE(uc.touched, 0) < nex.n
+{att_columns}         CASE WHEN COALESCE(uc.touched, 0) < nex.n
                AND COALESCE(uc.last_active, e.enrolled_at) <= {now} - 14 * 86400000
               THEN 1 ELSE 0 END AS at_risk
   FROM enrollments e
   JOIN users u ON u.id = e.user_id AND u.active = 1
   JOIN nex ON nex.course_id = e.course_id
   LEFT JOIN uc ON uc.user_id = e.user_id AND uc.course_id = e.course_id
-  LEFT JOIN att ON att.user_id = e.user_id AND att.course_id = e.course_id
-  WHERE e.account_id = {account}{cf_e}{uf_e}
+{att_join}  WHERE e.account_id = {account}{cf_e}{uf_e}
 )
 )sql",
+                     fmt::arg("att", with_time ? attempts : ""),
+                     fmt::arg("att_columns", with_time ? R"sql(         COALESCE(att.time_ms, 0) / 1000 AS time_s,
+         COALESCE(att.attempts, 0) AS attempts,
+)sql" : ""),
+                     fmt::arg("att_join", with_time ? R"sql(  LEFT JOIN att ON att.user_id = e.user_id AND att.course_id = e.course_id
+)sql" : ""),
                      fmt::arg("account", t.account_id), fmt::arg("now", t.now_ms),
                      fmt::arg("cf", cf), fmt::arg("uf", uf),
-                     fmt::arg("cf_a", course.empty() ? "" : " AND a.course_id = " + course),
-                     fmt::arg("uf_a", user.empty() ? "" : " AND a.user_id = " + user),
                      fmt::arg("cf_e", course.empty() ? "" : " AND e.course_id = " + course),
                      fmt::arg("uf_e", user.empty() ? "" : " AND e.user_id = " + user));
 }
@@ -147,13 +155,13 @@ std::string DuckdbReportSql(const ReportTarget& t, const std::string& view) {
   const std::string course = std::to_string(t.course_id);
   const std::string user = std::to_string(t.user_id);
   if (view == "all courses") {
-    return Ctes(t, "", "") + R"sql(
+    return Ctes(t, "", "", false) + R"sql(
 SELECT c.key, COUNT(*), AVG(ucm.mastery), SUM(ucm.completed), SUM(ucm.at_risk), AVG(ucm.score)
 FROM ucm JOIN courses c ON c.id = ucm.course_id
 GROUP BY c.key ORDER BY c.key)sql";
   }
   if (view == "league") {
-    return Ctes(t, course, "") + R"sql(
+    return Ctes(t, course, "", true) + R"sql(
 SELECT u.key, ucm.mastery, ucm.progress, ucm.completed, ucm.score, ucm.points, ucm.time_s
 FROM ucm JOIN users u ON u.id = ucm.user_id
 ORDER BY ucm.m2 DESC, u.name, u.key LIMIT 50)sql";
@@ -162,7 +170,7 @@ ORDER BY ucm.m2 DESC, u.name, u.key LIMIT 50)sql";
     // The mean over the course's learners of m2(chapter) / (20 n) is Σ m2 / (20 n × learners),
     // learners without a cell in the chapter counting 0: one aggregate per chapter over the
     // cells of enrolled active learners instead of a learner × chapter grid.
-    return Ctes(t, course, "") + fmt::format(R"sql(
+    return Ctes(t, course, "", false) + fmt::format(R"sql(
 , chn AS (
   SELECT chapter_id, COUNT(*) AS n FROM x GROUP BY chapter_id
 ), chm AS (
@@ -183,14 +191,14 @@ ORDER BY ch.position)sql",
                                              fmt::arg("course", course));
   }
   if (view == "groups") {
-    return Ctes(t, course, "") + R"sql(
+    return Ctes(t, course, "", true) + R"sql(
 SELECT g.key, COUNT(*), AVG(ucm.mastery), SUM(ucm.completed), AVG(ucm.score), SUM(ucm.points),
        SUM(ucm.time_s)
 FROM ucm JOIN group_members gm ON gm.user_id = ucm.user_id
 JOIN groups g ON g.id = gm.group_id
 GROUP BY g.key ORDER BY g.key)sql";
   }
-  return Ctes(t, course, user) + R"sql(
+  return Ctes(t, course, user, true) + R"sql(
 SELECT u.key, ucm.mastery, ucm.progress, ucm.completed, ucm.score, ucm.points, ucm.time_s,
        ucm.attempts, ucm.hints
 FROM ucm JOIN users u ON u.id = ucm.user_id)sql";
