@@ -1,5 +1,5 @@
-// DuckDB's side of `cohort bench` (src/bench/duckdb_side.h): a child process the bench runs as
-//   node bench/duckdb_side.mjs PLAN.json
+// DuckDB's side of `cohort bench` (src/bench/sql_side.cc; its SQL: src/bench/duckdb_sql.h): a
+// child process the bench runs as  node bench/duckdb_side.mjs PLAN.json
 // PLAN.json, written by the bench: {"database": file, "setup": [{"name", "sql"}],
 // "reports": [{"view", "sql"}], "repetitions": n, "budget_ms": ms}. It opens (creates) the
 // database, runs the setup statements in order (the load from CSV and the layout), then each
