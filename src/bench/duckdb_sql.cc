@@ -52,11 +52,18 @@ std::string ReadCsv(const std::filesystem::path& csv_dir, const std::string& tab
 //   other row groups;
 // - reports that show no time or attempt count (all courses, chapters) do not read the
 //   attempts at all (`with_time` false: ucm has no time_s and attempts columns).
+constexpr const char* kAttColumns = R"sql(         COALESCE(att.time_ms, 0) / 1000 AS time_s,
+         COALESCE(att.attempts, 0) AS attempts,
+)sql";
+constexpr const char* kAttJoin = R"sql(  LEFT JOIN att ON att.user_id = e.user_id
+                 AND att.course_id = e.course_id
+)sql";
 std::string Ctes(const ReportTarget& t, const std::string& course, const std::string& user,
                  bool with_time) {
   const std::string cf = course.empty() ? "" : " AND course_id = " + course;
   const std::string uf = user.empty() ? "" : " AND user_id = " + user;
-  const std::string attempts = fmt::format(R"sql(), open_time AS (
+  const std::string attempts =
+      fmt::format(R"sql(), open_time AS (
   SELECT attempt_id, SUM(time_ms) AS time_ms FROM resp
   WHERE account_id = {account}{cf}{uf} AND finished_at IS NULL
   GROUP BY attempt_id
@@ -67,9 +74,9 @@ std::string Ctes(const ReportTarget& t, const std::string& course, const std::st
   WHERE a.account_id = {account}{cf_a}{uf_a} AND a.exercise_id IN (SELECT id FROM x)
   GROUP BY a.user_id, a.course_id
 )sql",
-      fmt::arg("account", t.account_id), fmt::arg("cf", cf), fmt::arg("uf", uf),
-      fmt::arg("cf_a", course.empty() ? "" : " AND a.course_id = " + course),
-      fmt::arg("uf_a", user.empty() ? "" : " AND a.user_id = " + user));
+                  fmt::arg("account", t.account_id), fmt::arg("cf", cf), fmt::arg("uf", uf),
+                  fmt::arg("cf_a", course.empty() ? "" : " AND a.course_id = " + course),
+                  fmt::arg("uf_a", user.empty() ? "" : " AND a.user_id = " + user));
   return fmt::format(R"sql(WITH x AS (
   SELECT id, course_id, chapter_id FROM exercises
   WHERE account_id = {account} AND removed = 0{cf}
@@ -109,11 +116,8 @@ std::string Ctes(const ReportTarget& t, const std::string& course, const std::st
 )
 )sql",
                      fmt::arg("att", with_time ? attempts : ""),
-                     fmt::arg("att_columns", with_time ? R"sql(         COALESCE(att.time_ms, 0) / 1000 AS time_s,
-         COALESCE(att.attempts, 0) AS attempts,
-)sql" : ""),
-                     fmt::arg("att_join", with_time ? R"sql(  LEFT JOIN att ON att.user_id = e.user_id AND att.course_id = e.course_id
-)sql" : ""),
+                     fmt::arg("att_columns", with_time ? kAttColumns : ""),
+                     fmt::arg("att_join", with_time ? kAttJoin : ""),
                      fmt::arg("account", t.account_id), fmt::arg("now", t.now_ms),
                      fmt::arg("cf", cf), fmt::arg("uf", uf),
                      fmt::arg("cf_e", course.empty() ? "" : " AND e.course_id = " + course),
@@ -188,7 +192,7 @@ CROSS JOIN learners
 LEFT JOIN chm ON chm.chapter_id = ch.id
 WHERE ch.course_id = {course} AND ch.removed = 0 AND learners.n > 0
 ORDER BY ch.position)sql",
-                                             fmt::arg("course", course));
+                                                    fmt::arg("course", course));
   }
   if (view == "groups") {
     return Ctes(t, course, "", true) + R"sql(

@@ -247,35 +247,36 @@ SqlSide::EngineRun SqlSide::RunDuckdb(const std::string& copy, const ReportTarge
                           COHORT_DUCKDB_SIDE_SCRIPT, r.err.substr(0, 500)));
     return run;
   }
-  json answer;
+  // The answer is read whole before anything is recorded: a malformed one fails the step.
   try {
-    answer = json::parse(r.out);
+    const json answer = json::parse(r.out);
+    std::map<std::string, double> setup_s;
+    for (const auto& [name, seconds] : answer.at("setup").items()) {
+      setup_s[name] = seconds.get<double>();
+    }
+    for (const SqlReport& report : MakeReports(Dialect::kDuckdb, target)) {
+      const json& a = answer.at("reports").at(report.view);
+      const std::vector<double> times = a.at("times_ms").get<std::vector<double>>();
+      Rows rows;
+      for (const json& row : a.at("rows")) rows.push_back(row.get<std::vector<std::string>>());
+      run.median_ms[report.view] = Median(times);
+      run.runs[report.view] = static_cast<int>(times.size());
+      run.rows[report.view] = std::move(rows);
+    }
+    json& figures = run_.figures["sql"]["duckdb"];
+    figures["version"] = answer.at("version");
+    figures["threads"] = answer.at("threads");
+    figures["csv_export_s"] = export_s;
+    for (const auto& [name, seconds] : setup_s) figures[name] = seconds;
+    run_.log("DuckDB {} ({} threads): loaded with read_csv in {:.1f} s, laid out in {:.1f} s",
+             answer.at("version").get<std::string>(), answer.at("threads").get<int>(),
+             setup_s["load_s"], setup_s["layout_s"]);
   } catch (const json::exception& e) {
     run_.Fail(fmt::format("DuckDB: unreadable answer ({}): {}", e.what(), r.out.substr(0, 200)));
     return run;
   }
-  json& figures = run_.figures["sql"]["duckdb"];
-  figures["version"] = answer["version"];
-  figures["threads"] = answer["threads"];
-  figures["csv_export_s"] = export_s;
-  for (const auto& [name, seconds] : answer["setup"].items()) figures[name] = seconds;
-  run_.log("DuckDB {} ({} threads): loaded with read_csv in {:.1f} s, laid out in {:.1f} s",
-           answer["version"].get<std::string>(), answer["threads"].get<int>(),
-           answer["setup"]["load_s"].get<double>(), answer["setup"]["layout_s"].get<double>());
-  for (const SqlReport& report : MakeReports(Dialect::kDuckdb, target)) {
-    if (!answer["reports"].contains(report.view)) {
-      run_.Fail("DuckDB: no answer for " + report.view);
-      return run;
-    }
-    const json& a = answer["reports"][report.view];
-    const std::vector<double> times = a["times_ms"].get<std::vector<double>>();
-    Rows rows;
-    for (const json& row : a["rows"]) rows.push_back(row.get<std::vector<std::string>>());
-    run.median_ms[report.view] = Median(times);
-    run.runs[report.view] = static_cast<int>(times.size());
-    run.rows[report.view] = std::move(rows);
-    run_.log("DuckDB {:<12} median {:10.1f} ms over {} runs", report.view, Median(times),
-             times.size());
+  for (const auto& [view, ms] : run.median_ms) {
+    run_.log("DuckDB {:<12} median {:10.1f} ms over {} runs", view, ms, run.runs.at(view));
   }
   run.ok = true;
   return run;
