@@ -70,9 +70,10 @@ std::optional<Scale> Prepare(BenchRun& run) {
       "work dir {} ({:.0f} GB free); load average {:.2f}",
       scale.name, scale.users, scale.small_accounts, scale.small_users, scale.courses,
       scale.attempts, run.dir.string(), static_cast<double>(space.available) / 1e9, LoadAverage());
-  // ~300 bytes per response at M all told: CSV 90 (deleted after import unless --keep),
-  // Cohort's file 49, its backup copy with indexes ~60, PostgreSQL with indexes ~100.
-  const double needed = static_cast<double>(scale.attempts) * 5 * 300;
+  // ~400 bytes per response at M all told: CSV 90 (deleted after import unless --keep),
+  // Cohort's file 49, its backup copy with indexes ~60, PostgreSQL with indexes ~100, DuckDB's
+  // CSV (deleted once loaded) and file ~100.
+  const double needed = static_cast<double>(scale.attempts) * 5 * 400;
   if (static_cast<double>(space.available) < needed) {
     run.Fail(fmt::format("{} needs about {:.0f} GB free in {}; {:.0f} GB are", scale.name,
                          needed / 1e9, run.dir.string(),

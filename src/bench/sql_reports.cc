@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "bench/duckdb_sql.h"
+
 namespace cohort::bench {
 namespace {
 
@@ -149,6 +151,9 @@ FROM ucm JOIN users u ON u.id = ucm.user_id)sql",
                  "",
                  "user in course",
                  "/latency/user in course"});
+  if (d == Dialect::kDuckdb) {
+    for (SqlReport& report : out) report.sql = DuckdbReportSql(t, report.view);
+  }
   return out;
 }
 

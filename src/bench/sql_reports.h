@@ -7,7 +7,7 @@
 
 namespace cohort::bench {
 
-enum class Dialect { kSqlite, kPostgres };
+enum class Dialect { kSqlite, kPostgres, kDuckdb };
 
 // Which rows the reports are about: surrogate ids of Cohort's schema (the same in the SQLite
 // copy and in PostgreSQL, which is loaded from it), and the same course and user by key for
@@ -21,7 +21,8 @@ struct ReportTarget {
   std::string user_key;
 };
 
-// One report of SPEC §3 written as SQL over Cohort's schema (src/store/sqlite/migrations.cc),
+// One report of SPEC §3 written as SQL over Cohort's schema (src/store/sqlite/migrations.cc;
+// for DuckDB, over the layout of duckdb_sql.h),
 // for the courses' default settings (the bench's courses use them): `recent` mastery over the
 // last 10 responses, 10 points per clean answer, attempts capped at 7,200 s, at risk after 14
 // days, and where Cohort answers the same question. `columns` names, in order, the Cohort JSON

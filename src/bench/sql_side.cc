@@ -9,6 +9,7 @@
 #include <functional>
 #include <sstream>
 
+#include "bench/duckdb_sql.h"
 #include "bench/percentiles.h"
 #include "bench/process.h"
 
@@ -201,8 +202,89 @@ SqlSide::EngineRun SqlSide::RunPostgres(const std::string& copy, const ReportTar
   return run;
 }
 
+SqlSide::EngineRun SqlSide::RunDuckdb(const std::string& copy, const ReportTarget& target,
+                                      int repetitions) {
+  EngineRun run;
+  // The same rows PostgreSQL's COPY gets, as CSV files (sqlite3 -csv), read by DuckDB's built-in
+  // read_csv; the files are deleted once loaded.
+  const fs::path csv_dir = run_.dir / "sql" / "duckdb-csv";
+  const fs::path database = run_.dir / "sql" / "duckdb.db";
+  std::error_code ec;
+  fs::remove_all(csv_dir, ec);
+  fs::remove(database, ec);
+  fs::remove(database.string() + ".wal", ec);
+  fs::create_directories(csv_dir, ec);
+  const Clock::time_point export_start = Clock::now();
+  for (const auto& [table, columns] : CopiedTables()) {
+    const std::string command =
+        fmt::format("sqlite3 -csv '{}' 'SELECT {} FROM {}' > '{}'", copy, columns, table,
+                    (csv_dir / (table + ".csv")).string());
+    if (ProcessResult r = run_.Logged({"bash", "-c", command}); r.exit_code != 0) {
+      run_.Fail(fmt::format("DuckDB: CSV of {}: {}", table, r.err.substr(0, 500)));
+      return run;
+    }
+  }
+  const double export_s = Since(export_start);
+  run_.log("DuckDB: the copy's tables written as CSV in {:.1f} s", export_s);
+
+  json plan = {{"database", database.string()},
+               {"repetitions", repetitions},
+               {"budget_ms", kSqlBudgetMs},
+               {"setup", json::array()},
+               {"reports", json::array()}};
+  for (const DuckdbStep& step : DuckdbLoad(csv_dir)) {
+    plan["setup"].push_back({{"name", step.name}, {"sql", step.sql}});
+  }
+  for (const SqlReport& report : MakeReports(Dialect::kDuckdb, target)) {
+    plan["reports"].push_back({{"view", report.view}, {"sql", report.sql}});
+  }
+  const fs::path plan_file = run_.dir / "sql" / "duckdb-plan.json";
+  std::ofstream(plan_file) << plan.dump(2) << "\n";
+  const ProcessResult r = run_.Logged({"node", COHORT_DUCKDB_SIDE_SCRIPT, plan_file.string()});
+  fs::remove_all(csv_dir, ec);
+  if (r.exit_code != 0) {
+    run_.Fail(fmt::format("DuckDB ({} with @duckdb/node-api; `npm ci` installs it): {}",
+                          COHORT_DUCKDB_SIDE_SCRIPT, r.err.substr(0, 500)));
+    return run;
+  }
+  // The answer is read whole before anything is recorded: a malformed one fails the step.
+  try {
+    const json answer = json::parse(r.out);
+    std::map<std::string, double> setup_s;
+    for (const auto& [name, seconds] : answer.at("setup").items()) {
+      setup_s[name] = seconds.get<double>();
+    }
+    for (const SqlReport& report : MakeReports(Dialect::kDuckdb, target)) {
+      const json& a = answer.at("reports").at(report.view);
+      const std::vector<double> times = a.at("times_ms").get<std::vector<double>>();
+      Rows rows;
+      for (const json& row : a.at("rows")) rows.push_back(row.get<std::vector<std::string>>());
+      run.median_ms[report.view] = Median(times);
+      run.runs[report.view] = static_cast<int>(times.size());
+      run.rows[report.view] = std::move(rows);
+    }
+    json& figures = run_.figures["sql"]["duckdb"];
+    figures["version"] = answer.at("version");
+    figures["threads"] = answer.at("threads");
+    figures["csv_export_s"] = export_s;
+    for (const auto& [name, seconds] : setup_s) figures[name] = seconds;
+    run_.log("DuckDB {} ({} threads): loaded with read_csv in {:.1f} s, laid out in {:.1f} s",
+             answer.at("version").get<std::string>(), answer.at("threads").get<int>(),
+             setup_s["load_s"], setup_s["layout_s"]);
+  } catch (const json::exception& e) {
+    run_.Fail(fmt::format("DuckDB: unreadable answer ({}): {}", e.what(), r.out.substr(0, 200)));
+    return run;
+  }
+  for (const auto& [view, ms] : run.median_ms) {
+    run_.log("DuckDB {:<12} median {:10.1f} ms over {} runs", view, ms, run.runs.at(view));
+  }
+  run.ok = true;
+  return run;
+}
+
 bool SqlSide::Skip() {
-  run_.log("SQL side skipped (--no-sql): no SQLite or PostgreSQL figures, no answers compared");
+  run_.log("SQL side skipped (--no-sql): no SQLite, PostgreSQL or DuckDB figures, no answers "
+           "compared");
   run_.figures["sql"]["skipped"] = true;
   return true;
 }
@@ -253,6 +335,8 @@ bool SqlSide::Run() {
   if (!sqlite.ok) return false;
   const EngineRun postgres = RunPostgres(copy, target, repetitions);
   if (!postgres.ok) return false;
+  const EngineRun duckdb = RunDuckdb(copy, target, repetitions);
+  if (!duckdb.ok) return false;
 
   // Cohort's answers for the same reports, fetched now (no write since the copy).
   json views = json::object();
@@ -260,27 +344,37 @@ bool SqlSide::Run() {
     const Rows cohort_rows = cohort_.RowsFor(report);
     const int bad_sqlite = Compare("SQLite", report, sqlite.rows.at(report.view), cohort_rows);
     const int bad_pg = Compare("PostgreSQL", report, postgres.rows.at(report.view), cohort_rows);
-    mismatches_ += bad_sqlite + bad_pg;
+    const int bad_duck = Compare("DuckDB", report, duckdb.rows.at(report.view), cohort_rows);
+    mismatches_ += bad_sqlite + bad_pg + bad_duck;
     const json& lat = run_.figures[json::json_pointer(report.cohort_latency)];
     const double cohort_ms = lat["p50_ms"].get<double>();
     const double sqlite_ms = sqlite.median_ms.at(report.view);
     const double pg_ms = postgres.median_ms.at(report.view);
-    const double fastest = std::min(sqlite_ms, pg_ms);
+    const double duck_ms = duckdb.median_ms.at(report.view);
+    const double fastest = std::min({sqlite_ms, pg_ms, duck_ms});
+    const char* fastest_engine = fastest == duck_ms  ? "DuckDB"
+                                 : fastest == pg_ms ? "PostgreSQL"
+                                                    : "SQLite";
     views[report.view] = {{"rows_compared", cohort_rows.size()},
                           {"sqlite_runs", sqlite.runs.at(report.view)},
                           {"postgres_runs", postgres.runs.at(report.view)},
+                          {"duckdb_runs", duckdb.runs.at(report.view)},
                           {"fields_compared", report.columns},
                           {"sqlite_ms", sqlite_ms},
                           {"postgres_ms", pg_ms},
+                          {"duckdb_ms", duck_ms},
+                          {"fastest_sql", fastest_engine},
                           {"cohort_p50_ms", cohort_ms},
                           {"cohort_view", report.cohort_view},
                           {"speedup_vs_fastest_sql", cohort_ms > 0 ? fastest / cohort_ms : 0.0},
                           {"sqlite_matches", bad_sqlite == 0},
-                          {"postgres_matches", bad_pg == 0}};
-    run_.log("SQL {:<12} {} rows: SQLite {} , PostgreSQL {}; Cohort {:.3f} ms : fastest SQL {:.1f} ms "
-         "= 1 : {:.0f}",
-         report.view, cohort_rows.size(), bad_sqlite == 0 ? "same answer" : "MISMATCH",
-         bad_pg == 0 ? "same answer" : "MISMATCH", cohort_ms, fastest, fastest / cohort_ms);
+                          {"postgres_matches", bad_pg == 0},
+                          {"duckdb_matches", bad_duck == 0}};
+    auto said = [](int bad) { return bad == 0 ? "same answer" : "MISMATCH"; };
+    run_.log("SQL {:<12} {} rows: SQLite {}, PostgreSQL {}, DuckDB {}; Cohort {:.3f} ms : "
+             "fastest SQL ({}) {:.1f} ms = 1 : {:.0f}",
+             report.view, cohort_rows.size(), said(bad_sqlite), said(bad_pg), said(bad_duck),
+             cohort_ms, fastest_engine, fastest, fastest / cohort_ms);
     if (cohort_rows.empty()) {
       ++mismatches_;
       run_.log("MISMATCH {}: Cohort answered no rows to compare", report.view);

@@ -13,9 +13,10 @@
 namespace cohort::bench {
 
 // The SQL side of a bench run: the reports of sql_reports.h run in SQLite (over a `cohort
-// backup` copy of Cohort's database, with the indexes a user would add) and in PostgreSQL 15
-// (a server of its own, loaded from the copy with COPY), timed, and each answer compared with
-// Cohort's; the figures go into the run, the differences into mismatches(). Used on the run's
+// backup` copy of Cohort's database, with the indexes a user would add), in PostgreSQL 15
+// (a server of its own, loaded from the copy with COPY) and in DuckDB (bench/duckdb_side.mjs
+// in Node, loaded from the copy's CSV with read_csv; duckdb_sql.h), timed, and each answer
+// compared with Cohort's; the figures go into the run, the differences into mismatches(). Used on the run's
 // thread. Owns the PostgreSQL server: stopped by Stop() or at destruction.
 class SqlSide {
  public:
@@ -57,6 +58,7 @@ class SqlSide {
                   const std::function<ProcessResult()>& run_once);
   EngineRun RunSqlite(const std::string& copy, const ReportTarget& target, int repetitions);
   EngineRun RunPostgres(const std::string& copy, const ReportTarget& target, int repetitions);
+  EngineRun RunDuckdb(const std::string& copy, const ReportTarget& target, int repetitions);
   // Logs the first differences between an engine's answer and Cohort's; returns how many.
   int Compare(const std::string& engine, const SqlReport& report, const Rows& sql_rows,
               const Rows& cohort_rows);
