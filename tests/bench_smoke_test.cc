@@ -77,6 +77,9 @@ TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureAndSqlAgreesWithCohort) {
     const json& v = j["sql"]["views"][view];
     EXPECT_TRUE(v["sqlite_matches"].get<bool>()) << view;
     EXPECT_TRUE(v["postgres_matches"].get<bool>()) << view;
+    EXPECT_TRUE(v["duckdb_matches"].get<bool>()) << view;  // the columnar peer (issue 18)
+    EXPECT_GT(v["duckdb_ms"].get<double>(), 0) << view;
+    EXPECT_TRUE(v["fastest_sql"].is_string()) << view;
     EXPECT_GT(v["rows_compared"].get<int>(), 0) << view;
     EXPECT_GT(v["sqlite_ms"].get<double>(), 0) << view;
     EXPECT_GT(v["postgres_ms"].get<double>(), 0) << view;
