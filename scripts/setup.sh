@@ -13,7 +13,7 @@ packages=(
   libxlsxwriter-dev
   chromium fonts-dejavu-core
   libreoffice-calc-nogui
-  postgresql libpq-dev
+  postgresql libpq-dev haproxy
 )
 
 missing=()

@@ -1,11 +1,15 @@
 // The cluster test (issue 17): a PostgreSQL primary with a synchronous streaming standby
 // (tests/support/pg_cluster.sh), three `cohort serve` nodes over the pair through libpq's
-// multi-host URI, writers logging every acknowledged attempt id through different nodes, and a
-// prober measuring how soon a write through one node shows on another. Mid-load one node is
+// multi-host URI, Debian's haproxy in front of them (health-checking /healthz, the
+// configuration of docs/deployment.md), writers logging every acknowledged attempt id through
+// different nodes and through haproxy, and a prober measuring how soon a write through one node
+// shows on another. Mid-load one node is
 // killed with SIGKILL and started again, then the primary dies and the standby is promoted.
 // Afterwards every acknowledged attempt is stored (once: attempt ids are unique), and every
 // view is byte-identical on all nodes and on a node started fresh.
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +17,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -97,6 +103,19 @@ std::string FirstDifference(const std::vector<std::uint16_t>& ports, const std::
   return "";
 }
 
+// A port nothing listens on now (the kernel's choice), for haproxy's frontend.
+std::uint16_t FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof(address);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -115,14 +134,38 @@ class ClusterTest : public ::testing::Test {
         dir_);
   }
   void TearDown() override {
+    balancer_.reset();
     nodes_.clear();
     subprocess::Run({"sh", kScript, "stop", dir_});
   }
-  void StartNode(std::size_t slot) {
+  // Starts node `slot` on `port` (0: any free one).
+  void StartNode(std::size_t slot, std::uint16_t port = 0) {
     if (nodes_.size() <= slot) nodes_.resize(slot + 1);
     nodes_[slot] = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"serve", "--db", uri_, "--listen", "127.0.0.1:0"},
+        std::vector<std::string>{"serve", "--db", uri_, "--listen",
+                                 fmt::format("127.0.0.1:{}", port)},
         std::filesystem::path(logs_.path()) / fmt::format("node{}.log", slot));
+  }
+  // haproxy in front of the first three nodes, as docs/deployment.md configures it.
+  void StartBalancer() {
+    balancer_port_ = FreePort();
+    const std::filesystem::path config = std::filesystem::path(logs_.path()) / "haproxy.cfg";
+    std::ofstream out(config);
+    out << fmt::format(
+        "global\n  maxconn 512\n"
+        "defaults\n  mode http\n  timeout connect 2s\n  timeout client 30s\n"
+        "  timeout server 30s\n  option redispatch\n  retries 2\n"
+        "frontend cohort\n  bind 127.0.0.1:{}\n  default_backend nodes\n"
+        "backend nodes\n  balance roundrobin\n  option httpchk GET /healthz\n"
+        "  http-check expect status 200\n  default-server inter 200ms fall 2 rise 2\n",
+        balancer_port_);
+    for (std::size_t i = 0; i < 3; ++i) {
+      out << fmt::format("  server n{} 127.0.0.1:{} check\n", i, nodes_[i]->port());
+    }
+    out.close();
+    balancer_ = std::make_unique<subprocess::Child>(
+        std::vector<std::string>{"haproxy", "-db", "-f", config.string()},
+        (std::filesystem::path(logs_.path()) / "haproxy.log").string());
   }
   bool Healthy(std::size_t slot) {
     return SendOnce("127.0.0.1", nodes_[slot]->port(), "GET", "/healthz", "", {}).status == 200;
@@ -131,6 +174,8 @@ class ClusterTest : public ::testing::Test {
   std::string dir_, uri_;
   TempDir logs_;
   std::vector<std::unique_ptr<ServerProcess>> nodes_;
+  std::unique_ptr<subprocess::Child> balancer_;
+  std::uint16_t balancer_port_ = 0;
 };
 
 TEST_F(ClusterTest, ThreeNodesLoseNothingThroughANodeKillAndAFailover) {
@@ -143,6 +188,10 @@ TEST_F(ClusterTest, ThreeNodesLoseNothingThroughANodeKillAndAFailover) {
     ASSERT_TRUE(nodes_[i]->started());
     ASSERT_TRUE(Eventually([&] { return Healthy(i); }, 20)) << "node " << i;
   }
+  StartBalancer();
+  ASSERT_TRUE(balancer_->running());
+  ASSERT_TRUE(Eventually([&] { return Get(balancer_port_, token, "/api/v1/courses").status == 200; },
+                         20));
   const nlohmann::json courses =
       nlohmann::json::parse(Get(nodes_[0]->port(), token, "/api/v1/courses").body);
   const std::string course = courses["rows"][0]["course"];
@@ -152,19 +201,19 @@ TEST_F(ClusterTest, ThreeNodesLoseNothingThroughANodeKillAndAFailover) {
   for (const nlohmann::json& e : person["exercises"]) exercises.push_back(e["exercise"]);
   ASSERT_GE(exercises.size(), 2u);
 
-  // Ports can change when a node restarts: writers read them under this mutex.
-  std::mutex ports_mu;
-  std::vector<std::uint16_t> ports;
-  for (auto& n : nodes_) ports.push_back(n->port());
-  auto port_of = [&](std::size_t i) {
-    std::lock_guard lock(ports_mu);
-    return ports[i % ports.size()];
-  };
+  // A node that restarts keeps its port (haproxy's configuration names it).
+  const std::vector<std::uint16_t> ports = {nodes_[0]->port(), nodes_[1]->port(),
+                                            nodes_[2]->port(), balancer_port_};
+  auto port_of = [&](std::size_t i) { return ports[i % ports.size()]; };
 
   std::atomic<bool> stop{false};
   std::mutex acked_mu;
   std::set<std::string> acked;
   std::atomic<int> refused{0};
+  // Every answer to a write that was not 200, by status (0: no answer, a node down); through
+  // haproxy, by 1000 + status (haproxy answers 502 itself for a request its node died under).
+  std::mutex statuses_mu;
+  std::map<int, int> statuses;
   auto writer = [&](int w) {
     for (int n = 0; !stop; ++n) {
       std::string body = "[";
@@ -184,9 +233,9 @@ TEST_F(ClusterTest, ThreeNodesLoseNothingThroughANodeKillAndAFailover) {
       // The same batch again, through the next node, until a node acknowledges it: a re-sent
       // attempt counts once.
       for (int tries = 0;; ++tries) {
+        const std::uint16_t port = port_of(static_cast<std::size_t>(w + n + tries));
         const HttpResponse r = SendOnce(
-            "127.0.0.1", port_of(static_cast<std::size_t>(w + n + tries)), "POST",
-            "/api/v1/attempts", body,
+            "127.0.0.1", port, "POST", "/api/v1/attempts", body,
             {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
             std::chrono::seconds(10));
         if (r.status == 200) {
@@ -195,6 +244,12 @@ TEST_F(ClusterTest, ThreeNodesLoseNothingThroughANodeKillAndAFailover) {
           break;
         }
         ++refused;
+        {
+          std::lock_guard lock(statuses_mu);
+          const int via = port == balancer_port_ ? 1000 : 0;
+          ++statuses[via + r.status];
+          if (via == 0 && r.status == 503 && r.Header("retry-after").empty()) ++statuses[-503];
+        }
         if (stop && tries >= 100) break;  // never acknowledged: nothing to check
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
@@ -236,19 +291,15 @@ TEST_F(ClusterTest, ThreeNodesLoseNothingThroughANodeKillAndAFailover) {
     }
   };
   std::vector<std::thread> threads;
-  for (int w = 0; w < 3; ++w) threads.emplace_back(writer, w);
+  for (int w = 0; w < 4; ++w) threads.emplace_back(writer, w);
   threads.emplace_back(prober);
 
   std::this_thread::sleep_for(std::chrono::seconds(3));
   // A node dies outright mid-load and comes back.
   EXPECT_EQ(nodes_[2]->StopWith(SIGKILL), 128 + SIGKILL);
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  StartNode(2);
+  StartNode(2, ports[2]);
   ASSERT_TRUE(nodes_[2]->started());
-  {
-    std::lock_guard lock(ports_mu);
-    ports[2] = nodes_[2]->port();
-  }
   std::this_thread::sleep_for(std::chrono::seconds(3));
   // The primary dies mid-load; the standby is promoted.
   const std::size_t acked_before_failover = [&] {
@@ -273,6 +324,18 @@ TEST_F(ClusterTest, ThreeNodesLoseNothingThroughANodeKillAndAFailover) {
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_TRUE(Eventually([&] { return Healthy(i); }, 20)) << "node " << i;
   }
+  // Refusals were 503 with Retry-After (a store failing over) or no answer (a node down):
+  // never a 500, never a hang (each write is bounded by its 10 s timeout). Through haproxy,
+  // also its own 502/503 while a node is down.
+  std::string refusals;
+  for (const auto& [status, count] : statuses) refusals += fmt::format(" {}×{}", count, status);
+  for (const auto& [status, count] : statuses) {
+    EXPECT_TRUE(status == 0 || status == 503 || status == 1000 || status == 1502 ||
+                status == 1503)
+        << "refusals:" << refusals;
+  }
+  // Through haproxy too, once every node is healthy again.
+  EXPECT_EQ(Get(balancer_port_, token, "/api/v1/courses").status, 200);
   // Every acknowledged attempt is stored.
   Result<std::unique_ptr<store::Store>> store = store::OpenStoreReadOnly(uri_);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -298,10 +361,10 @@ TEST_F(ClusterTest, ThreeNodesLoseNothingThroughANodeKillAndAFailover) {
       << difference;
 
   std::printf(
-      "cluster: %zu attempts acknowledged (%d refusals retried), failover %.1f s to the first "
+      "cluster: %zu attempts acknowledged (%d refusals retried:%s), failover %.1f s to the first "
       "30 new acknowledgements, %zu views compared on 4 nodes; cross-node freshness over %zu "
       "probes: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-      acked.size(), refused.load(), failover_s, targets.size(), freshness_ms.size(),
+      acked.size(), refused.load(), refusals.c_str(), failover_s, targets.size(), freshness_ms.size(),
       Percentile(freshness_ms, 0.5), Percentile(freshness_ms, 0.99),
       Percentile(freshness_ms, 1.0));
   EXPECT_GT(freshness_ms.size(), 20u);
