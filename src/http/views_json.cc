@@ -185,6 +185,7 @@ OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone) {
           {"title", v.title},
           {"enrolled_at", zone.Format(v.enrolled_at)},
           {"mastery", v.mastery},
+          {"mastery_threshold", v.mastery_threshold},
           {"progress", v.progress},
           {"completed", v.completed},
           {"completed_at", Time(v.completed_at, zone)},

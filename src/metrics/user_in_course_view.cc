@@ -53,6 +53,7 @@ UserCourseView UserInCourseOf(const AccountState& a, const CourseState& c, const
   v.title = c.title;
   v.mastery = r.mastery;
   v.progress = r.progress;
+  v.mastery_threshold = c.shape.settings.ResolvedThreshold();
   v.completed = r.completed;
   v.completed_at = r.completed_at;
   v.certified = r.certified;

@@ -113,6 +113,7 @@ struct ExerciseFigure {
 struct UserCourseView {
   std::string user, name, course, title;
   double mastery = 0, progress = 0;
+  double mastery_threshold = 0;  // the course's (CourseSettings::ResolvedThreshold)
   bool completed = false;
   std::optional<Instant> completed_at;
   bool certified = false;

@@ -738,12 +738,28 @@ export async function checks(h, only) {
       `/api/v1/courses/${course}/users/${person}/exercises/${ex.exercise}/attempts`);
     await waitForKeys(page, hist.rows.map((r) => r.attempt), 'history');
     await chartsOnPage(page, 1, 'history');
+    // The chart's axis gives each attempt's start, and the course's threshold is drawn across.
+    const drawn = await page.evaluate(() => {
+      const chart = window.Chart.getChart(document.querySelector('main canvas'));
+      return {labels: chart.data.labels, sets: chart.data.datasets.map((d) => ({
+        label: d.label, data: d.data}))};
+    });
+    assert.deepEqual(drawn.labels, hist.rows.map((r) => r.started_at.slice(0, 16).replace('T', ' ')));
+    const thresholdPct = Math.round(v.mastery_threshold * 1000) / 10;
+    assert.ok(v.mastery_threshold > 0 && v.mastery_threshold <= 1, 'the threshold is a share');
+    assert.equal(drawn.sets.length, 2);
+    assert.equal(drawn.sets[1].label, `Mastery threshold ${thresholdPct} %`);
+    assert.ok(drawn.sets[1].data.every((y) => y === thresholdPct));
     const row = hist.rows[0];
     await page.click(`.table-block tbody tr[data-key="${row.attempt}"] button[aria-expanded]`);
     await waitForHash(page, /open=/, 'expand');
     await page.waitForSelector('tr.detail-row:not([hidden]) table.nested');
     assert.equal(await page.locator('tr.detail-row:not([hidden]) table.nested tbody tr').count(),
       row.detail.length);
+    // Answer times to the second.
+    assert.equal(await page.locator('tr.detail-row:not([hidden]) table.nested tbody tr')
+      .first().locator('td').nth(4).textContent(),
+    row.detail[0].answered_at.slice(0, 19).replace('T', ' '));
     await h.shots2(page, 'history');
     await page.goBack();
     await page.waitForSelector('tr.detail-row table.nested', {state: 'detached'});

@@ -2,9 +2,11 @@
 // dashboards. Only configuration here: Chart.js draws everything.
 
 import {h} from './dom.js';
+import * as fmt from './format.js';
 
 const BLUE = '#1d4ed8';
 const GREEN = '#15803d';
+const GREY = '#6b7280';
 const PALETTE = ['#1d4ed8', '#b45309', '#15803d', '#be123c', '#7c3aed', '#0e7490', '#a16207',
   '#4d7c0f', '#c026d3', '#475569'];
 
@@ -201,15 +203,22 @@ export function chaptersChart(label, chapters) {
   return chart;
 }
 
-// Exercise history: the mastery right after each attempt.
-export function historyChart(rows) {
+// Exercise history: the mastery right after each attempt, by the attempt's start (date and
+// time on the axis), with the course's mastery threshold drawn across.
+export function historyChart(rows, threshold) {
+  const datasets = [{label: 'Mastery after attempt %',
+    data: rows.map((r) => toPct(r.mastery_after)),
+    borderColor: BLUE, backgroundColor: BLUE, stepped: false, tension: 0}];
+  if (typeof threshold === 'number') {
+    datasets.push({label: `Mastery threshold ${toPct(threshold)} %`,
+      data: rows.map(() => toPct(threshold)), borderColor: GREY, backgroundColor: GREY,
+      borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5});
+  }
   return charted('Mastery after each attempt', {
     type: 'line',
-    data: {
-      labels: rows.map((r, i) => `#${i + 1}`),
-      datasets: [{label: 'Mastery after attempt %', data: rows.map((r) => toPct(r.mastery_after)),
-        borderColor: BLUE, backgroundColor: BLUE, stepped: false, tension: 0}],
-    },
-    options: {scales: {y: percentAxis('Mastery')}, plugins: {legend: {display: false}}},
+    data: {labels: rows.map((r) => fmt.dateTime(r.started_at)), datasets},
+    options: {scales: {y: percentAxis('Mastery'),
+      x: {title: {display: true, text: 'Attempt started'}}},
+    plugins: {legend: {display: datasets.length > 1}}},
   });
 }

@@ -18,6 +18,13 @@ export function dateTime(s) {
   return m ? `${m[1]} ${m[2]}` : s;
 }
 
+// "2026-03-01 10:04:07": to the second (answer times, where the minute hides the order).
+export function dateTimeSeconds(s) {
+  if (!s) return DASH;
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(s);
+  return m ? `${m[1]} ${m[2]}` : s;
+}
+
 export function date(s) {
   if (!s) return DASH;
   return s.slice(0, 10);

@@ -23,7 +23,7 @@ function responsesTable(row) {
       h('td', {text: d.correct ? 'Yes' : 'No', class: d.correct ? 'ok' : 'bad'}),
       h('td', {class: 'num', text: String(d.hints)}),
       h('td', {class: 'num', text: fmt.duration(d.time_ms / 1000)}),
-      h('td', {text: fmt.dateTime(d.answered_at)}),
+      h('td', {text: fmt.dateTimeSeconds(d.answered_at)}),
       h('td', {class: 'num', text: String(d.points)})))));
 }
 
@@ -60,7 +60,7 @@ export function historyView(main, route, ctx) {
       return;
     }
     body.append(section('Mastery over attempts', h('div', {class: 'chart-row'},
-      life.keep(historyChart(rows)))));
+      life.keep(historyChart(rows, v.mastery_threshold)))));
     table = createTable({
       label: 'Attempts',
       mode: 'client',
