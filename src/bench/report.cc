@@ -111,7 +111,7 @@ void PrintReport(BenchRun& run, const std::string& scale, int mismatches) {
         std::string vs;
         if (f.contains("latency") && f["latency"].contains(view) &&
             f["latency"][view]["p99_ms"].get<double>() > 0) {
-          vs = fmt::format("{:.1f}× 1 node", p99 / f["latency"][view]["p99_ms"].get<double>());
+          vs = fmt::format("{:.1f}× SQLite", p99 / f["latency"][view]["p99_ms"].get<double>());
         }
         add(fmt::format("cluster: follower under ingest, {} p99 (p50 {:.3f} ms)", view,
                         p["p50_ms"].get<double>()),
