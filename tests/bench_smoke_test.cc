@@ -1,6 +1,8 @@
 // `cohort bench --scale XS` for real (issue 7): a tiny organisation through `cohort import`,
-// `cohort serve`, SQLite and a PostgreSQL 15 server the bench starts itself. Checks that every
-// figure is in the JSON and that every SQL answer matched Cohort's.
+// `cohort serve`, SQLite and a PostgreSQL 15 server the bench starts itself, then the cluster
+// phase (`--cluster 2`: two nodes over a PostgreSQL of its own). Checks that every figure is in
+// the JSON, that every SQL answer matched Cohort's and that no read with Cohort-Min-Seq through
+// the other node missed its write.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -29,15 +31,61 @@ void ExpectLatency(const json& view, const std::string& name) {
   EXPECT_GE(view["requests"].get<int>(), 200) << name;
 }
 
-TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureAndSqlAgreesWithCohort) {
+// The cluster phase: two nodes over PostgreSQL, every figure there and positive, and every read
+// with Cohort-Min-Seq through the other node saw its write.
+void ExpectClusterFigures(const json& j) {
+  ASSERT_TRUE(j.contains("cluster"));
+  const json& c = j["cluster"];
+  EXPECT_EQ(c["nodes"].get<int>(), 2);
+  ExpectPositive(c, "import", "responses_per_s");
+  EXPECT_EQ(c["import"]["responses"], j["world"]["responses"]);
+  ExpectPositive(c, "start", "median_s");
+  ExpectPositive(c, "start", "max_s");
+  EXPECT_EQ(c["start"]["per_node_s"].size(), 2u);
+  ExpectPositive(c, "ingest", "attempts_per_s");
+  ExpectPositive(c, "ingest", "responses_per_s");
+  ExpectPositive(c, "background_ingest", "responses_per_s");
+  for (const char* phase : {"freshness_quiet", "freshness_under_ingest"}) {
+    ASSERT_TRUE(c.contains(phase)) << phase;
+    EXPECT_GT(c[phase]["p50_ms"].get<double>(), 0) << phase;
+    EXPECT_GE(c[phase]["p99_ms"].get<double>(), c[phase]["p50_ms"].get<double>()) << phase;
+    EXPECT_GE(c[phase]["max_ms"].get<double>(), c[phase]["p99_ms"].get<double>()) << phase;
+  }
+  // At XS the bench probes 20 + 20 times (200 + 200 from S up), to keep this test short.
+  EXPECT_GE(c["freshness_quiet"]["requests"].get<int>(), 20);
+  EXPECT_GE(c["freshness_under_ingest"]["requests"].get<int>(), 20);
+  for (const char* phase : {"read_your_writes_quiet", "read_your_writes_under_ingest"}) {
+    ASSERT_TRUE(c.contains(phase)) << phase;
+    EXPECT_GT(c[phase]["checks"].get<int>(), 0) << phase;
+    EXPECT_EQ(c[phase]["failures"].get<int>(), 0) << phase;
+  }
+  EXPECT_EQ(c["follower"].get<int>(), 1);
+  for (const char* view : {"all courses", "course + chapters", "user league (worst sort)",
+                           "group league", "user in course", "exercise history"}) {
+    ASSERT_TRUE(c["follower_views"].contains(view)) << view;
+    const json& v = c["follower_views"][view];
+    EXPECT_GT(v["p50_ms"].get<double>(), 0) << view;
+    EXPECT_GE(v["p99_ms"].get<double>(), v["p50_ms"].get<double>()) << view;
+    EXPECT_GE(v["requests"].get<int>(), 20) << view;
+  }
+  for (const char* ratio : {"import_responses_per_s", "ingest_responses_per_s", "start_s"}) {
+    ASSERT_TRUE(c["vs_sqlite"][ratio].is_number()) << ratio;
+    EXPECT_GT(c["vs_sqlite"][ratio].get<double>(), 0) << ratio;
+  }
+}
+
+TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureSqlAgreesAndTheClusterReadsItsWrites) {
   TempDir dir;
   const std::filesystem::path figures = dir.path() / "bench.json";
   const std::filesystem::path work = dir.path() / "work";
   const CommandResult run = RunCohort({"bench", "--scale", "XS", "--json", figures.string(),
-                                       "--work-dir", work.string(), "--keep"});
+                                       "--work-dir", work.string(), "--keep", "--cluster", "2"});
   // The logs of the server and the commands the bench ran go to the audit too.
   KeepLogForAudit("server", ReadAll(work / "bench-XS" / "server.log"));
   KeepLogForAudit("command", ReadAll(work / "bench-XS" / "cli.log"));
+  for (const char* node : {"node-0.log", "node-1.log"}) {
+    KeepLogForAudit("server", ReadAll(work / "bench-XS" / node));
+  }
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   const json j = json::parse(ReadAll(figures));
 
@@ -88,6 +136,7 @@ TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureAndSqlAgreesWithCohort) {
   EXPECT_TRUE(j["sql"]["all_matched"].get<bool>());
   EXPECT_EQ(j["mismatches"].get<int>(), 0);
   EXPECT_TRUE(j["failures"].empty());
+  ExpectClusterFigures(j);
   // The table against the targets, one line per figure.
   EXPECT_GE(j["targets"].size(), 20u);
   EXPECT_NE(run.out.find("✔"), std::string::npos);

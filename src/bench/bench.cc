@@ -9,13 +9,15 @@
 #include <thread>
 
 #include "bench/bench_run.h"
+#include "bench/cluster_side.h"
 #include "bench/cohort_driver.h"
 #include "bench/report.h"
 #include "bench/sql_side.h"
 #include "bench/world.h"
 
 // A run, in order: the work directory (here), Cohort's side (cohort_driver.h: generate, import,
-// serve, ingest, views, freshness), the SQL side (sql_side.h), the table (report.h), cleanup.
+// serve, ingest, views, freshness), the SQL side (sql_side.h), the cluster phase when asked
+// (cluster_side.h), the table (report.h), cleanup.
 
 namespace cohort::bench {
 namespace {
@@ -114,10 +116,18 @@ int RunBench(const BenchOptions& options) {
   }
   CohortDriver cohort(run, *scale, MakeWorld(*scale, run.options.seed));
   SqlSide sql(run, cohort);
-  const bool done = cohort.Generate() && cohort.Import() && cohort.Serve() && cohort.Ingest() &&
-                    cohort.Settle("the ingest") && cohort.Latency() && cohort.Freshness() &&
-                    (run.options.sql ? sql.Run() : sql.Skip());
+  ClusterSide cluster(run, cohort);
+  bool done = cohort.Generate() && cohort.Import() && cohort.Serve() && cohort.Ingest() &&
+              cohort.Settle("the ingest") && cohort.Latency() && cohort.Freshness() &&
+              (run.options.sql ? sql.Run() : sql.Skip());
+  if (done && run.options.cluster_nodes > 0) {
+    // The single node and the SQL side's server are done: the cluster has the machine.
+    cohort.Stop();
+    sql.Stop();
+    done = cluster.Run();
+  }
   PrintReport(run, scale->name, sql.mismatches());
+  cluster.Stop();
   cohort.Stop();
   sql.Stop();
   RemoveWorkDir(run);

@@ -19,6 +19,8 @@ struct BenchOptions {
   // false: the SQL side (SQLite and PostgreSQL) is skipped, for a rerun of Cohort's own figures
   // when the data and the SQL have not changed (the ratios then come from the earlier run).
   bool sql = true;
+  // > 0: the cluster phase (cluster_side.h) — this many `cohort serve` nodes over one PostgreSQL.
+  int cluster_nodes = 0;
 };
 
 // Returns the exit code: 0 when every step ran and every SQL answer matched Cohort's (missed

@@ -141,7 +141,8 @@ bool CohortDriver::Import() {
     run_.log("imported {}: {} files, {} responses in {:.1f} s ({:.0f} responses/s so far)", f.account,
          f.attempt_csvs.size(), f.responses, Since(one),
          static_cast<double>(responses) / Since(start));
-    if (!run_.options.keep) {
+    // The cluster phase imports the same files into PostgreSQL, and removes them then.
+    if (!run_.options.keep && run_.options.cluster_nodes == 0) {
       std::error_code ec;
       for (const std::string& csv : f.attempt_csvs) fs::remove(csv, ec);
     }
@@ -211,37 +212,38 @@ bool CohortDriver::Serve() {
   return true;
 }
 
-bool CohortDriver::Ingest() {
-  const int clients = 4;
-  const int batches = scale_.name == "XS" ? 4 : scale_.name == "S" ? 20 : 100;
+std::string CohortDriver::IngestBody(std::int64_t batch, const std::string& prefix) const {
   std::vector<std::string> exercise_keys;
   for (int ch = 0; ch < scale_.chapters; ++ch) {
     for (int e = 0; e < world_.ExercisesIn(0, ch); ++e) exercise_keys.push_back(world_.ExerciseKey(0, ch, e));
   }
-  // Built before the clock starts: the bench measures the server, not JSON writing. Times lie
-  // after every generated attempt, so each user's attempts arrive in order, as an LMS sends them.
-  std::vector<std::string> bodies;
-  for (int b = 0; b < batches; ++b) {
-    std::string body = "[";
-    for (int j = 0; j < 1000; ++j) {
-      const std::int64_t seq = static_cast<std::int64_t>(b) * 1000 + j;
-      const int user = enrolled_[static_cast<std::size_t>(seq) % enrolled_.size()];
-      const std::int64_t started = world_.window_end_ms + seq * 1000;
-      body += fmt::format(
-          "{}{{\"id\":\"h{}\",\"user\":\"{}\",\"course\":\"{}\",\"exercise\":\"{}\","
-          "\"started_at\":\"{}\",\"finished_at\":\"{}\",\"responses\":[",
-          j ? "," : "", seq, world_.UserKey(user), world_.CourseKey(0),
-          exercise_keys[static_cast<std::size_t>(seq) % exercise_keys.size()],
-          FormatTimeMs(started), FormatTimeMs(started + 50'000));
-      for (int i = 0; i < 5; ++i) {
-        body += fmt::format("{}{{\"question\":\"q{}\",\"correct\":{},\"hints\":{},\"time_ms\":9000}}",
-                            i ? "," : "", i + 1, (seq + i) % 3 != 0 ? "true" : "false", (seq + i) % 7 == 0 ? 1 : 0);
-      }
-      body += "]}";
+  std::string body = "[";
+  for (int j = 0; j < 1000; ++j) {
+    const std::int64_t seq = batch * 1000 + j;
+    const int user = enrolled_[static_cast<std::size_t>(seq) % enrolled_.size()];
+    const std::int64_t started = world_.window_end_ms + seq * 1000;
+    body += fmt::format(
+        "{}{{\"id\":\"{}{}\",\"user\":\"{}\",\"course\":\"{}\",\"exercise\":\"{}\","
+        "\"started_at\":\"{}\",\"finished_at\":\"{}\",\"responses\":[",
+        j ? "," : "", prefix, seq, world_.UserKey(user), world_.CourseKey(0),
+        exercise_keys[static_cast<std::size_t>(seq) % exercise_keys.size()],
+        FormatTimeMs(started), FormatTimeMs(started + 50'000));
+    for (int i = 0; i < 5; ++i) {
+      body += fmt::format("{}{{\"question\":\"q{}\",\"correct\":{},\"hints\":{},\"time_ms\":9000}}",
+                          i ? "," : "", i + 1, (seq + i) % 3 != 0 ? "true" : "false", (seq + i) % 7 == 0 ? 1 : 0);
     }
-    body += "]";
-    bodies.push_back(std::move(body));
+    body += "]}";
   }
+  body += "]";
+  return body;
+}
+
+bool CohortDriver::Ingest() {
+  const int clients = 4;
+  const int batches = scale_.name == "XS" ? 4 : scale_.name == "S" ? 20 : 100;
+  // Built before the clock starts: the bench measures the server, not JSON writing.
+  std::vector<std::string> bodies;
+  for (int b = 0; b < batches; ++b) bodies.push_back(IngestBody(b, "h"));
   std::vector<std::vector<double>> latencies(clients);
   std::atomic<int> failed{0};
   std::string first_error;
@@ -282,13 +284,14 @@ bool CohortDriver::Ingest() {
   return true;
 }
 
-Percentiles CohortDriver::Measure(const std::string& target, int requests, bool first_byte,
-                            Percentiles* ttfb) {
+Percentiles CohortDriver::Measure(HttpClient& client, const http_client::HeaderList& headers,
+                                  const std::string& target, int requests, bool first_byte,
+                                  Percentiles* ttfb) {
   std::vector<double> total, first;
   // Warm: the first answers fill caches and the connection; they are not counted.
-  for (int i = 0; i < std::min(requests, 5); ++i) http_->Get(target, api_headers_);
+  for (int i = 0; i < std::min(requests, 5); ++i) client.Get(target, headers);
   for (int i = 0; i < requests; ++i) {
-    const HttpResponse a = http_->Get(target, api_headers_);
+    const HttpResponse a = client.Get(target, headers);
     if (a.status != 200) {
       run_.Fail(fmt::format("GET {} answered {} {}", target, a.status, a.error + a.body.substr(0, 200)));
       break;
@@ -321,26 +324,33 @@ bool CohortDriver::Settle(const std::string& after) {
 }
 
 bool CohortDriver::Latency() {
-  const int n = 200;
+  json league;
+  run_.figures["latency"] = MeasureViews(*http_, api_headers_, 200, league);
+  run_.figures["latency_league_sorts"] = league;
+  return run_.failures.empty();
+}
+
+json CohortDriver::MeasureViews(HttpClient& client, const http_client::HeaderList& headers,
+                                const int n, json& league) {
   const std::string c = world_.CourseKey(0);
   json views = json::object();
   auto record = [&](const std::string& name, const Percentiles& p) {
     views[name] = PercentilesJson(p);
     run_.log("latency {:<34} p50 {:8.3f} ms  p99 {:8.3f} ms  ({} requests)", name, p.p50, p.p99, p.n);
   };
-  record("all courses", Measure("/api/v1/courses", n));
-  record("course + chapters", Measure("/api/v1/courses/" + c, n));
+  record("all courses", Measure(client, headers, "/api/v1/courses", n));
+  record("course + chapters", Measure(client, headers, "/api/v1/courses/" + c, n));
   const char* columns[] = {"rank",  "user",   "name",  "mastery",     "progress",
                            "completed", "completed_at", "certified", "certified_at", "score",
                            "points", "time", "last_active", "at_risk"};
-  json league = json::object();
+  league = json::object();
   Percentiles worst;
   std::string worst_sort;
   for (const char* column : columns) {
     for (const char* order : {"asc", "desc"}) {
       const std::string sort = fmt::format("{} {}", column, order);
       const Percentiles p =
-          Measure(fmt::format("/api/v1/courses/{}/users?sort={}&order={}&limit=50", c, column, order), n);
+          Measure(client, headers, fmt::format("/api/v1/courses/{}/users?sort={}&order={}&limit=50", c, column, order), n);
       league[sort] = PercentilesJson(p);
       if (p.p99 >= worst.p99) {
         worst = p;
@@ -352,19 +362,20 @@ bool CohortDriver::Latency() {
   views["user league (worst sort)"]["sort"] = worst_sort;
   run_.log("latency {:<34} p50 {:8.3f} ms  p99 {:8.3f} ms  (28 sorts × {} requests; worst: {})",
        "user league, first page", worst.p50, worst.p99, n, worst_sort);
-  record("group league", Measure("/api/v1/courses/" + c + "/groups", n));
+  record("group league", Measure(client, headers, "/api/v1/courses/" + c + "/groups", n));
   // User in course and history: a different user each request (the first 200 active learners of
   // the busiest course), so no answer is the previous one again.
   {
     std::vector<double> user_ms, history_ms;
-    for (int i = 0; i < 5; ++i) http_->Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(active_enrolled_[0])), api_headers_);
+    for (int i = 0; i < 5; ++i) client.Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(active_enrolled_[0])), headers);
     for (int i = 0; i < n; ++i) {
       const int u = active_enrolled_[static_cast<std::size_t>(i) % active_enrolled_.size()];
-      const HttpResponse a = http_->Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(u)), api_headers_);
-      const HttpResponse h = http_->Get(fmt::format("/api/v1/courses/{}/users/{}/exercises/{}/attempts", c,
-                                                    world_.UserKey(u), world_.ExerciseKey(0, 0, 0)), api_headers_);
+      const HttpResponse a = client.Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(u)), headers);
+      const HttpResponse h = client.Get(fmt::format("/api/v1/courses/{}/users/{}/exercises/{}/attempts", c,
+                                                    world_.UserKey(u), world_.ExerciseKey(0, 0, 0)), headers);
       if (a.status != 200 || h.status != 200) {
-        return run_.Fail(fmt::format("user/history answered {} / {}", a.status, h.status));
+        run_.Fail(fmt::format("user/history answered {} / {}", a.status, h.status));
+        return views;
       }
       user_ms.push_back(a.total_ms);
       history_ms.push_back(h.total_ms);
@@ -375,7 +386,7 @@ bool CohortDriver::Latency() {
   {
     // As many requests as every other view (at M each is half a second: ~2 minutes).
     Percentiles ttfb;
-    const Percentiles total = Measure("/api/v1/report?format=csv", n, true, &ttfb);
+    const Percentiles total = Measure(client, headers, "/api/v1/report?format=csv", n, true, &ttfb);
     views["account report (csv)"] = {{"first_byte_p50_ms", ttfb.p50},
                                      {"first_byte_p99_ms", ttfb.p99},
                                      {"first_byte_max_ms", ttfb.max},
@@ -387,9 +398,7 @@ bool CohortDriver::Latency() {
          "({} requests)",
          "account report (CSV, every row)", ttfb.p50, ttfb.p99, total.p50, total.p99, total.n);
   }
-  run_.figures["latency"] = views;
-  run_.figures["latency_league_sorts"] = league;
-  return run_.failures.empty();
+  return views;
 }
 
 bool CohortDriver::Freshness() {

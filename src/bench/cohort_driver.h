@@ -41,6 +41,17 @@ class CohortDriver {
   // Cohort's answer to the question of an SQL report (its `cohort_target`), as rows of text in
   // the report's columns. Requires: Serve() succeeded. Failures are recorded in the run.
   Rows RowsFor(const SqlReport& report);
+  // One HTTP ingest batch: 1,000 attempts × 5 responses of the busiest course, the attempt ids
+  // `prefix` + a number unique to `batch`, timed after every generated attempt (each user's
+  // attempts arrive in order, as an LMS sends them). The Ingest() step's batches are prefix "h".
+  std::string IngestBody(std::int64_t batch, const std::string& prefix) const;
+  // Times every view of the Latency() step (`requests` each) through `client` with `headers`:
+  // the views' percentiles by name, and every league sort's in `league`. Failures are recorded
+  // in the run. Requires: Generate() ran.
+  json MeasureViews(http_client::HttpClient& client, const http_client::HeaderList& headers,
+                    int requests, json& league);
+  // The generated files, for another import of the same organisation (the cluster phase).
+  const std::vector<AccountFiles>& files() const { return files_; }
   // The learner whose summary the freshness step and the "user" report look at. Requires:
   // Freshness() ran.
   int freshness_user() const { return freshness_user_; }
@@ -51,7 +62,8 @@ class CohortDriver {
   void Stop();
 
  private:
-  Percentiles Measure(const std::string& target, int requests, bool first_byte = false,
+  Percentiles Measure(http_client::HttpClient& client, const http_client::HeaderList& headers,
+                      const std::string& target, int requests, bool first_byte = false,
                       Percentiles* ttfb = nullptr);
   std::optional<json> GetJson(const std::string& target);
 

@@ -71,6 +71,62 @@ void PrintReport(BenchRun& run, const std::string& scale, int mismatches) {
                       same ? "yes" : "NO", "yes", same});
     }
   }
+  if (f.contains("cluster")) {
+    const json& c = f["cluster"];
+    const int nodes = c["nodes"].get<int>();
+    auto ratio = [&](const char* name) -> std::string {
+      return c.contains("vs_sqlite") && c["vs_sqlite"].contains(name) &&
+                     c["vs_sqlite"][name].is_number()
+                 ? fmt::format("{:.2f}× SQLite", c["vs_sqlite"][name].get<double>())
+                 : "";
+    };
+    add("cluster: import into PostgreSQL", num(c, "import", "responses_per_s"), "responses/s",
+        ratio("import_responses_per_s"), std::nullopt, 0);
+    add("cluster: a node's start from PostgreSQL (median)", num(c, "start", "median_s"), "s",
+        ratio("start_s"), std::nullopt, 2);
+    add("cluster: a node's start from PostgreSQL (slowest)", num(c, "start", "max_s"), "s", "",
+        std::nullopt, 2);
+    add(fmt::format("cluster: HTTP ingest through {} nodes", nodes),
+        num(c, "ingest", "responses_per_s"), "responses/s", ratio("ingest_responses_per_s"),
+        std::nullopt, 0);
+    add(fmt::format("cluster: HTTP ingest through {} nodes", nodes),
+        num(c, "ingest", "attempts_per_s"), "attempts/s", "", std::nullopt, 0);
+    for (const char* phase : {"quiet", "under_ingest"}) {
+      const std::string key = std::string("freshness_") + phase;
+      if (!c.contains(key)) continue;
+      const json& p = c[key];
+      add(fmt::format("cluster: cross-node freshness, {} (p50 {:.1f}, max {:.1f} ms) p99",
+                      phase == std::string("quiet") ? "quiet" : "under ingest",
+                      p["p50_ms"].get<double>(), p["max_ms"].get<double>()),
+          p["p99_ms"].get<double>(), "ms", "≤ 100 ms", p["p99_ms"].get<double>() <= 100, 2);
+    }
+    if (c.contains("background_ingest")) {
+      add("cluster: ingest meanwhile (through the writers)",
+          num(c, "background_ingest", "responses_per_s"), "responses/s", "", std::nullopt, 0);
+    }
+    if (c.contains("follower_views")) {
+      for (const auto& [view, p] : c["follower_views"].items()) {
+        if (!p.contains("p99_ms")) continue;
+        const double p99 = p["p99_ms"].get<double>();
+        std::string vs;
+        if (f.contains("latency") && f["latency"].contains(view) &&
+            f["latency"][view]["p99_ms"].get<double>() > 0) {
+          vs = fmt::format("{:.1f}× SQLite", p99 / f["latency"][view]["p99_ms"].get<double>());
+        }
+        add(fmt::format("cluster: follower under ingest, {} p99 (p50 {:.3f} ms)", view,
+                        p["p50_ms"].get<double>()),
+            p99, "ms", vs, std::nullopt, 3);
+      }
+    }
+    int checks = 0, failures = 0;
+    for (const char* phase : {"read_your_writes_quiet", "read_your_writes_under_ingest"}) {
+      if (!c.contains(phase)) continue;
+      checks += c[phase]["checks"].get<int>();
+      failures += c[phase]["failures"].get<int>();
+    }
+    rows.push_back({"cluster: read-your-writes misses (Cohort-Min-Seq via another node)",
+                    fmt::format("{} of {}", failures, checks), "0", checks > 0 && failures == 0});
+  }
   std::size_t width = 0;
   for (const Row& r : rows) width = std::max(width, r.figure.size());
   std::cout << fmt::format("\ncohort bench --scale {} (targets of issue 7 are for scale M; load "

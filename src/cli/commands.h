@@ -74,6 +74,7 @@ struct BenchCliOptions {
   bool keep = false;
   bool no_sql = false;
   std::uint64_t seed = 1;
+  int cluster = 0;  // nodes of the cluster phase; 0: no cluster phase
 };
 int RunBench(const BenchCliOptions& options);
 

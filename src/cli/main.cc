@@ -168,6 +168,10 @@ int main(int argc, char** argv) {
                       "skip the SQLite and PostgreSQL side (Cohort's own figures only)");
   bench_cmd->add_option("--seed", bench.seed, "random seed of the organisation")
       ->capture_default_str();
+  bench_cmd->add_option("--cluster", bench.cluster,
+                        "also measure N `cohort serve` nodes over one PostgreSQL (0: off; 3 is "
+                        "typical)")
+      ->check(CLI::Range(0, 16));
 
   CLI::App* check_cmd = app.add_subcommand(
       "check", "Verify --db: integrity, migrations, and that a rebuild answers every view");
