@@ -202,9 +202,6 @@ int RunServe(const ServeOptions& options) {
   }
   MetricRegistry registry;
   service.SetMetrics(registry);
-  // Over PostgreSQL, other nodes (and cohort import, demo, user create) commit too: follow the
-  // change log from here on (a no-op on SQLite). /healthz answers 503 until the first poll.
-  service.StartFollowing(std::chrono::milliseconds(10));
   http::Api api(service, &registry);
   const http::StaticFiles web({options.web_root, options.node_modules});
   if (!web.Available()) {
@@ -251,6 +248,10 @@ int RunServe(const ServeOptions& options) {
     metrics_note = fmt::format("  (metrics on http://{}:{}/metrics)", metrics_options.host,
                                metrics_server->port());
   }
+  // Over PostgreSQL, other nodes (and cohort import, demo, user create) commit too: follow the
+  // change log from here on (a no-op on SQLite). /healthz answers 503 until the first poll.
+  // Started once nothing can fail before the stop below, which ends it before the store goes.
+  service.StartFollowing(std::chrono::milliseconds(10));
   spdlog::info(StructuredLog("listening")
                    .Add("address", fmt::format("{}:{}", server_options.host, public_server.port()))
                    .Add("metrics_address",
@@ -266,6 +267,8 @@ int RunServe(const ServeOptions& options) {
   if (metrics_server) metrics_server->Stop();
   metrics_server.reset();
   server.value().reset();
+  // The follow thread reads the store and counts into the registry: it stops before either goes.
+  service.StopFollowing();
   store.reset();
   spdlog::info(StructuredLog("stopped").Text());
   return 0;
