@@ -28,6 +28,21 @@ Status ReadAttemptColumns(const Rows& rows, int r, domain::Attempt& a) {
   return DecodeResponses(rows.TextView(r, 6), a.started_at, a.responses);
 }
 
+// Whole attempts from rows of (user key, course key, client id, exercise key, started_at,
+// finished_at, responses): kLoadAttempts' and kLoadAttemptRows' columns.
+Result<std::vector<domain::Attempt>> ReadAttemptRows(const Rows& rows) {
+  std::vector<domain::Attempt> out;
+  out.reserve(static_cast<std::size_t>(rows.size()));
+  for (int r = 0; r < rows.size(); ++r) {
+    domain::Attempt& a = out.emplace_back();
+    a.user = rows.Text(r, 0);
+    a.course = rows.Text(r, 1);
+    a.exercise = rows.Text(r, 3);
+    COHORT_RETURN_IF_ERROR(ReadAttemptColumns(rows, r, a));
+  }
+  return out;
+}
+
 // id → key of a two-column (id, key) statement's rows for `account`.
 Result<std::unordered_map<std::int64_t, std::string>> KeysById(Connection& db,
                                                                const Statement& statement,
@@ -217,23 +232,14 @@ Status PgStore::ReadAccountState(AccountId account,
 Result<std::vector<domain::Attempt>> PgStore::LoadAttemptRows(
     AccountId account, const std::vector<std::int64_t>& ids) {
   return Guarded("LoadAttemptRows", [&]() -> Result<std::vector<domain::Attempt>> {
-    std::vector<domain::Attempt> out;
-    if (ids.empty()) return out;
+    if (ids.empty()) return std::vector<domain::Attempt>();
     std::lock_guard lock(read_mu_);
     COHORT_RETURN_IF_ERROR(reader_->Ready());
     Result<Rows> rows = reader_->Run(
         sql::kLoadAttemptRows,
         Params().Int(account.value).Text(fmt::format("{{{}}}", fmt::join(ids, ","))));
     if (!rows.ok()) return rows.status();
-    out.reserve(static_cast<std::size_t>(rows->size()));
-    for (int r = 0; r < rows->size(); ++r) {
-      domain::Attempt& a = out.emplace_back();
-      a.user = rows->Text(r, 0);
-      a.course = rows->Text(r, 1);
-      a.exercise = rows->Text(r, 3);
-      COHORT_RETURN_IF_ERROR(ReadAttemptColumns(rows.value(), r, a));
-    }
-    return out;
+    return ReadAttemptRows(rows.value());
   });
 }
 
@@ -309,16 +315,7 @@ Result<std::vector<domain::Attempt>> PgStore::LoadAttempts(AccountId account,
     Result<Rows> rows =
         reader_->Run(sql::kLoadAttempts, Params().Int(account.value).Text(user).Text(course));
     if (!rows.ok()) return rows.status();
-    std::vector<domain::Attempt> out;
-    out.reserve(static_cast<std::size_t>(rows->size()));
-    for (int r = 0; r < rows->size(); ++r) {
-      domain::Attempt& a = out.emplace_back();
-      a.user = rows->Text(r, 0);
-      a.course = rows->Text(r, 1);
-      a.exercise = rows->Text(r, 3);
-      COHORT_RETURN_IF_ERROR(ReadAttemptColumns(rows.value(), r, a));
-    }
-    return out;
+    return ReadAttemptRows(rows.value());
   });
 }
 
