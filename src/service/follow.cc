@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "service/service.h"
+#include "service/stored_attempts.h"
 #include "store/store.h"
 
 namespace cohort::service {
@@ -130,6 +131,8 @@ Status Service::CatchUp(AccountId id, std::string_view account_key,
       if (!attempts.ok()) return attempts.status();
       domain::WriteBatch batch;
       batch.attempts.items = std::move(attempts).value();
+      // Replays see the store as of `last`, not what other nodes committed since.
+      StoredAttempts::Through as_of(*stored_attempts_, last);
       COHORT_RETURN_IF_ERROR(engine_->Apply(account_key, batch, clock_.Now()));
       SetApplied(account_key, last);
       if (follow_applied_ != nullptr) follow_applied_->Add(static_cast<std::uint64_t>(last - applied));

@@ -262,7 +262,20 @@ std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
     if (writes.empty()) return answers;
     const Instant now = clock_.Now();
     const auto started = std::chrono::steady_clock::now();
-    Result<std::vector<Result<domain::WriteSummary>>> done = store_.ApplyGroup(writes, now);
+    // With a change log the engine applies changes in the log's order whoever committed them
+    // (ApplyToEngine catches up through the log when this change is not the next): the commit
+    // need not hold the engine's writer, and the follower applies other nodes' changes
+    // meanwhile. Without one, the commit and the apply stay together: the engine sees commit
+    // order.
+    std::optional<Result<std::vector<Result<domain::WriteSummary>>>> committed;
+    if (store_.KeepsChangeLog()) {
+      lock.Unlock();
+      committed.emplace(store_.ApplyGroup(writes, now));
+      lock.Lock();
+    } else {
+      committed.emplace(store_.ApplyGroup(writes, now));
+    }
+    Result<std::vector<Result<domain::WriteSummary>>>& done = *committed;
     if (store_write_seconds_ != nullptr) {
       store_write_seconds_->Observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -342,6 +355,8 @@ void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
       applied = engine_->Apply(account, e.batch, now);
     } else if (const Logged& l = logged[account]; l.changed) {
       if (Applied(account) + 1 == l.change_seq) {
+        // Replays see the store as of this change, not what other nodes committed since.
+        StoredAttempts::Through as_of(*stored_attempts_, l.change_seq);
         applied = engine_->Apply(account, e.batch, now);
         if (applied.ok()) SetApplied(account, l.change_seq);
       } else {

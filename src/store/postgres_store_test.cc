@@ -95,6 +95,31 @@ TEST_F(PostgresStoreTest, ChangeSeqIsGapFreePerAccountUnderTwoConcurrentWriters)
   EXPECT_TRUE(a->IntegrityCheck().value().empty());
 }
 
+TEST_F(PostgresStoreTest, AttemptsThroughAChangeLeaveOutWhatLaterChangesStored) {
+  std::unique_ptr<PgStore> store = Open();
+  ASSERT_TRUE(store);
+  const AccountId acme = store->CreateAccount({"acme", "Acme", "UTC"}).value();
+  ASSERT_TRUE(store->Apply(acme, Catalog(), kNow).ok());  // change 1
+  ASSERT_TRUE(store->Apply(acme, Attempts({Attempt("a1", "ann", "e1", 3000)}), kNow).ok());  // 2
+  ASSERT_TRUE(store->Apply(acme, Attempts({Attempt("a2", "ann", "e1", 1000),
+                                           Attempt("b1", "bob", "e1", 1000)}), kNow).ok());  // 3
+  ASSERT_TRUE(store->Apply(acme, Attempts({Attempt("a3", "ann", "e2", 2000)}), kNow).ok());  // 4
+  auto ids = [&](std::int64_t through) {
+    std::vector<std::string> out;
+    auto attempts = store->LoadAttemptsThrough(acme, "ann", "c1", through);
+    EXPECT_TRUE(attempts.ok()) << attempts.status().ToString();
+    if (attempts.ok()) {
+      for (const domain::Attempt& a : attempts.value()) out.push_back(a.id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(1), std::vector<std::string>{});
+  EXPECT_EQ(ids(2), std::vector<std::string>{"a1"});
+  EXPECT_EQ(ids(3), (std::vector<std::string>{"a2", "a1"}));  // in start order, as LoadAttempts
+  EXPECT_EQ(ids(4), (std::vector<std::string>{"a2", "a3", "a1"}));
+  EXPECT_EQ(ids(4).size(), store->LoadAttempts(acme, "ann", "c1")->size());
+}
+
 TEST_F(PostgresStoreTest, TwoProcessesMigratingAtOnceApplyEachMigrationOnce) {
   std::vector<Result<std::unique_ptr<PgStore>>> opened;
   for (int i = 0; i < 4; ++i) opened.emplace_back(Status::Internal("not run"));

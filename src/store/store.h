@@ -259,6 +259,15 @@ class Store {
   virtual Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account,
                                                             std::string_view user,
                                                             std::string_view course) = 0;
+  // As LoadAttempts, without the attempts stored by the account's changes after `through_seq`
+  // in its change log: the user × course as of that change. A node applying the log replays a
+  // user × course as of the change it is at, not with attempts other nodes committed since
+  // (which it applies later: read now, they would count twice). A store without a change log
+  // answers LoadAttempts.
+  virtual Result<std::vector<domain::Attempt>> LoadAttemptsThrough(AccountId account,
+                                                                   std::string_view user,
+                                                                   std::string_view course,
+                                                                   std::int64_t through_seq) = 0;
 
   // Reads what a rebuild needs as of ONE committed state: `head` gets the catalog, enrollments
   // and change seq, then `visit` every user × course with its attempts (as ScanAttempts). Both

@@ -73,6 +73,10 @@ class PgStore final : public Store {
   Status ScanAttempts(AccountId account, const AttemptVisitor& visit) override;
   Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account, std::string_view user,
                                                     std::string_view course) override;
+  Result<std::vector<domain::Attempt>> LoadAttemptsThrough(AccountId account,
+                                                           std::string_view user,
+                                                           std::string_view course,
+                                                           std::int64_t through_seq) override;
   // kUnavailable: PostgreSQL is backed up with its own tools (pg_dump, pgBackRest).
   Status Backup(const std::string& path) override;
   // PostgreSQL checks its constraints itself; this checks what it cannot: every attempt's

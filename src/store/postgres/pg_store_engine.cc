@@ -319,4 +319,21 @@ Result<std::vector<domain::Attempt>> PgStore::LoadAttempts(AccountId account,
   });
 }
 
+Result<std::vector<domain::Attempt>> PgStore::LoadAttemptsThrough(AccountId account,
+                                                                  std::string_view user,
+                                                                  std::string_view course,
+                                                                  std::int64_t through_seq) {
+  return Guarded("LoadAttemptsThrough", [&]() -> Result<std::vector<domain::Attempt>> {
+    std::lock_guard lock(read_mu_);
+    COHORT_RETURN_IF_ERROR(reader_->Ready());
+    // One statement, one snapshot: a later change's attempts and its log row commit together,
+    // so either both are seen (and the attempts left out) or neither.
+    Result<Rows> rows = reader_->Run(
+        sql::kLoadAttemptsThrough,
+        Params().Int(account.value).Text(user).Text(course).Int(through_seq));
+    if (!rows.ok()) return rows.status();
+    return ReadAttemptRows(rows.value());
+  });
+}
+
 }  // namespace cohort::store::postgres

@@ -92,6 +92,10 @@ class SqliteStore final : public Store {
       AccountId account, const std::vector<std::int64_t>& rows) override;
   Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account, std::string_view user,
                                                     std::string_view course) override;
+  Result<std::vector<domain::Attempt>> LoadAttemptsThrough(AccountId account,
+                                                           std::string_view user,
+                                                           std::string_view course,
+                                                           std::int64_t through_seq) override;
   Status Backup(const std::string& path) override;
   Result<std::vector<std::string>> IntegrityCheck() override;
   int LatestSchemaVersion() const override;

@@ -231,6 +231,14 @@ Result<std::vector<domain::Attempt>> SqliteStore::LoadAttempts(AccountId account
   return out;
 }
 
+Result<std::vector<domain::Attempt>> SqliteStore::LoadAttemptsThrough(AccountId account,
+                                                                      std::string_view user,
+                                                                      std::string_view course,
+                                                                      std::int64_t /*through_seq*/) {
+  // No change log: one process writes, and its engine applies each commit before the next.
+  return LoadAttempts(account, user, course);
+}
+
 Status SqliteStore::ReadAccountState(AccountId account,
                                      const std::function<Status(AccountHead&)>& head,
                                      const AttemptVisitor& visit) {

@@ -28,7 +28,21 @@ void FailingStore::ResetCalls() {
   calls_.clear();
 }
 
+void FailingStore::Before(std::string_view method, std::function<void()> first) {
+  std::lock_guard lock(mu_);
+  before_.insert_or_assign(std::string(method), std::move(first));
+}
+
 Status FailingStore::Enter(std::string_view method) {
+  std::function<void()> first;
+  {
+    std::lock_guard lock(mu_);
+    if (auto hook = before_.find(method); hook != before_.end()) {
+      first = std::move(hook->second);
+      before_.erase(hook);
+    }
+  }
+  if (first) first();
   std::lock_guard lock(mu_);
   auto counted = calls_.find(method);
   if (counted == calls_.end()) counted = calls_.emplace(std::string(method), 0).first;
@@ -205,6 +219,15 @@ Result<std::vector<domain::Attempt>> FailingStore::LoadAttempts(AccountId accoun
                                                                 std::string_view user,
                                                                 std::string_view course) {
   return Forward("LoadAttempts", [&] { return inner_.LoadAttempts(account, user, course); });
+}
+
+Result<std::vector<domain::Attempt>> FailingStore::LoadAttemptsThrough(AccountId account,
+                                                                       std::string_view user,
+                                                                       std::string_view course,
+                                                                       std::int64_t through_seq) {
+  return Forward("LoadAttemptsThrough", [&] {
+    return inner_.LoadAttemptsThrough(account, user, course, through_seq);
+  });
 }
 
 Status FailingStore::Backup(const std::string& path) {

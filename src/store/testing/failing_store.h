@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -33,6 +34,9 @@ class FailingStore final : public Store {
   void Fail(std::string_view method, Status error, int times = kAlways);
   // Ends every injected failure.
   void Heal();
+  // The next call of `method` runs `first` (on the caller's thread, outside the mutex) before
+  // it calls through: to make something happen at an exact point of another operation.
+  void Before(std::string_view method, std::function<void()> first);
 
   // How many times `method` was called since the start or the last ResetCalls.
   std::int64_t Calls(std::string_view method) const;
@@ -87,6 +91,10 @@ class FailingStore final : public Store {
       AccountId account, const std::vector<std::int64_t>& rows) override;
   Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account, std::string_view user,
                                                     std::string_view course) override;
+  Result<std::vector<domain::Attempt>> LoadAttemptsThrough(AccountId account,
+                                                           std::string_view user,
+                                                           std::string_view course,
+                                                           std::int64_t through_seq) override;
   Status Backup(const std::string& path) override;
   Result<std::vector<std::string>> IntegrityCheck() override;
   Result<int> SchemaVersion() override;
@@ -99,6 +107,7 @@ class FailingStore final : public Store {
   };
 
   // Counts a call of `method`; the error it must answer instead of calling through, or OK.
+  // Runs the hook Before set for it, if any.
   Status Enter(std::string_view method);
   // Enter, then `call()` unless it must fail.
   template <typename Call>
@@ -112,6 +121,7 @@ class FailingStore final : public Store {
   mutable std::mutex mu_;
   std::map<std::string, std::int64_t, std::less<>> calls_;  // under mu_
   std::map<std::string, Failure, std::less<>> failures_;    // under mu_
+  std::map<std::string, std::function<void()>, std::less<>> before_;  // under mu_
 };
 
 }  // namespace cohort::store
