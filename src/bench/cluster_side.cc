@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "bench/process.h"
+#include "bench/text.h"
 
 namespace cohort::bench {
 namespace {
@@ -25,27 +26,6 @@ constexpr const char* kPgBin = "/usr/lib/postgresql/15/bin";
 constexpr std::chrono::seconds kHttpTimeout{60};
 // How long a probe waits for a write to show on another node before the run fails.
 constexpr double kVisibleWithinS = 10;
-
-json PercentilesJson(const Percentiles& p) {
-  return {{"p50_ms", p.p50}, {"p99_ms", p.p99}, {"max_ms", p.max}, {"requests", p.n}};
-}
-
-std::string UrlEncode(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  return s;
-}
 
 // The writers of the ingest steps: `threads` clients sending the driver's batches, numbered from
 // `first`, each to node `nodes[batch % nodes.size()]`, until `count` batches were sent (count

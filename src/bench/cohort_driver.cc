@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "bench/process.h"
+#include "bench/text.h"
 
 namespace cohort::bench {
 namespace {
@@ -22,29 +23,6 @@ using http_client::HttpResponse;
 
 // How long the bench waits for an answer: the account report at M takes seconds, not minutes.
 constexpr std::chrono::minutes kHttpTimeout{10};
-
-json PercentilesJson(const Percentiles& p) {
-  return {{"p50_ms", p.p50}, {"p99_ms", p.p99}, {"max_ms", p.max}, {"requests", p.n}};
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
-std::string UrlEncode(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 

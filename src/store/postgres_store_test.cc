@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/postgres/connection.h"
 #include "store/postgres/pg_store.h"
 #include "store/store.h"
 #include "store/store_test_data.h"
@@ -118,6 +119,26 @@ TEST_F(PostgresStoreTest, AttemptsThroughAChangeLeaveOutWhatLaterChangesStored) 
   EXPECT_EQ(ids(3), (std::vector<std::string>{"a2", "a1"}));  // in start order, as LoadAttempts
   EXPECT_EQ(ids(4), (std::vector<std::string>{"a2", "a3", "a1"}));
   EXPECT_EQ(ids(4).size(), store->LoadAttempts(acme, "ann", "c1")->size());
+}
+
+TEST_F(PostgresStoreTest, ArrayParametersArriveElementForElement) {
+  Result<std::unique_ptr<Connection>> connection = Connection::Open(uri_);
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  const std::vector<std::string> texts = {"plain", "a,b", "say \"hi\"", "back\\slash", "{}",
+                                          "", "NULL"};
+  constexpr Statement kEcho{"echo_arrays",
+                            "SELECT t, ord FROM unnest($1::text[]) WITH ORDINALITY AS u(t, ord) "
+                            "UNION ALL SELECT (sum(x) + count(*) * 1000)::text, 0 "
+                            "FROM unnest($2::bigint[]) AS x ORDER BY 2"};
+  Result<Rows> rows = connection.value()->Run(
+      kEcho, Params().TextArray(texts).IntArray({1, -2, 9'000'000'000}));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), static_cast<int>(texts.size()) + 1);
+  EXPECT_EQ(rows->Text(0, 0), std::to_string(1 - 2 + 9'000'000'000LL + 3 * 1000));
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_FALSE(rows->IsNull(static_cast<int>(i) + 1, 0)) << texts[i];
+    EXPECT_EQ(rows->Text(static_cast<int>(i) + 1, 0), texts[i]);
+  }
 }
 
 TEST_F(PostgresStoreTest, TwoProcessesMigratingAtOnceApplyEachMigrationOnce) {

@@ -58,6 +58,27 @@ Params& Params::Text(std::string_view v) {
   return *this;
 }
 
+Params& Params::IntArray(const std::vector<std::int64_t>& v) {
+  values_.emplace_back(fmt::format("{{{}}}", fmt::join(v, ",")));
+  return *this;
+}
+
+Params& Params::TextArray(const std::vector<std::string>& v) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : v[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  values_.emplace_back(std::move(out));
+  return *this;
+}
+
 Params& Params::Null() {
   values_.emplace_back(std::nullopt);
   return *this;

@@ -24,6 +24,11 @@ class Params {
   Params& Double(double v);
   Params& Text(std::string_view v);
   Params& Null();
+  // An array in PostgreSQL's input syntax, for a bigint[] parameter: "{1,2,3}".
+  Params& IntArray(const std::vector<std::int64_t>& v);
+  // An array in PostgreSQL's input syntax, for a text[] parameter: each element double-quoted,
+  // with its '"' and '\' escaped by a backslash.
+  Params& TextArray(const std::vector<std::string>& v);
   Params& OptionalInt(std::optional<std::int64_t> v) { return v ? Int(*v) : Null(); }
   Params& OptionalDouble(std::optional<double> v) { return v ? Double(*v) : Null(); }
   Params& Bool(bool v) { return Text(v ? "t" : "f"); }

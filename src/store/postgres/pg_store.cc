@@ -37,7 +37,7 @@ Result<std::int64_t> BumpChangeSeq(Connection& connection, AccountId account,
   if (attempt_rows.empty()) {
     params.Null();
   } else {
-    params.Text(fmt::format("{{{}}}", fmt::join(attempt_rows, ",")));
+    params.IntArray(attempt_rows);
   }
   Result<Rows> rows = connection.Run(sql::kBumpChangeSeq, params);
   if (!rows.ok()) return rows.status();
@@ -329,20 +329,11 @@ Result<std::vector<ChangeRecord>> PgStore::ListChanges(AccountId account, std::i
   });
 }
 
-namespace {
-
-// "{a,b}": text[] of keys made of hex digits and a ':' (the throttle's digests).
-std::string TextArray(const std::vector<std::string>& keys) {
-  return fmt::format("{{{}}}", fmt::join(keys, ","));
-}
-
-}  // namespace
-
 Result<std::vector<ThrottleRecord>> PgStore::ReadThrottle(const std::vector<std::string>& keys) {
   return Guarded("ReadThrottle", [&]() -> Result<std::vector<ThrottleRecord>> {
     std::lock_guard lock(read_mu_);
     COHORT_RETURN_IF_ERROR(reader_->Ready());
-    Result<Rows> rows = reader_->Run(sql::kReadThrottle, Params().Text(TextArray(keys)));
+    Result<Rows> rows = reader_->Run(sql::kReadThrottle, Params().TextArray(keys));
     if (!rows.ok()) return rows.status();
     std::vector<ThrottleRecord> out;
     for (int r = 0; r < rows->size(); ++r) {
@@ -358,7 +349,7 @@ Status PgStore::AddThrottleFailures(const std::vector<std::string>& keys, Instan
     std::lock_guard lock(write_mu_);
     COHORT_RETURN_IF_ERROR(writer_->Ready());
     Result<Rows> rows = writer_->Run(
-        sql::kAddThrottleFailures, Params().Text(TextArray(keys)).Int(now.ms).Int(forget_ms));
+        sql::kAddThrottleFailures, Params().TextArray(keys).Int(now.ms).Int(forget_ms));
     if (!rows.ok()) return rows.status();
     // Now and then, rows that hold no one back any more go (they are digests, kept a day).
     if (++throttle_writes_ % 256 == 0) {

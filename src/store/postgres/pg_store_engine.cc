@@ -237,7 +237,7 @@ Result<std::vector<domain::Attempt>> PgStore::LoadAttemptRows(
     COHORT_RETURN_IF_ERROR(reader_->Ready());
     Result<Rows> rows = reader_->Run(
         sql::kLoadAttemptRows,
-        Params().Int(account.value).Text(fmt::format("{{{}}}", fmt::join(ids, ","))));
+        Params().Int(account.value).IntArray(ids));
     if (!rows.ok()) return rows.status();
     return ReadAttemptRows(rows.value());
   });
