@@ -43,9 +43,10 @@ TEST_F(ReadApiTest, LeagueRowsHaveTheWireShapeOfTheSpec) {
   const nlohmann::ordered_json sent = nlohmann::ordered_json::parse(r.body);
   for (const auto& item : sent["rows"][0].items()) keys.push_back(item.key());
   EXPECT_EQ(keys,
-            (std::vector<std::string>{"rank", "user", "name", "mastery", "progress", "completed",
-                                      "completed_at", "certified", "certified_at", "score",
-                                      "points", "time", "last_active", "at_risk"}));
+            (std::vector<std::string>{"rank", "user", "name", "email", "mastery", "progress",
+                                      "completed", "completed_at", "certified", "certified_at",
+                                      "score", "points", "time", "enrolled_at", "last_active",
+                                      "days_inactive", "not_started", "at_risk"}));
   EXPECT_EQ(ann["user"], "ann");
   EXPECT_EQ(ann["rank"], 1);
   EXPECT_DOUBLE_EQ(ann["mastery"].get<double>(), 0.6 / 3);  // e1 0.6, e2 and e3 0
