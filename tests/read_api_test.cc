@@ -17,10 +17,8 @@ class ReadApiTest : public ApiFixture {
     SeedCatalog();
     // Ann: e1 three clean answers (W=5 → 0.6), one attempt capped at 7200 s.
     // Bob: e2 one wrong answer. Cat: enrolled, no responses.
-    ASSERT_EQ(Put("/api/v1/users/cat", R"({"name":"Cat Ng","email":"cat@acme.example"})").status,
-              200);
-    ASSERT_EQ(Put("/api/v1/enrollments/cat/py", R"({"enrolled_at":"2026-02-20T08:00:00Z"})").status,
-              200);
+    SeedCatNeverStarted();
+    if (HasFatalFailure()) return;
     Reply r = Post("/api/v1/attempts", R"([
       {"id":"a1","user":"ann","course":"py","exercise":"e1","started_at":"2026-03-09T10:00:00Z",
        "finished_at":"2026-03-09T13:00:00Z",
