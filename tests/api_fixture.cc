@@ -90,6 +90,13 @@ void ApiFixture::PutPythonCourse() {
   ASSERT_EQ(course.status, 200) << course.body;
 }
 
+void ApiFixture::SeedCatNeverStarted() {
+  ASSERT_EQ(Put("/api/v1/users/cat", R"({"name":"Cat Ng","email":"cat@acme.example"})").status,
+            200);
+  ASSERT_EQ(Put("/api/v1/enrollments/cat/py", R"({"enrolled_at":"2026-02-20T08:00:00Z"})").status,
+            200);
+}
+
 void ApiFixture::SeedCatalog() {
   PutPythonCourse();
   if (::testing::Test::HasFatalFailure()) return;

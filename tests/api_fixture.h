@@ -44,6 +44,9 @@ class ApiFixture : public ::testing::Test {
   void PutPythonCourse();
   // The course "py", a group "g1", users "ann" and "bob" in g1.
   void SeedCatalog();
+  // A user "cat" (Cat Ng, in no group) enrolled in "py" on 2026-02-20T08:00:00Z, with no
+  // response: at risk by the fixture's clock.
+  void SeedCatNeverStarted();
 
   std::filesystem::path dir_;
   FakeClock clock_{Instant{1'773'144'000'000}};  // 2026-03-10T12:00:00Z

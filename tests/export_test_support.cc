@@ -65,7 +65,8 @@ std::vector<ExportColumn> AllCoursesColumns() {
   return {{"Course", "course", Shown::kText},          {"Title", "title", Shown::kText},
           {"Users", "users", Shown::kInteger},         {"Mastery %", "mastery", Shown::kPercent},
           {"Certified", "certified", Shown::kInteger}, {"Completed", "completed", Shown::kInteger},
-          {"At risk", "at_risk", Shown::kInteger},     {"Score %", "score", Shown::kPercent}};
+          {"At risk", "at_risk", Shown::kInteger},     {"At risk %", "at_risk_share", Shown::kPercent},
+          {"Score %", "score", Shown::kPercent}};
 }
 
 std::vector<ExportColumn> CourseColumns() {
@@ -77,6 +78,7 @@ std::vector<ExportColumn> CourseColumns() {
           {"Certified", "certified", Shown::kInteger},
           {"Completed", "completed", Shown::kInteger},
           {"At risk", "at_risk", Shown::kInteger},
+          {"At risk %", "at_risk_share", Shown::kPercent},
           {"Score %", "score", Shown::kPercent},
           {"Points", "points", Shown::kInteger},
           {"Time (s)", "time", Shown::kSeconds},
@@ -89,6 +91,7 @@ std::vector<ExportColumn> LeagueColumns() {
   return {{"Rank", "rank", Shown::kInteger},
           {"User", "user", Shown::kText},
           {"Name", "name", Shown::kText},
+          {"Email", "email", Shown::kText},
           {"Mastery %", "mastery", Shown::kPercent},
           {"Progress %", "progress", Shown::kPercent},
           {"Completed", "completed", Shown::kBoolean},
@@ -99,7 +102,10 @@ std::vector<ExportColumn> LeagueColumns() {
           {"Points", "points", Shown::kInteger},
           {"Time (s)", "time", Shown::kSeconds},
           {"Time", "time", Shown::kHms},
+          {"Enrolled at", "enrolled_at", Shown::kTime},
           {"Last active", "last_active", Shown::kTime},
+          {"Days inactive", "days_inactive", Shown::kInteger},
+          {"Not started", "not_started", Shown::kBoolean},
           {"At risk", "at_risk", Shown::kBoolean}};
 }
 
@@ -111,6 +117,8 @@ std::vector<ExportColumn> GroupColumns() {
           {"Mastery %", "mastery", Shown::kPercent},
           {"Completed", "completed", Shown::kInteger},
           {"Certified", "certified", Shown::kInteger},
+          {"At risk", "at_risk", Shown::kInteger},
+          {"At risk %", "at_risk_share", Shown::kPercent},
           {"Score %", "score", Shown::kPercent},
           {"Points", "points", Shown::kInteger},
           {"Time (s)", "time", Shown::kSeconds},

@@ -223,22 +223,25 @@ TEST_F(ExportXlsxTest, LibreOfficeShowsPercentagesDatesAndDurations) {
   const CsvRecords& lines = *parsed;
   ASSERT_EQ(lines.size(), 11u);
   EXPECT_EQ(lines[0][0], "Rank");
-  EXPECT_EQ(lines[0][3], "Mastery %");
-  EXPECT_EQ(lines[0][14], "At risk");
+  EXPECT_EQ(lines[0][4], "Mastery %");
+  EXPECT_EQ(lines[0][18], "At risk");
   for (std::size_t r = 0; r < 10; ++r) {
     const json& row = expected["rows"][r];
     const std::vector<std::string>& shown = lines[r + 1];
-    ASSERT_EQ(shown.size(), 15u) << r;
+    ASSERT_EQ(shown.size(), 19u) << r;
     EXPECT_EQ(shown[0], std::to_string(row["rank"].get<int>()));
     EXPECT_EQ(shown[2], row["name"]);
-    EXPECT_EQ(shown[3],
+    EXPECT_EQ(shown[3], row["email"]);
+    EXPECT_EQ(shown[4],
               fmt::format("{:.1f}%", std::round(row["mastery"].get<double>() * 1000) / 10));
-    EXPECT_EQ(shown[5], row["completed"].get<bool>() ? "TRUE" : "FALSE");
+    EXPECT_EQ(shown[6], row["completed"].get<bool>() ? "TRUE" : "FALSE");
     const long long seconds = std::llround(row["time"].get<double>());
-    EXPECT_EQ(shown[12],
+    EXPECT_EQ(shown[13],
               fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60));
     const std::string last_active = row["last_active"];  // 2026-03-09T11:00:04.500+01:00
-    EXPECT_EQ(shown[13].substr(0, 16), last_active.substr(0, 10) + " " + last_active.substr(11, 5));
+    EXPECT_EQ(shown[15].substr(0, 16), last_active.substr(0, 10) + " " + last_active.substr(11, 5));
+    EXPECT_EQ(shown[16], std::to_string(row["days_inactive"].get<int>()));
+    EXPECT_EQ(shown[17], row["not_started"].get<bool>() ? "TRUE" : "FALSE");
   }
 }
 

@@ -152,6 +152,7 @@ OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone) {
           {"certified", v.certified},
           {"completed", v.completed},
           {"at_risk", v.at_risk},
+          {"at_risk_share", Number(v.at_risk_share)},
           {"score", Number(v.score)},
           {"points", v.points},
           {"time", Seconds(v.time_ms)},

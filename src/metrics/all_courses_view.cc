@@ -13,8 +13,10 @@ Table<AllCoursesRow> AllCoursesOf(const AccountState& a, Instant now,
     for (const auto& cp : a.courses) {
       const CourseTotals& t = cp->totals;
       if (t.users == 0) continue;
+      const std::int64_t at_risk = t.AtRisk(now);
       out.rows.push_back({cp->key, cp->title, t.users, t.mastery.Mean(t.users), t.Certified(now),
-                          t.completed, t.AtRisk(now), t.score.Mean(t.scored), {}});
+                          t.completed, at_risk, ShareOf(at_risk, t.users), t.score.Mean(t.scored),
+                          {}});
     }
   } else {
     // A manager's members: their enrollments, course by course (the sums are exact, so the
@@ -25,8 +27,15 @@ Table<AllCoursesRow> AllCoursesOf(const AccountState& a, Instant now,
       MemberSums sums;
       for (const Enrolled* member : ActiveMembers(a, c, members)) sums.Add(*member, now);
       if (sums.users == 0) continue;
-      AllCoursesRow row{c.key,          c.title,        sums.users,   sums.mastery.Mean(sums.users),
-                        sums.certified, sums.completed, sums.at_risk, sums.score.Mean(sums.scored),
+      AllCoursesRow row{c.key,
+                        c.title,
+                        sums.users,
+                        sums.mastery.Mean(sums.users),
+                        sums.certified,
+                        sums.completed,
+                        sums.at_risk,
+                        ShareOf(sums.at_risk, sums.users),
+                        sums.score.Mean(sums.scored),
                         {}};
       out.rows.push_back(std::move(row));
     }
@@ -39,8 +48,9 @@ Table<AllCoursesRow> AllCoursesOf(const AccountState& a, Instant now,
 
 Status ArrangeAllCourses(Table<AllCoursesRow>& table, const TableQuery& query) {
   if (!query.q.empty()) {
+    const FoldedSearch search(query.q);
     std::erase_if(table.rows, [&](const AllCoursesRow& r) {
-      return !ContainsFolded(r.title, query.q) && !ContainsFolded(r.course, query.q);
+      return !search.Matches(r.title) && !search.Matches(r.course);
     });
   }
   table.total = table.rows.size();

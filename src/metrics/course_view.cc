@@ -17,6 +17,7 @@ CourseView CourseFromTotals(const AccountState& a, const CourseState& c, Instant
   v.certified = t.Certified(now);
   v.completed = t.completed;
   v.at_risk = t.AtRisk(now);
+  if (v.users > 0) v.at_risk_share = ShareOf(v.at_risk, v.users);
   v.score = t.score.Mean(t.scored);
   v.points = t.points;
   v.time_ms = t.time_ms;
@@ -59,6 +60,7 @@ CourseView CourseOfMembers(const AccountState& a, const CourseState& c, Instant 
   v.certified = members.certified;
   v.completed = members.completed;
   v.at_risk = members.at_risk;
+  if (v.users > 0) v.at_risk_share = ShareOf(v.at_risk, v.users);
   v.score = members.score.Mean(members.scored);
   v.points = members.points;
   v.time_ms = members.time_ms;

@@ -404,7 +404,9 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
   for (const domain::UserWrite& w : batch.users.items) {
     const int u = UserIndex(*a, w.user.key);
     UserState& user = a->users[static_cast<std::size_t>(u)];
-    const bool renamed = user.name != w.user.name, reactivated = user.active != w.user.active;
+    // The league's cached orders and search text hold names and emails.
+    const bool renamed = user.name != w.user.name || user.email != w.user.email;
+    const bool reactivated = user.active != w.user.active;
     user.name = w.user.name;
     user.email = w.user.email;
     user.active = w.user.active;

@@ -391,8 +391,10 @@ bool AttemptsOnly(const domain::WriteBatch& b) {
 
 TableQuery RandomLeagueQuery(Random& r, const Reference& ref) {
   static const std::vector<std::string> kColumns = {
-      "rank",      "user",         "name",  "mastery", "progress", "completed",   "completed_at",
-      "certified", "certified_at", "score", "points",  "time",     "last_active", "at_risk"};
+      "rank",        "user",          "name",        "email",        "mastery",
+      "progress",    "completed",     "completed_at", "certified",   "certified_at",
+      "score",       "points",        "time",        "enrolled_at",  "last_active",
+      "days_inactive", "not_started", "at_risk"};
   TableQuery q;
   q.sort = r.Pick(kColumns);
   q.descending = r.Chance(0.5);
@@ -414,8 +416,8 @@ ViewPlan SamplePlan(Random& r, const Reference& ref) {
   ViewPlan plan;
   for (int i = 0; i < 3; ++i) plan.league_queries.push_back(RandomLeagueQuery(r, ref));
   static const std::vector<std::string> kGroupColumns = {
-      "rank",      "group",     "name",  "users",  "mastery",
-      "completed", "certified", "score", "points", "time"};
+      "rank",      "group",     "name",    "users",         "mastery", "completed",
+      "certified", "at_risk",   "at_risk_share", "score", "points",  "time"};
   TableQuery g;
   g.sort = r.Pick(kGroupColumns);
   g.descending = r.Chance(0.5);

@@ -28,7 +28,8 @@ namespace cohort::metrics {
 //   MakeShare gives for the enrollment's summary and its user's `active` now (engine.cc Update).
 // - CourseState::version changes whenever anything a view of the course reads changes (an
 //   enrollment's figures, its user's name or active flag, the set of enrollments, the catalog);
-//   roster_version whenever the set of enrollments, their positions or their users' names change.
+//   roster_version whenever the set of enrollments, their positions or their users' names or
+//   emails change.
 
 struct UserState {
   std::string key, name, email;
@@ -59,8 +60,9 @@ struct NameOrder {
   std::vector<std::uint32_t> name_pos;   // per enrollment: its position by (name, key)
   std::vector<std::uint32_t> name_rank;  // per enrollment: position of the first of its name
   std::vector<std::uint32_t> key_pos;    // per enrollment: its position by key
-  // Every enrolled name folded (ContainsFolded's ASCII folding), each ended by '\0', in
-  // enrollment order: a search (`q`) is one pass of std::string_view::find over it.
+  std::vector<std::uint32_t> email_rank;  // per enrollment: position of the first of its email
+  // Every enrolled name and email folded (FoldForSearch), each ended by '\0' (name, then email),
+  // in enrollment order: a search (`q`) is one pass of std::string_view::find over it.
   std::string folded;
   std::vector<std::uint32_t> folded_start;  // per enrollment, and one past the last
 };

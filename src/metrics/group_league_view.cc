@@ -14,7 +14,8 @@ Result<Table<GroupRow>> GroupLeagueOf(const AccountState& a, const CourseState& 
                                       const TableQuery& query, const KeyFilter& only_groups,
                                       Instant now) {
   struct Acc {
-    std::int64_t users = 0, completed = 0, certified = 0, points = 0, time_ms = 0, scored = 0;
+    std::int64_t users = 0, completed = 0, certified = 0, at_risk = 0, points = 0, time_ms = 0,
+                 scored = 0;
     ExactSum mastery, score;
   };
   std::vector<Acc> acc(a.groups.size());
@@ -24,6 +25,7 @@ Result<Table<GroupRow>> GroupLeagueOf(const AccountState& a, const CourseState& 
     const double m = e.summary.mastery;
     const bool completed = e.summary.completed_ms.has_value();
     const bool certified = HeldFast(e, now).has_value();
+    const bool at_risk = AtRiskFast(e, now);
     const Pooled p = PoolOf(e);
     for (int g : u.groups) {
       Acc& x = acc[static_cast<std::size_t>(g)];
@@ -31,6 +33,7 @@ Result<Table<GroupRow>> GroupLeagueOf(const AccountState& a, const CourseState& 
       x.mastery.Add(m);
       x.completed += completed;
       x.certified += certified;
+      x.at_risk += at_risk;
       x.points += p.points;
       x.time_ms += p.time_ms;
       if (std::optional<double> s = p.score()) {
@@ -40,12 +43,14 @@ Result<Table<GroupRow>> GroupLeagueOf(const AccountState& a, const CourseState& 
     }
   }
   Table<GroupRow> out;
+  const FoldedSearch search(query.q);
   for (std::size_t g = 0; g < acc.size(); ++g) {
     const Acc& x = acc[g];
     const GroupState& gs = a.groups[g];
-    if (x.users == 0 || !only_groups.Allows(gs.key) || !ContainsFolded(gs.name, query.q)) continue;
+    if (x.users == 0 || !only_groups.Allows(gs.key) || !search.Matches(gs.name)) continue;
     out.rows.push_back({0, gs.key, gs.name, x.users, x.mastery.Mean(x.users), x.completed,
-                        x.certified, x.score.Mean(x.scored), x.points, x.time_ms});
+                        x.certified, x.at_risk, ShareOf(x.at_risk, x.users),
+                        x.score.Mean(x.scored), x.points, x.time_ms});
   }
   out.total = out.rows.size();
   AssignRanks(

@@ -119,14 +119,14 @@ TEST_F(ReportPlanTest, PagesHoldTheRowsOfTheReportInItsOrder) {
 TEST_F(ReportPlanTest, FiltersAndPagingAreThoseOfTheReport) {
   TableQuery query;
   query.sort = "name";
-  query.q = "a";  // Ann, Cat
+  query.q = "N";  // Ann, Ann (no email holds an n: they are "u1@acme.example", ...)
   query.offset = 1;
   query.limit = 2;
   Result<Table<ReportRow>> whole = engine_.Report(kAccount, query, kNow);
   Result<ReportPlan> plan = engine_.PlanReport(kAccount, query);
   ASSERT_TRUE(whole.ok() && plan.ok());
-  EXPECT_EQ(plan->total, 5u);
-  EXPECT_EQ(whole->total, 5u);
+  EXPECT_EQ(plan->total, 4u);
+  EXPECT_EQ(whole->total, 4u);
   ExpectSameRows(AllRows(*plan, 1000), whole->rows);
 }
 

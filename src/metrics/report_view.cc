@@ -17,10 +17,19 @@ std::vector<ReportPlan::Entry> PlanEntries(const AccountState& a, const TableQue
   std::vector<ReportPlan::Entry> entries;
   std::vector<int> listed;  // users with at least one entry
   std::vector<char> seen(a.users.size(), 0);
+  // A search (`q`) in the name or the email, decided once per person: 0 unknown, 1 no, 2 yes.
+  const FoldedSearch search(query.q);
+  std::vector<char> found(search.empty() ? 0 : a.users.size(), 0);
+  auto matches = [&](const UserState& u, int user) {
+    if (search.empty()) return true;
+    char& f = found[static_cast<std::size_t>(user)];
+    if (f == 0) f = search.Matches(u.name) || search.Matches(u.email) ? 2 : 1;
+    return f == 2;
+  };
   for (std::size_t ci = 0; ci < a.courses.size(); ++ci) {
     for (const Enrolled& e : a.courses[ci]->enrolled) {
       const UserState& u = a.users[static_cast<std::size_t>(e.user)];
-      if (!u.active || !only.Allows(u.key) || !ContainsFolded(u.name, query.q)) continue;
+      if (!u.active || !only.Allows(u.key) || !matches(u, e.user)) continue;
       entries.push_back({e.user, static_cast<std::int32_t>(ci)});
       if (!seen[static_cast<std::size_t>(e.user)]) {
         seen[static_cast<std::size_t>(e.user)] = 1;

@@ -212,16 +212,4 @@ Result<std::size_t> FilterSortPage(std::vector<Row>& rows, const ColumnTable<Row
   return total;
 }
 
-// Case-insensitive (ASCII) substring test for `q` filters.
-inline char FoldAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-inline bool ContainsFolded(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [&](char a, char b) { return FoldAscii(a) == FoldAscii(b); }) !=
-         haystack.end();
-}
-
 }  // namespace cohort::metrics

@@ -84,10 +84,11 @@ UserCourseView UserInCourseOf(const AccountState& a, const CourseState& c, const
 }
 
 Result<std::size_t> ArrangeExercises(std::vector<ExerciseFigure>& rows, const TableQuery& query) {
+  const FoldedSearch search(query.q);
   return FilterSortPage(rows, kExerciseColumns, OwnOrderOr(query.sort), query.descending,
                         query.offset,
                         query.limit, [&](const ExerciseFigure& r) {
-                          return ContainsFolded(r.title, query.q) &&
+                          return search.Matches(r.title) &&
                                  (!query.mastered || r.mastered == *query.mastered) &&
                                  (!query.chapter || r.chapter == *query.chapter);
                         });

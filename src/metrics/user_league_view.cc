@@ -41,10 +41,21 @@ std::shared_ptr<const NameOrder> NamesOf(const AccountState& a, const CourseStat
             [&](std::uint32_t x, std::uint32_t y) { return user(x).key < user(y).key; });
   names->key_pos.resize(n);
   for (std::size_t i = 0; i < n; ++i) names->key_pos[order[i]] = static_cast<std::uint32_t>(i);
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t x, std::uint32_t y) { return user(x).email < user(y).email; });
+  names->email_rank.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    names->email_rank[order[i]] = i > 0 && user(order[i]).email == user(order[i - 1]).email
+                                      ? names->email_rank[order[i - 1]]
+                                      : static_cast<std::uint32_t>(i);
+  }
   names->folded_start.reserve(n + 1);
   for (std::size_t e = 0; e < n; ++e) {
     names->folded_start.push_back(static_cast<std::uint32_t>(names->folded.size()));
-    for (const char ch : user(static_cast<std::uint32_t>(e)).name) names->folded += FoldAscii(ch);
+    const UserState& u = user(static_cast<std::uint32_t>(e));
+    AppendFolded(u.name, names->folded);
+    names->folded += '\0';
+    AppendFolded(u.email, names->folded);
     names->folded += '\0';
   }
   names->folded_start.push_back(static_cast<std::uint32_t>(names->folded.size()));
@@ -52,24 +63,29 @@ std::shared_ptr<const NameOrder> NamesOf(const AccountState& a, const CourseStat
   return names;
 }
 
-// Which enrollments' names contain `q` (ContainsFolded), from the folded names in one pass.
+// Which enrollments' names or emails contain `q` (FoldForSearch on both sides), from the folded
+// names and emails in one pass.
 std::vector<char> NameMatches(const NameOrder& names, std::string_view q) {
   const std::size_t n = names.folded_start.size() - 1;
   std::vector<char> match(n, 0);
-  std::string needle(q);
-  for (char& ch : needle) ch = FoldAscii(ch);
+  const std::string needle = FoldForSearch(q);
   const std::string_view hay = names.folded;
   if (needle.find('\0') != std::string::npos) {
-    // The separator itself: name by name.
+    // The separator itself: name by name, email by email.
     for (std::size_t e = 0; e < n; ++e) {
       const std::size_t from = names.folded_start[e], to = names.folded_start[e + 1] - 1;
-      match[e] = hay.substr(from, to - from).find(needle) != std::string_view::npos ? 1 : 0;
+      const std::string_view both = hay.substr(from, to - from);
+      const std::size_t cut = both.find('\0');
+      match[e] = both.substr(0, cut).find(needle) != std::string_view::npos ||
+                         both.substr(cut + 1).find(needle) != std::string_view::npos
+                     ? 1
+                     : 0;
     }
     return match;
   }
   std::size_t at = 0;
   while ((at = hay.find(needle, at)) != std::string_view::npos) {
-    // The name holding the match's first byte; the match cannot run past its '\0'.
+    // The enrollment holding the match's first byte; the match cannot run past a '\0'.
     const auto it = std::upper_bound(names.folded_start.begin(), names.folded_start.end(),
                                      static_cast<std::uint32_t>(at));
     const auto e = static_cast<std::size_t>(it - names.folded_start.begin()) - 1;
@@ -154,8 +170,8 @@ CellValue InstantOrNull(const std::optional<std::int64_t>& ms) {
 
 // For each column of kLeagueColumns, in its order: the value its row would hold, read from the
 // enrollment, which the declared sort rule then keys (MakeSortKey) as it would the row's. Text
-// columns give their position in the course's cached order by name (`name`) or by key (`user`)
-// instead of their bytes, and sort as numbers: the same order, without comparing strings.
+// columns give their position in the course's cached order by name (`name`), by key (`user`) or
+// by email (`email`) instead of their bytes, and sort as numbers: the same order, without comparing strings.
 struct LeagueKeyOf {
   std::string_view column;
   LeagueValue value;
@@ -166,6 +182,8 @@ constexpr LeagueKeyOf kLeagueKeys[] = {
      [](const LeagueSource& s) { return CellValue(std::int64_t{s.names.key_pos[s.index]}); }},
     {"name",
      [](const LeagueSource& s) { return CellValue(std::int64_t{s.names.name_rank[s.index]}); }},
+    {"email",
+     [](const LeagueSource& s) { return CellValue(std::int64_t{s.names.email_rank[s.index]}); }},
     {"mastery", [](const LeagueSource& s) { return CellValue(s.e.summary.mastery); }},
     {"progress", [](const LeagueSource& s) { return CellValue(s.e.summary.progress); }},
     {"completed",
@@ -181,8 +199,12 @@ constexpr LeagueKeyOf kLeagueKeys[] = {
     {"score", [](const LeagueSource& s) { return column::Of(s.e.summary.totals.score()); }},
     {"points", [](const LeagueSource& s) { return CellValue(s.e.summary.totals.points); }},
     {"time", [](const LeagueSource& s) { return CellValue(s.e.summary.totals.time_ms); }},
+    {"enrolled_at", [](const LeagueSource& s) { return CellValue(Instant{s.e.summary.enrolled_ms}); }},
     {"last_active",
      [](const LeagueSource& s) { return InstantOrNull(s.e.summary.last_active_ms); }},
+    {"days_inactive", [](const LeagueSource& s) { return CellValue(DaysInactive(s.e, s.now)); }},
+    {"not_started",
+     [](const LeagueSource& s) { return CellValue(!s.e.summary.last_active_ms.has_value()); }},
     {"at_risk", [](const LeagueSource& s) { return CellValue(AtRiskFast(s.e, s.now)); }},
 };
 

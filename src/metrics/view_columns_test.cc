@@ -55,14 +55,16 @@ class Random {
 
 // Random rows of each table type.
 AllCoursesRow RandomRow(Random& r, const AllCoursesRow*) {
-  return {r.Key(),   r.Text(),  r.Count(), r.MaybeFraction(),
-          r.Count(), r.Count(), r.Count(), r.MaybeFraction(), {}};
+  return {r.Key(),   r.Text(),  r.Count(),    r.MaybeFraction(),
+          r.Count(), r.Count(), r.Count(),    r.Fraction(),
+          r.MaybeFraction(), {}};
 }
 LeagueRow RandomRow(Random& r, const LeagueRow*) {
   LeagueRow row;
   row.rank = r.Count();
   row.user = r.Key();
   row.name = r.Text();
+  row.email = r.Text() + "@x";
   row.mastery = r.Fraction();
   row.progress = r.Fraction();
   row.completed_at = r.MaybeMoment();
@@ -72,13 +74,17 @@ LeagueRow RandomRow(Random& r, const LeagueRow*) {
   row.score = r.MaybeFraction();
   row.points = r.Count();
   row.time_ms = r.Count() * 500;
+  row.enrolled_at = r.Moment();
   row.last_active = r.MaybeMoment();
+  row.days_inactive = r.Count();
+  row.not_started = !row.last_active.has_value();
   row.at_risk = r.Bool();
   return row;
 }
 GroupRow RandomRow(Random& r, const GroupRow*) {
-  return {r.Count(), r.Key(),   r.Text(),          r.Count(), r.MaybeFraction(),
-          r.Count(), r.Count(), r.MaybeFraction(), r.Count(), r.Count() * 500};
+  return {r.Count(),    r.Key(),           r.Text(),  r.Count(), r.MaybeFraction(),
+          r.Count(),    r.Count(),         r.Count(), r.Fraction(),
+          r.MaybeFraction(), r.Count(), r.Count() * 500};
 }
 ReportRow RandomRow(Random& r, const ReportRow*) {
   ReportRow row;
@@ -303,19 +309,23 @@ void ExpectColumns(const ColumnTable<Row>& table, const std::vector<std::string>
 TEST(ViewColumnsTest, EachTableDeclaresTheFieldsOfTheSpecWithTheExportTitles) {
   ExpectColumns(
       kAllCoursesColumns,
-      {"course", "title", "users", "mastery", "certified", "completed", "at_risk", "score"},
-      {"Course", "Title", "Users", "Mastery %", "Certified", "Completed", "At risk", "Score %"});
+      {"course", "title", "users", "mastery", "certified", "completed", "at_risk", "at_risk_share",
+       "score"},
+      {"Course", "Title", "Users", "Mastery %", "Certified", "Completed", "At risk", "At risk %",
+       "Score %"});
   ExpectColumns(
       kLeagueColumns,
-      {"rank", "user", "name", "mastery", "progress", "completed", "completed_at", "certified",
-       "certified_at", "score", "points", "time", "last_active", "at_risk"},
-      {"Rank", "User", "Name", "Mastery %", "Progress %", "Completed", "Completed at", "Certified",
-       "Certified at", "Score %", "Points", "Time", "Last active", "At risk"});
+      {"rank", "user", "name", "email", "mastery", "progress", "completed", "completed_at",
+       "certified", "certified_at", "score", "points", "time", "enrolled_at", "last_active",
+       "days_inactive", "not_started", "at_risk"},
+      {"Rank", "User", "Name", "Email", "Mastery %", "Progress %", "Completed", "Completed at",
+       "Certified", "Certified at", "Score %", "Points", "Time", "Enrolled at", "Last active",
+       "Days inactive", "Not started", "At risk"});
   ExpectColumns(kGroupColumns,
-                {"rank", "group", "name", "users", "mastery", "completed", "certified", "score",
-                 "points", "time"},
-                {"Rank", "Group", "Name", "Users", "Mastery %", "Completed", "Certified", "Score %",
-                 "Points", "Time"});
+                {"rank", "group", "name", "users", "mastery", "completed", "certified", "at_risk",
+                 "at_risk_share", "score", "points", "time"},
+                {"Rank", "Group", "Name", "Users", "Mastery %", "Completed", "Certified",
+                 "At risk", "At risk %", "Score %", "Points", "Time"});
   ExpectColumns(
       kReportColumns,
       {"user", "name", "email", "groups", "course", "title", "mastery", "progress", "completed_at",

@@ -18,6 +18,7 @@ LeagueRow MakeLeagueRow(const AccountState& a, const Enrolled& e, Instant now) {
   LeagueRow r;
   r.user = u.key;
   r.name = u.name;
+  r.email = u.email;
   r.mastery = sm.mastery;
   r.progress = sm.progress;
   if (sm.completed_ms) r.completed_at = Instant{*sm.completed_ms};
@@ -30,7 +31,10 @@ LeagueRow MakeLeagueRow(const AccountState& a, const Enrolled& e, Instant now) {
   r.score = p.score();
   r.points = p.points;
   r.time_ms = p.time_ms;
+  r.enrolled_at = Instant{sm.enrolled_ms};
   if (sm.last_active_ms) r.last_active = Instant{*sm.last_active_ms};
+  r.days_inactive = DaysInactive(e, now);
+  r.not_started = !sm.last_active_ms.has_value();
   r.at_risk = AtRiskFast(e, now);
   r.active = u.active;
   return r;

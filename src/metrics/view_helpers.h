@@ -14,6 +14,7 @@
 #include "metrics/engine.h"
 #include "metrics/engine_state.h"
 #include "metrics/exact_sum.h"
+#include "metrics/search_fold.h"
 #include "metrics/table_sort.h"
 
 namespace cohort::metrics {
@@ -47,6 +48,19 @@ inline bool AtRiskFast(const Enrolled& e, Instant now) {
   if (s.completed_ms) return false;
   const std::int64_t since = s.last_active_ms ? *s.last_active_ms : s.enrolled_ms;
   return now.ms - since >= s.at_risk_ms;
+}
+
+// count / of as a fraction. Requires: of > 0.
+inline double ShareOf(std::int64_t count, std::int64_t of) {
+  return static_cast<double>(count) / static_cast<double>(of);
+}
+
+// Whole days (24 h) from the last response (or the enrollment, with none) to `now`, never
+// negative: the clock AtRiskFast reads.
+inline std::int64_t DaysInactive(const Enrolled& e, Instant now) {
+  const UserCourse::Summary& s = e.summary;
+  const std::int64_t since = s.last_active_ms ? *s.last_active_ms : s.enrolled_ms;
+  return now.ms <= since ? 0 : (now.ms - since) / kMsPerDay;
 }
 
 // The user league's row of enrollment `e` (rank left 0: the caller numbers it).

@@ -25,6 +25,7 @@ struct AllCoursesRow {
   std::int64_t users = 0;
   std::optional<double> mastery;
   std::int64_t certified = 0, completed = 0, at_risk = 0;
+  double at_risk_share = 0;  // at_risk / users (a listed course has users)
   std::optional<double> score;
   // Not a column: the course's weekly series (as CourseView::weekly), filled only when asked
   // (TableQuery::weekly), so that All courses draws every course's line from one request.
@@ -42,6 +43,7 @@ struct CourseView {
   std::int64_t users = 0;
   std::optional<double> mastery;
   std::int64_t certified = 0, completed = 0, at_risk = 0;
+  std::optional<double> at_risk_share;  // at_risk / users; null with no users
   std::optional<double> score;
   std::int64_t points = 0;
   std::int64_t time_ms = 0;
@@ -52,7 +54,7 @@ struct CourseView {
 
 struct LeagueRow {
   std::int64_t rank = 0;
-  std::string user, name;
+  std::string user, name, email;
   double mastery = 0, progress = 0;
   bool completed = false;
   std::optional<Instant> completed_at;
@@ -61,7 +63,12 @@ struct LeagueRow {
   std::optional<double> score;
   std::int64_t points = 0;
   std::int64_t time_ms = 0;
+  Instant enrolled_at;
   std::optional<Instant> last_active;
+  // Whole days (24 h) from last_active, or from enrolled_at with no response, to now; the clock
+  // at_risk reads (SPEC §3.3), never negative.
+  std::int64_t days_inactive = 0;
+  bool not_started = false;  // no response counted in the course yet
   bool at_risk = false;
   bool active = true;  // not a column; lets callers filter
 };
@@ -71,7 +78,8 @@ struct GroupRow {
   std::string group, name;
   std::int64_t users = 0;
   std::optional<double> mastery;
-  std::int64_t completed = 0, certified = 0;
+  std::int64_t completed = 0, certified = 0, at_risk = 0;
+  double at_risk_share = 0;  // at_risk / users (a listed group has users)
   std::optional<double> score;
   std::int64_t points = 0;
   std::int64_t time_ms = 0;

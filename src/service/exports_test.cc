@@ -117,8 +117,9 @@ TEST_F(ServiceExportsTest, LeagueCsvIsNamedTypedAndStreamedWithoutHttp) {
   EXPECT_EQ(d.failed, 0);
   EXPECT_EQ(d.done, 1);
   const std::string header =
-      "\xEF\xBB\xBFRank,User,Name,Mastery %,Progress %,Completed,Completed at,Certified,"
-      "Certified at,Score %,Points,Time (s),Time,Last active,At risk\r\n";
+      "\xEF\xBB\xBFRank,User,Name,Email,Mastery %,Progress %,Completed,Completed at,Certified,"
+      "Certified at,Score %,Points,Time (s),Time,Enrolled at,Last active,Days inactive,"
+      "Not started,At risk\r\n";
   ASSERT_GE(d.bytes.size(), header.size());
   EXPECT_EQ(d.bytes.substr(0, header.size()), header);
   EXPECT_NE(d.bytes.find(",ann,ann,"), std::string::npos) << d.bytes;

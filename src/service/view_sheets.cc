@@ -145,7 +145,8 @@ Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
                {"Title", ColumnKind::kText},        {"Users", ColumnKind::kInteger},
                {"Mastery %", ColumnKind::kPercent}, {"Certified", ColumnKind::kInteger},
                {"Completed", ColumnKind::kInteger}, {"At risk", ColumnKind::kInteger},
-               {"Score %", ColumnKind::kPercent},   {"Points", ColumnKind::kInteger}};
+               {"At risk %", ColumnKind::kPercent}, {"Score %", ColumnKind::kPercent},
+               {"Points", ColumnKind::kInteger}};
   AddDuration(s.columns, "Time");
   AddDuration(s.columns, "Avg time");
   s.rows = 1 + v->chapters.size() + v->weekly.size();
@@ -159,6 +160,7 @@ Sheet CourseSheet(std::shared_ptr<const metrics::CourseView> v) {
            Count(v->certified),
            Count(v->completed),
            Count(v->at_risk),
+           Fraction(v->at_risk_share),
            Fraction(v->score),
            Count(v->points),
            Ms(v->time_ms),

@@ -8,6 +8,8 @@ import {createRequire} from 'node:module';
 
 import ExcelJS from 'exceljs';
 
+import {attentionChecks} from './attention_checks.mjs';
+
 import {apiQueryOf, chartsFitTheirBoxes, DESKTOP, displayedKeys, hashParams, headerState,
   PHONE, waitForKeys} from './harness.mjs';
 
@@ -53,7 +55,7 @@ async function rawStatus(base, path) {
 }
 
 // The league of the page's course (or group) matches the API for the URL's state.
-async function leagueMatchesApi(h, page, course, what, group) {
+export async function leagueMatchesApi(h, page, course, what, group) {
   const q = apiQueryOf(hashParams(page), {sort: 'rank', group});
   const api = await h.json(page, `/api/v1/courses/${course}/users?${q}`);
   await waitForKeys(page, api.rows.map((r) => r.user), `${what} (${q})`);
@@ -160,7 +162,7 @@ function tableHeads(page) {
 
 // Waits until the page's table has loaded (not busy, in a state) and answers its state: ready,
 // empty or error.
-async function tableSettled(page, what) {
+export async function tableSettled(page, what) {
   await page.waitForFunction(() => {
     const t = document.querySelector('.table-block');
     return t && !t.hasAttribute('aria-busy') && t.dataset.state;
@@ -180,7 +182,7 @@ const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-c
 
 // What axe-core finds wrong on the page as it is now (WCAG 2.x A and AA rules, and axe's best
 // practices), one line per rule: its id, impact and the first few elements.
-async function axeViolations(page) {
+export async function axeViolations(page) {
   if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
     const result = await window.axe.run(document, {resultTypes: ['violations']});
@@ -193,13 +195,13 @@ async function axeViolations(page) {
 const MADE_UP = {'x-cohort-test-route': 'made-up'};
 
 // The page's heading once its data has loaded (a view shows a placeholder heading first).
-async function headingIs(page, expected, what) {
+export async function headingIs(page, expected, what) {
   await page.waitForFunction((t) => document.querySelector('h1')?.textContent === t, expected,
     {timeout: 20000}).catch(() => {});
   assert.equal(await page.textContent('h1'), expected, what);
 }
 
-async function waitForHash(page, test, what) {
+export async function waitForHash(page, test, what) {
   await page.waitForFunction((re) => new RegExp(re).test(location.hash), test.source,
     {timeout: 10000}).catch(() => assert.fail(`${what}: the URL is ${page.url()}`));
 }
@@ -210,7 +212,7 @@ async function chartsOnPage(page, min, what) {
     .catch(() => assert.fail(`${what}: fewer than ${min} Chart.js charts`));
 }
 
-function noErrors(s, what) {
+export function noErrors(s, what) {
   assert.deepEqual(s.errors, [], `${what}: console errors`);
 }
 
@@ -635,7 +637,9 @@ export async function checks(h, only) {
     await page.fill('input[type=search]', 'an');
     await waitForHash(page, /q=an/, 'search');
     const found = await leagueMatchesApi(h, page, course, 'search an');
-    assert.ok(found.rows.length > 0 && found.rows.every((r) => /an/i.test(r.name)));
+    // By name or email (issue 20).
+    assert.ok(found.rows.length > 0 && found.rows.every((r) => /an/i.test(r.name) ||
+      /an/i.test(r.email)));
     // Exports: the same API query, with format.
     for (const format of ['csv', 'xlsx']) {
       const href = await page.getAttribute(`a.export[data-format=${format}]`, 'href');
@@ -651,7 +655,7 @@ export async function checks(h, only) {
   await run('names are text, never markup', async () => {
     await page.goto(`${h.base}/#/courses/${course}?q=script`);
     await waitForKeys(page, ['xss-user'], 'the markup-named person');
-    const cell = page.locator('.table-block tbody tr[data-key="xss-user"] th');
+    const cell = page.locator('.table-block tbody tr[data-key="xss-user"] th a');
     assert.equal(await cell.textContent(), XSS_NAME);
     assert.equal(await page.locator('main table img, main table script').count(), 0);
     await page.click('.table-block tbody tr[data-key="xss-user"] th a');
@@ -1050,7 +1054,8 @@ export async function checks(h, only) {
       const v = await h.json(page, `/api/v1/courses/${course}/users/${someone}`);
       const ex = v.exercises.find((e) => e.attempts > 0);
       const leagueLabels = ['Rank', 'Name', 'Mastery', 'Progress', 'Completed', 'Certified',
-        'Score', 'Points', 'Time', 'Last active', 'At risk'];
+        'Score', 'Points', 'Time', 'Enrolled', 'Last active', 'Days since last active',
+        'At risk'];
       // Each table page of the demo, with the headers people see (as before the columns came
       // from /api/v1/columns); '#' (worked out in the browser) and the report's Groups (a
       // key_list, declared unsortable) are no sort buttons.
@@ -1058,10 +1063,10 @@ export async function checks(h, only) {
         ['#/report', ['Name', 'Email', 'Groups', 'Course', 'Mastery', 'Progress', 'Completed',
           'Certified', 'Score', 'Points', 'Time', 'Attempts', 'Hints', 'Last active']],
         ['#/courses', ['Course', 'Users', 'Mastery', 'Certified', 'Completed', 'At risk',
-          'Score']],
+          'Share at risk', 'Score']],
         [`#/courses/${course}`, leagueLabels],
         [`#/courses/${course}/groups`, ['Rank', 'Group', 'Members', 'Mastery', 'Completed',
-          'Certified', 'Score', 'Points', 'Time']],
+          'Certified', 'At risk', 'Share at risk', 'Score', 'Points', 'Time']],
         [`#/courses/${course}/groups/${groups.rows[0].group}`, leagueLabels],
         [`#/courses/${course}/users/${someone}`, ['#', 'Exercise', 'Chapter', 'Mastery',
           'Mastered', 'Score', 'Attempts', 'Hints', 'Avg time', 'Last attempt']],
@@ -1213,6 +1218,12 @@ export async function checks(h, only) {
     await page.waitForSelector('.who-name');
     assert.equal(await page.textContent('.who-name'), session.name);
   });
+
+  // Issue 20: who needs attention, and telling people apart (attention_checks.mjs).
+  await attentionChecks(h, run, {course, managerPage: async () => {
+    await asManager();
+    return page;
+  }});
 
   // Accessibility: axe-core on every page, once its data is in (one check per page).
   {

@@ -33,3 +33,16 @@ test('badge keys read as names', () => {
   assert.equal(fmt.badgeName('streak-5'), '5-day streak');
   assert.equal(fmt.badgeName('new-kind'), 'new-kind');
 });
+
+test('a search folds case and Latin accents as the API does (search_fold_test.cc)', () => {
+  assert.equal(fmt.fold('Lefèvre'), 'lefevre');
+  assert.equal(fmt.fold('LEFÈVRE'), 'lefevre');
+  assert.equal(fmt.fold('Ångström Øre'), 'angstrom ore');
+  assert.equal(fmt.fold('Čapek Łukasz Ődön Şahin Żółć'), 'capek lukasz odon sahin zolc');
+  assert.equal(fmt.fold('Straße'), 'strasse');
+  assert.equal(fmt.fold('Œuvre Æsir Þór Ĳssel'), 'oeuvre aesir thor ijssel');
+  assert.equal(fmt.fold('Lefe\u0300vre'), 'lefevre');
+  // Other scripts and signs are kept exactly, as the server keeps them.
+  assert.equal(fmt.fold('× ÷'), '× ÷');
+  assert.equal(fmt.fold('Ωμέγα'), 'Ωμέγα');
+});

@@ -57,3 +57,17 @@ export function badgeName(key, chapterTitles = new Map()) {
   const name = names[kind] || kind;
   return rest ? `${name}: ${chapterTitles.get(rest) || rest}` : name;
 }
+
+// A search's folding, as the API's (src/metrics/search_fold.h): ASCII letters to lower case,
+// the Latin letters with diacritics of U+00C0–U+017F to their base letters (ß → ss, æ → ae,
+// œ → oe, ...), combining marks U+0300–U+036F dropped, anything else kept as it is. So the
+// tables the browser searches itself find "Lefèvre" for "lefevre", as the API does.
+const FOLD_WHOLE = {'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'ĳ': 'ij', 'þ': 'th', 'ð': 'd', 'đ': 'd',
+  'ħ': 'h', 'ı': 'i', 'ł': 'l', 'ŀ': 'l', 'ŉ': 'n', 'ŋ': 'n', 'ø': 'o', 'ŧ': 't', 'ĸ': 'k',
+  'ſ': 's'};
+export function fold(text) {
+  return String(text).replace(/[A-Z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F]/g, (c) => {
+    const lower = c.toLowerCase();
+    return FOLD_WHOLE[lower] ?? lower.normalize('NFD').replace(/[\u0300-\u036F]/g, '');
+  }).replace(/[\u0300-\u036F]/g, '');
+}

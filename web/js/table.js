@@ -443,8 +443,9 @@ export function createTable(options) {
   function clientPage() {
     let rows = clientRows;
     if (state.q) {
-      const q = state.q.toLowerCase();
-      rows = rows.filter((r) => options.rowName(r).toLowerCase().includes(q));
+      // Folded as the API folds `q` (case and Latin accents ignored).
+      const q = fmt.fold(state.q);
+      rows = rows.filter((r) => fmt.fold(options.rowName(r)).includes(q));
     }
     for (const f of options.filters || []) {
       const v = state.filters[f.name];

@@ -281,6 +281,7 @@ inline void CompareAllCourses(Diff& d, const std::string& w, const Table<AllCour
     d.Eq(p + ".certified", x.certified, y.certified);
     d.Eq(p + ".completed", x.completed, y.completed);
     d.Eq(p + ".at_risk", x.at_risk, y.at_risk);
+    d.Eq(p + ".at_risk_share", x.at_risk_share, y.at_risk_share);
     d.Eq(p + ".score", x.score, y.score);
   }
 }
@@ -294,6 +295,7 @@ inline void CompareCourse(Diff& d, const std::string& w, const CourseView& x, co
   d.Eq(w + ".certified", x.certified, y.certified);
   d.Eq(w + ".completed", x.completed, y.completed);
   d.Eq(w + ".at_risk", x.at_risk, y.at_risk);
+  d.Eq(w + ".at_risk_share", x.at_risk_share, y.at_risk_share);
   d.Eq(w + ".score", x.score, y.score);
   d.Eq(w + ".points", x.points, y.points);
   d.Eq(w + ".time_ms", x.time_ms, y.time_ms);
@@ -324,6 +326,7 @@ inline void CompareLeague(Diff& d, const std::string& w, const Table<LeagueRow>&
     }
     d.Eq(p + ".rank", x.rank, y.rank);
     d.Eq(p + ".name", x.name, y.name);
+    d.Eq(p + ".email", x.email, y.email);
     d.Eq(p + ".mastery", x.mastery, y.mastery);
     d.Eq(p + ".progress", x.progress, y.progress);
     d.Eq(p + ".completed", x.completed, y.completed);
@@ -333,7 +336,10 @@ inline void CompareLeague(Diff& d, const std::string& w, const Table<LeagueRow>&
     d.Eq(p + ".score", x.score, y.score);
     d.Eq(p + ".points", x.points, y.points);
     d.Eq(p + ".time_ms", x.time_ms, y.time_ms);
+    d.Eq(p + ".enrolled_at", x.enrolled_at, y.enrolled_at);
     d.Eq(p + ".last_active", x.last_active, y.last_active);
+    d.Eq(p + ".days_inactive", x.days_inactive, y.days_inactive);
+    d.Eq(p + ".not_started", x.not_started, y.not_started);
     d.Eq(p + ".at_risk", x.at_risk, y.at_risk);
     d.Eq(p + ".active", x.active, y.active);
   }
@@ -359,6 +365,8 @@ inline void CompareGroups(Diff& d, const std::string& w, const Table<GroupRow>& 
     d.Eq(p + ".mastery", x.mastery, y.mastery);
     d.Eq(p + ".completed", x.completed, y.completed);
     d.Eq(p + ".certified", x.certified, y.certified);
+    d.Eq(p + ".at_risk", x.at_risk, y.at_risk);
+    d.Eq(p + ".at_risk_share", x.at_risk_share, y.at_risk_share);
     d.Eq(p + ".score", x.score, y.score);
     d.Eq(p + ".points", x.points, y.points);
     d.Eq(p + ".time_ms", x.time_ms, y.time_ms);
@@ -538,8 +546,9 @@ inline ViewPlan ThoroughPlan(const Reference& ref, std::string_view account) {
   plan.group_queries.clear();
   plan.report_queries.clear();
   for (const char* column :
-       {"rank", "user", "name", "mastery", "progress", "completed", "completed_at", "certified",
-        "certified_at", "score", "points", "time", "last_active", "at_risk"}) {
+       {"rank", "user", "name", "email", "mastery", "progress", "completed", "completed_at",
+        "certified", "certified_at", "score", "points", "time", "enrolled_at", "last_active",
+        "days_inactive", "not_started", "at_risk"}) {
     for (bool desc : {false, true}) {
       TableQuery q;
       q.sort = column;
@@ -548,7 +557,7 @@ inline ViewPlan ThoroughPlan(const Reference& ref, std::string_view account) {
     }
   }
   for (const char* column : {"rank", "group", "name", "users", "mastery", "completed", "certified",
-                             "score", "points", "time"}) {
+                             "at_risk", "at_risk_share", "score", "points", "time"}) {
     for (bool desc : {false, true}) {
       TableQuery q;
       q.sort = column;
@@ -578,6 +587,7 @@ inline ViewPlan ThoroughPlan(const Reference& ref, std::string_view account) {
     filtered([b](TableQuery& q) { q.at_risk = b; });
   }
   filtered([](TableQuery& q) { q.q = "A"; });
+  filtered([](TableQuery& q) { q.q = "@"; });  // every email, no name
   filtered([](TableQuery& q) {
     q.offset = 1;
     q.limit = 2;

@@ -23,16 +23,64 @@ int CompareBytes(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : 1;
 }
 
+// A search's folding written out another way than metrics/search_fold.cc: the Latin letters
+// listed by the letters they fold to, each looked up as its UTF-8 text.
 std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  static const std::pair<std::string_view, std::string_view> kBases[] = {
+      {"ÀÁÂÃÄÅàáâãäåĀāĂăĄą", "a"}, {"Ææ", "ae"}, {"ÇçĆćĈĉĊċČč", "c"},
+      {"ÐðĎďĐđ", "d"},             {"ÈÉÊËèéêëĒēĔĕĖėĘęĚě", "e"},
+      {"ĜĝĞğĠġĢģ", "g"},           {"ĤĥĦħ", "h"},
+      {"ÌÍÎÏìíîïĨĩĪīĬĭĮįİı", "i"}, {"Ĳĳ", "ij"}, {"Ĵĵ", "j"}, {"Ķķĸ", "k"},
+      {"ĹĺĻļĽľĿŀŁł", "l"},         {"ÑñŃńŅņŇňŉŊŋ", "n"},
+      {"ÒÓÔÕÖØòóôõöøŌōŎŏŐő", "o"}, {"Œœ", "oe"}, {"ŔŕŖŗŘř", "r"},
+      {"ŚśŜŝŞşŠšſ", "s"},          {"ß", "ss"}, {"ŢţŤťŦŧ", "t"}, {"Þþ", "th"},
+      {"ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų", "u"}, {"Ŵŵ", "w"}, {"ÝýÿŶŷŸ", "y"}, {"ŹźŻżŽž", "z"}};
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out += static_cast<char>(c - 'A' + 'a');
+      ++i;
+      continue;
+    }
+    if (c >= 0x80 && i + 1 < s.size()) {
+      const std::string_view two = s.substr(i, 2);
+      // Combining marks U+0300–U+036F: CC 80–CC BF, CD 80–CD AF.
+      const auto next = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xCC && next >= 0x80 && next <= 0xBF) ||
+          (c == 0xCD && next >= 0x80 && next <= 0xAF)) {
+        i += 2;
+        continue;
+      }
+      bool folded = false;
+      for (const auto& [letters, base] : kBases) {
+        for (std::size_t j = 0; j + 1 < letters.size(); j += 2) {
+          if (letters.substr(j, 2) == two) {
+            out += base;
+            folded = true;
+            break;
+          }
+        }
+        if (folded) break;
+      }
+      if (folded) {
+        i += 2;
+        continue;
+      }
+    }
+    out += static_cast<char>(c);
+    ++i;
   }
   return out;
 }
 
 bool NameMatches(std::string_view name, std::string_view q) {
   return Lower(name).find(Lower(q)) != std::string::npos;
+}
+
+// A person's search (SPEC §3.8 `q`, issue 20): in the name or the email.
+bool PersonMatches(std::string_view name, std::string_view email, std::string_view q) {
+  return NameMatches(name, q) || NameMatches(email, q);
 }
 
 bool Allowed(const std::vector<std::string>* only, const std::string& key) {
@@ -414,6 +462,7 @@ std::optional<SortKey> LeagueColumn(const LeagueRow& r, std::string_view c) {
   if (c == "rank") return Num(r.rank);
   if (c == "user") return Text(r.user);
   if (c == "name") return Text(r.name);
+  if (c == "email") return Text(r.email);
   if (c == "mastery") return Num(r.mastery);
   if (c == "progress") return Num(r.progress);
   if (c == "completed") return Num(r.completed);
@@ -423,7 +472,10 @@ std::optional<SortKey> LeagueColumn(const LeagueRow& r, std::string_view c) {
   if (c == "score") return Num(r.score);
   if (c == "points") return Num(r.points);
   if (c == "time") return Num(r.time_ms);
+  if (c == "enrolled_at") return Num(r.enrolled_at);
   if (c == "last_active") return Num(r.last_active);
+  if (c == "days_inactive") return Num(r.days_inactive);
+  if (c == "not_started") return Num(r.not_started);
   if (c == "at_risk") return Num(r.at_risk);
   return std::nullopt;
 }
@@ -436,6 +488,8 @@ std::optional<SortKey> GroupColumn(const GroupRow& r, std::string_view c) {
   if (c == "mastery") return Num(r.mastery);
   if (c == "completed") return Num(r.completed);
   if (c == "certified") return Num(r.certified);
+  if (c == "at_risk") return Num(r.at_risk);
+  if (c == "at_risk_share") return Num(r.at_risk_share);
   if (c == "score") return Num(r.score);
   if (c == "points") return Num(r.points);
   if (c == "time") return Num(r.time_ms);
@@ -637,6 +691,7 @@ Result<Table<AllCoursesRow>> Reference::AllCourses(
     if (row.users == 0) continue;
     row.mastery = MeanOf(masteries);
     row.score = MeanOf(scores);
+    row.at_risk_share = static_cast<double>(row.at_risk) / static_cast<double>(row.users);
     out.rows.push_back(row);
   }
   SortTable<AllCoursesRow>(
@@ -680,6 +735,9 @@ Result<CourseView> Reference::Course(std::string_view account, std::string_view 
   }
   v.mastery = MeanOf(masteries);
   v.score = MeanOf(scores);
+  if (v.users > 0) {
+    v.at_risk_share = static_cast<double>(v.at_risk) / static_cast<double>(v.users);
+  }
   if (v.users > 0) v.avg_time_ms = static_cast<double>(v.time_ms) / static_cast<double>(v.users);
   for (std::size_t ch = 0; ch < course.chapters.size(); ++ch) {
     std::vector<double> values;
@@ -729,11 +787,12 @@ Result<Table<LeagueRow>> Reference::UserLeague(std::string_view account,
         std::find(u.groups.begin(), u.groups.end(), *query.group) == u.groups.end()) {
       continue;
     }
-    if (!NameMatches(u.name, query.q)) continue;
+    if (!PersonMatches(u.name, u.email, query.q)) continue;
     const Derived d = Derive(*a, course, key.first, zone);
     LeagueRow r;
     r.user = key.first;
     r.name = u.name;
+    r.email = u.email;
     r.mastery = d.mastery;
     r.progress = d.progress;
     r.completed = d.completed_at.has_value();
@@ -746,6 +805,13 @@ Result<Table<LeagueRow>> Reference::UserLeague(std::string_view account,
     r.points = d.points;
     r.time_ms = d.time_ms;
     r.last_active = d.last_active;
+    r.enrolled_at = d.enrolled_at;
+    r.not_started = !d.last_active.has_value();
+    // Whole days idle: count the days one by one rather than divide.
+    const Instant idle_since = d.last_active ? *d.last_active : d.enrolled_at;
+    for (std::int64_t t = idle_since.ms + kMsPerDay; t <= now.ms; t += kMsPerDay) {
+      ++r.days_inactive;
+    }
     r.at_risk = d.AtRisk(course.settings, now);
     r.active = u.active;
     if (query.completed && r.completed != *query.completed) continue;
@@ -794,6 +860,7 @@ Result<Table<GroupRow>> Reference::GroupLeague(std::string_view account,
       masteries.push_back(d.mastery);
       if (d.completed_at) ++row.completed;
       if (d.HeldAt(now)) ++row.certified;
+      if (d.AtRisk(course.settings, now)) ++row.at_risk;
       if (d.score) scores.push_back(*d.score);
       row.points += d.points;
       row.time_ms += d.time_ms;
@@ -801,6 +868,7 @@ Result<Table<GroupRow>> Reference::GroupLeague(std::string_view account,
     if (row.users == 0) continue;
     row.mastery = MeanOf(masteries);
     row.score = MeanOf(scores);
+    row.at_risk_share = static_cast<double>(row.at_risk) / static_cast<double>(row.users);
     out.rows.push_back(row);
   }
   out.total = out.rows.size();
@@ -969,7 +1037,8 @@ Result<Table<ReportRow>> Reference::Report(std::string_view account, const Table
   Table<ReportRow> out;
   for (const auto& [key, e] : a->enrollments) {
     const UserRecord& u = a->users.at(key.first);
-    if (!u.active || !Allowed(query.only_users, key.first) || !NameMatches(u.name, query.q)) {
+    if (!u.active || !Allowed(query.only_users, key.first) ||
+        !PersonMatches(u.name, u.email, query.q)) {
       continue;
     }
     const domain::Course& course = a->courses.at(key.second);

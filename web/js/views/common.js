@@ -2,6 +2,7 @@
 
 import {h, clear, errorBox, loading} from '../dom.js';
 import {ApiError} from '../api.js';
+import * as fmt from '../format.js';
 
 export function pageHeader(title, crumbs = [], actions = null) {
   document.title = `${title} · Cohort`;
@@ -11,11 +12,37 @@ export function pageHeader(title, crumbs = [], actions = null) {
     h('div', {class: 'title-row'}, h('h1', {text: title}), actions));
 }
 
-// [[label, value, hint?], ...] as a list of figures.
+// [[label, value, hint?], ...] as a list of figures; an item may also be a figure made by
+// attentionFigure.
 export function figures(items, label = 'Headline figures') {
   return h('dl', {class: 'figures', 'aria-label': label},
-    items.map(([name, value, hint]) => h('div', {class: 'figure'},
-      h('dt', {text: name}), h('dd', {text: value}, hint ? h('small', {text: hint}) : null))));
+    items.map((item) => (item instanceof Node ? item : h('div', {class: 'figure'},
+      h('dt', {text: item[0]}), h('dd', {text: item[1]}, item[2] ? h('small', {text: item[2]})
+        : null)))));
+}
+
+// The emphasised "At risk" figure (issue 20, "Needs attention"): the count, its share of
+// `users` (`of` names them: "users", "members", "enrolments") and, when `list` is given, a link
+// to the at-risk list (the league with at_risk=true).
+export function atRiskFigure(count, share, users, of, list = null) {
+  return h('div', {class: count > 0 ? 'figure attention' : 'figure', dataset: {figure: 'at-risk'}},
+    h('dt', {text: 'At risk'}),
+    h('dd', {text: fmt.int(count)},
+      h('small', {class: 'share', text: `${fmt.pct(share)} of ${fmt.int(users)} ${of}`}),
+      list ? h('a', {class: 'risk-list', href: list, text: 'See who'}) : null));
+}
+
+// A person in a table: the name (a link when `link` is given) and, on a second line, the email,
+// or the key when there is none, so that two people of one name can be told apart.
+export function personCell(row, link = null) {
+  return h('span', {class: 'person'},
+    link ? h('a', {href: link, text: row.name}) : h('span', {text: row.name}),
+    h('small', {class: 'person-id', text: row.email || row.user}));
+}
+
+// A league's "At risk" cell: "Yes" stands out; "No" does not.
+export function atRiskCell(row) {
+  return row.at_risk ? h('strong', {class: 'risk', text: 'Yes'}) : 'No';
 }
 
 export function section(title, ...children) {

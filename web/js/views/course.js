@@ -8,7 +8,8 @@ import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {tableColumns} from '../columns.js';
 import {chaptersChart, masteryOverTime} from '../charts.js';
-import {pageHeader, section, withStates, lifetime, figures, guarded, tableView} from './common.js';
+import {pageHeader, section, withStates, lifetime, figures, guarded, tableView, atRiskFigure,
+  personCell, atRiskCell} from './common.js';
 import * as fmt from '../format.js';
 
 const ANY_YES_NO = [{value: '', label: 'Any'}, {value: 'true', label: 'Yes'},
@@ -41,6 +42,11 @@ function completedCell(row) {
 }
 function certifiedCell(row) {
   return row.certified ? fmt.date(row.certified_at) : 'No';
+}
+// The last response's day, or a "Not started" marker for someone with none.
+function lastActiveCell(row) {
+  return row.not_started ? h('span', {class: 'marker not-started', text: 'Not started'})
+    : fmt.dateTime(row.last_active);
 }
 
 export function courseView(main, route, ctx) {
@@ -81,7 +87,8 @@ export function courseView(main, route, ctx) {
         ['Mastery', fmt.pct(detail.mastery), 'mean course mastery'],
         ['Certified', fmt.int(detail.certified)],
         ['Completed', fmt.int(detail.completed)],
-        ['At risk', fmt.int(detail.at_risk)],
+        atRiskFigure(detail.at_risk, detail.at_risk_share, detail.users, 'users',
+          href(['courses', course], {at_risk: 'true'})),
         ['Score', fmt.pct(detail.score)],
         ['Points', fmt.int(detail.points)],
         ['Time', fmt.duration(detail.time), detail.avg_time !== undefined
@@ -101,6 +108,8 @@ export function courseView(main, route, ctx) {
         ['Mastery', fmt.pct(groupRow.mastery)],
         ['Completed', fmt.int(groupRow.completed)],
         ['Certified', fmt.int(groupRow.certified)],
+        atRiskFigure(groupRow.at_risk, groupRow.at_risk_share, groupRow.users, 'members',
+          href(['courses', course, 'groups', group], {at_risk: 'true'})),
         ['Score', fmt.pct(groupRow.score)],
         ['Points', fmt.int(groupRow.points)],
         ['Time', fmt.duration(groupRow.time)],
@@ -115,7 +124,7 @@ export function courseView(main, route, ctx) {
       ...tableColumns('league', [
         'rank',
         {name: 'name', rowHeader: true,
-          render: (r) => h('a', {href: href(['courses', course, 'users', r.user]), text: r.name})},
+          render: (r) => personCell(r, href(['courses', course, 'users', r.user]))},
         'mastery',
         'progress',
         // The day when yes, "No" otherwise; sorted by the moment, those without one last in
@@ -125,8 +134,10 @@ export function courseView(main, route, ctx) {
         'score',
         'points',
         'time',
-        'last_active',
-        'at_risk',
+        {name: 'enrolled_at', label: 'Enrolled', render: (r) => fmt.date(r.enrolled_at)},
+        {name: 'last_active', render: lastActiveCell},
+        {name: 'days_inactive', label: 'Days since last active'},
+        {name: 'at_risk', render: atRiskCell},
       ]),
       filters: [
         // Only the groups this person may see are options; a link naming another (or an
@@ -146,7 +157,7 @@ export function courseView(main, route, ctx) {
       rowKey: (r) => r.user,
       rowName: (r) => r.name,
       defaultSort: 'rank',
-      searchLabel: 'Search names',
+      searchLabel: 'Search names or emails',
       emptyMessage: (state) => {
         const filtered = state.q || Object.entries(state.filters)
           .some(([k, v]) => k !== 'group' && v !== '');

@@ -8,7 +8,8 @@ import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {tableColumns} from '../columns.js';
 import {coursesChart, masteryOverTime} from '../charts.js';
-import {pageHeader, section, withStates, lifetime, figures, tableView} from './common.js';
+import {pageHeader, section, withStates, lifetime, figures, tableView, atRiskFigure} from
+  './common.js';
 import * as fmt from '../format.js';
 
 export function coursesView(main, route, ctx) {
@@ -37,11 +38,15 @@ export function coursesView(main, route, ctx) {
     }
     const users = rows.reduce((n, r) => n + r.users, 0);
     if (!a.learnerOnly) {
+      // At risk over every enrolment: each course's count, summed (a person in two courses may
+      // be at risk in both).
+      const atRisk = rows.reduce((n, r) => n + r.at_risk, 0);
       body.append(figures([
         ['Courses', fmt.int(rows.length)],
         ['Enrolments', fmt.int(users)],
         ['Certified', fmt.int(rows.reduce((n, r) => n + r.certified, 0))],
         ['Completed', fmt.int(rows.reduce((n, r) => n + r.completed, 0))],
+        atRiskFigure(atRisk, users > 0 ? atRisk / users : null, users, 'enrolments'),
       ]));
     }
     const charts = h('div', {class: 'chart-row'}, life.keep(coursesChart(rows,
@@ -59,7 +64,14 @@ export function coursesView(main, route, ctx) {
           : 'certified',
         a.learnerOnly ? {name: 'completed', render: (r) => fmt.yesNo(r.completed), numeric: false}
           : 'completed',
-        ...(a.learnerOnly ? [] : ['at_risk']),
+        // At risk, emphasised, opens the course's at-risk list; its share of the users.
+        ...(a.learnerOnly ? [] : [
+          {name: 'at_risk', numeric: true, render: (r) => h('a', {
+            class: r.at_risk > 0 ? 'risk' : null, href: href(['courses', r.course], {at_risk: 'true'}),
+            'aria-label': `${fmt.int(r.at_risk)} at risk in ${r.title}: see who`,
+            text: fmt.int(r.at_risk)})},
+          {name: 'at_risk_share', label: 'Share at risk'},
+        ]),
         'score',
       ]),
       load: async () => rows,

@@ -7,6 +7,7 @@ import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {tableColumns} from '../columns.js';
 import {pageHeader, section, withStates, lifetime, guarded, tableView} from './common.js';
+import * as fmt from '../format.js';
 
 export function groupsView(main, route, ctx) {
   const {course} = ctx.params;
@@ -33,6 +34,12 @@ export function groupsView(main, route, ctx) {
         'mastery',
         'completed',
         'certified',
+        // At risk, emphasised, opens the group's at-risk list; its share of the members.
+        {name: 'at_risk', render: (r) => h('a', {class: r.at_risk > 0 ? 'risk' : null,
+          href: href(['courses', course, 'groups', r.group], {at_risk: 'true'}),
+          'aria-label': `${fmt.int(r.at_risk)} at risk in ${r.name}: see who`,
+          text: fmt.int(r.at_risk)}), numeric: true},
+        {name: 'at_risk_share', label: 'Share at risk'},
         'score',
         'points',
         'time',

@@ -46,7 +46,7 @@ export function reportView(main, route, ctx) {
       rowKey: (r) => `${r.user}/${r.course}`,
       rowName: (r) => r.name,
       defaultSort: 'name',
-      searchLabel: 'Search names',
+      searchLabel: 'Search names or emails',
       emptyMessage: (state) => (state.q || Object.keys(state.filters).length
         ? 'No one matches this search and these filters.'
         : 'No one in this account is enrolled in a course yet.'),
