@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/time.h"
@@ -50,6 +51,37 @@ struct UserRemoval {
   bool erase = false;  // false: deactivate; true: remove the person and every event of theirs
 };
 
+// An xAPI statement as stored (docs/xapi.md): its stored form and what the LRS's queries filter
+// on. Built by the service from a validated statement (xapi::Statement).
+struct StatementWrite {
+  std::string id;    // lower-case UUID, unique in the account
+  std::string body;  // the stored form (xapi::StoredForm)
+  Instant stored;
+  std::string verb;
+  std::optional<std::string> activity;      // the object's id when the object is an Activity
+  std::optional<std::string> registration;  // lower-case UUID
+  std::optional<std::string> voids;         // a voiding statement's target id
+  // The user its actor names (for erasure), and the derived attempt it counts in, if any.
+  std::optional<std::string> user;
+  std::optional<std::string> attempt;
+  // What the statement filters match: (kind, value) pairs, see StatementRefKind.
+  std::vector<std::pair<int, std::string>> refs;
+};
+
+// Kinds of StatementWrite::refs.
+enum StatementRefKind : int {
+  kRefAgent = 1,            // GET ?agent= (actor, object agent, group members)
+  kRefRelatedAgent = 2,     // ?agent= with related_agents=true
+  kRefRelatedActivity = 3,  // ?activity= with related_activities=true
+};
+
+// A stored attempt that a write deletes before its attempts are written: an attempt derived
+// from xAPI statements whose statements changed. Its user and course name the user × course the
+// engine replays from the store once committed.
+struct ReplacedAttempt {
+  std::string id, user, course;
+};
+
 // Everything one request (or one import file) writes: what ingest parses a body into and the
 // store applies. Store::Apply applies it in one
 // transaction, in this order: groups (name), courses, users (and their memberships), group
@@ -65,6 +97,13 @@ struct WriteBatch {
   Section<Attempt> attempts;
   Section<ImportedCertification> certifications;
   std::vector<UserRemoval> user_removals;
+  // xAPI (docs/xapi.md), applied before the attempts: statements to store (each id new to the
+  // account), the ids of stored statements a voiding statement voids, and the ids of stored
+  // attempts to delete before `attempts` are written (attempts derived from statements, whose
+  // statements changed: the new version, if any, is in `attempts`).
+  Section<StatementWrite> statements;
+  std::vector<std::string> statements_voided;
+  std::vector<ReplacedAttempt> attempts_replaced;
   // Called now and then while the attempts are written, with (attempts done, attempts in all):
   // the progress bar of `cohort import`. Optional.
   std::function<void(std::size_t, std::size_t)> progress;
@@ -72,7 +111,8 @@ struct WriteBatch {
   bool empty() const {
     return groups.items.empty() && courses.items.empty() && users.items.empty() &&
            enrollments.items.empty() && enrollment_removals.items.empty() &&
-           attempts.items.empty() && certifications.items.empty() && user_removals.empty();
+           attempts.items.empty() && certifications.items.empty() && user_removals.empty() &&
+           statements.items.empty() && statements_voided.empty() && attempts_replaced.empty();
   }
 };
 

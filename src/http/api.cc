@@ -12,6 +12,7 @@
 #include "http/errors.h"
 #include "http/route_handlers.h"
 #include "http/views_json.h"
+#include "http/xapi_routes.h"
 
 namespace cohort::http {
 namespace {
@@ -125,6 +126,7 @@ Api::Api(service::Service& service, MetricRegistry* registry)
 const std::vector<RouteInfo>& Api::Routes() { return Table().Info(); }
 
 Response Api::Handle(const Request& request) {
+  if (IsXapiPath(request.path)) return HandleXapi(service_, registry_, request);
   if (LabelledNotJson(request)) {
     return ErrorResponse(415, "unsupported_media_type",
                          "the body must be JSON, sent as Content-Type: application/json");

@@ -611,6 +611,27 @@ void Engine::Replay(std::string_view account, std::string_view user, std::string
   Update(*at->account, *at->course, *e);
 }
 
+bool Engine::HasUser(std::string_view account, std::string_view user) const {
+  ReaderLock lock(mutex_);
+  const AccountState* a = FindAccount(*state_, account);
+  if (a == nullptr) return false;
+  auto it = a->user_of.find(std::string(user));
+  return it != a->user_of.end() && !a->users[static_cast<std::size_t>(it->second)].erased;
+}
+
+bool Engine::ListsExercise(std::string_view account, std::string_view course,
+                           std::string_view exercise) const {
+  ReaderLock lock(mutex_);
+  const AccountState* a = FindAccount(*state_, account);
+  if (a == nullptr) return false;
+  auto c = a->course_of.find(std::string(course));
+  if (c == a->course_of.end()) return false;
+  const CourseState& cs = *a->courses[static_cast<std::size_t>(c->second)];
+  auto slot = cs.slot_of.find(std::string(exercise));
+  return slot != cs.slot_of.end() &&
+         cs.shape.chapter_of_slot[static_cast<std::size_t>(slot->second)] >= 0;
+}
+
 Result<TimeZone> Engine::Zone(std::string_view account) const {
   ReaderLock lock(mutex_);
   const AccountState* a = FindAccount(*state_, account);

@@ -165,6 +165,11 @@ class Engine {
                                                            Instant now) const;
   // The account's time zone (for rendering times).
   Result<TimeZone> Zone(std::string_view account) const;
+  // For the xAPI mapping (docs/xapi.md): whether the account has this user (not erased), and
+  // whether the course's current catalog lists this exercise.
+  bool HasUser(std::string_view account, std::string_view user) const;
+  bool ListsExercise(std::string_view account, std::string_view course,
+                     std::string_view exercise) const;
 
   // Sizes, for logs and /metrics.
   struct Size {

@@ -4,6 +4,7 @@
 #include <array>
 #include <iterator>
 #include <map>
+#include <set>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -212,7 +213,9 @@ namespace {
 bool AttemptsOnly(const domain::WriteBatch& b) {
   return b.groups.items.empty() && b.courses.items.empty() && b.users.items.empty() &&
          b.enrollments.items.empty() && b.enrollment_removals.items.empty() &&
-         b.certifications.items.empty() && b.user_removals.empty();
+         b.certifications.items.empty() && b.user_removals.empty() &&
+         b.statements.items.empty() && b.statements_voided.empty() &&
+         b.attempts_replaced.empty();
 }
 
 }  // namespace
@@ -334,7 +337,15 @@ void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
     }
     std::vector<domain::Attempt> fresh;
     fresh.reserve(summary->new_attempts.size());
-    for (std::uint32_t i : summary->new_attempts) fresh.push_back(std::move(batch.attempts.items[i]));
+    for (std::uint32_t i : summary->new_attempts) {
+      // A replaced attempt's new version is replayed with its user × course (below).
+      const std::string& id = batch.attempts.items[i].id;
+      if (std::any_of(batch.attempts_replaced.begin(), batch.attempts_replaced.end(),
+                      [&](const domain::ReplacedAttempt& r) { return r.id == id; })) {
+        continue;
+      }
+      fresh.push_back(std::move(batch.attempts.items[i]));
+    }
     batch.attempts.items = std::move(fresh);
     const std::string& account = write.caller->account_key;
     auto same = std::find_if(for_engine.begin(), for_engine.end(),
@@ -353,6 +364,7 @@ void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
     Status applied;
     if (!log) {
       applied = engine_->Apply(account, e.batch, now);
+      if (applied.ok()) applied = ReplayReplaced(e.caller->account, account, e.batch);
     } else if (const Logged& l = logged[account]; l.changed) {
       if (Applied(account) + 1 == l.change_seq) {
         // Replays see the store as of this change, not what other nodes committed since.
@@ -377,6 +389,18 @@ void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
           "read; retry (a re-sent attempt counts once)");
     }
   }
+}
+
+Status Service::ReplayReplaced(AccountId id, const std::string& account,
+                               const domain::WriteBatch& batch) {
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const domain::ReplacedAttempt& r : batch.attempts_replaced) pairs.emplace(r.user, r.course);
+  for (const auto& [user, course] : pairs) {
+    Result<std::vector<domain::Attempt>> attempts = stored_attempts_->Load(id, user, course);
+    if (!attempts.ok()) return attempts.status();
+    engine_->Replay(account, user, course, attempts.value());
+  }
+  return Status();
 }
 
 void Service::SetMetrics(MetricRegistry& registry) {

@@ -99,6 +99,33 @@ struct NewAward {
   std::string title, note;
 };
 
+// GET /xapi/statements's filters (xAPI 1.0.3 §2.1.3) as the LRS received them; every one
+// optional. `agent` is the Agent or Group JSON of the request.
+struct StatementFilter {
+  std::optional<std::string> agent, verb, activity, registration;
+  bool related_agents = false, related_activities = false;
+  std::optional<Instant> since, until;
+  std::size_t limit = 0;  // 0: the LRS's page size
+  bool ascending = false;
+  std::string format = "exact";  // "ids", "exact" or "canonical"
+  std::string accept_language;   // for "canonical"
+  std::optional<std::int64_t> after_seq;  // a `more` link's position
+};
+
+// One page of statements: the JSON array of their stored forms (in `format`) and, when more
+// match, the position the `more` link continues after.
+struct StatementPage {
+  std::string statements;
+  std::optional<std::int64_t> more_after;
+};
+
+// How many of a request's statements counted as answers (became responses), and how many were
+// only stored, by reason (docs/xapi.md).
+struct StatementsStored {
+  std::vector<std::string> ids;  // in request order
+  std::size_t counted = 0;
+};
+
 // A new API token: the secret is returned only here and never stored.
 struct NewToken {
   TokenId id;
@@ -227,6 +254,23 @@ class Service {
   // The caller's account time zone, for rendering.
   Result<TimeZone> Zone(const Caller& caller);
 
+  // --- xAPI, the Learning Record Store of /xapi/ (docs/xapi.md); implemented in xapi.cc ---
+  // Stores a statement or a batch (POST /xapi/statements; with `put_id`, PUT ?statementId=):
+  // validated whole (kMalformed naming every problem: nothing stored), ids assigned where
+  // missing; a statement whose id is stored with the same content is a no-op, with other
+  // content kConflict naming the id. Statements that describe answers to exercises become
+  // responses of derived attempts, in the same transaction. Needs the ingest scope.
+  Result<StatementsStored> PostStatements(const Caller& caller, std::string_view body,
+                                          std::optional<std::string_view> put_id);
+  // GET ?statementId= (voided false) or ?voidedStatementId= (voided true): the stored form in
+  // `format`; kNotFound when absent or, respectively, voided / not voided. Needs read.
+  Result<std::string> GetStatement(const Caller& caller, std::string_view id, bool voided,
+                                   std::string_view format, std::string_view accept_language);
+  // GET with filters: one page, newest first unless ascending. kMalformed for a bad `agent`.
+  Result<StatementPage> QueryStatements(const Caller& caller, const StatementFilter& filter);
+  // The largest page GET /xapi/statements answers.
+  static constexpr std::size_t kStatementPageLimit = 500;
+
   // Observes each store write's time in cohort_store_write_duration_seconds. Call before the
   // service is shared between threads.
   void SetMetrics(MetricRegistry& registry);
@@ -302,8 +346,16 @@ class Service {
                      std::vector<Result<domain::WriteSummary>>& answers, Instant now)
       REQUIRES(write_mutex_);
 
+  // After an engine Apply of a batch with replaced attempts (xAPI): replays each replaced
+  // attempt's user × course from the store.
+  Status ReplayReplaced(AccountId id, const std::string& account, const domain::WriteBatch& batch)
+      REQUIRES(write_mutex_);
+
   store::Store& store_;
   const Clock& clock_;
+  // Serialises xAPI statement writes from derivation to commit: a derived attempt is rebuilt
+  // from the statements stored before it, which no other statement write may change meanwhile.
+  std::mutex statements_mu_;
   std::unique_ptr<StoredAttempts> stored_attempts_;  // the engine's way into the store
   std::unique_ptr<metrics::Engine> engine_;          // thread-safe itself
   // Once true, the engine holds every account it is asked about (Rebuild, or a first view):

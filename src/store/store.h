@@ -151,8 +151,36 @@ struct ThrottleRecord {
 // Row counts of one account, per table: what tests use to prove "nothing applied".
 struct TableCounts {
   std::int64_t users = 0, groups = 0, group_members = 0, group_managers = 0, courses = 0,
-               chapters = 0, exercises = 0, enrollments = 0, attempts = 0, responses = 0;
+               chapters = 0, exercises = 0, enrollments = 0, attempts = 0, responses = 0,
+               statements = 0;
   bool operator==(const TableCounts&) const = default;
+};
+
+// xAPI statements (docs/xapi.md): one stored statement as GET /xapi/statements returns it.
+struct StoredStatement {
+  std::int64_t seq = 0;  // the account's storage order (ascending with `stored`)
+  std::string id;
+  std::string body;      // the stored form
+  Instant stored;
+  bool voided = false;
+  std::optional<std::string> attempt;  // the derived attempt it counts in, if any
+};
+
+// The filters of GET /xapi/statements (xAPI 1.0.3 §2.1.3), every one optional. Voided
+// statements are never matched.
+struct StatementQuery {
+  std::optional<std::string> agent;  // an agent key (xapi::AgentKey)
+  bool related_agents = false;
+  std::optional<std::string> verb;
+  std::optional<std::string> activity;
+  bool related_activities = false;
+  std::optional<std::string> registration;
+  std::optional<Instant> since;  // stored strictly after
+  std::optional<Instant> until;  // stored at or before
+  bool ascending = false;
+  // Paging: only statements with seq strictly beyond this one, in the query's direction.
+  std::optional<std::int64_t> after_seq;
+  std::size_t limit = 100;
 };
 
 // The system of record (SPEC §1, §7): accounts, catalog, people, events, tokens.
@@ -282,6 +310,20 @@ class Store {
   // follow (PostgreSQL): another process may write while this one serves. False for SQLite,
   // which one serving process owns; its change seqs stay 0 and its log empty.
   virtual bool KeepsChangeLog() const = 0;
+
+  // --- xAPI statements (written by Apply's WriteBatch::statements) ---
+  // Whether this backend stores statements (SQLite; PostgreSQL not yet: docs/xapi.md).
+  virtual bool StoresStatements() const = 0;
+  // The stored statements with these ids (voided or not), in any order.
+  virtual Result<std::vector<StoredStatement>> FindStatements(
+      AccountId account, const std::vector<std::string>& ids) = 0;
+  // The stored statements that count in these derived attempts, voided ones left out.
+  virtual Result<std::vector<StoredStatement>> StatementsOfAttempts(
+      AccountId account, const std::vector<std::string>& attempts) = 0;
+  // The statements `query` matches, in its order, at most query.limit of them.
+  virtual Result<std::vector<StoredStatement>> QueryStatements(AccountId account,
+                                                               const StatementQuery& query) = 0;
+
   // Every account with the seq of its last committed change, in one read.
   virtual Result<std::vector<AccountPosition>> ListAccountPositions() = 0;
   // The account's changes with seq > `after`, in seq order, at most `limit` of them.
@@ -337,6 +379,10 @@ bool IsPostgresUri(std::string_view db);
 // `db` fit for logs and error messages: the password of a URI's user info or of a
 // `password=` parameter replaced by "****". Anything else is returned as it is.
 std::string MaskDbUri(std::string_view db);
+// What the xAPI statement calls answer on a store that does not keep statements (PostgreSQL for
+// now: docs/xapi.md).
+inline constexpr std::string_view kNoStatementsHere =
+    "xAPI statements are stored only in a SQLite store in this version; see docs/xapi.md";
 // What `cohort backup`/`restore` answer on PostgreSQL.
 inline constexpr std::string_view kPostgresBackupAdvice =
     "cohort backup and restore work on SQLite files; back up a PostgreSQL database with "

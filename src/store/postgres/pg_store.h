@@ -90,6 +90,20 @@ class PgStore final : public Store {
   Status ReadAccountState(AccountId account, const std::function<Status(AccountHead&)>& head,
                           const AttemptVisitor& visit) override;
   bool KeepsChangeLog() const override { return true; }
+  // Not yet (docs/xapi.md): the calls answer kUnavailable naming kNoStatementsHere.
+  bool StoresStatements() const override { return false; }
+  Result<std::vector<StoredStatement>> FindStatements(AccountId,
+                                                      const std::vector<std::string>&) override {
+    return Status::Unavailable(std::string(kNoStatementsHere));
+  }
+  Result<std::vector<StoredStatement>> StatementsOfAttempts(
+      AccountId, const std::vector<std::string>&) override {
+    return Status::Unavailable(std::string(kNoStatementsHere));
+  }
+  Result<std::vector<StoredStatement>> QueryStatements(AccountId,
+                                                       const StatementQuery&) override {
+    return Status::Unavailable(std::string(kNoStatementsHere));
+  }
   Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
   Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
                              std::int64_t forget_ms, std::int64_t known_ms) override;

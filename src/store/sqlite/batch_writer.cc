@@ -34,10 +34,63 @@ Result<domain::WriteSummary> BatchWriter::Run(const domain::WriteBatch& batch) {
   COHORT_RETURN_IF_ERROR(WriteGroupManagers(batch.groups));
   COHORT_RETURN_IF_ERROR(WriteEnrollments(batch.enrollments));
   COHORT_RETURN_IF_ERROR(RemoveEnrollments(batch.enrollment_removals));
+  COHORT_RETURN_IF_ERROR(WriteStatements(batch));
   COHORT_RETURN_IF_ERROR(WriteAttempts(batch.attempts, batch.progress));
   COHORT_RETURN_IF_ERROR(WriteCertifications(batch.certifications));
   COHORT_RETURN_IF_ERROR(RemoveUsers(batch.user_removals));
   return summary_;
+}
+
+Status BatchWriter::WriteStatements(const domain::WriteBatch& batch) {
+  for (const domain::StatementWrite& statement : batch.statements.items) {
+    std::optional<std::int64_t> user_id;
+    if (statement.user) {
+      Result<std::int64_t> id = UserId(*statement.user);
+      if (!id.ok()) return id.status();
+      if (id.value() != kUnknown) user_id = id.value();
+    }
+    Query query(st_.insert_statement);
+    query.BindInt(1, account_.value);
+    query.BindText(2, statement.id);
+    query.BindInt(3, statement.stored.ms);
+    query.BindText(4, statement.body);
+    query.BindText(5, statement.verb);
+    const auto optional_text = [&query](int index, const std::optional<std::string>& value) {
+      if (value) {
+        query.BindText(index, *value);
+      } else {
+        query.BindNull(index);
+      }
+    };
+    optional_text(6, statement.activity);
+    optional_text(7, statement.registration);
+    optional_text(8, statement.voids);
+    query.BindOptionalInt(9, user_id);
+    optional_text(10, statement.attempt);
+    Result<std::int64_t> seq = SingleInt(query);
+    if (!seq.ok()) return seq.status();
+    for (const auto& [kind, value] : statement.refs) {
+      Query ref(st_.insert_statement_ref);
+      ref.BindInt(1, account_.value);
+      ref.BindInt(2, kind);
+      ref.BindText(3, value);
+      ref.BindInt(4, seq.value());
+      COHORT_RETURN_IF_ERROR(ref.Run());
+    }
+  }
+  for (const std::string& id : batch.statements_voided) {
+    Query query(st_.void_statement);
+    query.BindInt(1, account_.value);
+    query.BindText(2, id);
+    COHORT_RETURN_IF_ERROR(query.Run());
+  }
+  for (const domain::ReplacedAttempt& replaced : batch.attempts_replaced) {
+    Query query(st_.delete_attempt);
+    query.BindInt(1, account_.value);
+    query.BindText(2, replaced.id);
+    COHORT_RETURN_IF_ERROR(query.Run());
+  }
+  return Status();
 }
 
 Status BatchWriter::WriteGroups(const domain::Section<domain::Group>& section) {
@@ -532,7 +585,7 @@ Status BatchWriter::RemoveUsers(const std::vector<domain::UserRemoval>& removals
 Status BatchWriter::EraseUser(std::int64_t user_id) {
   // Children first, so that the foreign keys hold at every step.
   for (Statement* erase :
-       {&st_.erase_attempts, &st_.erase_enrollments, &st_.erase_memberships,
+       {&st_.erase_statements, &st_.erase_attempts, &st_.erase_enrollments, &st_.erase_memberships,
         &st_.erase_managed_groups, &st_.erase_awards, &st_.clear_granted_by,
         &st_.erase_certifications, &st_.erase_sessions, &st_.erase_user}) {
     Query query(*erase);

@@ -72,6 +72,9 @@ class BatchWriter {
   };
 
   Status WriteGroups(const domain::Section<domain::Group>& section);
+  // The batch's xAPI statements with their refs, the voided flags, and the deletion of replaced
+  // derived attempts (before the attempts are written).
+  Status WriteStatements(const domain::WriteBatch& batch);
   Status WriteCourses(const domain::Section<domain::Course>& section);
   Status WriteCourse(const domain::Course& course);
   Status WriteUsers(const domain::Section<domain::UserWrite>& section);

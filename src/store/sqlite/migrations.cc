@@ -236,11 +236,52 @@ SELECT a.account_id, a.id, CAST(r.key AS INTEGER), json_extract(r.value, '$[0]')
 FROM attempts a, json_each(a.responses) r;
 )sql";
 
+// Migration 4: xAPI statements (issue 19, docs/xapi.md). `seq` is the account's storage order
+// (one writer: ascending with stored_at); `body` the stored form. `user_id` is the user the
+// actor names (erasure), `attempt` the client id of the derived attempt the statement counts
+// in. xapi_statement_refs holds what the agent and related filters match, one row per
+// (kind, value) of a statement (domain::StatementRefKind).
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE xapi_statements (
+  seq INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) DEFERRABLE INITIALLY DEFERRED,
+  statement_id TEXT NOT NULL,
+  stored_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  verb TEXT NOT NULL,
+  activity TEXT,
+  registration TEXT,
+  voids TEXT,
+  voided INTEGER NOT NULL DEFAULT 0,
+  user_id INTEGER REFERENCES users(id) DEFERRABLE INITIALLY DEFERRED,
+  attempt TEXT,
+  UNIQUE (account_id, statement_id)
+) STRICT;
+CREATE INDEX xapi_statements_by_verb ON xapi_statements(account_id, verb, seq);
+CREATE INDEX xapi_statements_by_activity ON xapi_statements(account_id, activity, seq)
+  WHERE activity IS NOT NULL;
+CREATE INDEX xapi_statements_by_registration ON xapi_statements(account_id, registration, seq)
+  WHERE registration IS NOT NULL;
+CREATE INDEX xapi_statements_by_attempt ON xapi_statements(account_id, attempt)
+  WHERE attempt IS NOT NULL;
+CREATE INDEX xapi_statements_by_user ON xapi_statements(user_id) WHERE user_id IS NOT NULL;
+CREATE TABLE xapi_statement_refs (
+  account_id INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  seq INTEGER NOT NULL REFERENCES xapi_statements(seq) ON DELETE CASCADE
+    DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (account_id, kind, value, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX xapi_statement_refs_by_seq ON xapi_statement_refs(seq);
+)sql";
+
 // Append only: a released migration is never edited, a change is a new number.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 constexpr const char* kCreateMigrationsTable =

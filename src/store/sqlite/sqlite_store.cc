@@ -327,7 +327,7 @@ Result<TableCounts> SqliteStore::Counts(AccountId account) {
     int column = 0;
     for (std::int64_t* field :
          {&c.users, &c.groups, &c.group_members, &c.group_managers, &c.courses, &c.chapters,
-          &c.exercises, &c.enrollments, &c.attempts, &c.responses}) {
+          &c.exercises, &c.enrollments, &c.attempts, &c.responses, &c.statements}) {
       *field = query.Int(column++);
     }
     return c;

@@ -81,6 +81,13 @@ class SqliteStore final : public Store {
                           const AttemptVisitor& visit) override;
   // No change log: one serving process owns the file.
   bool KeepsChangeLog() const override { return false; }
+  bool StoresStatements() const override { return true; }
+  Result<std::vector<StoredStatement>> FindStatements(AccountId account,
+                                                      const std::vector<std::string>& ids) override;
+  Result<std::vector<StoredStatement>> StatementsOfAttempts(
+      AccountId account, const std::vector<std::string>& attempts) override;
+  Result<std::vector<StoredStatement>> QueryStatements(AccountId account,
+                                                       const StatementQuery& query) override;
   Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
   Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
                              std::int64_t forget_ms, std::int64_t known_ms) override;

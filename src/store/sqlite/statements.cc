@@ -232,6 +232,32 @@ constexpr Entry kEntries[] = {
      "JOIN attempts a ON a.account_id = u.account_id AND a.user_id = u.id AND a.course_id = c.id "
      "JOIN exercises x ON x.id = a.exercise_id "
      "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY a.started_at, a.id"},
+    // ?1 account, ?2 statement id, ?3 stored_at, ?4 body, ?5 verb, ?6 activity,
+    // ?7 registration, ?8 voids, ?9 user id, ?10 attempt → seq
+    {&Statements::insert_statement,
+     "INSERT INTO xapi_statements(account_id, statement_id, stored_at, body, verb, activity, "
+     "registration, voids, user_id, attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+     "RETURNING seq"},
+    // ?1 account, ?2 kind, ?3 value, ?4 seq
+    {&Statements::insert_statement_ref,
+     "INSERT OR IGNORE INTO xapi_statement_refs(account_id, kind, value, seq) "
+     "VALUES (?1, ?2, ?3, ?4)"},
+    // ?1 account, ?2 statement id
+    {&Statements::void_statement,
+     "UPDATE xapi_statements SET voided = 1 WHERE account_id = ?1 AND statement_id = ?2"},
+    // ?1 account, ?2 attempt client id
+    {&Statements::delete_attempt,
+     "DELETE FROM attempts WHERE account_id = ?1 AND client_id = ?2"},
+    // ?1 user id (the refs go with them: ON DELETE CASCADE)
+    {&Statements::erase_statements, "DELETE FROM xapi_statements WHERE user_id = ?1"},
+    // ?1 account, ?2 statement id → seq, statement id, body, stored_at, voided, attempt
+    {&Statements::find_statement,
+     "SELECT seq, statement_id, body, stored_at, voided, attempt FROM xapi_statements "
+     "WHERE account_id = ?1 AND statement_id = ?2"},
+    // ?1 account, ?2 attempt → the same columns, voided ones left out
+    {&Statements::statements_of_attempt,
+     "SELECT seq, statement_id, body, stored_at, voided, attempt FROM xapi_statements "
+     "WHERE account_id = ?1 AND attempt = ?2 AND voided = 0 ORDER BY seq"},
     {&Statements::counts,
      "SELECT (SELECT count(*) FROM users WHERE account_id = ?1), "
      "(SELECT count(*) FROM groups WHERE account_id = ?1), "
@@ -243,7 +269,8 @@ constexpr Entry kEntries[] = {
      "(SELECT count(*) FROM enrollments WHERE account_id = ?1), "
      "(SELECT count(*) FROM attempts WHERE account_id = ?1), "
      "(SELECT coalesce(sum(json_array_length(responses)), 0) FROM attempts "
-     "WHERE account_id = ?1)"},
+     "WHERE account_id = ?1), "
+     "(SELECT count(*) FROM xapi_statements WHERE account_id = ?1)"},
     // → table name
     {&Statements::list_tables,
      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "

@@ -39,6 +39,9 @@ struct Statements {
   static constexpr int kAttemptParameters = 9;
   Statement insert_attempts;
   Statement counts, list_tables, list_columns;
+  // xAPI statements (docs/xapi.md).
+  Statement insert_statement, insert_statement_ref, void_statement, delete_attempt,
+      erase_statements, find_statement, statements_of_attempt;
   // For the metrics engine (rebuild and replays).
   Statement list_course_keys, list_groups, list_all_managers, list_users, list_all_memberships,
       list_enrollments, scan_attempts, load_attempts, list_certifications, list_user_keys,

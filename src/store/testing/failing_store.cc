@@ -221,6 +221,22 @@ Result<std::vector<domain::Attempt>> FailingStore::LoadAttempts(AccountId accoun
   return Forward("LoadAttempts", [&] { return inner_.LoadAttempts(account, user, course); });
 }
 
+Result<std::vector<StoredStatement>> FailingStore::FindStatements(
+    AccountId account, const std::vector<std::string>& ids) {
+  return Forward("FindStatements", [&] { return inner_.FindStatements(account, ids); });
+}
+
+Result<std::vector<StoredStatement>> FailingStore::StatementsOfAttempts(
+    AccountId account, const std::vector<std::string>& attempts) {
+  return Forward("StatementsOfAttempts",
+                 [&] { return inner_.StatementsOfAttempts(account, attempts); });
+}
+
+Result<std::vector<StoredStatement>> FailingStore::QueryStatements(AccountId account,
+                                                                   const StatementQuery& query) {
+  return Forward("QueryStatements", [&] { return inner_.QueryStatements(account, query); });
+}
+
 Result<std::vector<domain::Attempt>> FailingStore::LoadAttemptsThrough(AccountId account,
                                                                        std::string_view user,
                                                                        std::string_view course,

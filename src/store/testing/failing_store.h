@@ -80,6 +80,13 @@ class FailingStore final : public Store {
   Status ReadAccountState(AccountId account, const std::function<Status(AccountHead&)>& head,
                           const AttemptVisitor& visit) override;
   bool KeepsChangeLog() const override { return inner_.KeepsChangeLog(); }
+  bool StoresStatements() const override { return inner_.StoresStatements(); }
+  Result<std::vector<StoredStatement>> FindStatements(AccountId account,
+                                                      const std::vector<std::string>& ids) override;
+  Result<std::vector<StoredStatement>> StatementsOfAttempts(
+      AccountId account, const std::vector<std::string>& attempts) override;
+  Result<std::vector<StoredStatement>> QueryStatements(AccountId account,
+                                                       const StatementQuery& query) override;
   Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
   Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
                              std::int64_t forget_ms, std::int64_t known_ms) override;
