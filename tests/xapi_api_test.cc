@@ -119,13 +119,61 @@ TEST_F(XapiApiTest, ErasingAPersonDeletesEveryStatementTheirActorNames) {
                  ingest_token_)
                 .status,
             200);
-  ASSERT_EQ(Counts().statements, 3);
+  // A statement that never counted, by an email nobody had when it came, which Ann takes later:
+  // it names her all the same.
+  ASSERT_EQ(Xapi("POST", "/xapi/statements",
+                 Answer("intro", true, 5, "e1", "http://adlnet.gov/expapi/verbs/experienced",
+                        R"({"mbox":"mailto:ann3@acme.example"})"),
+                 ingest_token_)
+                .status,
+            200);
+  ASSERT_EQ(Put("/api/v1/users/ann",
+                R"({"name":"Ann Lee","email":"ANN3@acme.example","groups":["g1"]})")
+                .status,
+            200);
+  ASSERT_EQ(Counts().statements, 4);
   ASSERT_EQ(Delete("/api/v1/users/ann?erase=true").status, 200);
   EXPECT_EQ(Counts().statements, 1) << "Bob's statement stays";
   Reply left = Xapi("GET", "/xapi/statements", "", read_token_);
   ASSERT_EQ(left.status, 200) << left.body;
   ASSERT_EQ(left.json["statements"].size(), 1u);
   EXPECT_EQ(left.json["statements"][0]["actor"]["account"]["name"], "bob");
+}
+
+TEST_F(XapiApiTest, StatementsWaitingForAPersonOrAnExerciseCountOnceTheyExist) {
+  SeedCatalog();
+  const std::string dee = R"({"mbox":"mailto:Dee@acme.example"})";
+  ASSERT_EQ(Xapi("POST", "/xapi/statements",
+                 "[" + Answer("q1", true, 30, "e1", "http://adlnet.gov/expapi/verbs/answered", dee) +
+                     "," + Answer("q1", true, 20, "e9") + "]",
+                 ingest_token_)
+                .status,
+            200);
+  EXPECT_EQ(Counts().statements, 2);
+  EXPECT_EQ(Counts().attempts, 0) << "nobody has Dee's email, and py has no e9 yet";
+
+  // Dee arrives (by email, in another case): her answer counts.
+  ASSERT_EQ(Put("/api/v1/users/dee", R"({"name":"Dee","email":"dee@ACME.example"})").status, 200);
+  EXPECT_EQ(Counts().attempts, 1);
+  Reply dee_in_py = Call("GET", "/api/v1/courses/py/users/dee", "", read_token_);
+  ASSERT_EQ(dee_in_py.status, 200) << dee_in_py.body;
+  EXPECT_EQ(dee_in_py.json["attempts"], 1);
+
+  // e9 is added to the course: Ann's answer to it counts.
+  Reply course = Put("/api/v1/courses/py",
+                     R"({"title":"Python","chapters":[
+                        {"key":"c1","title":"Basics","exercises":[{"key":"e1","title":"Variables"},
+                                                                  {"key":"e2","title":"Loops"},
+                                                                  {"key":"e9","title":"Late"}]},
+                        {"key":"c2","title":"More","exercises":[{"key":"e3","title":"Functions"}]}],
+                        "settings":{"mastery_window":5}})");
+  ASSERT_EQ(course.status, 200) << course.body;
+  EXPECT_EQ(Counts().attempts, 2);
+  EXPECT_EQ(AnnInPy()["attempts"], 1);
+  // Sent again, the same statements change nothing.
+  EXPECT_EQ(Put("/api/v1/users/dee", R"({"name":"Dee","email":"dee@acme.example"})").status, 200);
+  EXPECT_EQ(Counts().attempts, 2);
+  EXPECT_EQ(Counts().responses, 2);
 }
 
 TEST_F(XapiApiTest, ScopesAreThoseOfTheApi) {

@@ -64,6 +64,8 @@ struct StatementWrite {
   // The user its actor names (for erasure), and the derived attempt it counts in, if any.
   std::optional<std::string> user;
   std::optional<std::string> attempt;
+  std::string outcome;                    // "counted", or why it does not count
+  std::optional<std::string> actor_hint;  // "key:<name>" or "email:<folded email>"
   // What the statement filters match: (kind, value) pairs, see StatementRefKind.
   std::vector<std::pair<int, std::string>> refs;
 };
@@ -73,6 +75,12 @@ enum StatementRefKind : int {
   kRefAgent = 1,            // GET ?agent= (actor, object agent, group members)
   kRefRelatedAgent = 2,     // ?agent= with related_agents=true
   kRefRelatedActivity = 3,  // ?activity= with related_activities=true
+};
+
+// A stored statement that now counts in a derived attempt (a user or exercise it names came
+// later): its attempt, user and outcome are set.
+struct StatementMapping {
+  std::string id, attempt, user;
 };
 
 // A stored attempt that a write deletes before its attempts are written: an attempt derived
@@ -103,6 +111,7 @@ struct WriteBatch {
   // statements changed: the new version, if any, is in `attempts`).
   Section<StatementWrite> statements;
   std::vector<std::string> statements_voided;
+  std::vector<StatementMapping> statements_mapped;
   std::vector<ReplacedAttempt> attempts_replaced;
   // Called now and then while the attempts are written, with (attempts done, attempts in all):
   // the progress bar of `cohort import`. Optional.
@@ -112,7 +121,8 @@ struct WriteBatch {
     return groups.items.empty() && courses.items.empty() && users.items.empty() &&
            enrollments.items.empty() && enrollment_removals.items.empty() &&
            attempts.items.empty() && certifications.items.empty() && user_removals.empty() &&
-           statements.items.empty() && statements_voided.empty() && attempts_replaced.empty();
+           statements.items.empty() && statements_voided.empty() && attempts_replaced.empty() &&
+           statements_mapped.empty();
   }
 };
 

@@ -175,6 +175,33 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
     w.password_hash = std::move(hash).value();
     w.user.password.reset();
   }
+  // People or exercises that stored xAPI statements may be waiting for (RemapStatements).
+  std::vector<std::string> actor_hints, activities;
+  if (serving_ && store_.StoresStatements()) {
+    for (const domain::UserWrite& w : batch.users.items) {
+      actor_hints.push_back("key:" + w.user.key);
+      if (!w.user.email.empty()) actor_hints.push_back("email:" + domain::FoldEmail(w.user.email));
+    }
+    for (const domain::Course& c : batch.courses.items) {
+      for (const domain::ChapterDef& chapter : c.chapters) {
+        for (const domain::ExerciseDef& e : chapter.exercises) {
+          activities.push_back(fmt::format("urn:cohort:exercise:{}/{}", c.key, e.key));
+        }
+      }
+    }
+  }
+  Result<domain::WriteSummary> answer = Commit(caller, std::move(batch));
+  if (answer.ok() && (!actor_hints.empty() || !activities.empty())) {
+    Status remapped = RemapStatements(caller, actor_hints, activities);
+    if (!remapped.ok()) {
+      spdlog::warn("xapi: stored statements could not be mapped after a write to account {}: {}",
+                   caller.account_key, remapped.ToString());
+    }
+  }
+  return answer;
+}
+
+Result<domain::WriteSummary> Service::Commit(const Caller& caller, domain::WriteBatch batch) {
   // Group commit: queue the batch; the first writer to find no leader commits what has queued
   // (its own batch among them, or ahead of it) and hands over; the others wait for their answer.
   PendingWrite mine{&caller, std::move(batch), std::nullopt};
@@ -404,6 +431,7 @@ Status Service::ReplayReplaced(AccountId id, const std::string& account,
 }
 
 void Service::SetMetrics(MetricRegistry& registry) {
+  registry_ = &registry;
   engine_reloads_ = &registry.GetCounter(
       "cohort_engine_apply_failures_total",
       "Committed writes the engine could not apply because a replay could not read the store "

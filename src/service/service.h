@@ -268,6 +268,11 @@ class Service {
                                    std::string_view format, std::string_view accept_language);
   // GET with filters: one page, newest first unless ascending. kMalformed for a bad `agent`.
   Result<StatementPage> QueryStatements(const Caller& caller, const StatementFilter& filter);
+  // Makes the stored statements count that wait for a user or exercise that now exists: those
+  // whose actor hint is one of `actor_hints` ("key:<user>", "email:<folded email>") or that name
+  // one of `activities` (exercise IRIs). Write calls it after a write of users or courses.
+  Status RemapStatements(const Caller& caller, const std::vector<std::string>& actor_hints,
+                         const std::vector<std::string>& activities);
   // The largest page GET /xapi/statements answers.
   static constexpr std::size_t kStatementPageLimit = 500;
 
@@ -327,6 +332,8 @@ class Service {
   std::int64_t Applied(std::string_view account_key) const;
   void SetApplied(std::string_view account_key, std::optional<std::int64_t> seq);
 
+  // Write's group commit (after Write's checks).
+  Result<domain::WriteSummary> Commit(const Caller& caller, domain::WriteBatch batch);
   // A caller's batch waiting in Write's group commit, on the caller's stack.
   struct PendingWrite {
     const Caller* caller = nullptr;
@@ -353,6 +360,9 @@ class Service {
 
   store::Store& store_;
   const Clock& clock_;
+  // cohort_xapi_statements_total{outcome}, when SetMetrics gave a registry.
+  void CountStatement(const std::string& outcome);
+  MetricRegistry* registry_ = nullptr;
   // Serialises xAPI statement writes from derivation to commit: a derived attempt is rebuilt
   // from the statements stored before it, which no other statement write may change meanwhile.
   std::mutex statements_mu_;

@@ -196,6 +196,74 @@ domain::Attempt AttemptOf(const Target& t, std::vector<Answer> answers) {
   return a;
 }
 
+// Answers on their way into derived attempts: the attempts to build again, where each counts,
+// and the answers of statements that start to count in them now.
+struct Derivation {
+  std::set<std::string> affected;
+  std::map<std::string, Target> targets;
+  std::map<std::string, std::vector<Answer>> answers;
+
+  void Add(const Target& t, Answer answer) {
+    affected.insert(t.attempt);
+    targets.emplace(t.attempt, t);
+    answers[t.attempt].push_back(std::move(answer));
+  }
+};
+
+// Builds every affected derived attempt again from the statements stored for it (less those
+// `voided`) and the new answers, into `batch`: a stored attempt is replaced, one left with no
+// answer removed. Returns the responses counted.
+Result<std::size_t> Derive(store::Store& store, StatementMapper& mapper, AccountId account,
+                           Derivation d, const std::set<std::string>& voided, Instant now,
+                           domain::WriteBatch& batch) {
+  if (d.affected.empty()) return std::size_t{0};
+  Result<std::vector<store::StoredStatement>> before = store.StatementsOfAttempts(
+      account, std::vector<std::string>(d.affected.begin(), d.affected.end()));
+  if (!before.ok()) return before.status();
+  std::set<std::string> existed;
+  for (const store::StoredStatement& st : before.value()) {
+    existed.insert(*st.attempt);
+    Result<xapi::Statement> p = xapi::ParseStatement(st.body);
+    if (!p.ok()) {
+      spdlog::error("xapi: stored statement {} no longer parses: {}", st.id,
+                    p.status().ToString());
+      continue;
+    }
+    std::optional<Target> t = mapper.TargetOf(p.value(), nullptr);
+    if (!t || t->attempt != *st.attempt) continue;
+    d.targets.emplace(t->attempt, *t);
+    if (voided.contains(st.id)) continue;
+    d.answers[*st.attempt].push_back({ResponseOf(p.value(), st.stored), st.seq, st.id});
+  }
+  std::size_t counted = 0;
+  for (const std::string& id : d.affected) {
+    auto t = d.targets.find(id);
+    if (t == d.targets.end()) continue;
+    if (existed.contains(id)) batch.attempts_replaced.push_back({id, t->second.user, t->second.course});
+    auto a = d.answers.find(id);
+    if (a == d.answers.end() || a->second.empty()) continue;
+    domain::Attempt attempt = AttemptOf(t->second, std::move(a->second));
+    std::vector<ErrorDetail> problems = domain::ValidateAttempt(attempt, now);
+    if (!problems.empty()) {
+      spdlog::info("xapi: derived attempt {} is not counted: {}", id, problems.front().reason);
+      continue;
+    }
+    counted += attempt.responses.size();
+    batch.attempts.items.push_back(std::move(attempt));
+  }
+  return counted;
+}
+
+// The actor hint of an actor key (StatementWrite::actor_hint): the user it would name.
+std::optional<std::string> ActorHint(const std::string& actor) {
+  if (actor.starts_with("account:")) return "key:" + actor.substr(actor.rfind(' ') + 1);
+  constexpr std::string_view kMailto = "mbox:mailto:";
+  if (actor.starts_with(kMailto)) {
+    return "email:" + domain::FoldEmail(std::string_view(actor).substr(kMailto.size()));
+  }
+  return std::nullopt;
+}
+
 // The agent key (xapi::AgentKey) of Authority(caller).
 std::string AuthorityKey(const Caller& caller) {
   return fmt::format("account:urn:cohort:account:{} token-{}", caller.account_key,
@@ -294,7 +362,6 @@ Result<StatementsStored> Service::PostStatements(const Caller& caller, std::stri
     if (!found.ok()) return found.status();
     for (store::StoredStatement& t : found.value()) stored_targets[t.id] = std::move(t);
   }
-  std::set<std::string> affected;  // derived attempts to build again
   for (const std::string& target : targets) {
     std::string_view target_verb;
     std::optional<xapi::Statement> target_parsed;
@@ -302,7 +369,6 @@ Result<StatementsStored> Service::PostStatements(const Caller& caller, std::stri
       Result<xapi::Statement> p = xapi::ParseStatement(it->second.body);
       if (p.ok()) target_parsed = std::move(p).value();
       if (it->second.voided) continue;
-      if (it->second.attempt) affected.insert(*it->second.attempt);
     } else {
       auto in_batch = std::find_if(fresh.begin(), fresh.end(),
                                    [&](const xapi::Statement* f) { return f->id == target; });
@@ -320,8 +386,12 @@ Result<StatementsStored> Service::PostStatements(const Caller& caller, std::stri
   // Map the fresh statements onto derived attempts.
   StatementMapper mapper(store_, *engine_, caller);
   domain::WriteBatch batch;
-  std::map<std::string, Target> target_of_attempt;
-  std::map<std::string, std::vector<Answer>> new_answers;
+  Derivation derivation;
+  for (const std::string& target : voided) {
+    if (auto it = stored_targets.find(target); it != stored_targets.end() && it->second.attempt) {
+      derivation.affected.insert(*it->second.attempt);
+    }
+  }
   std::int64_t next_seq = std::numeric_limits<std::int64_t>::max() / 2;
   for (const xapi::Statement* s : fresh) {
     domain::StatementWrite w;
@@ -332,69 +402,74 @@ Result<StatementsStored> Service::PostStatements(const Caller& caller, std::stri
     if (s->object_type == "Activity") w.activity = s->object_id;
     w.registration = s->registration;
     if (s->verb == xapi::kVoidedVerb) w.voids = s->object_id;
-    if (!s->actor.empty()) w.user = mapper.UserOf(s->actor);
+    if (!s->actor.empty()) {
+      w.user = mapper.UserOf(s->actor);
+      w.actor_hint = ActorHint(s->actor);
+    }
     for (const std::string& a : s->agents) w.refs.emplace_back(domain::kRefAgent, a);
     for (const std::string& a : s->related_agents) w.refs.emplace_back(domain::kRefRelatedAgent, a);
     w.refs.emplace_back(domain::kRefRelatedAgent, authority_key);
     for (const std::string& a : s->related_activities) {
       w.refs.emplace_back(domain::kRefRelatedActivity, a);
     }
-    if (!voided.contains(s->id)) {
-      std::optional<Target> t = mapper.TargetOf(*s, nullptr);
-      if (t) {
-        w.attempt = t->attempt;
-        affected.insert(t->attempt);
-        target_of_attempt.emplace(t->attempt, *t);
-        new_answers[t->attempt].push_back({ResponseOf(*s, now), next_seq++, s->id});
-      }
+    if (voided.contains(s->id)) {
+      w.outcome = "voided";
+    } else if (std::optional<Target> t = mapper.TargetOf(*s, &w.outcome)) {
+      w.attempt = t->attempt;
+      w.outcome = "counted";
+      derivation.Add(*t, {ResponseOf(*s, now), next_seq++, s->id});
     }
+    CountStatement(w.outcome);
     batch.statements.items.push_back(std::move(w));
   }
   batch.statements_voided.assign(voided.begin(), voided.end());
-
-  // Build every affected attempt again from its statements.
-  if (!affected.empty()) {
-    Result<std::vector<store::StoredStatement>> before = store_.StatementsOfAttempts(
-        caller.account, std::vector<std::string>(affected.begin(), affected.end()));
-    if (!before.ok()) return before.status();
-    std::map<std::string, std::vector<Answer>> answers = std::move(new_answers);
-    std::set<std::string> existed;
-    for (const store::StoredStatement& st : before.value()) {
-      existed.insert(*st.attempt);
-      Result<xapi::Statement> p = xapi::ParseStatement(st.body);
-      if (!p.ok()) {
-        spdlog::error("xapi: stored statement {} no longer parses: {}", st.id,
-                      p.status().ToString());
-        continue;
-      }
-      std::optional<Target> t = mapper.TargetOf(p.value(), nullptr);
-      if (!t || t->attempt != *st.attempt) continue;
-      target_of_attempt.emplace(t->attempt, *t);
-      if (voided.contains(st.id)) continue;
-      answers[*st.attempt].push_back({ResponseOf(p.value(), st.stored), st.seq, st.id});
-    }
-    for (const std::string& id : affected) {
-      auto t = target_of_attempt.find(id);
-      if (t == target_of_attempt.end()) continue;
-      if (existed.contains(id)) {
-        batch.attempts_replaced.push_back({id, t->second.user, t->second.course});
-      }
-      auto a = answers.find(id);
-      if (a == answers.end() || a->second.empty()) continue;
-      domain::Attempt attempt = AttemptOf(t->second, std::move(a->second));
-      std::vector<ErrorDetail> problems = domain::ValidateAttempt(attempt, now);
-      if (!problems.empty()) {
-        spdlog::info("xapi: derived attempt {} is not counted: {}", id, problems.front().reason);
-        continue;
-      }
-      out.counted += attempt.responses.size();
-      batch.attempts.items.push_back(std::move(attempt));
-    }
-  }
+  Result<std::size_t> counted =
+      Derive(store_, mapper, caller.account, std::move(derivation), voided, now, batch);
+  if (!counted.ok()) return counted.status();
+  out.counted = counted.value();
   if (batch.empty()) return out;
   Result<domain::WriteSummary> written = Write(caller, std::move(batch));
   if (!written.ok()) return written.status();
   return out;
+}
+
+Status Service::RemapStatements(const Caller& caller, const std::vector<std::string>& actor_hints,
+                                const std::vector<std::string>& activities) {
+  if (!store_.StoresStatements() || (actor_hints.empty() && activities.empty())) return Status();
+  std::lock_guard statements_lock(statements_mu_);
+  Result<std::vector<store::StoredStatement>> waiting =
+      store_.UnmappedStatements(caller.account, actor_hints, activities);
+  if (!waiting.ok()) return waiting.status();
+  if (waiting->empty()) return Status();
+  StatementMapper mapper(store_, *engine_, caller);
+  domain::WriteBatch batch;
+  Derivation derivation;
+  for (const store::StoredStatement& st : waiting.value()) {
+    Result<xapi::Statement> p = xapi::ParseStatement(st.body);
+    if (!p.ok()) continue;
+    std::optional<Target> t = mapper.TargetOf(p.value(), nullptr);
+    if (!t) continue;
+    batch.statements_mapped.push_back({st.id, t->attempt, t->user});
+    derivation.Add(*t, {ResponseOf(p.value(), st.stored), st.seq, st.id});
+    CountStatement("counted_later");
+  }
+  if (batch.statements_mapped.empty()) return Status();
+  Result<std::size_t> counted = Derive(store_, mapper, caller.account, std::move(derivation), {},
+                                       clock_.Now(), batch);
+  if (!counted.ok()) return counted.status();
+  Result<domain::WriteSummary> written = Write(caller, std::move(batch));
+  return written.ok() ? Status() : written.status();
+}
+
+void Service::CountStatement(const std::string& outcome) {
+  if (registry_ == nullptr) return;
+  registry_
+      ->GetCounter("cohort_xapi_statements_total",
+                   "xAPI statements stored, by outcome: counted (an answer that became a "
+                   "response), counted_later (a person or exercise named came later), or why "
+                   "it only is stored (docs/xapi.md).",
+                   {{"outcome", outcome}})
+      .Add();
 }
 
 Result<std::string> Service::GetStatement(const Caller& caller, std::string_view id, bool voided,

@@ -320,6 +320,12 @@ class Store {
   // The stored statements that count in these derived attempts, voided ones left out.
   virtual Result<std::vector<StoredStatement>> StatementsOfAttempts(
       AccountId account, const std::vector<std::string>& attempts) = 0;
+  // Statements that count in no attempt (voided ones left out) whose actor hint is one of
+  // `actor_hints` or that name one of `activities` (object or context activity): those a new
+  // user or exercise may make count. Each at most once, in any order.
+  virtual Result<std::vector<StoredStatement>> UnmappedStatements(
+      AccountId account, const std::vector<std::string>& actor_hints,
+      const std::vector<std::string>& activities) = 0;
   // The statements `query` matches, in its order, at most query.limit of them.
   virtual Result<std::vector<StoredStatement>> QueryStatements(AccountId account,
                                                                const StatementQuery& query) = 0;

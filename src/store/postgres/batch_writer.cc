@@ -57,7 +57,7 @@ std::vector<std::string> BatchWriter::Kinds(const domain::WriteBatch& batch) {
 
 Result<domain::WriteSummary> BatchWriter::Run(const domain::WriteBatch& batch) {
   if (!batch.statements.items.empty() || !batch.statements_voided.empty() ||
-      !batch.attempts_replaced.empty()) {
+      !batch.attempts_replaced.empty() || !batch.statements_mapped.empty()) {
     return Status::Unavailable(std::string(kNoStatementsHere));
   }
   COHORT_RETURN_IF_ERROR(WriteGroups(batch.groups));

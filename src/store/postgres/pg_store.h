@@ -104,6 +104,10 @@ class PgStore final : public Store {
                                                        const StatementQuery&) override {
     return Status::Unavailable(std::string(kNoStatementsHere));
   }
+  Result<std::vector<StoredStatement>> UnmappedStatements(
+      AccountId, const std::vector<std::string>&, const std::vector<std::string>&) override {
+    return Status::Unavailable(std::string(kNoStatementsHere));
+  }
   Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
   Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
                              std::int64_t forget_ms, std::int64_t known_ms) override;

@@ -67,6 +67,8 @@ Status BatchWriter::WriteStatements(const domain::WriteBatch& batch) {
     optional_text(8, statement.voids);
     query.BindOptionalInt(9, user_id);
     optional_text(10, statement.attempt);
+    query.BindText(11, statement.outcome);
+    optional_text(12, statement.actor_hint);
     Result<std::int64_t> seq = SingleInt(query);
     if (!seq.ok()) return seq.status();
     for (const auto& [kind, value] : statement.refs) {
@@ -82,6 +84,17 @@ Status BatchWriter::WriteStatements(const domain::WriteBatch& batch) {
     Query query(st_.void_statement);
     query.BindInt(1, account_.value);
     query.BindText(2, id);
+    COHORT_RETURN_IF_ERROR(query.Run());
+  }
+  for (const domain::StatementMapping& mapping : batch.statements_mapped) {
+    Result<std::int64_t> user_id = UserId(mapping.user);
+    if (!user_id.ok()) return user_id.status();
+    Query query(st_.map_statement);
+    query.BindInt(1, account_.value);
+    query.BindText(2, mapping.id);
+    query.BindText(3, mapping.attempt);
+    query.BindOptionalInt(4, user_id.value() == kUnknown ? std::nullopt
+                                                         : std::optional(user_id.value()));
     COHORT_RETURN_IF_ERROR(query.Run());
   }
   for (const domain::ReplacedAttempt& replaced : batch.attempts_replaced) {
@@ -585,7 +598,7 @@ Status BatchWriter::RemoveUsers(const std::vector<domain::UserRemoval>& removals
 Status BatchWriter::EraseUser(std::int64_t user_id) {
   // Children first, so that the foreign keys hold at every step.
   for (Statement* erase :
-       {&st_.erase_statements, &st_.erase_attempts, &st_.erase_enrollments, &st_.erase_memberships,
+       {&st_.erase_statements, &st_.erase_statements_by_actor, &st_.erase_attempts, &st_.erase_enrollments, &st_.erase_memberships,
         &st_.erase_managed_groups, &st_.erase_awards, &st_.clear_granted_by,
         &st_.erase_certifications, &st_.erase_sessions, &st_.erase_user}) {
     Query query(*erase);

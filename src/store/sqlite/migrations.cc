@@ -239,7 +239,9 @@ FROM attempts a, json_each(a.responses) r;
 // Migration 4: xAPI statements (issue 19, docs/xapi.md). `seq` is the account's storage order
 // (one writer: ascending with stored_at); `body` the stored form. `user_id` is the user the
 // actor names (erasure), `attempt` the client id of the derived attempt the statement counts
-// in. xapi_statement_refs holds what the agent and related filters match, one row per
+// in, or else `outcome` says why it does not count (docs/xapi.md); `actor_hint` names the user
+// the actor would be ("key:<name>" of an account, "email:<folded>" of an mbox) so that a user
+// created later finds the statements waiting for them. xapi_statement_refs holds what the agent and related filters match, one row per
 // (kind, value) of a statement (domain::StatementRefKind).
 constexpr const char* kSchemaV4 = R"sql(
 CREATE TABLE xapi_statements (
@@ -255,6 +257,8 @@ CREATE TABLE xapi_statements (
   voided INTEGER NOT NULL DEFAULT 0,
   user_id INTEGER REFERENCES users(id) DEFERRABLE INITIALLY DEFERRED,
   attempt TEXT,
+  outcome TEXT NOT NULL,
+  actor_hint TEXT,
   UNIQUE (account_id, statement_id)
 ) STRICT;
 CREATE INDEX xapi_statements_by_verb ON xapi_statements(account_id, verb, seq);
@@ -265,6 +269,7 @@ CREATE INDEX xapi_statements_by_registration ON xapi_statements(account_id, regi
 CREATE INDEX xapi_statements_by_attempt ON xapi_statements(account_id, attempt)
   WHERE attempt IS NOT NULL;
 CREATE INDEX xapi_statements_by_user ON xapi_statements(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX xapi_statements_by_actor ON xapi_statements(account_id, actor_hint);
 CREATE TABLE xapi_statement_refs (
   account_id INTEGER NOT NULL,
   kind INTEGER NOT NULL,

@@ -88,6 +88,9 @@ class SqliteStore final : public Store {
       AccountId account, const std::vector<std::string>& attempts) override;
   Result<std::vector<StoredStatement>> QueryStatements(AccountId account,
                                                        const StatementQuery& query) override;
+  Result<std::vector<StoredStatement>> UnmappedStatements(
+      AccountId account, const std::vector<std::string>& actor_hints,
+      const std::vector<std::string>& activities) override;
   Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
   Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
                              std::int64_t forget_ms, std::int64_t known_ms) override;

@@ -2,6 +2,7 @@
 // (BatchWriter::WriteStatements), in the same transaction as the attempts derived from them.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 
@@ -58,6 +59,30 @@ Result<std::vector<StoredStatement>> SqliteStore::StatementsOfAttempts(
   return Guarded("StatementsOfAttempts", [&]() -> Result<std::vector<StoredStatement>> {
     std::lock_guard lock(read_mu_);
     return ReadForEach(reader_->statements.statements_of_attempt, account, attempts);
+  });
+}
+
+Result<std::vector<StoredStatement>> SqliteStore::UnmappedStatements(
+    AccountId account, const std::vector<std::string>& actor_hints,
+    const std::vector<std::string>& activities) {
+  return Guarded("UnmappedStatements", [&]() -> Result<std::vector<StoredStatement>> {
+    std::lock_guard lock(read_mu_);
+    Result<std::vector<StoredStatement>> by_actor =
+        ReadForEach(reader_->statements.unmapped_by_actor, account, actor_hints);
+    if (!by_actor.ok()) return by_actor.status();
+    Result<std::vector<StoredStatement>> by_activity =
+        ReadForEach(reader_->statements.unmapped_by_activity, account, activities);
+    if (!by_activity.ok()) return by_activity.status();
+    std::vector<StoredStatement> out = std::move(by_actor).value();
+    for (StoredStatement& s : std::move(by_activity).value()) out.push_back(std::move(s));
+    std::sort(out.begin(), out.end(),
+              [](const StoredStatement& a, const StoredStatement& b) { return a.seq < b.seq; });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](const StoredStatement& a, const StoredStatement& b) {
+                            return a.seq == b.seq;
+                          }),
+              out.end());
+    return out;
   });
 }
 

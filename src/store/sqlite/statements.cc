@@ -233,11 +233,25 @@ constexpr Entry kEntries[] = {
      "JOIN exercises x ON x.id = a.exercise_id "
      "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY a.started_at, a.id"},
     // ?1 account, ?2 statement id, ?3 stored_at, ?4 body, ?5 verb, ?6 activity,
-    // ?7 registration, ?8 voids, ?9 user id, ?10 attempt → seq
+    // ?7 registration, ?8 voids, ?9 user id, ?10 attempt, ?11 outcome, ?12 actor hint → seq
     {&Statements::insert_statement,
      "INSERT INTO xapi_statements(account_id, statement_id, stored_at, body, verb, activity, "
-     "registration, voids, user_id, attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-     "RETURNING seq"},
+     "registration, voids, user_id, attempt, outcome, actor_hint) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING seq"},
+    // ?1 account, ?2 statement id, ?3 attempt, ?4 user id
+    {&Statements::map_statement,
+     "UPDATE xapi_statements SET attempt = ?3, user_id = ?4, outcome = 'counted' "
+     "WHERE account_id = ?1 AND statement_id = ?2"},
+    // ?1 account, ?2 actor hint → seq, statement id, body, stored_at, voided, attempt
+    {&Statements::unmapped_by_actor,
+     "SELECT seq, statement_id, body, stored_at, voided, attempt FROM xapi_statements "
+     "WHERE account_id = ?1 AND actor_hint = ?2 AND attempt IS NULL AND voided = 0"},
+    // ?1 account, ?2 activity id → the same columns
+    {&Statements::unmapped_by_activity,
+     "SELECT s.seq, s.statement_id, s.body, s.stored_at, s.voided, s.attempt "
+     "FROM xapi_statement_refs r JOIN xapi_statements s ON s.seq = r.seq "
+     "WHERE r.account_id = ?1 AND r.kind = 3 AND r.value = ?2 AND s.attempt IS NULL "
+     "AND s.voided = 0"},
     // ?1 account, ?2 kind, ?3 value, ?4 seq
     {&Statements::insert_statement_ref,
      "INSERT OR IGNORE INTO xapi_statement_refs(account_id, kind, value, seq) "
@@ -250,6 +264,11 @@ constexpr Entry kEntries[] = {
      "DELETE FROM attempts WHERE account_id = ?1 AND client_id = ?2"},
     // ?1 user id (the refs go with them: ON DELETE CASCADE)
     {&Statements::erase_statements, "DELETE FROM xapi_statements WHERE user_id = ?1"},
+    // ?1 user id: the statements whose actor names the user but that never counted
+    {&Statements::erase_statements_by_actor,
+     "DELETE FROM xapi_statements WHERE account_id = (SELECT account_id FROM users WHERE id = ?1) "
+     "AND actor_hint IN ((SELECT 'key:' || key FROM users WHERE id = ?1), "
+     "(SELECT 'email:' || email_folded FROM users WHERE id = ?1))"},
     // ?1 account, ?2 statement id → seq, statement id, body, stored_at, voided, attempt
     {&Statements::find_statement,
      "SELECT seq, statement_id, body, stored_at, voided, attempt FROM xapi_statements "

@@ -41,7 +41,8 @@ struct Statements {
   Statement counts, list_tables, list_columns;
   // xAPI statements (docs/xapi.md).
   Statement insert_statement, insert_statement_ref, void_statement, delete_attempt,
-      erase_statements, find_statement, statements_of_attempt;
+      erase_statements, erase_statements_by_actor, find_statement, statements_of_attempt, map_statement, unmapped_by_actor,
+      unmapped_by_activity;
   // For the metrics engine (rebuild and replays).
   Statement list_course_keys, list_groups, list_all_managers, list_users, list_all_memberships,
       list_enrollments, scan_attempts, load_attempts, list_certifications, list_user_keys,

@@ -237,6 +237,13 @@ Result<std::vector<StoredStatement>> FailingStore::QueryStatements(AccountId acc
   return Forward("QueryStatements", [&] { return inner_.QueryStatements(account, query); });
 }
 
+Result<std::vector<StoredStatement>> FailingStore::UnmappedStatements(
+    AccountId account, const std::vector<std::string>& actor_hints,
+    const std::vector<std::string>& activities) {
+  return Forward("UnmappedStatements",
+                 [&] { return inner_.UnmappedStatements(account, actor_hints, activities); });
+}
+
 Result<std::vector<domain::Attempt>> FailingStore::LoadAttemptsThrough(AccountId account,
                                                                        std::string_view user,
                                                                        std::string_view course,
