@@ -176,6 +176,46 @@ TEST_F(XapiApiTest, StatementsWaitingForAPersonOrAnExerciseCountOnceTheyExist) {
   EXPECT_EQ(Counts().responses, 2);
 }
 
+TEST_F(XapiApiTest, AnExerciseNamedByItsOwnXapiIdCountsItsAnswersFromTheMomentItIsSet) {
+  SeedCatalog();
+  // An authoring tool's quiz id, sent as the parent activity of each question.
+  std::string answer = Answer("q1", true, 30);
+  const std::string default_iri = "urn:cohort:exercise:py/e2";
+  answer.replace(answer.find("urn:cohort:exercise:py/e1"), default_iri.size(),
+                 "https://authoring.example/quiz/7");
+  ASSERT_EQ(Xapi("POST", "/xapi/statements", answer, ingest_token_).status, 200);
+  EXPECT_EQ(Counts().attempts, 0);
+
+  const std::string course = R"({"title":"Python","chapters":[
+      {"key":"c1","title":"Basics","exercises":[{"key":"e1","title":"Variables"},
+        {"key":"e2","title":"Loops","xapi_id":"XAPI_ID"}]},
+      {"key":"c2","title":"More","exercises":[{"key":"e3","title":"Functions"}]}],
+      "settings":{"mastery_window":5}})";
+  std::string bad = course;
+  bad.replace(bad.find("XAPI_ID"), 7, "not an iri");
+  Reply refused = Put("/api/v1/courses/py", bad);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.json["error"]["details"][0]["pointer"], "/chapters/0/exercises/1/xapi_id");
+
+  std::string good = course;
+  good.replace(good.find("XAPI_ID"), 7, "https://authoring.example/quiz/7");
+  ASSERT_EQ(Put("/api/v1/courses/py", good).status, 200);
+  EXPECT_EQ(Counts().attempts, 1) << "the waiting answer counts for e2";
+  nlohmann::json ann = AnnInPy();
+  EXPECT_EQ(ann["attempts"], 1);
+  bool e2_attempted = false;
+  for (const nlohmann::json& e : ann["exercises"]) {
+    if (e["exercise"] == "e2") e2_attempted = e["attempts"] == 1;
+  }
+  EXPECT_TRUE(e2_attempted) << ann.dump();
+  // New answers to the quiz count at once.
+  std::string next = Answer("q2", true, 10);
+  next.replace(next.find("urn:cohort:exercise:py/e1"), default_iri.size(),
+               "https://authoring.example/quiz/7");
+  ASSERT_EQ(Xapi("POST", "/xapi/statements", next, ingest_token_).status, 200);
+  EXPECT_EQ(Counts().responses, 2);
+}
+
 TEST_F(XapiApiTest, ScopesAreThoseOfTheApi) {
   SeedCatalog();
   Reply denied = Xapi("POST", "/xapi/statements", Answer("q1", true, 30), read_token_);

@@ -31,6 +31,9 @@ struct CourseSettings {
 struct ExerciseDef {
   std::string key;
   std::string title;
+  // The IRI xAPI statements name the exercise by (docs/xapi.md); none: only its default
+  // urn:cohort:exercise:<course>/<exercise>.
+  std::optional<std::string> xapi_id = std::nullopt;
   bool operator==(const ExerciseDef&) const = default;
 };
 

@@ -85,7 +85,7 @@ std::vector<ErrorDetail> ValidateCourse(const Course& course) {
   std::vector<ErrorDetail> out;
   CheckKey(out, course.key, "");
   CheckText(out, course.title, "/title", true);
-  std::set<std::string_view> chapter_keys, exercise_keys;
+  std::set<std::string_view> chapter_keys, exercise_keys, xapi_ids;
   for (std::size_t c = 0; c < course.chapters.size(); ++c) {
     const ChapterDef& ch = course.chapters[c];
     const std::string base = fmt::format("/chapters/{}", c);
@@ -103,10 +103,35 @@ std::vector<ErrorDetail> ValidateCourse(const Course& course) {
         out.push_back({std::nullopt, eb + "/key",
                        fmt::format("exercise '{}' appears twice in the course", ex.key)});
       }
+      if (ex.xapi_id) {
+        if (!IsAbsoluteIri(*ex.xapi_id)) {
+          out.push_back({std::nullopt, eb + "/xapi_id",
+                         "must be an absolute IRI of at most 1024 bytes, with a scheme and no "
+                         "spaces (the id xAPI statements give the exercise)"});
+        } else if (!xapi_ids.insert(*ex.xapi_id).second) {
+          out.push_back({std::nullopt, eb + "/xapi_id",
+                         "another exercise of the course has the same xapi_id"});
+        }
+      }
     }
   }
   for (ErrorDetail& d : ValidateSettings(course.settings)) out.push_back(std::move(d));
   return out;
+}
+
+bool IsAbsoluteIri(std::string_view iri) {
+  if (iri.empty() || iri.size() > 1024) return false;
+  const std::size_t colon = iri.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == iri.size()) return false;
+  if (!std::isalpha(static_cast<unsigned char>(iri[0]))) return false;
+  for (std::size_t i = 1; i < colon; ++i) {
+    const unsigned char c = static_cast<unsigned char>(iri[i]);
+    if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  for (const char c : iri) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  }
+  return true;
 }
 
 std::vector<ErrorDetail> ValidateUser(const User& user) {

@@ -15,6 +15,8 @@ namespace cohort::domain {
 std::vector<ErrorDetail> ValidateCourse(const Course& course);
 std::vector<ErrorDetail> ValidateSettings(const CourseSettings& settings);
 std::vector<ErrorDetail> ValidateUser(const User& user);
+// An IRI with a scheme (RFC 3987 "absolute"), ≤ 1024 bytes, no space or control character.
+bool IsAbsoluteIri(std::string_view iri);
 std::vector<ErrorDetail> ValidateGroup(const Group& group);
 // `now` bounds started_at/finished_at/answered_at to at most 24 h in the future.
 std::vector<ErrorDetail> ValidateAttempt(const Attempt& attempt, Instant now);

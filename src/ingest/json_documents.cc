@@ -53,7 +53,7 @@ constexpr std::uint32_t kCourseRequired =
     FieldBit(kCourseKey) | FieldBit(kCourseTitle) | FieldBit(kChapters);
 
 constexpr std::string_view kChapterFields[] = {"key", "title", "exercises"};
-constexpr std::string_view kExerciseFields[] = {"key", "title"};
+constexpr std::string_view kExerciseFields[] = {"key", "title", "xapi_id"};
 
 constexpr std::string_view kSettingsFields[] = {"mastery_model",
                                                 "mastery_window",
@@ -368,7 +368,11 @@ void ReadExercises(JsonReader& r, JsonValue& v, int depth, std::vector<domain::E
     (void)ReadShape(r, *object, d, Shape(kExerciseFields, 0b11, true),
                     [&](std::size_t field, JsonValue& value) {
                       if (std::optional<std::string_view> s = r.String(value, d + 1)) {
-                        (field == 0 ? ex.key : ex.title).assign(*s);
+                        if (field == 2) {
+                          ex.xapi_id = std::string(*s);
+                        } else {
+                          (field == 0 ? ex.key : ex.title).assign(*s);
+                        }
                       }
                     });
     return true;

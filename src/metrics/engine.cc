@@ -21,6 +21,7 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
   std::vector<int> live;
   c.chapter_keys.clear();
   c.chapter_titles.clear();
+  c.slot_of_xapi_id.clear();
   for (const domain::ChapterDef& ch : course.chapters) {
     const int chapter = static_cast<int>(chapter_slots.size());
     c.chapter_keys.push_back(ch.key);
@@ -34,6 +35,7 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
         chapter_of.push_back(-1);
       }
       const int slot = it->second;
+      if (ex.xapi_id) c.slot_of_xapi_id.emplace(*ex.xapi_id, slot);
       c.slot_titles[static_cast<std::size_t>(slot)] = ex.title;
       chapter_of[static_cast<std::size_t>(slot)] = chapter;
       chapter_slots.back().push_back(slot);
@@ -630,6 +632,21 @@ bool Engine::ListsExercise(std::string_view account, std::string_view course,
   auto slot = cs.slot_of.find(std::string(exercise));
   return slot != cs.slot_of.end() &&
          cs.shape.chapter_of_slot[static_cast<std::size_t>(slot->second)] >= 0;
+}
+
+std::optional<std::pair<std::string, std::string>> Engine::ExerciseOfXapiId(
+    std::string_view account, std::string_view iri) const {
+  ReaderLock lock(mutex_);
+  const AccountState* a = FindAccount(*state_, account);
+  if (a == nullptr) return std::nullopt;
+  std::optional<std::pair<std::string, std::string>> found;
+  const std::string key(iri);
+  for (const auto& c : a->courses) {
+    auto it = c->slot_of_xapi_id.find(key);
+    if (it == c->slot_of_xapi_id.end() || (found && found->first <= c->key)) continue;
+    found = std::pair{c->key, c->slot_keys[static_cast<std::size_t>(it->second)]};
+  }
+  return found;
 }
 
 Result<TimeZone> Engine::Zone(std::string_view account) const {

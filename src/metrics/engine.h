@@ -170,6 +170,10 @@ class Engine {
   bool HasUser(std::string_view account, std::string_view user) const;
   bool ListsExercise(std::string_view account, std::string_view course,
                      std::string_view exercise) const;
+  // The (course, exercise) whose catalog entry names `iri` as its xapi_id (the smallest course
+  // key when several do); nullopt when none.
+  std::optional<std::pair<std::string, std::string>> ExerciseOfXapiId(std::string_view account,
+                                                                      std::string_view iri) const;
 
   // Sizes, for logs and /metrics.
   struct Size {

@@ -75,6 +75,8 @@ struct CourseState {
   CourseShape shape;
   std::vector<std::string> slot_keys, slot_titles;
   std::unordered_map<std::string, int> slot_of;
+  // Listed exercises' own xAPI IRIs (domain::ExerciseDef::xapi_id) → slot.
+  std::unordered_map<std::string, int> slot_of_xapi_id;
   std::vector<std::string> chapter_keys, chapter_titles;
   std::vector<int> enrollment_of_user;
   std::vector<Enrolled> enrolled;

@@ -186,6 +186,7 @@ Result<domain::WriteSummary> Service::Write(const Caller& caller, domain::WriteB
       for (const domain::ChapterDef& chapter : c.chapters) {
         for (const domain::ExerciseDef& e : chapter.exercises) {
           activities.push_back(fmt::format("urn:cohort:exercise:{}/{}", c.key, e.key));
+          if (e.xapi_id) activities.push_back(*e.xapi_id);
         }
       }
     }

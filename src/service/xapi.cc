@@ -131,6 +131,7 @@ class StatementMapper {
     for (const std::string& g : s.groupings) candidates.push_back(g);
     for (std::string_view iri : candidates) {
       std::optional<std::pair<std::string, std::string>> ex = ExerciseOfIri(iri);
+      if (!ex) ex = engine_.ExerciseOfXapiId(caller_.account_key, iri);
       if (!ex || !engine_.ListsExercise(caller_.account_key, ex->first, ex->second)) continue;
       Target t{*user, ex->first, ex->second, ""};
       t.attempt = DerivedAttemptId(t.user, t.course, t.exercise, s.registration.value_or(""),

@@ -219,7 +219,8 @@ TEST_P(StoreTest, TokensAreFoundByBinaryDigest) {
 }
 
 TEST_P(StoreTest, CourseWithEverySettingRoundTrips) {
-  domain::Course course = Course("c2", {{"a", {"x"}}});
+  domain::Course course = Course("c2", {{"a", {"x", "y"}}});
+  course.chapters[0].exercises[1].xapi_id = "https://authoring.example/quiz/7";
   course.settings = {
       domain::MasteryModel::kBkt, 7, 0.9, 0.3, 0.15, 0.25, 0.05, 20, 600, 0.7, 30, 21};
   domain::WriteBatch b;

@@ -159,6 +159,18 @@ bool IsMediaType(std::string_view text) {
 
 std::optional<Instant> ParseTimestamp(std::string_view text) {
   if (std::optional<Instant> t = ParseRfc3339(text)) return t;
+  // ISO 8601's basic format ("20260102T030405.250+0100"), which the ADL conformance suite
+  // expects an LRS to take (XAPI-00123): rewritten in the extended one, then read as below.
+  if (text.size() >= 15 && text[8] == 'T' && AllOf(text.substr(0, 8), IsDigit) &&
+      AllOf(text.substr(9, 6), IsDigit)) {
+    std::string extended;
+    extended.reserve(text.size() + 4);
+    extended.append(text.substr(0, 4)).append("-").append(text.substr(4, 2)).append("-");
+    extended.append(text.substr(6, 2)).append("T").append(text.substr(9, 2)).append(":");
+    extended.append(text.substr(11, 2)).append(":").append(text.substr(13, 2));
+    extended.append(text.substr(15));
+    return ParseTimestamp(extended);
+  }
   // ISO 8601 also writes the offset as "+hhmm" or "+hh": rewrite it as RFC 3339's "+hh:mm".
   if (text.size() < 22) return std::nullopt;
   const std::size_t sign = text.find_last_of("+-");

@@ -1109,3 +1109,34 @@ TEST(StatementTest, IsUuidAndLowerUuid) {
 
 }  // namespace
 }  // namespace cohort::xapi
+
+namespace cohort::xapi {
+namespace {
+
+// §4.5.s1.b1: a Timestamp MUST be ISO 8601; the ADL conformance suite (XAPI-00123) expects the
+// basic format as well as the extended one.
+TEST(StatementTest, BasicFormatTimestampsAreIso8601Too) {
+  json s = Base();
+  s["timestamp"] = "20260102T030405Z";
+  EXPECT_EQ(Accepted(s).timestamp, ParseRfc3339("2026-01-02T03:04:05Z"));
+  s["timestamp"] = "20260102T030405.250+0100";
+  EXPECT_EQ(Accepted(s).timestamp, ParseRfc3339("2026-01-02T02:04:05.250Z"));
+  s["timestamp"] = "20260102T0304Z";
+  EXPECT_TRUE(Rejected(s, "/timestamp", "ISO 8601"));
+}
+
+// §2.6.s4.b1, §2.6.s5.b1: a signature Attachment's contentType MUST be
+// application/octet-stream, and the LRS rejects a malformed signature with 400.
+TEST(StatementTest, ASignatureAttachmentMustBeAnOctetStream) {
+  json s = Base();
+  s["attachments"] = json::parse(R"([{
+    "usageType": "http://adlnet.gov/expapi/attachments/signature",
+    "display": {"en-US": "Signature"}, "contentType": "text/plain", "length": 10,
+    "sha2": "672fa5fa658017f1b72d65036f13379c6ab05d4ab3b6664908d8acf0b6a0c634"}])");
+  EXPECT_TRUE(Rejected(s, "/attachments/0/contentType", "application/octet-stream"));
+  s["attachments"][0]["contentType"] = "application/octet-stream";
+  (void)Accepted(s);
+}
+
+}  // namespace
+}  // namespace cohort::xapi

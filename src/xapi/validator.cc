@@ -971,9 +971,13 @@ void Validator::Attachments(dom::element e) {
     for (std::string_view name : {"usageType", "display", "contentType", "length", "sha2"}) {
       Require(*m, name, "an Attachment", "§2.4.11");
     }
+    bool signature = false;
     if (std::optional<dom::element> usage = m->Get("usageType")) {
       Scope scope(*this, "usageType");
       (void)Iri(*usage, "usageType", "§2.4.11");
+      std::string_view u;
+      signature = usage->get_string().get(u) == simdjson::SUCCESS &&
+                  u == "http://adlnet.gov/expapi/attachments/signature";
     }
     for (std::string_view map : {"display", "description"}) {
       if (std::optional<dom::element> v = m->Get(map)) {
@@ -987,6 +991,11 @@ void Validator::Attachments(dom::element e) {
       if (text && !IsMediaType(*text)) {
         Report(fmt::format("contentType '{}' must be an Internet media type such as "
                            "\"application/pdf\" (xAPI 1.0.3 §2.4.11)",
+                           Clip(*text)));
+      }
+      if (text && signature && *text != "application/octet-stream") {
+        Report(fmt::format("a signature Attachment's contentType must be "
+                           "\"application/octet-stream\", not '{}' (xAPI 1.0.3 §2.6)",
                            Clip(*text)));
       }
     }

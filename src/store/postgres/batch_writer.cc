@@ -135,7 +135,8 @@ Status BatchWriter::WriteCourse(const domain::Course& course) {
                                                                .Int(chapter_id.value())
                                                                .Text(exercise.key)
                                                                .Text(exercise.title)
-                                                               .Int(exercise_position++))
+                                                               .Int(exercise_position++)
+                                                               .OptionalText(exercise.xapi_id))
                                  .status());
     }
   }

@@ -30,6 +30,7 @@ class Params {
   // with its '"' and '\' escaped by a backslash.
   Params& TextArray(const std::vector<std::string>& v);
   Params& OptionalInt(std::optional<std::int64_t> v) { return v ? Int(*v) : Null(); }
+  Params& OptionalText(const std::optional<std::string>& v) { return v ? Text(*v) : Null(); }
   Params& OptionalDouble(std::optional<double> v) { return v ? Double(*v) : Null(); }
   Params& Bool(bool v) { return Text(v ? "t" : "f"); }
   // Binary data as hex text: the SQL decodes it with decode($n, 'hex').

@@ -206,12 +206,18 @@ CREATE TABLE sign_in_throttle (
 );
 )sql";
 
+// Migration 5: an exercise may name the IRI xAPI statements use for it (docs/xapi.md).
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE exercises ADD COLUMN xapi_id text;
+)sql";
+
 // Append only: a released migration is never edited, a change is a new number.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 
 // Any constant shared by every Cohort process: the key of the migration lock.

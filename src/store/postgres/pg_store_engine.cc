@@ -95,8 +95,10 @@ Result<domain::Course> PgStore::ReadCourse(AccountId account, std::string_view c
   for (int r = 0; r < exercises->size() && !exercises->Bool(r, 3); ++r) {  // removed ones last
     const auto chapter = chapter_index.find(exercises->Text(r, 2));
     if (chapter == chapter_index.end()) return Status::Internal("an exercise lost its chapter");
-    course.chapters[chapter->second].exercises.push_back(
-        {exercises->Text(r, 0), exercises->Text(r, 1)});
+    domain::ExerciseDef& ex = course.chapters[chapter->second].exercises.emplace_back();
+    ex.key = exercises->Text(r, 0);
+    ex.title = exercises->Text(r, 1);
+    if (!exercises->IsNull(r, 4)) ex.xapi_id = exercises->Text(r, 4);
   }
   return course;
 }

@@ -191,21 +191,21 @@ inline constexpr Statement kUpsertChapter{
     "INSERT INTO chapters(account_id, course_id, key, title, position, removed) "
     "VALUES ($1, $2, $3, $4, $5, false) ON CONFLICT(course_id, key) DO UPDATE SET "
     "title = excluded.title, position = excluded.position, removed = false RETURNING id"};
-// $1 account, $2 course, $3 chapter, $4 key, $5 title, $6 position
+// $1 account, $2 course, $3 chapter, $4 key, $5 title, $6 position, $7 xapi_id
 inline constexpr Statement kUpsertExercise{
     "upsert_exercise",
-    "INSERT INTO exercises(account_id, course_id, chapter_id, key, title, position, removed) "
-    "VALUES ($1, $2, $3, $4, $5, $6, false) ON CONFLICT(course_id, key) DO UPDATE SET "
-    "chapter_id = excluded.chapter_id, title = excluded.title, position = excluded.position, "
-    "removed = false"};
+    "INSERT INTO exercises(account_id, course_id, chapter_id, key, title, position, removed, "
+    "xapi_id) VALUES ($1, $2, $3, $4, $5, $6, false, $7) ON CONFLICT(course_id, key) DO UPDATE "
+    "SET chapter_id = excluded.chapter_id, title = excluded.title, position = excluded.position, "
+    "removed = false, xapi_id = excluded.xapi_id"};
 // $1 course → key, title (listed chapters in order)
 inline constexpr Statement kListChapters{
     "list_chapters",
     "SELECT key, title FROM chapters WHERE course_id = $1 AND NOT removed ORDER BY position"};
-// $1 course → key, title, chapter key, removed (every exercise, listed ones in order)
+// $1 course → key, title, chapter key, removed, xapi_id (every exercise, listed ones in order)
 inline constexpr Statement kListExercises{
     "list_exercises",
-    "SELECT e.key, e.title, c.key, e.removed FROM exercises e "
+    "SELECT e.key, e.title, c.key, e.removed, e.xapi_id FROM exercises e "
     "JOIN chapters c ON c.id = e.chapter_id WHERE e.course_id = $1 "
     "ORDER BY e.removed, e.position, e.key COLLATE \"C\""};
 // $1 course → key, id, removed

@@ -181,6 +181,11 @@ Status BatchWriter::WriteCourse(const domain::Course& course) {
       query.BindText(4, exercise.key);
       query.BindText(5, exercise.title);
       query.BindInt(6, exercise_position++);
+      if (exercise.xapi_id) {
+        query.BindText(7, *exercise.xapi_id);
+      } else {
+        query.BindNull(7);
+      }
       COHORT_RETURN_IF_ERROR(query.Run());
     }
   }

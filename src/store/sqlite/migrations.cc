@@ -241,7 +241,7 @@ FROM attempts a, json_each(a.responses) r;
 // actor names (erasure), `attempt` the client id of the derived attempt the statement counts
 // in, or else `outcome` says why it does not count (docs/xapi.md); `actor_hint` names the user
 // the actor would be ("key:<name>" of an account, "email:<folded>" of an mbox) so that a user
-// created later finds the statements waiting for them. xapi_statement_refs holds what the agent and related filters match, one row per
+// created later finds the statements waiting for them. An exercise may name its own xAPI IRI. xapi_statement_refs holds what the agent and related filters match, one row per
 // (kind, value) of a statement (domain::StatementRefKind).
 constexpr const char* kSchemaV4 = R"sql(
 CREATE TABLE xapi_statements (
@@ -279,6 +279,7 @@ CREATE TABLE xapi_statement_refs (
   PRIMARY KEY (account_id, kind, value, seq)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX xapi_statement_refs_by_seq ON xapi_statement_refs(seq);
+ALTER TABLE exercises ADD COLUMN xapi_id TEXT;
 )sql";
 
 // Append only: a released migration is never edited, a change is a new number.

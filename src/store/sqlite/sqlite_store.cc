@@ -364,7 +364,10 @@ Result<domain::Course> SqliteStore::FindCourse(AccountId account, std::string_vi
       if (!row.value() || query.Int(3) != 0) break;  // removed ones come last
       const auto chapter = chapter_index.find(query.Text(2));
       if (chapter == chapter_index.end()) return Status::Internal("an exercise lost its chapter");
-      course.chapters[chapter->second].exercises.push_back({query.Text(0), query.Text(1)});
+      domain::ExerciseDef& ex = course.chapters[chapter->second].exercises.emplace_back();
+      ex.key = query.Text(0);
+      ex.title = query.Text(1);
+      if (!query.IsNull(4)) ex.xapi_id = query.Text(4);
     }
     return std::move(course);
   });

@@ -76,16 +76,16 @@ constexpr Entry kEntries[] = {
      "title = excluded.title, position = excluded.position, removed = 0 RETURNING id"},
     // ?1 account, ?2 course, ?3 chapter, ?4 key, ?5 title, ?6 position
     {&Statements::upsert_exercise,
-     "INSERT INTO exercises(account_id, course_id, chapter_id, key, title, position, removed) "
-     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0) ON CONFLICT(course_id, key) DO UPDATE SET "
+     "INSERT INTO exercises(account_id, course_id, chapter_id, key, title, position, removed, "
+     "xapi_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7) ON CONFLICT(course_id, key) DO UPDATE SET "
      "chapter_id = excluded.chapter_id, title = excluded.title, position = excluded.position, "
-     "removed = 0"},
+     "removed = 0, xapi_id = excluded.xapi_id"},
     // ?1 course → key, title (listed chapters in order)
     {&Statements::list_chapters,
      "SELECT key, title FROM chapters WHERE course_id = ?1 AND removed = 0 ORDER BY position"},
     // ?1 course → key, title, chapter key, removed (every exercise, listed ones in order)
     {&Statements::list_exercises,
-     "SELECT e.key, e.title, c.key, e.removed FROM exercises e "
+     "SELECT e.key, e.title, c.key, e.removed, e.xapi_id FROM exercises e "
      "JOIN chapters c ON c.id = e.chapter_id WHERE e.course_id = ?1 "
      "ORDER BY e.removed, e.position, e.key"},
     // ?1 course → key, id, removed
