@@ -14,10 +14,12 @@
 #include "bench/report.h"
 #include "bench/sql_side.h"
 #include "bench/world.h"
+#include "bench/xapi_side.h"
 
 // A run, in order: the work directory (here), Cohort's side (cohort_driver.h: generate, import,
-// serve, ingest, views, freshness), the SQL side (sql_side.h), the cluster phase when asked
-// (cluster_side.h), the table (report.h), cleanup.
+// serve, ingest, views, freshness), the SQL side (sql_side.h), the xAPI phase on the same node
+// unless options.xapi is off (xapi_side.h), the cluster phase when asked (cluster_side.h), the
+// table (report.h), cleanup.
 
 namespace cohort::bench {
 namespace {
@@ -117,9 +119,16 @@ int RunBench(const BenchOptions& options) {
   CohortDriver cohort(run, *scale, MakeWorld(*scale, run.options.seed));
   SqlSide sql(run, cohort);
   ClusterSide cluster(run, cohort);
+  XapiSide xapi(run, cohort);
   bool done = cohort.Generate() && cohort.Import() && cohort.Serve() && cohort.Ingest() &&
               cohort.Settle("the ingest") && cohort.Latency() && cohort.Freshness() &&
               (run.options.sql ? sql.Run() : sql.Skip());
+  if (done && run.options.xapi) {
+    // After the SQL side, whose answers are checked against the node's: the statements change
+    // them. Its server is done: the xAPI phase has the machine.
+    sql.Stop();
+    done = xapi.Run();
+  }
   if (done && run.options.cluster_nodes > 0) {
     // The single node and the SQL side's server are done: the cluster has the machine.
     cohort.Stop();

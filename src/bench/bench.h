@@ -7,8 +7,9 @@ namespace cohort::bench {
 
 // `cohort bench`: generates an organisation at a scale, loads it through the real `cohort`
 // binary, measures import, start, memory, HTTP ingest, the latency of every view, freshness,
-// and the same reports in SQLite and PostgreSQL 15 (each answer checked against Cohort's),
-// then prints a table against the targets of issue 7 and optionally writes every figure as JSON.
+// the same reports in SQLite and PostgreSQL 15 (each answer checked against Cohort's) and the
+// xAPI statements resource (ingest, freshness, queries), then prints a table against the
+// targets of issues 7 and 19 and optionally writes every figure as JSON.
 struct BenchOptions {
   std::string scale = "S";   // XS, S or M (L is estimated on paper, never run)
   std::string json_file;     // empty: no JSON
@@ -19,6 +20,8 @@ struct BenchOptions {
   // false: the SQL side (SQLite and PostgreSQL) is skipped, for a rerun of Cohort's own figures
   // when the data and the SQL have not changed (the ratios then come from the earlier run).
   bool sql = true;
+  // The xAPI phase (xapi_side.h, issue 19) on the single node; false skips it.
+  bool xapi = true;
   // > 0: the cluster phase (cluster_side.h) — this many `cohort serve` nodes over one PostgreSQL.
   int cluster_nodes = 0;
 };

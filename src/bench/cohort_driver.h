@@ -57,6 +57,13 @@ class CohortDriver {
   int freshness_user() const { return freshness_user_; }
   const Scale& scale() const { return scale_; }
   const World& world() const { return world_; }
+  // The server's API port and the main account's token (read, ingest). Requires: Serve() ran.
+  std::uint16_t port() const { return port_; }
+  const std::string& token() const { return token_; }
+
+  // GET `target` of the API through the driver's connection, parsed; nullopt (recorded in the
+  // run) unless it answered 200 with JSON. Requires: Serve() succeeded.
+  std::optional<json> GetJson(const std::string& target);
 
   // Stops the server (SIGTERM) if it runs.
   void Stop();
@@ -65,7 +72,6 @@ class CohortDriver {
   Percentiles Measure(http_client::HttpClient& client, const http_client::HeaderList& headers,
                       const std::string& target, int requests, bool first_byte = false,
                       Percentiles* ttfb = nullptr);
-  std::optional<json> GetJson(const std::string& target);
 
   BenchRun& run_;
   const Scale scale_;

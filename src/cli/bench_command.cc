@@ -13,6 +13,7 @@ int RunBench(const BenchCliOptions& options) {
   o.keep = options.keep;
   o.seed = options.seed;
   o.sql = !options.no_sql;
+  o.xapi = !options.no_xapi;
   o.cluster_nodes = options.cluster;
   return bench::RunBench(o);
 }

@@ -73,6 +73,7 @@ struct BenchCliOptions {
   std::string scale = "S", json_file, work_dir;
   bool keep = false;
   bool no_sql = false;
+  bool no_xapi = false;
   std::uint64_t seed = 1;
   int cluster = 0;  // nodes of the cluster phase; 0: no cluster phase
 };

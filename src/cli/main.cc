@@ -166,6 +166,8 @@ int main(int argc, char** argv) {
   bench_cmd->add_flag("--keep", bench.keep, "keep the work directory's files afterwards");
   bench_cmd->add_flag("--no-sql", bench.no_sql,
                       "skip the SQLite and PostgreSQL side (Cohort's own figures only)");
+  bench_cmd->add_flag("--no-xapi", bench.no_xapi,
+                      "skip the xAPI phase (statements ingest, freshness, GET latency)");
   bench_cmd->add_option("--seed", bench.seed, "random seed of the organisation")
       ->capture_default_str();
   bench_cmd->add_option("--cluster", bench.cluster,
