@@ -105,6 +105,15 @@ TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureSqlAgreesAndTheClusterReads
   EXPECT_EQ(j["http_ingest"]["responses"].get<double>(), 4 * 5000.0);
   ExpectPositive(j, "freshness", "p99_ms");
   EXPECT_GE(j["freshness"]["requests"].get<int>(), 50);
+  // The xAPI phase (issue 19): statements stored, counted (the probe's league time grew) and
+  // queried by every filter.
+  ASSERT_TRUE(j.contains("xapi")) << j.dump();
+  EXPECT_GT(j["xapi"]["stored_statements"].get<double>(), 0);
+  EXPECT_GT(j["xapi"]["batches"]["statements_per_s"].get<double>(), 0);
+  EXPECT_GT(j["xapi"]["freshness"]["probe_time_added_s"].get<double>(), 0);
+  for (const char* filter : {"agent", "activity", "verb", "registration", "no filter"}) {
+    EXPECT_GT(j["xapi"]["queries"][filter]["p99_ms"].get<double>(), 0) << filter;
+  }
 
   for (const char* view : {"all courses", "course + chapters", "user league (worst sort)",
                            "group league", "user in course", "exercise history"}) {

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <cctype>
+#include <map>
+
 #include "api_fixture.h"
 #include "support/http_client.h"
 
@@ -14,15 +17,37 @@ namespace {
 
 constexpr const char* kRegistration = "6690e6c9-3ef0-4ed3-8b37-7f3964730bee";
 
+// A query parameter's value, percent-encoded.
+std::string Enc(const std::string& value) {
+  std::string out;
+  for (const char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
 class XapiApiTest : public ApiFixture {
  protected:
   // A call to /xapi/ with the version header and Basic credentials (the token as password).
+  // `extra` headers are sent too (a Content-Type among them replaces application/json); the
+  // answer's headers are kept in last_headers_.
   Reply Xapi(const std::string& method, const std::string& target, const std::string& body,
-             const std::string& token) {
-    HeaderList headers = {{"Content-Type", "application/json"},
-                          {"X-Experience-API-Version", "1.0.3"}};
+             const std::string& token, const HeaderList& extra = {}) {
+    HeaderList headers = {{"X-Experience-API-Version", "1.0.3"}};
+    bool typed = false;
+    for (const auto& [name, value] : extra) {
+      typed = typed || name == "Content-Type";
+      headers.emplace_back(name, value);
+    }
+    if (!typed) headers.emplace_back("Content-Type", "application/json");
     if (!token.empty()) headers.emplace_back("Authorization", "Basic " + Base64("lms:" + token));
     HttpResponse r = SendOnce("127.0.0.1", server_->port(), method, target, body, headers);
+    last_headers_ = r.headers;
     Reply out;
     out.status = r.status;
     out.body = r.body;
@@ -52,6 +77,8 @@ class XapiApiTest : public ApiFixture {
         actor, verb, question, success ? "true" : "false", kRegistration, exercise,
         TimeAt(-minutes));
   }
+
+  std::map<std::string, std::string> last_headers_;
 
   nlohmann::json AnnInPy() {
     Reply r = Call("GET", "/api/v1/courses/py/users/ann", "", read_token_);
@@ -243,6 +270,261 @@ TEST_F(XapiApiTest, APutNamesItsStatementAndAgreesWithItsId) {
   Reply differs = Xapi("PUT", "/xapi/statements?statementId=" + id, with_id, ingest_token_);
   EXPECT_EQ(differs.status, 400) << differs.body;
   EXPECT_EQ(Xapi("PUT", "/xapi/statements", Answer("q1", true, 30), ingest_token_).status, 400);
+}
+
+
+// --- the document resources (xAPI 1.0.3 Communication §2.2–§2.7, §3.1) ---
+
+constexpr const char* kActivity = "https://lms.example/au/1";
+constexpr const char* kAnnAgent =
+    R"({"objectType":"Agent","account":{"homePage":"https://lms.example","name":"ann"}})";
+
+std::string StateOf(const std::string& state_id, const std::string& agent = kAnnAgent,
+                    const std::string& extra = "") {
+  std::string target = fmt::format("/xapi/activities/state?activityId={}&agent={}", Enc(kActivity),
+                                   Enc(agent));
+  if (!state_id.empty()) target += "&stateId=" + Enc(state_id);
+  return target + extra;
+}
+
+TEST_F(XapiApiTest, AStateDocumentComesBackAsSentWithItsContentTypeETagAndLastModified) {
+  // §2.3 (State Resource), §1.5 (documents have any content type), §3.1 (ETag on GET, quoted).
+  Reply put = Xapi("PUT", StateOf("bookmark"), "page 7\n", ingest_token_,
+                   {{"Content-Type", "text/plain"}});
+  ASSERT_EQ(put.status, 204) << put.body;
+  Reply got = Xapi("GET", StateOf("bookmark"), "", read_token_);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.body, "page 7\n");
+  EXPECT_EQ(last_headers_["content-type"], "text/plain");
+  const std::string etag = last_headers_["etag"];
+  ASSERT_GE(etag.size(), 3u);
+  EXPECT_EQ(etag.front(), '"');
+  EXPECT_EQ(etag.back(), '"');
+  EXPECT_EQ(last_headers_["last-modified"], "Tue, 10 Mar 2026 12:00:00 GMT");
+  EXPECT_EQ(last_headers_["x-experience-api-version"], "1.0.3");
+  EXPECT_EQ(Xapi("GET", StateOf("nothing-here"), "", read_token_).status, 404);
+}
+
+TEST_F(XapiApiTest, APostedStateMergesIntoTheStoredJsonObjectAndElseIsRefused) {
+  // §2.2 (JSON Procedure with Requirements): top-level members of the POSTed object replace or
+  // are added; a document that is not application/json is not merged (400).
+  ASSERT_EQ(Xapi("POST", StateOf("prefs"), R"({"a":1,"b":1})", ingest_token_).status, 204)
+      << "POST to nothing stores as PUT";
+  ASSERT_EQ(Xapi("POST", StateOf("prefs"), R"({"b":2,"c":{"d":3}})", ingest_token_).status, 204);
+  Reply got = Xapi("GET", StateOf("prefs"), "", read_token_);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.json, nlohmann::json::parse(R"({"a":1,"b":2,"c":{"d":3}})"));
+  EXPECT_EQ(Xapi("POST", StateOf("prefs"), "text", ingest_token_, {{"Content-Type", "text/plain"}})
+                .status,
+            400);
+  EXPECT_EQ(Xapi("POST", StateOf("prefs"), "[1,2]", ingest_token_).status, 400);
+  ASSERT_EQ(Xapi("PUT", StateOf("note"), "plain", ingest_token_, {{"Content-Type", "text/plain"}})
+                .status,
+            204);
+  EXPECT_EQ(Xapi("POST", StateOf("note"), R"({"a":1})", ingest_token_).status, 400);
+  EXPECT_EQ(Xapi("GET", StateOf("prefs"), "", read_token_).json,
+            nlohmann::json::parse(R"({"a":1,"b":2,"c":{"d":3}})"))
+      << "a refused POST changes nothing";
+}
+
+TEST_F(XapiApiTest, StateIdsAreListedSinceATimeAndDeletedOneOrAllAtOnce) {
+  // §2.3 (Multiple Document GET with since, exclusive; Multiple Document DELETE).
+  ASSERT_EQ(Xapi("PUT", StateOf("s1"), "{}", ingest_token_).status, 204);
+  clock_.Advance(60'000);
+  ASSERT_EQ(Xapi("PUT", StateOf("s2"), "{}", ingest_token_).status, 204);
+  Reply ids = Xapi("GET", StateOf(""), "", read_token_);
+  ASSERT_EQ(ids.status, 200) << ids.body;
+  EXPECT_EQ(ids.json, nlohmann::json::parse(R"(["s1","s2"])"));
+  Reply since = Xapi("GET", StateOf("", kAnnAgent, "&since=" + Enc(TimeAt(0))), "", read_token_);
+  ASSERT_EQ(since.status, 200) << since.body;
+  EXPECT_EQ(since.json, nlohmann::json::parse(R"(["s2"])"));
+  ASSERT_EQ(Xapi("DELETE", StateOf("s1"), "", ingest_token_).status, 204);
+  EXPECT_EQ(Xapi("GET", StateOf(""), "", read_token_).json, nlohmann::json::parse(R"(["s2"])"));
+  ASSERT_EQ(Xapi("DELETE", StateOf(""), "", ingest_token_).status, 204);
+  EXPECT_EQ(Xapi("GET", StateOf(""), "", read_token_).json, nlohmann::json::array());
+}
+
+TEST_F(XapiApiTest, ARegistrationAndAnAgentEachKeepTheirOwnStates) {
+  // §2.3: a state document is keyed by activityId, agent, registration (optional) and stateId.
+  const std::string reg = std::string("&registration=") + kRegistration;
+  ASSERT_EQ(Xapi("PUT", StateOf("s", kAnnAgent, reg), R"({"r":1})", ingest_token_).status, 204);
+  ASSERT_EQ(Xapi("PUT", StateOf("s"), R"({"r":0})", ingest_token_).status, 204);
+  const std::string bob = R"({"mbox":"mailto:bob@acme.example"})";
+  ASSERT_EQ(Xapi("PUT", StateOf("s", bob), R"({"bob":1})", ingest_token_).status, 204);
+  EXPECT_EQ(Xapi("GET", StateOf("s", kAnnAgent, reg), "", read_token_).json["r"], 1);
+  EXPECT_EQ(Xapi("GET", StateOf("s"), "", read_token_).json["r"], 0);
+  // The same agent written otherwise (member order, no objectType) is the same agent.
+  EXPECT_EQ(Xapi("GET",
+                 StateOf("s", R"({"account":{"name":"ann","homePage":"https://lms.example"}})"),
+                 "", read_token_)
+                .json["r"],
+            0);
+  EXPECT_EQ(Xapi("GET", StateOf("s", bob), "", read_token_).json["bob"], 1);
+  // Without a registration, the ids and the delete of all cover every registration ("+
+  // registration if specified").
+  EXPECT_EQ(Xapi("GET", StateOf(""), "", read_token_).json, nlohmann::json::parse(R"(["s"])"));
+  ASSERT_EQ(Xapi("DELETE", StateOf(""), "", ingest_token_).status, 204);
+  EXPECT_EQ(Xapi("GET", StateOf("s", kAnnAgent, reg), "", read_token_).status, 404);
+  EXPECT_EQ(Xapi("GET", StateOf("s", bob), "", read_token_).status, 200);
+}
+
+TEST_F(XapiApiTest, MissingUnknownOrInvalidDocumentParametersAre400) {
+  // §3.2 (s3.b7: unknown parameters are 400), §2.3/§2.6/§2.7 (required parameters).
+  const std::string agent = Enc(kAnnAgent);
+  for (const std::string& target : {
+           fmt::format("/xapi/activities/state?agent={}&stateId=s", agent),
+           fmt::format("/xapi/activities/state?activityId={}&stateId=s", Enc(kActivity)),
+           StateOf("s", kAnnAgent, "&color=red"),
+           StateOf("s", R"({"name":"no identifier"})"),
+           StateOf("s", "not json"),
+           StateOf("s", kAnnAgent, "&registration=not-a-uuid"),
+           StateOf("s", kAnnAgent, "&since=2026-01-01T00:00:00Z"),
+           std::string("/xapi/agents/profile?profileId=p"),
+           fmt::format("/xapi/activities/profile?activityId={}&profileId=p&agent={}",
+                       Enc(kActivity), agent),
+       }) {
+    EXPECT_EQ(Xapi("PUT", target, "{}", ingest_token_).status, 400) << target;
+  }
+  EXPECT_EQ(Xapi("PUT", fmt::format("/xapi/agents/profile?agent={}", agent), "{}", ingest_token_)
+                .status,
+            400)
+      << "PUT needs profileId";
+  EXPECT_EQ(
+      Xapi("DELETE", fmt::format("/xapi/agents/profile?agent={}", agent), "", ingest_token_).status,
+      400)
+      << "profiles are deleted one at a time";
+}
+
+std::string AgentProfileOf(const std::string& profile_id) {
+  return fmt::format("/xapi/agents/profile?agent={}&profileId={}", Enc(kAnnAgent),
+                     Enc(profile_id));
+}
+
+TEST_F(XapiApiTest, AProfilePutOverAnExistingDocumentWithoutAConcurrencyHeaderIs409) {
+  // §3.1 (s4.b13–b15): 409 Conflict, and no modification.
+  ASSERT_EQ(Xapi("PUT", AgentProfileOf("cmi5LearnerPreferences"), R"({"v":1})", ingest_token_)
+                .status,
+            204)
+      << "creating needs no header";
+  Reply again = Xapi("PUT", AgentProfileOf("cmi5LearnerPreferences"), R"({"v":2})", ingest_token_);
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_NE(again.body.find("If-Match"), std::string::npos) << "the answer says what to do";
+  EXPECT_EQ(Xapi("GET", AgentProfileOf("cmi5LearnerPreferences"), "", read_token_).json["v"], 1);
+  // A state document has no such requirement (§3.1, s3).
+  ASSERT_EQ(Xapi("PUT", StateOf("s"), R"({"v":1})", ingest_token_).status, 204);
+  EXPECT_EQ(Xapi("PUT", StateOf("s"), R"({"v":2})", ingest_token_).status, 204);
+}
+
+TEST_F(XapiApiTest, AnIfMatchThatNamesAnotherETagIs412AndTheCurrentOneWins) {
+  // §3.1 (s4.b5, s4.b9–b12): If-Match on PUT (MUST), POST and DELETE (SHOULD*).
+  ASSERT_EQ(Xapi("PUT", AgentProfileOf("p"), R"({"v":1})", ingest_token_).status, 204);
+  ASSERT_EQ(Xapi("GET", AgentProfileOf("p"), "", read_token_).status, 200);
+  const std::string etag = last_headers_["etag"];
+  const HeaderList stale = {{"If-Match", "\"0000000000000000000000000000000000000000\""}};
+  EXPECT_EQ(Xapi("PUT", AgentProfileOf("p"), R"({"v":2})", ingest_token_, stale).status, 412);
+  EXPECT_EQ(Xapi("POST", AgentProfileOf("p"), R"({"w":2})", ingest_token_, stale).status, 412);
+  EXPECT_EQ(Xapi("DELETE", AgentProfileOf("p"), "", ingest_token_, stale).status, 412);
+  EXPECT_EQ(Xapi("GET", AgentProfileOf("p"), "", read_token_).json,
+            nlohmann::json::parse(R"({"v":1})"));
+  EXPECT_EQ(Xapi("PUT", AgentProfileOf("p"), R"({"v":3})", ingest_token_, {{"If-Match", etag}})
+                .status,
+            204);
+  EXPECT_EQ(Xapi("GET", AgentProfileOf("p"), "", read_token_).json["v"], 3);
+  const std::string current = last_headers_["etag"];
+  EXPECT_NE(current, etag) << "the ETag follows the content";
+  EXPECT_EQ(Xapi("PUT", AgentProfileOf("absent"), "{}", ingest_token_, {{"If-Match", etag}}).status,
+            412)
+      << "If-Match where nothing is stored";
+  EXPECT_EQ(Xapi("DELETE", AgentProfileOf("p"), "", ingest_token_, {{"If-Match", current}}).status,
+            204);
+  EXPECT_EQ(Xapi("GET", AgentProfileOf("p"), "", read_token_).status, 404);
+}
+
+TEST_F(XapiApiTest, IfNoneMatchStarOverAnExistingProfileIs412) {
+  // §3.1 (s4.b6, s4.b9): If-None-Match: * creates only when absent.
+  const HeaderList none = {{"If-None-Match", "*"}};
+  EXPECT_EQ(Xapi("PUT", AgentProfileOf("p"), R"({"v":1})", ingest_token_, none).status, 204);
+  EXPECT_EQ(Xapi("PUT", AgentProfileOf("p"), R"({"v":2})", ingest_token_, none).status, 412);
+  EXPECT_EQ(Xapi("GET", AgentProfileOf("p"), "", read_token_).json["v"], 1);
+}
+
+TEST_F(XapiApiTest, ActivityProfilesAreKeyedByActivityAndListedById) {
+  // §2.7 (Activity Profile Resource: single document and Multiple Document GET).
+  const std::string base = fmt::format("/xapi/activities/profile?activityId={}", Enc(kActivity));
+  ASSERT_EQ(Xapi("PUT", base + "&profileId=b", R"({"x":1})", ingest_token_).status, 204);
+  ASSERT_EQ(Xapi("PUT", base + "&profileId=a", "<xml/>", ingest_token_,
+                 {{"Content-Type", "application/xml"}})
+                .status,
+            204);
+  EXPECT_EQ(Xapi("GET", base, "", read_token_).json, nlohmann::json::parse(R"(["a","b"])"));
+  Reply a = Xapi("GET", base + "&profileId=a", "", read_token_);
+  EXPECT_EQ(a.body, "<xml/>");
+  EXPECT_EQ(last_headers_["content-type"], "application/xml");
+  const std::string other =
+      fmt::format("/xapi/activities/profile?activityId={}", Enc("https://lms.example/au/2"));
+  EXPECT_EQ(Xapi("GET", other, "", read_token_).json, nlohmann::json::array());
+  EXPECT_EQ(Xapi("GET", other + "&profileId=a", "", read_token_).status, 404);
+}
+
+TEST_F(XapiApiTest, DocumentsNeedTheApiScopesAndStayInTheirAccount) {
+  // §3.2 (s3.b10: 403 for credentials without permission); documents are per account.
+  EXPECT_EQ(Xapi("PUT", StateOf("s"), "{}", read_token_).status, 403);
+  ASSERT_EQ(Xapi("PUT", StateOf("s"), R"({"v":1})", ingest_token_).status, 204);
+  EXPECT_EQ(Xapi("GET", StateOf("s"), "", ingest_token_).status, 403);
+  EXPECT_EQ(Xapi("GET", StateOf("s"), "", "not-a-token").status, 401);
+  // Another account's writes under the same key touch only its own documents.
+  EXPECT_EQ(Xapi("PUT", StateOf("s"), R"({"v":9})", other_account_token_).status, 204);
+  EXPECT_EQ(Xapi("DELETE", StateOf(""), "", other_account_token_).status, 204);
+  EXPECT_EQ(Xapi("GET", StateOf("s"), "", read_token_).json["v"], 1);
+}
+
+TEST_F(XapiApiTest, ErasingAPersonDeletesTheStateAndAgentProfilesTheirAgentNames) {
+  // Erasure (docs/xapi.md): documents whose agent names the user, by account name or email.
+  SeedCatalog();
+  const std::string ann_mail = R"({"mbox":"mailto:Ann@ACME.example"})";
+  const std::string bob = R"({"account":{"homePage":"https://lms.example","name":"bob"}})";
+  ASSERT_EQ(Xapi("PUT", StateOf("s"), "{}", ingest_token_).status, 204);
+  ASSERT_EQ(Xapi("PUT", StateOf("s", ann_mail), "{}", ingest_token_).status, 204);
+  ASSERT_EQ(Xapi("PUT", StateOf("s", bob), "{}", ingest_token_).status, 204);
+  ASSERT_EQ(Xapi("PUT", AgentProfileOf("cmi5LearnerPreferences"), "{}", ingest_token_).status, 204);
+  ASSERT_EQ(Delete("/api/v1/users/ann?erase=true").status, 200);
+  EXPECT_EQ(Xapi("GET", StateOf("s"), "", read_token_).status, 404);
+  EXPECT_EQ(Xapi("GET", StateOf("s", ann_mail), "", read_token_).status, 404);
+  EXPECT_EQ(Xapi("GET", AgentProfileOf("cmi5LearnerPreferences"), "", read_token_).status, 404);
+  EXPECT_EQ(Xapi("GET", StateOf("s", bob), "", read_token_).status, 200) << "Bob's stays";
+}
+
+TEST_F(XapiApiTest, TheActivitiesResourceGivesTheDefinitionOfTheLatestStatement) {
+  // §2.5 (Activities Resource; s2.b1: an Activity Object even without a definition).
+  const std::string target = "/xapi/activities?activityId=" + Enc(kActivity);
+  Reply bare = Xapi("GET", target, "", read_token_);
+  ASSERT_EQ(bare.status, 200) << bare.body;
+  EXPECT_EQ(bare.json, nlohmann::json::parse(
+                           R"({"objectType":"Activity","id":"https://lms.example/au/1"})"));
+  ASSERT_EQ(Xapi("POST", "/xapi/statements",
+                 fmt::format(R"({{"actor":{},)"
+                             R"("verb":{{"id":"http://adlnet.gov/expapi/verbs/launched"}},)"
+                             R"("object":{{"id":"{}","definition":{{"name":{{"en":"AU 1"}}}}}}}})",
+                             kAnnAgent, kActivity),
+                 ingest_token_)
+                .status,
+            200);
+  Reply named = Xapi("GET", target, "", read_token_);
+  ASSERT_EQ(named.status, 200) << named.body;
+  EXPECT_EQ(named.json["definition"]["name"]["en"], "AU 1");
+  EXPECT_EQ(Xapi("GET", "/xapi/activities", "", read_token_).status, 400);
+}
+
+TEST_F(XapiApiTest, TheAgentsResourceGivesAPersonOfTheAgentGiven) {
+  // §2.4 (Agents Resource; s3.b3: only the information of the agent requested).
+  const std::string agent = R"({"name":"Ann","mbox":"mailto:ann@acme.example"})";
+  Reply person = Xapi("GET", "/xapi/agents?agent=" + Enc(agent), "", read_token_);
+  ASSERT_EQ(person.status, 200) << person.body;
+  EXPECT_EQ(person.json,
+            nlohmann::json::parse(
+                R"({"objectType":"Person","name":["Ann"],"mbox":["mailto:ann@acme.example"]})"));
+  EXPECT_EQ(Xapi("GET", "/xapi/agents?agent=" + Enc(R"({"name":"Ann"})"), "", read_token_).status,
+            400);
 }
 
 }  // namespace

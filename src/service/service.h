@@ -126,6 +126,45 @@ struct StatementsStored {
   std::size_t counted = 0;
 };
 
+// The xAPI document resources (xAPI 1.0.3 Communication §2.3, §2.6, §2.7; implemented in
+// xapi_documents.cc).
+enum class DocumentResource { kState, kAgentProfile, kActivityProfile };
+
+// Which document(s) a request names, as the LRS received it: `activity` (activityId) for state
+// and activity profile documents, `agent` (the Agent JSON) for state and agent profile ones,
+// `registration` for state (optional), `id` the stateId or profileId ("" for every id: a list,
+// or a delete of all the state documents).
+struct DocumentRef {
+  DocumentResource resource = DocumentResource::kState;
+  std::string activity, agent;
+  std::optional<std::string> registration;
+  std::string id;
+};
+
+// A stored document: its bytes and Content-Type as sent, its ETag (unquoted) and when it was
+// last stored.
+struct Document {
+  std::string content_type, body, etag;
+  Instant updated;
+};
+
+// The concurrency headers of a write (xAPI 1.0.3 Communication §3.1): If-Match's ETags
+// (unquoted; "*" for any), and whether If-None-Match was "*".
+struct DocumentPreconditions {
+  std::optional<std::vector<std::string>> if_match;
+  bool if_none_match_any = false;
+};
+
+// Merges a POSTed JSON object into the stored one (xAPI 1.0.3 Communication §2.2): the merged
+// document, or kMalformed when either is not a JSON object. The http layer provides it, where
+// JSON is parsed (STYLE.md §2).
+using DocumentMerge = std::function<Result<std::string>(std::string_view stored,
+                                                        std::string_view sent)>;
+
+// The reason of the ErrorDetail a kConflict carries when a precondition failed: the LRS answers
+// 412 rather than 409 (xAPI 1.0.3 Communication §3.1).
+inline constexpr std::string_view kPreconditionFailed = "precondition_failed";
+
 // A new API token: the secret is returned only here and never stored.
 struct NewToken {
   TokenId id;
@@ -276,6 +315,29 @@ class Service {
   // The largest page GET /xapi/statements answers.
   static constexpr std::size_t kStatementPageLimit = 500;
 
+  // --- xAPI documents: State, Agent Profile, Activity Profile (xapi_documents.cc) ---
+  // Reads need the read scope, writes ingest. kMalformed for an invalid `agent`; kUnavailable
+  // (store::kNoStatementsHere) where the store keeps no statements (PostgreSQL).
+  // The document `ref` names (ref.id not empty); kNotFound when there is none.
+  Result<Document> GetDocument(const Caller& caller, const DocumentRef& ref);
+  // The ids of the documents under ref (ref.id ignored), stored after `since` when given.
+  Result<std::vector<std::string>> DocumentIds(const Caller& caller, const DocumentRef& ref,
+                                               std::optional<Instant> since);
+  // PUT (merge null) or POST (`merge` combines a stored JSON document with the one sent; when
+  // nothing is stored, POST stores as PUT does). Preconditions: an If-Match that names another
+  // ETag, or If-None-Match: * where a document exists, is kConflict with kPreconditionFailed;
+  // a PUT to an existing profile document without either header is kConflict (§3.1). A POST
+  // where either document is not application/json is kMalformed.
+  Status PutDocument(const Caller& caller, const DocumentRef& ref, std::string_view content_type,
+                     std::string_view body, const DocumentPreconditions& preconditions,
+                     const DocumentMerge* merge);
+  // Deletes the document ref names, or with ref.id empty every state document under its
+  // activity, agent and registration. If-Match as PutDocument.
+  Status DeleteDocuments(const Caller& caller, const DocumentRef& ref,
+                         const DocumentPreconditions& preconditions);
+  // Checks that the caller may read and that `agent_json` is a valid Agent (GET /xapi/agents).
+  Status CheckAgent(const Caller& caller, std::string_view agent_json);
+
   // Observes each store write's time in cohort_store_write_duration_seconds. Call before the
   // service is shared between threads.
   void SetMetrics(MetricRegistry& registry);
@@ -366,6 +428,9 @@ class Service {
   // Serialises xAPI statement writes from derivation to commit: a derived attempt is rebuilt
   // from the statements stored before it, which no other statement write may change meanwhile.
   std::mutex statements_mu_;
+  // Serialises document writes from their precondition check to their commit (one process
+  // owns a SQLite store), so that an If-Match holds against the document it replaces.
+  std::mutex documents_mu_;
   std::unique_ptr<StoredAttempts> stored_attempts_;  // the engine's way into the store
   std::unique_ptr<metrics::Engine> engine_;          // thread-safe itself
   // Once true, the engine holds every account it is asked about (Rebuild, or a first view):

@@ -364,7 +364,6 @@ Result<StatementsStored> Service::PostStatements(const Caller& caller, std::stri
     for (store::StoredStatement& t : found.value()) stored_targets[t.id] = std::move(t);
   }
   for (const std::string& target : targets) {
-    std::string_view target_verb;
     std::optional<xapi::Statement> target_parsed;
     if (auto it = stored_targets.find(target); it != stored_targets.end()) {
       Result<xapi::Statement> p = xapi::ParseStatement(it->second.body);

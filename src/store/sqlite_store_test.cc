@@ -100,8 +100,8 @@ TEST_F(SqliteStoreTest, MigrationsCreateEveryTableKeyedByAccount) {
   EXPECT_THAT(names, ElementsAre("accounts", "api_tokens", "attempts", "awards", "certifications",
                                  "chapters", "courses", "enrollments", "exercises",
                                  "group_managers", "group_members", "groups",
-                                 "schema_migrations", "sessions", "users", "xapi_statement_refs",
-                                 "xapi_statements"));
+                                 "schema_migrations", "sessions", "users", "xapi_documents",
+                                 "xapi_statement_refs", "xapi_statements"));
 }
 
 TEST_F(SqliteStoreTest, MigrationThreeMovesResponsesIntoTheirAttemptsRows) {

@@ -166,6 +166,33 @@ struct StoredStatement {
   std::optional<std::string> attempt;  // the derived attempt it counts in, if any
 };
 
+// An xAPI document's resource (xAPI 1.0.3 Communication §2.3, §2.6, §2.7).
+enum class DocumentKind { kState = 1, kAgentProfile = 2, kActivityProfile = 3 };
+
+// Which document(s): `activity` for state and activity profile documents, `agent` (an agent
+// key, xapi::AgentKey) for state and agent profile ones, `registration` for state ("" none),
+// `id` the stateId or profileId ("" in a list or a delete of all).
+struct DocumentKey {
+  DocumentKind kind = DocumentKind::kState;
+  std::string activity, agent, registration, id;
+};
+
+// A stored document as sent: its bytes and Content-Type, with its ETag (without quotes) and the
+// time it was last stored. ListDocuments fills only `id` and `updated`.
+struct StoredDocument {
+  std::string id, content_type, body, etag;
+  Instant updated;
+};
+
+// A document to store under `key`; `actor_hint` ("key:<name>", "email:<folded email>") names
+// the user its agent would be, so that erasing that user deletes it.
+struct DocumentWrite {
+  DocumentKey key;
+  std::string content_type, body, etag;
+  Instant updated;
+  std::optional<std::string> actor_hint;
+};
+
 // The filters of GET /xapi/statements (xAPI 1.0.3 §2.1.3), every one optional. Voided
 // statements are never matched.
 struct StatementQuery {
@@ -329,6 +356,25 @@ class Store {
   // The statements `query` matches, in its order, at most query.limit of them.
   virtual Result<std::vector<StoredStatement>> QueryStatements(AccountId account,
                                                                const StatementQuery& query) = 0;
+
+  // --- xAPI documents: the State, Agent Profile and Activity Profile resources ---
+  // (xAPI 1.0.3 Communication §2.3, §2.6, §2.7; docs/xapi.md). Stored where statements are:
+  // PostgreSQL answers kUnavailable naming kNoStatementsHere.
+  // The document `key` names (key.id not empty), or nullopt when there is none.
+  virtual Result<std::optional<StoredDocument>> FindDocument(AccountId account,
+                                                             const DocumentKey& key) = 0;
+  // The ids and times of the documents of key.kind under key's activity, agent and
+  // registration (any registration when key.registration is empty; key.id ignored), updated
+  // strictly after `since` when given; each id once, by id.
+  virtual Result<std::vector<StoredDocument>> ListDocuments(AccountId account,
+                                                            const DocumentKey& key,
+                                                            std::optional<Instant> since) = 0;
+  // Stores (creating or replacing) the document write.key names.
+  virtual Status PutDocument(AccountId account, const DocumentWrite& write) = 0;
+  // Deletes the document `key` names, or when key.id is empty every document under its
+  // activity, agent and registration (any registration when it is empty). Deleting nothing is
+  // not an error.
+  virtual Status DeleteDocuments(AccountId account, const DocumentKey& key) = 0;
 
   // Every account with the seq of its last committed change, in one read.
   virtual Result<std::vector<AccountPosition>> ListAccountPositions() = 0;

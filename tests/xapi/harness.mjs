@@ -65,5 +65,6 @@ export async function startCohort({accounts, prefix = 'cohort-xapi-'}) {
     fs.rmSync(tmp, {recursive: true, force: true});
   }
 
-  return {base, api, xapi, stop, stderr: () => err};
+  // `tokens` (read,ingest, by account) for tests that build their own xAPI clients.
+  return {base, tokens, api, xapi, stop, stderr: () => err};
 }

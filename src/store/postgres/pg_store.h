@@ -108,6 +108,19 @@ class PgStore final : public Store {
       AccountId, const std::vector<std::string>&, const std::vector<std::string>&) override {
     return Status::Unavailable(std::string(kNoStatementsHere));
   }
+  Result<std::optional<StoredDocument>> FindDocument(AccountId, const DocumentKey&) override {
+    return Status::Unavailable(std::string(kNoStatementsHere));
+  }
+  Result<std::vector<StoredDocument>> ListDocuments(AccountId, const DocumentKey&,
+                                                    std::optional<Instant>) override {
+    return Status::Unavailable(std::string(kNoStatementsHere));
+  }
+  Status PutDocument(AccountId, const DocumentWrite&) override {
+    return Status::Unavailable(std::string(kNoStatementsHere));
+  }
+  Status DeleteDocuments(AccountId, const DocumentKey&) override {
+    return Status::Unavailable(std::string(kNoStatementsHere));
+  }
   Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
   Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
                              std::int64_t forget_ms, std::int64_t known_ms) override;

@@ -603,7 +603,8 @@ Status BatchWriter::RemoveUsers(const std::vector<domain::UserRemoval>& removals
 Status BatchWriter::EraseUser(std::int64_t user_id) {
   // Children first, so that the foreign keys hold at every step.
   for (Statement* erase :
-       {&st_.erase_statements, &st_.erase_statements_by_actor, &st_.erase_attempts, &st_.erase_enrollments, &st_.erase_memberships,
+       {&st_.erase_statements, &st_.erase_statements_by_actor, &st_.erase_documents_by_actor,
+        &st_.erase_attempts, &st_.erase_enrollments, &st_.erase_memberships,
         &st_.erase_managed_groups, &st_.erase_awards, &st_.clear_granted_by,
         &st_.erase_certifications, &st_.erase_sessions, &st_.erase_user}) {
     Query query(*erase);

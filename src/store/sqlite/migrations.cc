@@ -242,7 +242,10 @@ FROM attempts a, json_each(a.responses) r;
 // in, or else `outcome` says why it does not count (docs/xapi.md); `actor_hint` names the user
 // the actor would be ("key:<name>" of an account, "email:<folded>" of an mbox) so that a user
 // created later finds the statements waiting for them. An exercise may name its own xAPI IRI. xapi_statement_refs holds what the agent and related filters match, one row per
-// (kind, value) of a statement (domain::StatementRefKind).
+// (kind, value) of a statement (domain::StatementRefKind). xapi_documents holds the State, Agent
+// Profile and Activity Profile documents (store::DocumentKind), their bytes and Content-Type as
+// sent; "" stands for an activity, agent or registration the kind has not; `actor_hint` as in
+// xapi_statements, for erasure.
 constexpr const char* kSchemaV4 = R"sql(
 CREATE TABLE xapi_statements (
   seq INTEGER PRIMARY KEY,
@@ -261,10 +264,11 @@ CREATE TABLE xapi_statements (
   actor_hint TEXT,
   UNIQUE (account_id, statement_id)
 ) STRICT;
-CREATE INDEX xapi_statements_by_verb ON xapi_statements(account_id, verb, seq);
-CREATE INDEX xapi_statements_by_activity ON xapi_statements(account_id, activity, seq)
+CREATE INDEX xapi_statements_by_account ON xapi_statements(account_id, voided, seq);
+CREATE INDEX xapi_statements_by_verb ON xapi_statements(account_id, verb, voided, seq);
+CREATE INDEX xapi_statements_by_activity ON xapi_statements(account_id, activity, voided, seq)
   WHERE activity IS NOT NULL;
-CREATE INDEX xapi_statements_by_registration ON xapi_statements(account_id, registration, seq)
+CREATE INDEX xapi_statements_by_registration ON xapi_statements(account_id, registration, voided, seq)
   WHERE registration IS NOT NULL;
 CREATE INDEX xapi_statements_by_attempt ON xapi_statements(account_id, attempt)
   WHERE attempt IS NOT NULL;
@@ -280,6 +284,22 @@ CREATE TABLE xapi_statement_refs (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX xapi_statement_refs_by_seq ON xapi_statement_refs(seq);
 ALTER TABLE exercises ADD COLUMN xapi_id TEXT;
+CREATE TABLE xapi_documents (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) DEFERRABLE INITIALLY DEFERRED,
+  kind INTEGER NOT NULL,
+  activity TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  registration TEXT NOT NULL,
+  document_id TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  body BLOB NOT NULL,
+  etag TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  actor_hint TEXT,
+  PRIMARY KEY (account_id, kind, activity, agent, registration, document_id)
+) STRICT;
+CREATE INDEX xapi_documents_by_actor ON xapi_documents(account_id, actor_hint)
+  WHERE actor_hint IS NOT NULL;
 )sql";
 
 // Append only: a released migration is never edited, a change is a new number.

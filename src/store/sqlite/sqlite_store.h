@@ -91,6 +91,12 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredStatement>> UnmappedStatements(
       AccountId account, const std::vector<std::string>& actor_hints,
       const std::vector<std::string>& activities) override;
+  Result<std::optional<StoredDocument>> FindDocument(AccountId account,
+                                                     const DocumentKey& key) override;
+  Result<std::vector<StoredDocument>> ListDocuments(AccountId account, const DocumentKey& key,
+                                                    std::optional<Instant> since) override;
+  Status PutDocument(AccountId account, const DocumentWrite& write) override;
+  Status DeleteDocuments(AccountId account, const DocumentKey& key) override;
   Result<std::vector<ThrottleRecord>> ReadThrottle(const std::vector<std::string>& keys) override;
   Status AddThrottleFailures(const std::vector<std::string>& keys, Instant now,
                              std::int64_t forget_ms, std::int64_t known_ms) override;

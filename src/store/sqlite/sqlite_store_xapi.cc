@@ -1,8 +1,11 @@
 // xAPI statements (docs/xapi.md): the reads of the LRS. Statements are written by Apply
 // (BatchWriter::WriteStatements), in the same transaction as the attempts derived from them.
+// Documents (State, Agent Profile, Activity Profile) are read and written here, one statement
+// each, outside the engine: nothing derives from them.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
 #include <string>
 
@@ -42,6 +45,23 @@ Result<std::vector<StoredStatement>> ReadForEach(Statement& statement, AccountId
     COHORT_RETURN_IF_ERROR(ReadStatementRows(query, out));
   }
   return out;
+}
+
+// Binds ?1 account, ?2 kind, ?3 activity, ?4 agent, ?5 registration (the statements over
+// xapi_documents); `key` outlives the query. With `any_registration`, no registration binds
+// NULL: a list or a delete of all without one covers every registration (xAPI 1.0.3 §2.3,
+// "+ registration if specified").
+void BindDocumentScope(Query& query, AccountId account, const DocumentKey& key,
+                       bool any_registration = false) {
+  query.BindInt(1, account.value);
+  query.BindInt(2, static_cast<std::int64_t>(key.kind));
+  query.BindText(3, key.activity);
+  query.BindText(4, key.agent);
+  if (any_registration && key.registration.empty()) {
+    query.BindNull(5);
+  } else {
+    query.BindText(5, key.registration);
+  }
 }
 
 }  // namespace
@@ -91,9 +111,12 @@ Result<std::vector<StoredStatement>> SqliteStore::QueryStatements(AccountId acco
   return Guarded("QueryStatements", [&]() -> Result<std::vector<StoredStatement>> {
     // The filters present choose the joins and conditions; every value is bound (?1 is the
     // account, then in the order appended).
-    std::string sql =
-        "SELECT s.seq, s.statement_id, s.body, s.stored_at, s.voided, s.attempt "
-        "FROM xapi_statements s";
+    // A ref filter (agent, related activities) drives the query from its refs, read in seq order
+    // from their primary key (CROSS JOIN keeps that table outermost): the planner would rather
+    // walk the account's statements in seq order and probe each one's refs, which reads every
+    // statement for a rare agent.
+    std::string from;
+    std::string order = "s.seq";
     std::string where = " WHERE s.account_id = ?1 AND s.voided = 0";
     std::vector<std::string> texts;
     std::vector<std::int64_t> ints;
@@ -115,32 +138,39 @@ Result<std::vector<StoredStatement>> SqliteStore::QueryStatements(AccountId acco
       binds.push_back({false, ints.size() - 1});
       return fmt::format("?{}", n);
     };
+    const auto ref = [&](std::string_view alias, int kind, const std::string& value) {
+      from += fmt::format("{}xapi_statement_refs {}", from.empty() ? "" : " CROSS JOIN ", alias);
+      where += fmt::format(" AND {0}.account_id = ?1 AND {0}.kind = {1} AND {0}.value = {2}",
+                           alias, integer(kind), text(value));
+      if (order == "s.seq") {
+        order = fmt::format("{}.seq", alias);  // the outermost table gives the order
+      } else {
+        where += fmt::format(" AND {}.seq = {}", alias, order);
+      }
+    };
     if (q.agent) {
-      const int kind = q.related_agents ? domain::kRefRelatedAgent : domain::kRefAgent;
-      sql += fmt::format(
-          " JOIN xapi_statement_refs ra ON ra.account_id = ?1 AND ra.kind = {} AND "
-          "ra.value = {} AND ra.seq = s.seq",
-          integer(kind), text(*q.agent));
+      ref("ra", q.related_agents ? domain::kRefRelatedAgent : domain::kRefAgent, *q.agent);
     }
     if (q.activity) {
       if (q.related_activities) {
-        sql += fmt::format(
-            " JOIN xapi_statement_refs rc ON rc.account_id = ?1 AND rc.kind = {} AND "
-            "rc.value = {} AND rc.seq = s.seq",
-            integer(domain::kRefRelatedActivity), text(*q.activity));
+        ref("rc", domain::kRefRelatedActivity, *q.activity);
       } else {
         where += fmt::format(" AND s.activity = {}", text(*q.activity));
       }
     }
+    from += from.empty() ? "xapi_statements s" : " CROSS JOIN xapi_statements s";
+    if (order != "s.seq") where += fmt::format(" AND s.seq = {}", order);
+    std::string sql =
+        "SELECT s.seq, s.statement_id, s.body, s.stored_at, s.voided, s.attempt FROM " + from;
     if (q.verb) where += fmt::format(" AND s.verb = {}", text(*q.verb));
     if (q.registration) where += fmt::format(" AND s.registration = {}", text(*q.registration));
     if (q.since) where += fmt::format(" AND s.stored_at > {}", integer(q.since->ms));
     if (q.until) where += fmt::format(" AND s.stored_at <= {}", integer(q.until->ms));
     if (q.after_seq) {
-      where += fmt::format(" AND s.seq {} {}", q.ascending ? ">" : "<", integer(*q.after_seq));
+      where += fmt::format(" AND {} {} {}", order, q.ascending ? ">" : "<", integer(*q.after_seq));
     }
     sql += where;
-    sql += fmt::format(" ORDER BY s.seq {} LIMIT {}", q.ascending ? "ASC" : "DESC",
+    sql += fmt::format(" ORDER BY {} {} LIMIT {}", order, q.ascending ? "ASC" : "DESC",
                        integer(static_cast<std::int64_t>(q.limit)));
 
     std::lock_guard lock(read_mu_);
@@ -159,6 +189,78 @@ Result<std::vector<StoredStatement>> SqliteStore::QueryStatements(AccountId acco
     std::vector<StoredStatement> out;
     COHORT_RETURN_IF_ERROR(ReadStatementRows(query, out));
     return out;
+  });
+}
+
+Result<std::optional<StoredDocument>> SqliteStore::FindDocument(AccountId account,
+                                                                const DocumentKey& key) {
+  return Guarded("FindDocument", [&]() -> Result<std::optional<StoredDocument>> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->statements.find_document);
+    BindDocumentScope(query, account, key);
+    query.BindText(6, key.id);
+    Result<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return std::optional<StoredDocument>();
+    StoredDocument d;
+    d.id = key.id;
+    d.content_type = query.Text(0);
+    d.body = query.Text(1);
+    d.etag = query.Text(2);
+    d.updated = Instant{query.Int(3)};
+    return std::optional<StoredDocument>(std::move(d));
+  });
+}
+
+Result<std::vector<StoredDocument>> SqliteStore::ListDocuments(AccountId account,
+                                                               const DocumentKey& key,
+                                                               std::optional<Instant> since) {
+  return Guarded("ListDocuments", [&]() -> Result<std::vector<StoredDocument>> {
+    std::lock_guard lock(read_mu_);
+    Query query(reader_->statements.list_documents);
+    BindDocumentScope(query, account, key, /*any_registration=*/true);
+    query.BindInt(6, since ? since->ms : std::numeric_limits<std::int64_t>::min());
+    std::vector<StoredDocument> out;
+    while (true) {
+      Result<bool> row = query.Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) return out;
+      StoredDocument& d = out.emplace_back();
+      d.id = query.Text(0);
+      d.updated = Instant{query.Int(1)};
+    }
+  });
+}
+
+Status SqliteStore::PutDocument(AccountId account, const DocumentWrite& write) {
+  return Guarded("PutDocument", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
+    Query query(writer_->statements.upsert_document);
+    BindDocumentScope(query, account, write.key);
+    query.BindText(6, write.key.id);
+    query.BindText(7, write.content_type);
+    query.BindBlob(8, write.body);
+    query.BindText(9, write.etag);
+    query.BindInt(10, write.updated.ms);
+    if (write.actor_hint) {
+      query.BindText(11, *write.actor_hint);
+    } else {
+      query.BindNull(11);
+    }
+    return query.Run();
+  });
+}
+
+Status SqliteStore::DeleteDocuments(AccountId account, const DocumentKey& key) {
+  return Guarded("DeleteDocuments", [&]() -> Status {
+    std::lock_guard lock(write_mu_);
+    COHORT_RETURN_IF_ERROR(WriterReady());
+    const bool one = !key.id.empty();
+    Query query(one ? writer_->statements.delete_document : writer_->statements.delete_documents);
+    BindDocumentScope(query, account, key, /*any_registration=*/!one);
+    if (one) query.BindText(6, key.id);
+    return query.Run();
   });
 }
 

@@ -277,6 +277,39 @@ constexpr Entry kEntries[] = {
     {&Statements::statements_of_attempt,
      "SELECT seq, statement_id, body, stored_at, voided, attempt FROM xapi_statements "
      "WHERE account_id = ?1 AND attempt = ?2 AND voided = 0 ORDER BY seq"},
+    // ?1 account, ?2 kind, ?3 activity, ?4 agent, ?5 registration, ?6 document id
+    // → content type, body, etag, updated_at
+    {&Statements::find_document,
+     "SELECT content_type, body, etag, updated_at FROM xapi_documents WHERE account_id = ?1 "
+     "AND kind = ?2 AND activity = ?3 AND agent = ?4 AND registration = ?5 AND document_id = ?6"},
+    // ?1 account, ?2 kind, ?3 activity, ?4 agent, ?5 registration (NULL: any), ?6 updated
+    // after → document id, updated_at (the latest of the registrations')
+    {&Statements::list_documents,
+     "SELECT document_id, max(updated_at) FROM xapi_documents WHERE account_id = ?1 "
+     "AND kind = ?2 AND activity = ?3 AND agent = ?4 AND (?5 IS NULL OR registration = ?5) "
+     "AND updated_at > ?6 GROUP BY document_id ORDER BY document_id"},
+    // ?1 account, ?2 kind, ?3 activity, ?4 agent, ?5 registration, ?6 document id,
+    // ?7 content type, ?8 body, ?9 etag, ?10 updated_at, ?11 actor hint
+    {&Statements::upsert_document,
+     "INSERT INTO xapi_documents(account_id, kind, activity, agent, registration, document_id, "
+     "content_type, body, etag, updated_at, actor_hint) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+     "ON CONFLICT(account_id, kind, activity, agent, registration, document_id) DO UPDATE SET "
+     "content_type = excluded.content_type, body = excluded.body, etag = excluded.etag, "
+     "updated_at = excluded.updated_at, actor_hint = excluded.actor_hint"},
+    // ?1 account, ?2 kind, ?3 activity, ?4 agent, ?5 registration, ?6 document id
+    {&Statements::delete_document,
+     "DELETE FROM xapi_documents WHERE account_id = ?1 AND kind = ?2 AND activity = ?3 "
+     "AND agent = ?4 AND registration = ?5 AND document_id = ?6"},
+    // ?1 account, ?2 kind, ?3 activity, ?4 agent, ?5 registration (NULL: any)
+    {&Statements::delete_documents,
+     "DELETE FROM xapi_documents WHERE account_id = ?1 AND kind = ?2 AND activity = ?3 "
+     "AND agent = ?4 AND (?5 IS NULL OR registration = ?5)"},
+    // ?1 user id: the documents whose agent names the user
+    {&Statements::erase_documents_by_actor,
+     "DELETE FROM xapi_documents WHERE account_id = (SELECT account_id FROM users WHERE id = ?1) "
+     "AND actor_hint IN ((SELECT 'key:' || key FROM users WHERE id = ?1), "
+     "(SELECT 'email:' || email_folded FROM users WHERE id = ?1))"},
     {&Statements::counts,
      "SELECT (SELECT count(*) FROM users WHERE account_id = ?1), "
      "(SELECT count(*) FROM groups WHERE account_id = ?1), "

@@ -43,6 +43,9 @@ struct Statements {
   Statement insert_statement, insert_statement_ref, void_statement, delete_attempt,
       erase_statements, erase_statements_by_actor, find_statement, statements_of_attempt, map_statement, unmapped_by_actor,
       unmapped_by_activity;
+  // xAPI documents (store::DocumentKind).
+  Statement find_document, list_documents, upsert_document, delete_document, delete_documents,
+      erase_documents_by_actor;
   // For the metrics engine (rebuild and replays).
   Statement list_course_keys, list_groups, list_all_managers, list_users, list_all_memberships,
       list_enrollments, scan_attempts, load_attempts, list_certifications, list_user_keys,

@@ -244,6 +244,25 @@ Result<std::vector<StoredStatement>> FailingStore::UnmappedStatements(
                  [&] { return inner_.UnmappedStatements(account, actor_hints, activities); });
 }
 
+Result<std::optional<StoredDocument>> FailingStore::FindDocument(AccountId account,
+                                                                 const DocumentKey& key) {
+  return Forward("FindDocument", [&] { return inner_.FindDocument(account, key); });
+}
+
+Result<std::vector<StoredDocument>> FailingStore::ListDocuments(AccountId account,
+                                                                const DocumentKey& key,
+                                                                std::optional<Instant> since) {
+  return Forward("ListDocuments", [&] { return inner_.ListDocuments(account, key, since); });
+}
+
+Status FailingStore::PutDocument(AccountId account, const DocumentWrite& write) {
+  return Forward("PutDocument", [&] { return inner_.PutDocument(account, write); });
+}
+
+Status FailingStore::DeleteDocuments(AccountId account, const DocumentKey& key) {
+  return Forward("DeleteDocuments", [&] { return inner_.DeleteDocuments(account, key); });
+}
+
 Result<std::vector<domain::Attempt>> FailingStore::LoadAttemptsThrough(AccountId account,
                                                                        std::string_view user,
                                                                        std::string_view course,
