@@ -14,12 +14,16 @@
 #include "domain/user.h"
 #include "domain/validation.h"
 #include "service/service.h"
+#include "service/xapi_keys.h"
 #include "service/stored_attempts.h"
 #include "store/store.h"
 #include "xapi/statement.h"
 
 namespace cohort::service {
 namespace {
+
+using xapi_keys::ActorHint;
+using xapi_keys::Hex;
 
 // Verbs whose statements describe an answer (docs/xapi.md, "Statements → attempts").
 constexpr std::array<std::string_view, 3> kAnswerVerbs = {
@@ -38,13 +42,6 @@ std::optional<std::pair<std::string, std::string>> ExerciseOfIri(std::string_vie
     return std::nullopt;
   }
   return std::pair{std::string(iri.substr(0, slash)), std::string(iri.substr(slash + 1))};
-}
-
-std::string Hex(const unsigned char* bytes, std::size_t n) {
-  std::string out;
-  out.reserve(2 * n);
-  for (std::size_t i = 0; i < n; ++i) out += fmt::format("{:02x}", bytes[i]);
-  return out;
 }
 
 // A random (version 4) UUID for a statement sent without an id.
@@ -253,16 +250,6 @@ Result<std::size_t> Derive(store::Store& store, StatementMapper& mapper, Account
     batch.attempts.items.push_back(std::move(attempt));
   }
   return counted;
-}
-
-// The actor hint of an actor key (StatementWrite::actor_hint): the user it would name.
-std::optional<std::string> ActorHint(const std::string& actor) {
-  if (actor.starts_with("account:")) return "key:" + actor.substr(actor.rfind(' ') + 1);
-  constexpr std::string_view kMailto = "mbox:mailto:";
-  if (actor.starts_with(kMailto)) {
-    return "email:" + domain::FoldEmail(std::string_view(actor).substr(kMailto.size()));
-  }
-  return std::nullopt;
 }
 
 // The agent key (xapi::AgentKey) of Authority(caller).

@@ -10,11 +10,14 @@
 
 #include "domain/user.h"
 #include "service/service.h"
+#include "service/xapi_keys.h"
 #include "store/store.h"
 #include "xapi/statement.h"
 
 namespace cohort::service {
 namespace {
+
+using xapi_keys::ActorHint;
 
 // The document's ETag. xAPI 1.0.3 §3.1 asks for the SHA-1 hex of the body, but libsodium (our
 // hashing library, STYLE.md §10) has no SHA-1; ETags are opaque to clients, who must send back
@@ -24,21 +27,7 @@ std::string ETagOf(std::string_view body) {
   std::array<unsigned char, 20> digest{};
   crypto_generichash(digest.data(), digest.size(),
                      reinterpret_cast<const unsigned char*>(body.data()), body.size(), nullptr, 0);
-  std::string out;
-  out.reserve(2 * digest.size());
-  for (unsigned char b : digest) out += fmt::format("{:02x}", b);
-  return out;
-}
-
-// The user an agent key would name (as xapi.cc's ActorHint for statements): "key:<name>" of an
-// account, "email:<folded email>" of an mbox; erasing that user deletes the documents.
-std::optional<std::string> ActorHint(const std::string& agent) {
-  if (agent.starts_with("account:")) return "key:" + agent.substr(agent.rfind(' ') + 1);
-  constexpr std::string_view kMailto = "mbox:mailto:";
-  if (agent.starts_with(kMailto)) {
-    return "email:" + domain::FoldEmail(std::string_view(agent).substr(kMailto.size()));
-  }
-  return std::nullopt;
+  return xapi_keys::Hex(digest.data(), digest.size());
 }
 
 bool IsJson(std::string_view content_type) {

@@ -6,36 +6,20 @@
 // The same learning, sent as xAPI statements into one account and as POST /api/v1/attempts
 // into another, must give every view the same figures.
 import assert from 'node:assert/strict';
-import {execFileSync, spawn} from 'node:child_process';
-import fs from 'node:fs';
 import {createRequire} from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
 import {after, before, test} from 'node:test';
 
 import XAPI from '@xapi/xapi';
 
+import {startCohort} from './harness.mjs';
+
 const require = createRequire(import.meta.url);
 const TinCan = require('tincanjs');
 
-const cohort = process.env.COHORT_BIN || path.resolve('build/cohort');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-xapi-'));
-const db = path.join(tmp, 'xapi.db');
-let server;
+let cohort;
 let base;
-const tokens = {};
-
-function cli(...args) {
-  return execFileSync(cohort, [...args, '--db', db], {encoding: 'utf8'});
-}
-
-async function api(account, method, url, body) {
-  const r = await fetch(base + url, {method, headers: {'Authorization': `Bearer ${tokens[account]}`,
-    'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)});
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+let tokens;
+const api = (...args) => cohort.api(...args);
 
 function basic(account) {
   return 'Basic ' + Buffer.from(`lrs-client:${tokens[account]}`).toString('base64');
@@ -117,24 +101,8 @@ async function views(account) {
 }
 
 before(async () => {
-  for (const account of ['viaxapi', 'viaapi', 'minusvoided']) {
-    cli('account', 'create', account, '--name', account);
-    const out = cli('token', 'create', '--account', account, '--scope', 'read,ingest');
-    tokens[account] = out.trim().split(/\s+/).at(-1);
-  }
-  server = spawn(cohort, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '2'],
-    {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, COHORT_LOG_LEVEL: 'warn'}});
-  let err = '';
-  server.stderr.on('data', (d) => { err += d; });
-  base = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the server did not start:\n' + err)), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = /serving on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-  });
+  cohort = await startCohort({accounts: ['viaxapi', 'viaapi', 'minusvoided']});
+  ({base, tokens} = cohort);
   for (const account of ['viaxapi', 'viaapi', 'minusvoided']) {
     await api(account, 'PUT', '/api/v1/courses/safety', COURSE);
     for (const [key, user] of Object.entries(USERS)) await api(account, 'PUT', `/api/v1/users/${key}`, user);
@@ -142,11 +110,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (server) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
-  fs.rmSync(tmp, {recursive: true, force: true});
+  if (cohort) await cohort.stop();
 });
 
 test('GET /xapi/about names the versions, without credentials', async () => {

@@ -1,5 +1,4 @@
-// A real `cohort serve` over a fresh SQLite file, for the Node tests of tests/xapi/ that send
-// raw statements (validation_crosscheck.mjs, lms_fixtures.mjs). COHORT_BIN names the binary;
+// A real `cohort serve` over a fresh SQLite file, for every Node test of tests/xapi/. COHORT_BIN names the binary;
 // default build/cohort.
 import {execFileSync, spawn} from 'node:child_process';
 import fs from 'node:fs';
