@@ -116,7 +116,9 @@ TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureSqlAgreesAndTheClusterReads
   }
 
   for (const char* view : {"all courses", "course + chapters", "user league (worst sort)",
-                           "group league", "user in course", "exercise history"}) {
+                           "group league", "user in course", "exercise history",
+                           "group heat map", "group page", "dashboard, 12 weeks",
+                           "dashboard, 52 weeks", "report, a group at risk", "person page"}) {
     ASSERT_TRUE(j["latency"].contains(view)) << view;
     ExpectLatency(j["latency"][view], view);
   }

@@ -341,10 +341,16 @@ json CohortDriver::MeasureViews(HttpClient& client, const http_client::HeaderLis
   run_.log("latency {:<34} p50 {:8.3f} ms  p99 {:8.3f} ms  (28 sorts × {} requests; worst: {})",
        "user league, first page", worst.p50, worst.p99, n, worst_sort);
   record("group league", Measure(client, headers, "/api/v1/courses/" + c + "/groups", n));
+  // Issue 20's views: the heat map, a group's page, the dashboard, the filtered report.
+  record("group heat map", Measure(client, headers, "/api/v1/courses/" + c + "/groups?chapters=true", n));
+  record("group page", Measure(client, headers, "/api/v1/courses/" + c + "/groups/g001", n));
+  record("dashboard, 12 weeks", Measure(client, headers, "/api/v1/activity", n));
+  record("dashboard, 52 weeks", Measure(client, headers, "/api/v1/activity?weeks=52", n));
+  record("report, a group at risk", Measure(client, headers, "/api/v1/report?group=g001&at_risk=true&limit=50", n));
   // User in course and history: a different user each request (the first 200 active learners of
   // the busiest course), so no answer is the previous one again.
   {
-    std::vector<double> user_ms, history_ms;
+    std::vector<double> user_ms, history_ms, person_ms;
     for (int i = 0; i < 5; ++i) client.Get(fmt::format("/api/v1/courses/{}/users/{}", c, world_.UserKey(active_enrolled_[0])), headers);
     for (int i = 0; i < n; ++i) {
       const int u = active_enrolled_[static_cast<std::size_t>(i) % active_enrolled_.size()];
@@ -355,11 +361,18 @@ json CohortDriver::MeasureViews(HttpClient& client, const http_client::HeaderLis
         run_.Fail(fmt::format("user/history answered {} / {}", a.status, h.status));
         return views;
       }
+      const HttpResponse p = client.Get("/api/v1/users/" + world_.UserKey(u), headers);
+      if (p.status != 200) {
+        run_.Fail(fmt::format("person answered {}", p.status));
+        return views;
+      }
       user_ms.push_back(a.total_ms);
       history_ms.push_back(h.total_ms);
+      person_ms.push_back(p.total_ms);
     }
     record("user in course", Summarise(user_ms));
     record("exercise history", Summarise(history_ms));
+    record("person page", Summarise(person_ms));
   }
   {
     // As many requests as every other view (at M each is half a second: ~2 minutes).

@@ -43,5 +43,16 @@ TEST(TimeTest, LocalDayFollowsTheZone) {
   EXPECT_EQ(TimeZone::Utc().LocalDay(t) - ny->LocalDay(t), 1);
 }
 
+TEST(TimeTest, ParseDateTakesRealDatesOnlyAndRoundTrips) {
+  for (const std::int64_t day : {0LL, 20'522LL, -1LL, 11'016LL}) {
+    EXPECT_EQ(ParseDate(FormatDate(day)), day) << FormatDate(day);
+  }
+  EXPECT_EQ(ParseDate("2024-02-29"), 19'782);
+  for (const char* bad : {"2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01",
+                          "2026/01/01", "2026-01-01T", "", "yesterday", "2026-01-0x"}) {
+    EXPECT_FALSE(ParseDate(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace cohort

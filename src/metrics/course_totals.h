@@ -140,6 +140,15 @@ struct CourseTotals {
   void Replace(const Share& old, const Share& next, int user) {
     AddFigures(old, -1);
     AddFigures(next, 1);
+    // The weekly activity: an apply usually changes only the last weeks; the common prefix stays.
+    // (A share that is not counted has none.)
+    std::size_t same = 0;
+    while (same < old.activity.size() && same < next.activity.size() &&
+           old.activity[same] == next.activity[same]) {
+      ++same;
+    }
+    for (std::size_t i = same; i < old.activity.size(); ++i) AddActivity(old.activity[i], -1);
+    for (std::size_t i = same; i < next.activity.size(); ++i) AddActivity(next.activity[i], 1);
     const std::optional<std::int64_t> old_risk = old.counted ? old.at_risk_from_ms : std::nullopt;
     const std::optional<std::int64_t> new_risk = next.counted ? next.at_risk_from_ms : std::nullopt;
     if (old_risk != new_risk) {
@@ -187,6 +196,15 @@ struct CourseTotals {
   }
 
  private:
+  void AddActivity(const WeekActivity& w, int sign) {
+    auto it = activity.try_emplace(w.week).first;
+    ActivityCounts& x = it->second;
+    x.active += sign * w.active;
+    x.attempts += sign * w.attempts;
+    x.completions += sign * w.completions;
+    x.certifications += sign * w.certifications;
+    if (x.Empty()) activity.erase(it);
+  }
   void AddFigures(const Share& s, int sign) {
     if (!s.counted) return;
     const double k = sign;
@@ -202,15 +220,6 @@ struct CourseTotals {
     if (chapters.size() < s.chapters.size()) chapters.resize(s.chapters.size());
     for (std::size_t ch = 0; ch < s.chapters.size(); ++ch) chapters[ch].Add(k * s.chapters[ch]);
     bands[static_cast<std::size_t>(s.band)] += sign;
-    for (const WeekActivity& w : s.activity) {
-      auto it = activity.try_emplace(w.week).first;
-      ActivityCounts& x = it->second;
-      x.active += sign * w.active;
-      x.attempts += sign * w.attempts;
-      x.completions += sign * w.completions;
-      x.certifications += sign * w.certifications;
-      if (x.Empty()) activity.erase(it);
-    }
     if (chapter_bands.size() < s.chapter_bands.size()) chapter_bands.resize(s.chapter_bands.size());
     for (std::size_t ch = 0; ch < s.chapter_bands.size(); ++ch) {
       chapter_bands[ch][static_cast<std::size_t>(s.chapter_bands[ch])] += sign;

@@ -109,11 +109,17 @@ void MovePeople(const AccountState& a, int user, const Share& old, const Share& 
       if (people != a.active_people.end() && --people->second == 0) a.active_people.erase(people);
     }
   };
-  for (const WeekActivity& w : next.activity) {
-    if (w.active) move(w.week, 1);
+  std::size_t same = 0;  // the weeks both have alike (usually all but the last)
+  while (same < old.activity.size() && same < next.activity.size() &&
+         old.activity[same].week == next.activity[same].week &&
+         old.activity[same].active == next.activity[same].active) {
+    ++same;
   }
-  for (const WeekActivity& w : old.activity) {
-    if (w.active) move(w.week, -1);
+  for (std::size_t i = same; i < next.activity.size(); ++i) {
+    if (next.activity[i].active) move(next.activity[i].week, 1);
+  }
+  for (std::size_t i = same; i < old.activity.size(); ++i) {
+    if (old.activity[i].active) move(old.activity[i].week, -1);
   }
 }
 
