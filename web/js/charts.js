@@ -222,3 +222,37 @@ export function historyChart(rows, threshold) {
     plugins: {legend: {display: datasets.length > 1}}},
   });
 }
+
+// The dashboard's weekly activity (issue 20 point 2): people active, completions and
+// certifications per week on the left axis (people), attempts started on the right (attempts
+// outnumber people many times over). `weeks`: GET /api/v1/activity's [{week, active, attempts,
+// completions, certifications}].
+export function activityChart(weeks) {
+  const series = [
+    ['Active learners', 'active', BLUE, 'y'],
+    ['Completions', 'completions', GREEN, 'y'],
+    ['Certifications', 'certifications', PALETTE[4], 'y'],
+    ['Attempts', 'attempts', PALETTE[1], 'y1'],
+  ];
+  const chart = charted('Weekly activity', {
+    type: 'line',
+    data: {
+      labels: weeks.map((w) => w.week),
+      datasets: series.map(([label, key, color, axis]) => ({label, data: weeks.map((w) => w[key]),
+        borderColor: color, backgroundColor: color, yAxisID: axis, borderWidth: 2, tension: 0.2,
+        pointRadius: weeks.length > 20 ? 0 : 3, borderDash: axis === 'y1' ? [6, 3] : undefined})),
+    },
+    options: {
+      interaction: {mode: 'index', intersect: false},
+      scales: {
+        x: {ticks: {maxTicksLimit: 8}},
+        y: {beginAtZero: true, ticks: {precision: 0}, title: {display: true, text: 'People'}},
+        y1: {beginAtZero: true, position: 'right', ticks: {precision: 0},
+          grid: {drawOnChartArea: false}, title: {display: true, text: 'Attempts'}},
+      },
+      plugins: {legend: {position: 'bottom', labels: {boxWidth: 12}}},
+    },
+  });
+  chart.element.querySelector('.chart-box').style.height = '340px';
+  return chart;
+}

@@ -7,7 +7,8 @@ import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {tableColumns, clientColumn} from '../columns.js';
 import {chaptersChart} from '../charts.js';
-import {pageHeader, section, withStates, lifetime, figures, tableView} from './common.js';
+import {pageHeader, section, withStates, lifetime, figures, tableView, overviewLine} from
+  './common.js';
 import * as fmt from '../format.js';
 
 // Grant an award (POST /api/v1/awards, with the CSRF token); `done` refreshes the list.
@@ -69,6 +70,7 @@ export function userView(main, route, ctx) {
     clear(header).append(pageHeader(title, crumbs));
 
     body.append(
+      overviewLine(user, v.name, user === a.me),
       h('div', {class: 'progress-line'},
         h('label', {for: 'course-progress', text: `Progress ${fmt.pct(v.progress)}`}),
         h('progress', {id: 'course-progress', max: '1', value: String(v.progress)})),
