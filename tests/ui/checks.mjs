@@ -9,6 +9,7 @@ import {createRequire} from 'node:module';
 import ExcelJS from 'exceljs';
 
 import {attentionChecks} from './attention_checks.mjs';
+import {managerChecks} from './manager_checks.mjs';
 
 import {apiQueryOf, chartsFitTheirBoxes, DESKTOP, displayedKeys, hashParams, headerState,
   PHONE, waitForKeys} from './harness.mjs';
@@ -658,10 +659,17 @@ export async function checks(h, only) {
     const cell = page.locator('.table-block tbody tr[data-key="xss-user"] th a');
     assert.equal(await cell.textContent(), XSS_NAME);
     assert.equal(await page.locator('main table img, main table script').count(), 0);
-    await page.click('.table-block tbody tr[data-key="xss-user"] th a');
-    await waitForHash(page, /users\/xss-user$/, 'open the person');
+    await page.click('.table-block tbody tr[data-key="xss-user"] [data-col="progress"] a');
+    await waitForHash(page, /courses\/[^/]+\/users\/xss-user$/, 'open the person');
     await headingIs(page, `${XSS_NAME} · ` +
       (await h.json(page, `/api/v1/courses/${course}`)).title, 'person heading');
+    // Their overview, from the name.
+    await page.click('.overview-line a');
+    await waitForHash(page, /^#\/users\/xss-user$/, 'the overview');
+    await headingIs(page, XSS_NAME, 'overview heading');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await page.locator('main img').count(), 0);
+    await page.goBack();
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     assert.equal(await page.locator('main img').count(), 0);
   });
@@ -707,8 +715,8 @@ export async function checks(h, only) {
     await page.goto(`${h.base}/#/courses/${course}?sort=mastery&order=desc`);
     const league = await leagueMatchesApi(h, page, course, 'league');
     person = league.rows[0].user;
-    await page.click(`.table-block tbody tr[data-key="${person}"] th a`);
-    await waitForHash(page, new RegExp(`users/${person}$`), 'open person');
+    await page.click(`.table-block tbody tr[data-key="${person}"] [data-col="progress"] a`);
+    await waitForHash(page, new RegExp(`courses/${course}/users/${person}$`), 'open person');
     const v = await h.json(page, `/api/v1/courses/${course}/users/${person}`);
     await waitForKeys(page, v.exercises.map((e) => e.exercise), 'exercise summary');
     await chartsOnPage(page, 1, 'user');
@@ -1027,8 +1035,8 @@ export async function checks(h, only) {
     const y = 300;
     const was = await rowAt(page, y);
     assert.ok(was, `a row at ${y} px`);
-    await page.click(`.table-block tbody tr[data-key="${was.key}"] th a`);
-    await waitForHash(page, new RegExp(`users/${was.key}$`), 'open the person');
+    await page.click(`.table-block tbody tr[data-key="${was.key}"] [data-col="progress"] a`);
+    await waitForHash(page, new RegExp(`courses/${course}/users/${was.key}$`), 'open the person');
     const v = await h.json(page, `/api/v1/courses/${course}/users/${was.key}`);
     await waitForKeys(page, v.exercises.map((e) => e.exercise), 'the person\'s exercises');
     await page.goBack();
@@ -1065,8 +1073,9 @@ export async function checks(h, only) {
         ['#/courses', ['Course', 'Users', 'Mastery', 'Certified', 'Completed', 'At risk',
           'Share at risk', 'Score']],
         [`#/courses/${course}`, leagueLabels],
-        [`#/courses/${course}/groups`, ['Rank', 'Group', 'Members', 'Mastery', 'Completed',
-          'Certified', 'At risk', 'Share at risk', 'Score', 'Points', 'Time']],
+        [`#/courses/${course}/groups`, ['Rank', 'Group', 'Members', 'Mastery', 'Bands',
+          'Completed', 'Certified', 'At risk', 'Share at risk', 'Time per member', 'Score',
+          'Points', 'Time']],
         [`#/courses/${course}/groups/${groups.rows[0].group}`, leagueLabels],
         [`#/courses/${course}/users/${someone}`, ['#', 'Exercise', 'Chapter', 'Mastery',
           'Mastered', 'Score', 'Attempts', 'Hints', 'Avg time', 'Last attempt']],
@@ -1094,7 +1103,8 @@ export async function checks(h, only) {
           }
         }
         assert.deepEqual(heads.filter((x) => !x.button).map((x) => x.label),
-          labels.filter((l) => l === '#' || l === 'Groups'), `${hash}: the headers not sorting`);
+          labels.filter((l) => ['#', 'Groups', 'Bands'].includes(l)),
+          `${hash}: the headers not sorting`);
       }
       // The report's Groups: plain text, not sorted; a link that still sorts by it (a 422 of
       // the API) shows the default order, by name, instead of an error.
@@ -1196,18 +1206,21 @@ export async function checks(h, only) {
       await page.goto(`${h.base}/#/report`);
       await tableSettled(page, 'report');
       page.on('request', listen);
-      await page.goto(`${h.base}/#/courses`);
-      await chartsOnPage(page, 2, 'all courses');
+      // With each course's line asked for (the dashboard's checkbox, issue 20 point 2).
+      await page.goto(`${h.base}/#/courses?lines=courses&weeks=52`);
+      await chartsOnPage(page, 3, 'all courses');
       page.off('request', listen);
       assert.deepEqual(asked, ['/api/v1/courses?limit=1000&weekly=true'],
         'All courses asks for its rows and every weekly series at once');
       const lines = await page.evaluate(() => {
         const charts = [...document.querySelectorAll('main canvas')]
-          .map((c) => window.Chart.getChart(c)).filter((c) => c && c.config.type === 'line');
+          .filter((c) => /^Mastery over time/.test(c.getAttribute('aria-label')))
+          .map((c) => window.Chart.getChart(c)).filter(Boolean);
         return charts.length === 1 ? charts[0].data.datasets.map((d) => d.label) : null;
       });
-      assert.deepEqual(lines && [...lines].sort(), api.rows.map((r) => r.title).sort(),
+      assert.deepEqual(lines && [...lines.slice(1)].sort(), api.rows.map((r) => r.title).sort(),
         'one line per course');
+      assert.equal(lines[0], 'Every enrolment');
     });
 
   await run('the top bar names the person signed in, not their key', async () => {
@@ -1221,6 +1234,12 @@ export async function checks(h, only) {
 
   // Issue 20: who needs attention, and telling people apart (attention_checks.mjs).
   await attentionChecks(h, run, {course, managerPage: async () => {
+    await asManager();
+    return page;
+  }});
+  // Issue 20: the dashboard, bands, scope, the person overview, groups compared, the report's
+  // filters (manager_checks.mjs).
+  await managerChecks(h, run, {course, managerPage: async () => {
     await asManager();
     return page;
   }});
@@ -1279,7 +1298,8 @@ export async function checks(h, only) {
     await ex.page.goto(`${h.base}/#/courses/${course}`);
     const league = await leagueMatchesApi(h, ex.page, course, 'executive league');
     // An executive sees a person's page but grants no award.
-    await ex.page.click(`.table-block tbody tr[data-key="${league.rows[0].user}"] th a`);
+    await ex.page.click(
+      `.table-block tbody tr[data-key="${league.rows[0].user}"] [data-col="progress"] a`);
     await ex.page.waitForSelector('.awards h3');
     assert.equal(await ex.page.locator('details.award-grant').count(), 0);
     noErrors(ex, 'executive');
@@ -1317,6 +1337,9 @@ export async function checks(h, only) {
     for (const l of links) {
       const m = /^#\/courses\/[^/?]+\/users\/([^/?]+)/.exec(l);
       if (m) assert.equal(await h.status(p, `/api/v1/courses/${c}/users/${m[1]}`), 200, l);
+      // Each name opens an overview they may see (issue 20 point 6).
+      const o = /^#\/users\/([^/?]+)$/.exec(l);
+      if (o) assert.equal(await h.status(p, `/api/v1/users/${o[1]}`), 200, l);
     }
     // A group they do not manage is not theirs to open.
     const other = all.rows.find((g) => !groups.rows.some((x) => x.group === g.group));
