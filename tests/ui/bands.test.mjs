@@ -18,8 +18,8 @@ test('each band has its count and its share of everyone counted', () => {
   assert.deepEqual(bandParts(bands, 0.8).map((p) => [p.key, p.count, p.share]), [
     ['not_started', 1, 0.25], ['below_half', 0, 0], ['below_threshold', 1, 0.25],
     ['mastered', 2, 0.5]]);
-  assert.equal(bandsText(bands, 0.8), 'Not started 1 (25.0%), Below 50% 0 (0.0%), ' +
-    '50% to below 80% 1 (25.0%), Mastered (≥ 80%) 2 (50.0%)');
+  assert.equal(bandsText(bands, 0.8), 'Not started 1 (25.0%) · Below 50% 0 (0.0%) · ' +
+    '50% to below 80% 1 (25.0%) · Mastered (≥ 80%) 2 (50.0%)');
   assert.equal(bandsText({not_started: 0, below_half: 0, below_threshold: 0, mastered: 0}, 0.8),
     'No one enrolled');
 });

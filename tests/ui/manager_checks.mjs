@@ -34,7 +34,7 @@ function bandsText(bands, thr) {
   const names = ['Not started', `Below ${half}`, `${half} to below ${threshold(thr)}`,
     `Mastered (≥ ${threshold(thr)})`];
   return BAND_KEYS.map((k, i) => `${names[i]} ${int(bands[k])} (${pct(bands[k] / total)})`)
-    .join(', ');
+    .join(' · ');
 }
 const bandsSum = (b) => BAND_KEYS.reduce((n, k) => n + b[k], 0);
 
@@ -362,14 +362,15 @@ export async function managerChecks(h, run, {course, managerPage}) {
       return {key: tr.dataset.key, title: t('title'),
         link: tr.querySelector('[data-col="title"] a').getAttribute('href'),
         mastery: t('mastery'), progress: t('progress'), completed: t('completed_at'),
-        certified: t('certified_at'), enrolled: t('enrolled_at'), days: t('days_inactive'),
-        state: t('state')};
+        certified: t('certified_at'), enrolled: t('enrolled_at'),
+        days: tr.querySelector('[data-col="last_active"] .days').textContent, state: t('state')};
     }));
     assert.deepEqual(rows, p.courses.map((c) => ({key: c.course, title: c.title,
       link: `#/courses/${c.course}/users/${p.user}`, mastery: pct(c.mastery),
       progress: pct(c.progress), completed: c.completed_at ? day(c.completed_at) : 'No',
       certified: c.certified_at ? day(c.certified_at) : 'No', enrolled: day(c.enrolled_at),
-      days: int(c.days_inactive),
+      days: !c.last_active ? '' : ` (${c.days_inactive === 0 ? 'today'
+        : `${int(c.days_inactive)} day${c.days_inactive === 1 ? '' : 's'} ago`})`,
       state: c.at_risk ? 'At risk' : c.not_started ? 'Not started' : 'On track'})));
     const titles = p.courses.map((c) => c.title);
     assert.deepEqual(titles, [...titles].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),

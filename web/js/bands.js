@@ -32,11 +32,11 @@ export function bandParts(bands, threshold) {
     share: total > 0 ? (bands[key] || 0) / total : null}));
 }
 
-// The text of a bar: "Not started 3 (10.0%), Below 50% 5 (16.7%), ...".
+// The text of a bar: "Not started 3 (10.0%) · Below 50% 5 (16.7%) · ...".
 export function bandsText(bands, threshold) {
   if (bandsTotal(bands) === 0) return 'No one enrolled';
   return bandParts(bands, threshold)
-    .map((p) => `${p.name} ${fmt.int(p.count)} (${fmt.pct(p.share)})`).join(', ');
+    .map((p) => `${p.name} ${fmt.int(p.count)} (${fmt.pct(p.share)})`).join(' · ');
 }
 
 // The bar alone (hidden from screen readers: its text says the same), one segment a band.

@@ -179,8 +179,10 @@ export function masteryOverTime(label, series) {
   return chart;
 }
 
-// Chapter strengths and weaknesses, weakest first, as horizontal bars.
-export function chaptersChart(label, chapters) {
+// Chapter strengths and weaknesses, weakest first, as horizontal bars coloured as the mastery
+// bands are at the course's `threshold` (below half, below the threshold, mastered).
+export function chaptersChart(label, chapters, threshold = 0.8) {
+  const half = Math.min(0.5, threshold);
   const sorted = [...chapters].sort((a, b) => (a.mastery ?? -1) - (b.mastery ?? -1) ||
     (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   const chart = charted(label, {
@@ -188,8 +190,8 @@ export function chaptersChart(label, chapters) {
     data: {
       labels: sorted.map((c) => c.title),
       datasets: [{label: 'Mastery %', data: sorted.map((c) => toPct(c.mastery)),
-        backgroundColor: sorted.map((c) => ((c.mastery ?? 0) < 0.5 ? '#be123c'
-          : (c.mastery ?? 0) < 0.8 ? '#b45309' : GREEN))}],
+        backgroundColor: sorted.map((c) => ((c.mastery ?? 0) < half ? '#be123c'
+          : (c.mastery ?? 0) < threshold ? '#d97706' : GREEN))}],
     },
     options: {indexAxis: 'y',
       scales: {x: percentAxis('Mastery'), y: sideAxis()},

@@ -76,7 +76,8 @@ function overview(detail, course, group, life) {
       bandsSection(detail, group ? 'Whole group' : 'Whole course')));
   }
   const charts = h('div', {class: 'chart-row'});
-  charts.append(life.keep(chaptersChart('Mastery by chapter, weakest first', detail.chapters)));
+  charts.append(life.keep(chaptersChart('Mastery by chapter, weakest first', detail.chapters,
+    detail.mastery_threshold)));
   if (detail.weekly && detail.weekly.length) {
     charts.append(life.keep(masteryOverTime(group ? 'The group\u2019s mastery over time'
       : 'Mastery over time', [{label: group ? detail.name : detail.title,

@@ -21,12 +21,19 @@ function stateCell(c) {
   return 'On track';
 }
 
+// "3 days ago", "today".
+function daysAgo(days) {
+  if (days === null || days === undefined) return '';
+  if (days === 0) return '(today)';
+  return `(${fmt.int(days)} day${days === 1 ? '' : 's'} ago)`;
+}
+
 // The enrolments as a table: one row a course, in the API's order (by title).
 function coursesTable(user, courses) {
   const cols = [
     ['Course', null], ['Enrolled', null], ['Mastery', 'num'], ['Progress', 'num'],
     ['Completed', null], ['Certified', null], ['Score', 'num'], ['Points', 'num'],
-    ['Time', 'num'], ['Last active', null], ['Days since last active', 'num'], ['State', null]];
+    ['Time', 'num'], ['Last active', null], ['State', null]];
   return h('div', {class: 'plain-scroll', tabindex: '0', role: 'region',
     'aria-label': 'Courses, the table'},
   h('table', {class: 'data person-courses'},
@@ -46,8 +53,8 @@ function coursesTable(user, courses) {
       h('td', {class: 'num', dataset: {col: 'score'}, text: fmt.pct(c.score)}),
       h('td', {class: 'num', dataset: {col: 'points'}, text: fmt.int(c.points)}),
       h('td', {class: 'num', dataset: {col: 'time'}, text: fmt.duration(c.time)}),
-      h('td', {dataset: {col: 'last_active'}, text: fmt.dateTime(c.last_active)}),
-      h('td', {class: 'num', dataset: {col: 'days_inactive'}, text: fmt.int(c.days_inactive)}),
+      h('td', {dataset: {col: 'last_active'}}, fmt.dateTime(c.last_active),
+        h('small', {class: 'days', text: c.last_active ? ` ${daysAgo(c.days_inactive)}` : ''})),
       h('td', {dataset: {col: 'state'}}, stateCell(c)))))));
 }
 

@@ -124,7 +124,8 @@ export function userView(main, route, ctx) {
     body.append(section('Certifications, badges and awards', achievements));
 
     body.append(section('Strengths and weaknesses', h('div', {class: 'chart-row'},
-      life.keep(chaptersChart('Mastery by chapter, weakest first', v.chapters)))));
+      life.keep(chaptersChart('Mastery by chapter, weakest first', v.chapters,
+        v.mastery_threshold)))));
 
     const rows = v.exercises.map((e, i) => ({...e, order: i}));
     table = createTable({
