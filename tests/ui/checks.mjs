@@ -1074,7 +1074,8 @@ export async function checks(h, only) {
       // key_list, declared unsortable) are no sort buttons.
       const pages = [
         ['#/report', ['Name', 'Email', 'Groups', 'Course', 'Mastery', 'Progress', 'Completed',
-          'Certified', 'Score', 'Points', 'Time', 'Attempts', 'Hints', 'Last active']],
+          'Certified', 'Score', 'Points', 'Time', 'Attempts', 'Hints', 'Last active',
+          'At risk']],
         ['#/courses', ['Course', 'Users', 'Mastery', 'Certified', 'Completed', 'At risk',
           'Share at risk', 'Score']],
         [`#/courses/${course}`, leagueLabels],
@@ -1115,9 +1116,9 @@ export async function checks(h, only) {
       // the API) shows the default order, by name, instead of an error.
       await page.goto(`${h.base}/#/report`);
       await tableSettled(page, 'report');
-      const groupsHead = (await tableHeads(page)).find((x) => x.col === 'groups');
-      assert.deepEqual(groupsHead, {col: 'groups', label: 'Groups', button: false, sort: null,
-        num: false});
+      const groupsHead = (await tableHeads(page)).find((x) => x.col === 'group_names');
+      assert.deepEqual(groupsHead, {col: 'group_names', label: 'Groups', button: false,
+        sort: null, num: false});
       await page.goto(`${h.base}/#/report?sort=groups&order=desc`);
       const report = await h.json(page, '/api/v1/report?sort=name&order=desc&limit=25&offset=0');
       await waitForKeys(page, report.rows.map((r) => `${r.user}/${r.course}`), 'sort=groups');

@@ -321,7 +321,7 @@ export async function managerChecks(h, run, {course, managerPage}) {
     // Groups by their names.
     await page.goto(`${h.base}/#/report?group=${group}&size=100`);
     const api = await matches('one group');
-    const shown = await page.$$eval('.table-block tbody tr[data-key] [data-col="groups"]',
+    const shown = await page.$$eval('.table-block tbody tr[data-key] [data-col="group_names"]',
       (tds) => tds.map((td) => td.textContent));
     api.rows.forEach((r, i) => {
       assert.equal(r.group_names.length, r.groups.length);

@@ -78,11 +78,6 @@ export function declaredTable(name, tables = declared) {
   return table;
 }
 
-// Whether the declared table `name` has the column `column`.
-export function hasColumn(name, column, tables = declared) {
-  return declaredTable(name, tables).columns.some((c) => c.name === column);
-}
-
 // The header a column has unless the view words it otherwise: its sheet title without the
 // trailing " %" (a table cell shows "72.5%" itself).
 export function defaultLabel(title) {

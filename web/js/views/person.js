@@ -99,7 +99,7 @@ export function personView(main, route, ctx) {
         listOrEmpty(p.certifications, 'No certification yet.', (c) => [
           h('strong', {text: c.title}), ` · issued ${fmt.date(c.issued_at)}`,
           c.expires_at ? ` · expires ${fmt.date(c.expires_at)}` : ' · does not expire',
-          c.imported ? ' · imported' : ''])),
+          c.imported || c.source === 'imported' ? ' · imported' : ''])),
       h('div', {dataset: {list: 'badges'}}, h('h3', {text: 'Badges'}),
         listOrEmpty(p.badges, 'No badge yet.', (b) => [
           h('strong', {text: fmt.badgeName(b.badge)}), ` · ${b.title}`,

@@ -6,7 +6,7 @@ import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
-import {tableColumns, hasColumn} from '../columns.js';
+import {tableColumns} from '../columns.js';
 import {pageHeader, section, withStates, lifetime, guarded, tableView, atRiskCell} from
   './common.js';
 import * as fmt from '../format.js';
@@ -26,12 +26,6 @@ async function groupChoices(ctx, courses, signal) {
   for (const league of leagues) league.rows.forEach((g) => byKey.set(g.group, g.name));
   return [...byKey].map(([group, name]) => ({group, name}))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-// The words of a cell cut short past a width, its title saying them whole (as table.js does for
-// a declared text column).
-function clipped(text) {
-  return h('span', {class: 'clip', title: text, text});
 }
 
 export function reportView(main, route, ctx) {
@@ -57,8 +51,7 @@ export function reportView(main, route, ctx) {
           {href: href(['users', r.user]), text: r.name})},
         'email',
         // The groups' names, not their keys.
-        {name: 'groups', numeric: false, render: (r) => clipped((r.group_names || r.groups)
-          .join(', ') || fmt.DASH)},
+        'group_names',
         {name: 'title', label: 'Course', render: (r) => h('a',
           {href: href(['courses', r.course, 'users', r.user]), text: r.title})},
         'mastery',
@@ -72,7 +65,7 @@ export function reportView(main, route, ctx) {
         'attempts',
         'hints',
         'last_active',
-        ...(hasColumn('report', 'at_risk') ? [{name: 'at_risk', render: atRiskCell}] : []),
+        {name: 'at_risk', render: atRiskCell},
       ]),
       filters: [
         {name: 'course', label: 'Course', options: [{value: '', label: 'All courses'},
