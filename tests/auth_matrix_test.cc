@@ -543,6 +543,58 @@ TEST_F(AuthMatrixTest, AnAwardWithoutCourseShowsInEveryCourseAndErasureRemovesIt
   EXPECT_EQ(store_->FindAward(account_, py_only_id).status().code(), ErrorCode::kNotFound);
 }
 
+// Issue 20, point 4: whose figures each page shows, the account's zone, and "as of".
+TEST_F(AuthMatrixTest, TheSessionNamesTheScopeAndZoneAndViewsSayAsOfWhen) {
+  const json boss = As("boss", "GET", "/api/v1/session").json;
+  EXPECT_EQ(boss["zone"], "Europe/Paris");
+  EXPECT_EQ(boss["scope"], json({{"kind", "account"}, {"groups", json::array()}, {"members", 0}}));
+  const json gman = As("gman", "GET", "/api/v1/session").json;
+  EXPECT_EQ(gman["scope"]["kind"], "groups");
+  EXPECT_EQ(gman["scope"]["groups"], json::array({{{"group", "gA"}, {"name", "Group A"}}}));
+  EXPECT_EQ(gman["scope"]["members"], 2);  // ann and ben
+  EXPECT_EQ(As("ann", "GET", "/api/v1/session").json["scope"]["kind"], "self");
+  // The last change was applied at the fixture's clock: 12:00 UTC is 13:00 in Paris.
+  for (const char* target : {"/api/v1/courses", "/api/v1/courses/py", "/api/v1/courses/py/users",
+                             "/api/v1/report", "/api/v1/users/carl",
+                             "/api/v1/courses/py/groups/gB"}) {
+    Answer a = As("boss", "GET", target);
+    ASSERT_EQ(a.status(), 200) << target;
+    EXPECT_EQ(a.http.headers["cohort-as-of"], "2026-03-10T13:00:00+01:00") << target;
+  }
+}
+
+// Issue 20, points 6 and 7: a person's page and a group's page answer as the other views do:
+// a learner sees only themselves, a group manager only their groups and members.
+TEST_F(AuthMatrixTest, PersonAndGroupPagesFollowTheRoles) {
+  EXPECT_EQ(As("ann", "GET", "/api/v1/users/ann").status(), 200);
+  EXPECT_EQ(As("ann", "GET", "/api/v1/users/carl").status(), 404);
+  EXPECT_EQ(As("gman", "GET", "/api/v1/users/ann").status(), 200);
+  EXPECT_EQ(As("gman", "GET", "/api/v1/users/carl").status(), 404);
+  EXPECT_EQ(As("gman", "GET", "/api/v1/users/nope").status(), 404);
+  const Answer carl = As("boss", "GET", "/api/v1/users/carl");
+  ASSERT_EQ(carl.status(), 200);
+  EXPECT_EQ(carl.json["groups"], json::array({{{"group", "gB"}, {"name", "Group B"}}}));
+  ASSERT_EQ(carl.json["courses"].size(), 1u);
+  EXPECT_EQ(carl.json["courses"][0]["course"], "py");
+  EXPECT_NEAR(carl.json["courses"][0]["mastery"].get<double>(), SeededMastery("carl"), 1e-12);
+  EXPECT_EQ(As("nobody", "GET", "/api/v1/users/nobody").json["courses"], json::array());
+
+  const Answer ga = As("gman", "GET", "/api/v1/courses/py/groups/gA");
+  ASSERT_EQ(ga.status(), 200) << ga.http.body;
+  EXPECT_EQ(ga.json["users"], 2);
+  EXPECT_NEAR(ga.json["mastery"].get<double>(),
+              (SeededMastery("ann") + SeededMastery("ben")) / 2, 1e-12);
+  EXPECT_EQ(As("gman", "GET", "/api/v1/courses/py/groups/gB").status(), 404);
+  EXPECT_EQ(As("gman", "GET", "/api/v1/courses/nope/groups/gA").status(), 404);
+  EXPECT_EQ(As("ann", "GET", "/api/v1/courses/py/groups/gA").status(), 404);
+  EXPECT_EQ(As("boss", "GET", "/api/v1/courses/py/groups/gB").json["users"], 1);
+  // The report's group filter: a group the manager does not manage is unknown to them.
+  EXPECT_EQ(As("gman", "GET", "/api/v1/report?group=gB").status(), 404);
+  const Answer mine = As("gman", "GET", "/api/v1/report?group=gA");
+  ASSERT_EQ(mine.status(), 200);
+  EXPECT_EQ(mine.json["total"], 2);
+}
+
 TEST_F(AuthMatrixTest, SessionEndpointsAreForPeopleOnly) {
   for (const char* who : {"boss", "exec", "gman", "ann", "dora", "nobody", "gus"}) {
     Answer a = As(who, "GET", "/api/v1/session");

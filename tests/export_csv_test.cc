@@ -135,7 +135,7 @@ TEST_F(ExportCsvTest, FormulaLikeTextIsInertAndUnicodeSurvives) {
   std::map<std::string, std::string> title_of;  // course key → Title cell
   for (std::size_t r = 1; r < csv.size(); ++r) {
     name_of[csv[r][0]] = csv[r][1];
-    title_of[csv[r][4]] = csv[r][5];
+    title_of[csv[r][5]] = csv[r][6];  // after Group keys and Groups
   }
   EXPECT_EQ(name_of["t0"], "'=1+1");
   EXPECT_EQ(name_of["t1"], "'@SUM(A1)");

@@ -119,10 +119,14 @@ std::vector<ExportColumn> GroupColumns() {
           {"Certified", "certified", Shown::kInteger},
           {"At risk", "at_risk", Shown::kInteger},
           {"At risk %", "at_risk_share", Shown::kPercent},
+          {"Completed %", "completed_share", Shown::kPercent},
+          {"Certified %", "certified_share", Shown::kPercent},
           {"Score %", "score", Shown::kPercent},
           {"Points", "points", Shown::kInteger},
           {"Time (s)", "time", Shown::kSeconds},
-          {"Time", "time", Shown::kHms}};
+          {"Time", "time", Shown::kHms},
+          {"Time per member (s)", "avg_time", Shown::kSeconds},
+          {"Time per member", "avg_time", Shown::kHms}};
 }
 
 std::vector<ExportColumn> UserColumns() {
@@ -153,7 +157,8 @@ std::vector<ExportColumn> ReportColumns() {
   return {{"User", "user", Shown::kText},
           {"Name", "name", Shown::kText},
           {"Email", "email", Shown::kText},
-          {"Groups", "groups", Shown::kGroups},
+          {"Group keys", "groups", Shown::kGroups},
+          {"Groups", "group_names", Shown::kGroups},
           {"Course", "course", Shown::kText},
           {"Title", "title", Shown::kText},
           {"Mastery %", "mastery", Shown::kPercent},
@@ -166,7 +171,8 @@ std::vector<ExportColumn> ReportColumns() {
           {"Time", "time", Shown::kHms},
           {"Attempts", "attempts", Shown::kInteger},
           {"Hints", "hints", Shown::kInteger},
-          {"Last active", "last_active", Shown::kTime}};
+          {"Last active", "last_active", Shown::kTime},
+          {"At risk", "at_risk", Shown::kBoolean}};
 }
 
 json CourseRowsJson(const json& course) {

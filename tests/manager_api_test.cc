@@ -194,7 +194,8 @@ TEST_F(ReadApiManagerTest, LeagueExportsCarryTheNewColumnsInJsonOrder) {
       << header;
   Reply groups = Get("/api/v1/courses/py/groups?format=csv");
   ASSERT_EQ(groups.status, 200) << groups.body;
-  EXPECT_NE(groups.body.find("Certified,At risk,At risk %,Score %"), std::string::npos)
+  EXPECT_NE(groups.body.find("Certified,At risk,At risk %,Completed %,Certified %,Score %"),
+            std::string::npos)
       << groups.body;
 }
 
@@ -244,6 +245,100 @@ TEST_F(ReadApiManagerTest, NewColumnsSortAndBadValuesAreRefusedByName) {
     EXPECT_EQ(bad.status, 422) << target;
     EXPECT_NE(bad.body.find("at_risk"), std::string::npos) << bad.body;
   }
+}
+
+// Point 3: mastery bands. Ann (1 correct of e1) and Bob (1 wrong answer of e2) started below
+// half; Cat and Élodie never started. In chapter c1 (e1, e2) both starters are below half; no
+// one answered in c2.
+TEST_F(ReadApiManagerTest, BandsCountEachLearnerOnceAtTheCoursesOwnThreshold) {
+  const json course = Get("/api/v1/courses/py").json;
+  EXPECT_EQ(course["mastery_threshold"], 0.8);
+  const json want = {{"not_started", 2}, {"below_half", 2}, {"below_threshold", 0},
+                     {"mastered", 0}};
+  EXPECT_EQ(course["bands"], want);
+  ASSERT_EQ(course["chapters"].size(), 2u);
+  EXPECT_EQ(course["chapters"][0]["bands"], want);
+  EXPECT_EQ(course["chapters"][1]["bands"],
+            json({{"not_started", 4}, {"below_half", 0}, {"below_threshold", 0}, {"mastered", 0}}));
+  // Five clean answers to each exercise: Ann masters the course (window 5).
+  std::string attempts = "[";
+  for (const char* e : {"e1", "e2", "e3"}) {
+    attempts += fmt::format(
+        R"({{"id":"m-{0}","user":"ann","course":"py","exercise":"{0}",)"
+        R"("started_at":"2026-03-10T09:00:00Z","responses":[)",
+        e);
+    for (int i = 0; i < 5; ++i) {
+      attempts += fmt::format(R"({}{{"question":"q{}","correct":true,"time_ms":1000}})",
+                              i ? "," : "", i);
+    }
+    attempts += std::string("]}") + (e == std::string("e3") ? "" : ",");
+  }
+  ASSERT_EQ(Post("/api/v1/attempts", attempts + "]").status, 200);
+  const json after = Get("/api/v1/courses/py").json;
+  EXPECT_EQ(after["bands"]["mastered"], 1);
+  EXPECT_EQ(after["bands"]["below_half"], 1);
+  EXPECT_EQ(after["chapters"][1]["bands"]["mastered"], 1);
+  EXPECT_EQ(after["chapters"][1]["bands"]["not_started"], 3);
+  // The group league: each group's own bands, and shares of its members.
+  for (const json& row : Get("/api/v1/courses/py/groups?chapters=true").json["rows"]) {
+    const json& b = row["bands"];
+    EXPECT_EQ(b["not_started"].get<int>() + b["below_half"].get<int>() +
+                  b["below_threshold"].get<int>() + b["mastered"].get<int>(),
+              row["users"].get<int>())
+        << row.dump();
+    EXPECT_DOUBLE_EQ(row["completed_share"].get<double>(),
+                     row["completed"].get<double>() / row["users"].get<double>());
+    EXPECT_DOUBLE_EQ(row["avg_time"].get<double>(),
+                     row["time"].get<double>() / row["users"].get<double>());
+    ASSERT_EQ(row["chapters"].size(), 2u) << row.dump();
+    // A group's page: the course view over its members.
+    const json page = Get("/api/v1/courses/py/groups/" + row["group"].get<std::string>()).json;
+    EXPECT_EQ(page["name"], row["name"]);
+    EXPECT_EQ(page["users"], row["users"]);
+    EXPECT_EQ(page["bands"], row["bands"]);
+    EXPECT_DOUBLE_EQ(page["chapters"][0]["mastery"].get<double>(),
+                     row["chapters"][0]["mastery"].get<double>());
+  }
+  EXPECT_EQ(Get("/api/v1/courses/py/groups/nope").status, 404);
+  EXPECT_EQ(Get("/api/v1/courses/py/groups/g1?format=csv").status, 422);
+  EXPECT_EQ(Get("/api/v1/users/ann?format=xlsx").status, 422);
+}
+
+// Point 8: the report filters by course, group, completed, certified and at risk, and shows
+// group names.
+TEST_F(ReadApiManagerTest, TheReportFiltersByCourseGroupAndFiguresWithGroupNames) {
+  const json all = Get("/api/v1/report?limit=1000").json;
+  ASSERT_EQ(all["total"], 4);
+  auto users = [&](const std::string& query) {
+    Reply r = Get("/api/v1/report?limit=1000&" + query);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    return Users(r.json["rows"]);
+  };
+  EXPECT_EQ(users("group=g1"), (std::vector<std::string>{"ann", "bob"}));
+  EXPECT_EQ(users("group=g2"), (std::vector<std::string>{"elo"}));
+  EXPECT_EQ(users("course=py&at_risk=true"), (std::vector<std::string>{"cat"}));
+  EXPECT_EQ(users("at_risk=false&group=g1"), (std::vector<std::string>{"ann", "bob"}));
+  EXPECT_EQ(users("completed=true"), std::vector<std::string>{});
+  EXPECT_EQ(users("certified=false").size(), 4u);
+  for (const json& row : all["rows"]) {
+    if (row["user"] == "elo") {
+      EXPECT_EQ(row["group_names"], json::array({"Équipe rouge"}));
+    } else if (row["user"] == "ann") {
+      EXPECT_EQ(row["group_names"], json::array({"Group one"}));
+    } else if (row["user"] == "cat") {
+      EXPECT_EQ(row["at_risk"], true);
+    }
+  }
+  EXPECT_EQ(Get("/api/v1/report?course=nope").status, 404);
+  EXPECT_EQ(Get("/api/v1/report?group=nope").status, 404);
+  Reply bad = Get("/api/v1/report?at_risk=maybe");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("at_risk"), std::string::npos);
+  // The export holds the filtered rows, with the names in "Groups".
+  Reply csv = Get("/api/v1/report?format=csv&group=g2");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find("Équipe rouge"), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.find("Ann Lee"), std::string::npos) << csv.body;
 }
 
 }  // namespace

@@ -30,7 +30,10 @@ TEST_F(SessionApiTest, SignInAnswersTheSessionAndSetsAnHttpOnlyLaxCookie) {
   for (const auto& item : sent.items()) {
     keys.push_back(item.key());
   }
-  EXPECT_EQ(keys, (std::vector<std::string>{"user", "name", "account", "roles", "csrf_token"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"user", "name", "account", "roles", "csrf_token",
+                                            "zone", "scope"}));
+  EXPECT_EQ(a.json["scope"]["kind"], "self");  // a learner only
+  EXPECT_EQ(a.json["scope"]["members"], 1);
   EXPECT_EQ(a.json["user"], "ann");
   EXPECT_EQ(a.json["account"], "acme");
   EXPECT_EQ(a.json["roles"], json::array({"learner"}));

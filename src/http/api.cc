@@ -73,10 +73,12 @@ const RouteTable& Table() {
       {"GET", "/api/v1/courses/{course}", kAny, kRead, CourseView},
       {"GET", "/api/v1/courses/{course}/users", kAny, kRead, UserLeagueView},
       {"GET", "/api/v1/courses/{course}/groups", kAny, kRead, GroupLeagueView},
+      {"GET", "/api/v1/courses/{course}/groups/{group}", kAny, kRead, GroupInCourseView},
       {"GET", "/api/v1/courses/{course}/users/{user}", kAny, kRead, UserInCourseView},
       {"GET", "/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts", kAny, kRead,
        HistoryView},
       {"GET", "/api/v1/report", kAny, kRead, ReportView},
+      {"GET", "/api/v1/users/{user}", kAny, kRead, PersonView},
       {"GET", "/api/v1/columns", kNone, {}, ColumnsView},
       // The writes (SPEC §2).
       {"PUT", "/api/v1/courses/{course}", kAny, kIngest, PutCourse},

@@ -18,12 +18,27 @@ namespace {
 Result<OrderedJson> SessionJson(service::Service& service, const service::Caller& caller) {
   Result<std::string> name = service.PersonName(caller);
   if (!name.ok()) return name.status();
+  Result<TimeZone> zone = service.Zone(caller);
+  if (!zone.ok()) return zone.status();
+  Result<service::CallerScope> scope = service.Scope(caller);
+  if (!scope.ok()) return scope.status();
+  OrderedJson groups = OrderedJson::array();
+  for (const metrics::GroupName& g : scope->groups) {
+    groups.push_back({{"group", g.group}, {"name", g.name}});
+  }
+  using Kind = service::CallerScope::Kind;
+  const char* kind = scope->kind == Kind::kAccount  ? "account"
+                     : scope->kind == Kind::kGroups ? "groups"
+                                                    : "self";
   const service::Person& p = *caller.person;
   return OrderedJson{{"user", p.user_key},
                      {"name", std::move(name).value()},
                      {"account", caller.account_key},
                      {"roles", domain::RoleNames(p.roles)},
-                     {"csrf_token", p.csrf_token}};
+                     {"csrf_token", p.csrf_token},
+                     {"zone", zone->name()},
+                     {"scope", {{"kind", kind}, {"groups", std::move(groups)},
+                                {"members", scope->members}}}};
 }
 
 // A sign-in refused for too many failures: 429 with Retry-After (whole seconds, at least 1).

@@ -12,7 +12,9 @@ Response AllCoursesView(const RouteCall& call);    // GET /api/v1/courses
 Response CourseView(const RouteCall& call);        // GET /api/v1/courses/{course}
 Response UserLeagueView(const RouteCall& call);    // GET /api/v1/courses/{course}/users
 Response GroupLeagueView(const RouteCall& call);   // GET /api/v1/courses/{course}/groups
+Response GroupInCourseView(const RouteCall& call);  // GET /api/v1/courses/{course}/groups/{group}
 Response UserInCourseView(const RouteCall& call);  // GET /api/v1/courses/{course}/users/{user}
+Response PersonView(const RouteCall& call);        // GET /api/v1/users/{user}
 Response HistoryView(const RouteCall& call);  // GET .../users/{user}/exercises/{exercise}/attempts
 Response ReportView(const RouteCall& call);   // GET /api/v1/report
 Response ColumnsView(const RouteCall& call);  // GET /api/v1/columns (the declared columns)

@@ -88,6 +88,12 @@ Result<metrics::TableQuery> ParseTableQuery(const Request& request, const char* 
       std::optional<bool> weekly;
       COHORT_RETURN_IF_ERROR(boolean(weekly));
       q.weekly = *weekly;
+    } else if (name == "chapters") {
+      std::optional<bool> chapters;
+      COHORT_RETURN_IF_ERROR(boolean(chapters));
+      q.chapters = *chapters;
+    } else if (name == "course") {
+      q.course = value;
     } else if (name == "format") {
       // Read (and checked) by RequestedFormat.
     } else {
@@ -108,7 +114,9 @@ struct ViewRequest {
 };
 constexpr std::string_view kLeagueFilters[] = {"q",         "group",     "active",
                                                "completed", "certified", "at_risk"};
-constexpr std::string_view kSearchOnly[] = {"q"};
+constexpr std::string_view kGroupLeagueOptions[] = {"q", "chapters"};
+constexpr std::string_view kReportFilters[] = {"q",         "course",    "group",
+                                               "completed", "certified", "at_risk"};
 constexpr std::string_view kAllCoursesOptions[] = {"q", "weekly"};
 constexpr std::string_view kExerciseFilters[] = {"q", "mastered", "chapter"};
 Result<ViewRequest> ReadViewRequest(const Request& request, const char* default_sort,
@@ -122,7 +130,7 @@ Result<ViewRequest> ReadViewRequest(const Request& request, const char* default_
   if (!query.ok()) return query.status();
   for (const char* filter :
        {"q", "group", "active", "completed", "certified", "at_risk", "mastered", "chapter",
-        "weekly"}) {
+        "weekly", "chapters", "course"}) {
     if (request.query.count(filter) > 0 &&
         std::find(filters.begin(), filters.end(), filter) == filters.end()) {
       return BadParameter(filter, "not a filter of this view");
@@ -142,13 +150,32 @@ Response Exported(const RouteCall& call, ExportView view, const ViewRequest& ask
   return ExportResponse(call.service, *call.caller, what, *asked.format);
 }
 
+// A view's JSON answer with `Cohort-As-Of`: when its account's figures last changed, in the
+// account's zone (issue 20: the "as of" line of every page).
+Response ViewJson(const RouteCall& call, const OrderedJson& body, const TimeZone& zone) {
+  Response r = JsonResponse(200, body);
+  if (std::optional<Instant> as_of = call.service.AsOf(*call.caller)) {
+    r.headers.emplace_back("Cohort-As-Of", zone.Format(*as_of));
+  }
+  return r;
+}
+
 // The view as JSON, its times in the account's zone.
 template <typename T>
 Response Rendered(const RouteCall& call, const Result<T>& view) {
   if (!view.ok()) return ErrorResponse(view.status());
   Result<TimeZone> zone = call.service.Zone(*call.caller);
   if (!zone.ok()) return ErrorResponse(zone.status());
-  return JsonResponse(200, ToJson(view.value(), zone.value()));
+  return ViewJson(call, ToJson(view.value(), zone.value()), zone.value());
+}
+
+// A view with no spreadsheet export: JSON only.
+Status NoExport(const Result<ViewRequest>& asked) {
+  if (asked.ok() && asked->format) {
+    return Status::Invalid("this view has no spreadsheet export; ask for JSON",
+                           {{std::nullopt, "", "format: this view has no spreadsheet export"}});
+  }
+  return asked.ok() ? Status() : asked.status();
 }
 
 // A view's whole answer: `build(query)` renders it as JSON, or `view` is exported.
@@ -177,7 +204,7 @@ Response AllCoursesView(const RouteCall& call) {
   if (!rows.ok()) return ErrorResponse(rows.status());
   Result<TimeZone> zone = call.service.Zone(*call.caller);
   if (!zone.ok()) return ErrorResponse(zone.status());
-  return JsonResponse(200, ToJson(rows.value(), zone.value(), asked->query.weekly));
+  return ViewJson(call, ToJson(rows.value(), zone.value(), asked->query.weekly), zone.value());
 }
 
 Response CourseView(const RouteCall& call) {
@@ -196,10 +223,22 @@ Response UserLeagueView(const RouteCall& call) {
 
 Response GroupLeagueView(const RouteCall& call) {
   return Answer(call, ExportView::kGroups,
-                ReadViewRequest(call.request, "rank", kSearchOnly),
+                ReadViewRequest(call.request, "rank", kGroupLeagueOptions),
                 [&](const metrics::TableQuery& q) {
                   return call.service.GroupLeague(*call.caller, call.params[0], q);
                 });
+}
+
+Response GroupInCourseView(const RouteCall& call) {
+  const Result<ViewRequest> asked = ReadViewRequest(call.request, nullptr);
+  if (Status s = NoExport(asked); !s.ok()) return ErrorResponse(s);
+  return Rendered(call, call.service.GroupInCourse(*call.caller, call.params[0], call.params[1]));
+}
+
+Response PersonView(const RouteCall& call) {
+  const Result<ViewRequest> asked = ReadViewRequest(call.request, nullptr);
+  if (Status s = NoExport(asked); !s.ok()) return ErrorResponse(s);
+  return Rendered(call, call.service.PersonOverview(*call.caller, call.params[0]));
 }
 
 // The exercise summary and the history come whole (the web UI's table sorts, filters and pages
@@ -234,7 +273,7 @@ Response HistoryView(const RouteCall& call) {
 }
 
 Response ReportView(const RouteCall& call) {
-  return Answer(call, ExportView::kReport, ReadViewRequest(call.request, "name", kSearchOnly),
+  return Answer(call, ExportView::kReport, ReadViewRequest(call.request, "name", kReportFilters),
                 [&](const metrics::TableQuery& q) { return call.service.Report(*call.caller, q); });
 }
 

@@ -143,10 +143,22 @@ OrderedJson ToJson(const metrics::Table<metrics::AllCoursesRow>& t, const TimeZo
   return out;
 }
 
+OrderedJson BandsJson(const metrics::Bands& b) {
+  return {{"not_started", b.not_started},
+          {"below_half", b.below_half},
+          {"below_threshold", b.below_threshold},
+          {"mastered", b.mastered}};
+}
+
 OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone) {
+  json chapters = RowsJson(metrics::kChapterColumns, v.chapters, zone);
+  for (std::size_t ch = 0; ch < v.chapter_bands.size() && ch < chapters.size(); ++ch) {
+    chapters[ch]["bands"] = BandsJson(v.chapter_bands[ch]);
+  }
   return {{"course", v.course},
           {"title", v.title},
           {"settings", SettingsJson(v.settings)},
+          {"mastery_threshold", v.mastery_threshold},
           {"users", v.users},
           {"mastery", Number(v.mastery)},
           {"certified", v.certified},
@@ -157,8 +169,58 @@ OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone) {
           {"points", v.points},
           {"time", Seconds(v.time_ms)},
           {"avg_time", SecondsOrNull(v.avg_time_ms)},
-          {"chapters", RowsJson(metrics::kChapterColumns, v.chapters, zone)},
+          {"bands", BandsJson(v.bands)},
+          {"chapters", std::move(chapters)},
           {"weekly", RowsJson(metrics::kWeeklyColumns, v.weekly, zone)}};
+}
+
+OrderedJson ToJson(const metrics::GroupCourseView& v, const TimeZone& zone) {
+  json out = json::object();
+  out.emplace("group", v.group);
+  out.emplace("name", v.name);
+  json figures = ToJson(v.figures, zone);
+  for (auto it = figures.begin(); it != figures.end(); ++it) out[it.key()] = *it;
+  return out;
+}
+
+OrderedJson ToJson(const metrics::PersonView& v, const TimeZone& zone) {
+  json groups = json::array();
+  for (const metrics::GroupName& g : v.groups) groups.push_back({{"group", g.group}, {"name", g.name}});
+  json courses = json::array();
+  for (const metrics::PersonCourse& c : v.courses) {
+    json row = RowJson(metrics::kLeagueColumns, c.figures, zone);
+    json out = {{"course", c.course}, {"title", c.title}, {"mastery_threshold", c.mastery_threshold}};
+    for (const char* field : {"enrolled_at", "mastery", "progress", "completed_at", "certified_at",
+                              "at_risk", "score", "points", "time", "last_active", "days_inactive",
+                              "not_started"}) {
+      out[field] = row[field];
+    }
+    courses.push_back(std::move(out));
+  }
+  json certifications = json::array();
+  for (const metrics::PersonCertification& c : v.certifications) {
+    certifications.push_back({{"course", c.course},
+                              {"title", c.title},
+                              {"issued_at", zone.Format(c.certification.issued_at)},
+                              {"expires_at", Time(c.certification.expires_at, zone)},
+                              {"source", c.certification.imported ? "imported" : "automatic"}});
+  }
+  json badges = json::array();
+  for (const metrics::PersonBadge& b : v.badges) {
+    badges.push_back({{"course", b.course},
+                      {"title", b.title},
+                      {"badge", b.badge.badge},
+                      {"awarded_at", zone.Format(b.badge.awarded_at)}});
+  }
+  return {{"user", v.user},
+          {"name", v.name},
+          {"email", v.email},
+          {"active", v.active},
+          {"groups", std::move(groups)},
+          {"courses", std::move(courses)},
+          {"certifications", std::move(certifications)},
+          {"badges", std::move(badges)},
+          {"awards", AwardsJson(v.awards, zone)}};
 }
 
 OrderedJson ToJson(const metrics::Table<metrics::LeagueRow>& t, const TimeZone& zone) {
@@ -166,7 +228,15 @@ OrderedJson ToJson(const metrics::Table<metrics::LeagueRow>& t, const TimeZone& 
 }
 
 OrderedJson ToJson(const metrics::Table<metrics::GroupRow>& t, const TimeZone& zone) {
-  return TableJson(metrics::kGroupColumns, t, zone);
+  OrderedJson out = TableJson(metrics::kGroupColumns, t, zone);
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    out["rows"][i]["bands"] = BandsJson(t.rows[i].bands);
+    // With chapters=true: the heat map's cells.
+    if (!t.rows[i].chapters.empty()) {
+      out["rows"][i]["chapters"] = RowsJson(metrics::kChapterColumns, t.rows[i].chapters, zone);
+    }
+  }
+  return out;
 }
 
 OrderedJson ToJson(const metrics::UserCourseView& v, const TimeZone& zone) {

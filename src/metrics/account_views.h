@@ -34,6 +34,12 @@ Table<AllCoursesRow> AllCoursesOf(const AccountState& a, Instant now,
 CourseView CourseOf(const AccountState& a, const CourseState& c, Instant now,
                     const std::vector<std::string>* only_users);
 
+// A group's page in course `c` (course_view.cc): the course view over the group's members that
+// `only_users` allows (all of them when nullptr). kNotFound for an unknown group.
+Result<GroupCourseView> GroupCourseOf(const AccountState& a, const CourseState& c,
+                                      std::string_view group, Instant now,
+                                      const std::vector<std::string>* only_users);
+
 // The user league (user_league_view.cc) over the users `only` allows: filtered, ranked, sorted
 // and paged as `query` says. kNotFound for an unknown `query.group`; kInvalid for a column
 // kLeagueColumns does not declare sortable.
@@ -51,20 +57,26 @@ Result<Table<GroupRow>> GroupLeagueOf(const AccountState& a, const CourseState& 
 UserCourseView UserInCourseOf(const AccountState& a, const CourseState& c, const Enrolled& e,
                               Instant now);
 
+// One person's page (person_view.cc): `user` is an index of a user of `a` that is not erased.
+PersonView PersonOf(const AccountState& a, int user, Instant now);
+
 // The history of one exercise (history_view.cc) from `attempts`, the user's attempts in course
 // `c` (any order; those of other exercises are skipped), under the course's settings.
 std::vector<HistoryRow> HistoryOf(const CourseState& c, std::string_view exercise,
                                   const std::vector<domain::Attempt>& attempts);
 
-// The account report (report_view.cc) over the users `only` allows. kInvalid for a column
-// kReportColumns does not declare sortable (`rank` orders by name).
+// The account report (report_view.cc) over the users `only` allows, filtered by `query`'s
+// course, group, completed, certified and at_risk. kInvalid for a column kReportColumns does not
+// declare sortable (`rank` orders by name); kNotFound for an unknown course or group.
 Result<Table<ReportRow>> ReportOf(const AccountState& a, const TableQuery& query,
                                   const KeyFilter& only, Instant now);
 // Whether PlanReportOf can order the report as `query` asks: by name (sort=name or rank).
 bool PlannableReport(const TableQuery& query);
 // The report as a plan of (user, course) indexes (report_view.cc). Requires
 // PlannableReport(query).
-ReportPlan PlanReportOf(const AccountState& a, const TableQuery& query, const KeyFilter& only);
+// kNotFound for an unknown `query.course` or `query.group`.
+Result<ReportPlan> PlanReportOf(const AccountState& a, const TableQuery& query,
+                                const KeyFilter& only, Instant now);
 // Rows [first, first + count) of `plan` built from the current state; nullopt for a row whose
 // person was deactivated, erased or unenrolled since the plan.
 std::vector<std::optional<ReportRow>> ReportRowsOf(const AccountState& a, const ReportPlan& plan,

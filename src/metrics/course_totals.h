@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <ext/pb_ds/assoc_container.hpp>
@@ -14,8 +15,18 @@
 
 #include "common/time.h"
 #include "metrics/exact_sum.h"
+#include "metrics/mastery.h"
 
 namespace cohort::metrics {
+
+// The mastery bands of views.h's Bands, as indexes: 0 not started, 1 below half, 2 below the
+// threshold, 3 mastered.
+inline constexpr std::size_t kBandCount = 4;
+inline std::int8_t BandOf(bool started, double mastery, double threshold) {
+  if (!started) return 0;
+  if (MeetsThreshold(mastery, threshold)) return 3;
+  return MeetsThreshold(mastery, threshold < 0.5 ? threshold : 0.5) ? 2 : 1;
+}
 
 // Instants tagged with a user index, counting those at or before a time in O(log n): the
 // figures of a course that change with the clock alone, with no write (SPEC §3.5: a user turns
@@ -52,6 +63,9 @@ struct Share {
   // The times a certification is held, as disjoint [from, until) (until = nullopt: forever).
   std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> held;
   std::vector<double> chapters;  // the user's mean mastery of each chapter (0 for an empty one)
+  // The user's mastery band (BandOf) in the course and in each chapter.
+  std::int8_t band = 0;
+  std::vector<std::int8_t> chapter_bands;
   std::optional<std::int64_t> first_week;  // of the user's responses
   // Whether the user's WeeklySteps are in the totals' weekly series, from which enrolled week.
   // The steps themselves are not copied here (they would double the weekly arrays' memory):
@@ -60,7 +74,8 @@ struct Share {
   bool weekly_in = false;
   std::int64_t weekly_from = 0;
   std::size_t HeapBytes() const {
-    return held.capacity() * sizeof(held[0]) + chapters.capacity() * sizeof(double);
+    return held.capacity() * sizeof(held[0]) + chapters.capacity() * sizeof(double) +
+           chapter_bands.capacity();
   }
 };
 
@@ -71,6 +86,9 @@ struct CourseTotals {
   std::int64_t users = 0, completed = 0, scored = 0, points = 0, time_ms = 0;
   ExactSum mastery, score;
   std::vector<ExactSum> chapters;
+  // Users per mastery band (BandOf), in the course and in each chapter.
+  std::array<std::int64_t, kBandCount> bands{};
+  std::vector<std::array<std::int64_t, kBandCount>> chapter_bands;
   InstantCounter at_risk;                // at_risk_from_ms of counted, uncompleted users
   InstantCounter held_from, held_until;  // the bounds of the held intervals
   // The weekly series as changes by week (a Monday): the mean at week W is over the users
@@ -89,6 +107,8 @@ struct CourseTotals {
     mastery = ExactSum();
     score = ExactSum();
     chapters.assign(chapter_count, ExactSum());
+    bands = {};
+    chapter_bands.assign(chapter_count, {});
     at_risk.Clear();
     held_from.Clear();
     held_until.Clear();
@@ -163,6 +183,11 @@ struct CourseTotals {
     time_ms += sign * s.time_ms;
     if (chapters.size() < s.chapters.size()) chapters.resize(s.chapters.size());
     for (std::size_t ch = 0; ch < s.chapters.size(); ++ch) chapters[ch].Add(k * s.chapters[ch]);
+    bands[static_cast<std::size_t>(s.band)] += sign;
+    if (chapter_bands.size() < s.chapter_bands.size()) chapter_bands.resize(s.chapter_bands.size());
+    for (std::size_t ch = 0; ch < s.chapter_bands.size(); ++ch) {
+      chapter_bands[ch][static_cast<std::size_t>(s.chapter_bands[ch])] += sign;
+    }
   }
   void Held(const Share& s, int user, int sign) {
     for (const auto& [from, until] : s.held) {

@@ -1,5 +1,6 @@
 // The course view (SPEC §4.1 view 2): headline figures, the chapter breakdown and the weekly
 // series, from the course's running totals, or over a manager's members.
+#include <algorithm>
 #include <string>
 
 #include "metrics/account_views.h"
@@ -22,12 +23,16 @@ CourseView CourseFromTotals(const AccountState& a, const CourseState& c, Instant
   v.points = t.points;
   v.time_ms = t.time_ms;
   if (v.users > 0) v.avg_time_ms = static_cast<double>(v.time_ms) / static_cast<double>(v.users);
+  v.bands = BandsOf(t.bands);
   for (std::size_t ch = 0; ch < c.chapter_keys.size(); ++ch) {
     ChapterFigure f{c.chapter_keys[ch], c.chapter_titles[ch], std::nullopt};
     if (!c.shape.chapter_slots[ch].empty()) {
       f.mastery = ch < t.chapters.size() ? t.chapters[ch].Mean(v.users) : ExactSum().Mean(v.users);
     }
     v.chapters.push_back(std::move(f));
+    // A chapter no counted user's share reached yet: everyone is not started in it.
+    v.chapter_bands.push_back(ch < t.chapter_bands.size() ? BandsOf(t.chapter_bands[ch])
+                                                          : Bands{v.users, 0, 0, 0});
   }
   // The weekly series (SPEC §3.8) from the week of the earliest response to the current one.
   if (t.first_weeks.empty()) return v;
@@ -52,6 +57,9 @@ CourseView CourseFromTotals(const AccountState& a, const CourseState& c, Instant
 CourseView CourseOfMembers(const AccountState& a, const CourseState& c, Instant now,
                            const std::vector<std::string>& only_users, CourseView v) {
   std::vector<ExactSum> chapter_sum(c.chapter_keys.size());
+  std::vector<std::array<std::int64_t, kBandCount>> chapter_bands(c.chapter_keys.size());
+  std::array<std::int64_t, kBandCount> bands{};
+  const double threshold = c.shape.settings.ResolvedThreshold();
   const std::vector<const Enrolled*> counted = ActiveMembers(a, c, MemberIndexes(a, only_users));
   MemberSums members;
   for (const Enrolled* member : counted) members.Add(*member, now);
@@ -83,9 +91,14 @@ CourseView CourseOfMembers(const AccountState& a, const CourseState& c, Instant 
     if (i + kAhead < counted.size()) __builtin_prefetch(counted[i + kAhead]->state.get());
     if (i + kAhead / 2 < counted.size()) counted[i + kAhead / 2]->state->PrefetchForViews();
     const UserCourse& uc = *counted[i]->state;
+    const UserCourse::Summary& sm = counted[i]->summary;
+    ++bands[static_cast<std::size_t>(
+        BandOf(sm.last_active_ms.has_value(), sm.mastery, threshold))];
     for (std::size_t ch = 0; ch < chapter_sum.size(); ++ch) {
       const std::size_t n = c.shape.chapter_slots[ch].size();
-      chapter_sum[ch].Add(MeanFraction(uc.ChapterSum(ch), n));
+      const double mean = MeanFraction(uc.ChapterSum(ch), n);
+      chapter_sum[ch].Add(mean);
+      ++chapter_bands[ch][static_cast<std::size_t>(BandOf(uc.ChapterStarted(ch), mean, threshold))];
     }
     if (weeks == 0) continue;
     // Each user's mastery at the end of week w is a step function of w; the series adds up
@@ -111,10 +124,12 @@ CourseView CourseOfMembers(const AccountState& a, const CourseState& c, Instant 
     });
     change[from].Add(start);
   }
+  v.bands = BandsOf(bands);
   for (std::size_t ch = 0; ch < chapter_sum.size(); ++ch) {
     ChapterFigure f{c.chapter_keys[ch], c.chapter_titles[ch], std::nullopt};
     if (!c.shape.chapter_slots[ch].empty()) f.mastery = chapter_sum[ch].Mean(v.users);
     v.chapters.push_back(std::move(f));
+    v.chapter_bands.push_back(BandsOf(chapter_bands[ch]));
   }
   if (weeks > 0) {
     std::vector<ExactSum> sums(weeks);
@@ -142,8 +157,28 @@ CourseView CourseOf(const AccountState& a, const CourseState& c, Instant now,
   v.course = c.key;
   v.title = c.title;
   v.settings = c.shape.settings;
+  v.mastery_threshold = c.shape.settings.ResolvedThreshold();
   if (only_users == nullptr) return CourseFromTotals(a, c, now, std::move(v));
   return CourseOfMembers(a, c, now, *only_users, std::move(v));
+}
+
+Result<GroupCourseView> GroupCourseOf(const AccountState& a, const CourseState& c,
+                                      std::string_view group, Instant now,
+                                      const std::vector<std::string>* only_users) {
+  auto g = a.group_of.find(std::string(group));
+  if (g == a.group_of.end()) return Status::NotFound("group '" + std::string(group) + "' is unknown");
+  const KeyFilter only(only_users);
+  std::vector<std::string> members;
+  for (const UserState& u : a.users) {
+    if (std::binary_search(u.groups.begin(), u.groups.end(), g->second) && only.Allows(u.key)) {
+      members.push_back(u.key);
+    }
+  }
+  GroupCourseView out;
+  out.group = a.groups[static_cast<std::size_t>(g->second)].key;
+  out.name = a.groups[static_cast<std::size_t>(g->second)].name;
+  out.figures = CourseOf(a, c, now, &members);
+  return out;
 }
 
 }  // namespace cohort::metrics

@@ -59,6 +59,7 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
 void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
   s.held.clear();
   s.chapters.clear();
+  s.chapter_bands.clear();
   s.first_week.reset();
   s.weekly_in = false;
   s.counted = active;
@@ -96,10 +97,15 @@ void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
     }
     s.held.push_back(span);
   }
+  const double threshold = c.shape.settings.ResolvedThreshold();
+  s.band = BandOf(sm.last_active_ms.has_value(), sm.mastery, threshold);
   s.chapters.reserve(c.shape.chapter_slots.size());
+  s.chapter_bands.clear();
+  s.chapter_bands.reserve(c.shape.chapter_slots.size());
   for (std::size_t ch = 0; ch < c.shape.chapter_slots.size(); ++ch) {
     const std::size_t n = c.shape.chapter_slots[ch].size();
     s.chapters.push_back(MeanFraction(e.state->ChapterSum(ch), n));
+    s.chapter_bands.push_back(BandOf(e.state->ChapterStarted(ch), s.chapters.back(), threshold));
   }
   s.first_week = sm.first_week;
 }
@@ -375,6 +381,7 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
     return prefetched.status();
   }
   ReplayReader loader(source_, a->id, std::move(prefetched).value());
+  a->as_of_ms = std::max(a->as_of_ms, now.ms);
   // (course, user) pairs replayed from the store during this batch. The store committed the
   // batch before this call, so a replay already holds the batch's attempts: appending them again
   // would count them twice (an attempt without responses never triggers NeedsReplay).

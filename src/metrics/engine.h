@@ -50,6 +50,10 @@ struct TableQuery {
   std::optional<std::string> chapter;
   // All courses: each row carries its course's weekly series (AllCoursesRow::weekly).
   bool weekly = false;
+  // The group league: each row carries its members' mean mastery per chapter (GroupRow::chapters).
+  bool chapters = false;
+  // The account report: one course's rows only (its key).
+  std::optional<std::string> course;
   // Restricts every figure to these users (a group manager's members); nullopt = everyone.
   const std::vector<std::string>* only_users = nullptr;
 };
@@ -144,6 +148,11 @@ class Engine {
   Result<Table<GroupRow>> GroupLeague(std::string_view account, std::string_view course,
                                       const TableQuery& query, Instant now,
                                       const std::vector<std::string>* only_groups) const;
+  // A group's own page in a course: the course view over its members (those of `only_users`
+  // when given). kNotFound for an unknown course or group.
+  Result<GroupCourseView> GroupInCourse(std::string_view account, std::string_view course,
+                                        std::string_view group, Instant now,
+                                        const std::vector<std::string>* only_users) const;
   Result<UserCourseView> UserInCourse(std::string_view account, std::string_view course,
                                       std::string_view user, Instant now) const;
   // History rows need the attempts themselves; the caller loads them from the store.
@@ -158,11 +167,20 @@ class Engine {
   // ReportRows then builds entries [first, first + count) of the plan from the current state,
   // one shared lock per call, so pages reflect writes made between calls: a row whose user was
   // deactivated, erased or unenrolled since the plan is nullopt.
-  Result<ReportPlan> PlanReport(std::string_view account, const TableQuery& query) const;
+  Result<ReportPlan> PlanReport(std::string_view account, const TableQuery& query,
+                                Instant now) const;
   Result<std::vector<std::optional<ReportRow>>> ReportRows(std::string_view account,
                                                            const ReportPlan& plan,
                                                            std::size_t first, std::size_t count,
                                                            Instant now) const;
+  // One person's page: groups and every enrollment's figures (awards left empty). kNotFound for
+  // an unknown (or erased) user.
+  Result<PersonView> Person(std::string_view account, std::string_view user, Instant now) const;
+  // The names of these groups of the account (unknown keys left out), in the order given.
+  std::vector<GroupName> GroupNames(std::string_view account,
+                                    const std::vector<std::string>& groups) const;
+  // When the account's figures last changed: the `now` of the latest Apply (nullopt before any).
+  std::optional<Instant> AsOf(std::string_view account) const;
   // The account's time zone (for rendering times).
   Result<TimeZone> Zone(std::string_view account) const;
   // For the xAPI mapping (docs/xapi.md): whether the account has this user (not erased), and

@@ -417,21 +417,35 @@ ViewPlan SamplePlan(Random& r, const Reference& ref) {
   for (int i = 0; i < 3; ++i) plan.league_queries.push_back(RandomLeagueQuery(r, ref));
   static const std::vector<std::string> kGroupColumns = {
       "rank",      "group",     "name",    "users",         "mastery", "completed",
-      "certified", "at_risk",   "at_risk_share", "score", "points",  "time"};
+      "certified", "at_risk",   "at_risk_share", "score", "points",  "time",
+      "completed_share", "certified_share", "avg_time"};
   TableQuery g;
   g.sort = r.Pick(kGroupColumns);
   g.descending = r.Chance(0.5);
   if (r.Chance(0.2)) g.q = "s";
+  g.chapters = r.Chance(0.5);
   plan.group_queries.push_back(g);
   static const std::vector<std::string> kReportColumns = {
       "rank",    "user",     "name",         "email",        "course", "title",
       "mastery", "progress", "completed_at", "certified_at", "score",  "points",
-      "time",    "attempts", "hints",        "last_active"};
+      "time",    "attempts", "hints",        "last_active", "at_risk"};
   TableQuery rep;
   rep.sort = r.Pick(kReportColumns);
   rep.descending = r.Chance(0.5);
   rep.limit = 1000;
   plan.report_queries.push_back(rep);
+  // The report's filters (issue 20), and an unknown course and group.
+  TableQuery filtered = rep;
+  const std::vector<domain::Course> courses = ref.Courses(kAcc);
+  if (r.Chance(0.5) && !courses.empty()) filtered.course = r.Pick(courses).key;
+  if (r.Chance(0.3)) filtered.completed = r.Chance(0.5);
+  if (r.Chance(0.3)) filtered.certified = r.Chance(0.5);
+  if (r.Chance(0.3)) filtered.at_risk = r.Chance(0.5);
+  if (r.Chance(0.05)) filtered.course = "no-such-course";
+  const std::vector<domain::Group> some_groups = ref.Groups(kAcc);
+  if (r.Chance(0.4) && !some_groups.empty()) filtered.group = r.Pick(some_groups).key;
+  if (r.Chance(0.05)) filtered.group = "no-such-group";
+  plan.report_queries.push_back(filtered);
   const std::vector<domain::User> users = ref.Users(kAcc);
   std::vector<std::string> some;
   for (const domain::User& u : users) {
@@ -539,6 +553,11 @@ void Tally(Coverage& c, const World& world, Instant now) {
     const Result<CourseView> v = ref.Course(kAcc, course.key, now, nullptr);
     if (!v.ok()) continue;
     c["bkt courses"] += course.settings.mastery_model == domain::MasteryModel::kBkt;
+    c["band not started"] += v->bands.not_started;
+    c["band below half"] += v->bands.below_half;
+    c["band below threshold"] += v->bands.below_threshold;
+    c["band mastered"] += v->bands.mastered;
+    for (const Bands& b : v->chapter_bands) c["chapter band mastered"] += b.mastered;
     c["weekly points"] =
         std::max<std::int64_t>(c["weekly points"], static_cast<std::int64_t>(v->weekly.size()));
     TableQuery inactive;
@@ -547,6 +566,89 @@ void Tally(Coverage& c, const World& world, Instant now) {
         static_cast<std::int64_t>(ref.UserLeague(kAcc, course.key, inactive, now)->total);
   }
   c["engine replays from the store"] += static_cast<std::int64_t>(world.loads());
+}
+
+// A group's page is the course view over its members; a person's page is their enrollments'
+// figures: each against the oracle's course view and user-in-course views (issue 20).
+::testing::AssertionResult PagesMatchTheOracle(const World& world, Instant now) {
+  const Reference& ref = world.ref();
+  const Engine& engine = world.engine();
+  testing::Diff d;
+  const std::vector<domain::User> users = ref.Users(kAcc);
+  for (const domain::Course& course : ref.Courses(kAcc)) {
+    for (const domain::Group& g : ref.Groups(kAcc)) {
+      std::vector<std::string> members;
+      for (const domain::User& u : users) {
+        if (std::find(u.groups.begin(), u.groups.end(), g.key) != u.groups.end()) {
+          members.push_back(u.key);
+        }
+      }
+      const Result<GroupCourseView> page = engine.GroupInCourse(kAcc, course.key, g.key, now, nullptr);
+      const std::string w = "group_page[" + course.key + "/" + g.key + "]";
+      if (!page.ok()) {
+        d.Note(w + ": " + page.status().ToString());
+        continue;
+      }
+      d.Eq(w + ".name", g.name, page->name);
+      testing::CompareResult(d, w, ref.Course(kAcc, course.key, now, &members),
+                             Result<CourseView>(page->figures), testing::CompareCourse);
+    }
+    if (engine.GroupInCourse(kAcc, course.key, "no-such-group", now, nullptr).status().code() !=
+        ErrorCode::kNotFound) {
+      d.Note("an unknown group's page is not kNotFound");
+    }
+  }
+  for (const domain::User& u : users) {
+    const Result<PersonView> person = engine.Person(kAcc, u.key, now);
+    const std::string w = "person[" + u.key + "]";
+    if (!person.ok()) {
+      d.Note(w + ": " + person.status().ToString());
+      continue;
+    }
+    d.Eq(w + ".name", u.name, person->name);
+    std::vector<std::string> groups;
+    for (const GroupName& g : person->groups) groups.push_back(g.group);
+    std::vector<std::string> want_groups = u.groups;
+    std::sort(want_groups.begin(), want_groups.end());
+    d.Eq(w + ".groups", want_groups, groups);
+    std::vector<std::string> enrolled;
+    std::int64_t certifications = 0, badges = 0;
+    for (const Reference::EnrollmentRecord& e : ref.Enrollments(kAcc)) {
+      if (e.user != u.key) continue;
+      enrolled.push_back(e.course);
+      const Result<UserCourseView> v = ref.UserInCourse(kAcc, e.course, e.user, now);
+      if (!v.ok()) continue;
+      certifications += static_cast<std::int64_t>(v->certifications.size());
+      badges += static_cast<std::int64_t>(v->badges.size());
+      for (const PersonCourse& c : person->courses) {
+        if (c.course != e.course) continue;
+        const std::string p = w + ".courses[" + c.course + "]";
+        d.Eq(p + ".mastery", v->mastery, c.figures.mastery);
+        d.Eq(p + ".progress", v->progress, c.figures.progress);
+        d.Eq(p + ".completed_at", v->completed_at, c.figures.completed_at);
+        d.Eq(p + ".certified_at", v->certified_at, c.figures.certified_at);
+        d.Eq(p + ".at_risk", v->at_risk, c.figures.at_risk);
+        d.Eq(p + ".score", v->score, c.figures.score);
+        d.Eq(p + ".points", v->points, c.figures.points);
+        d.Eq(p + ".last_active", v->last_active, c.figures.last_active);
+        for (const domain::Course& course : ref.Courses(kAcc)) {
+          if (course.key == c.course) {
+            d.Eq(p + ".mastery_threshold", course.settings.ResolvedThreshold(),
+                 c.mastery_threshold);
+          }
+        }
+      }
+    }
+    std::vector<std::string> listed;
+    for (const PersonCourse& c : person->courses) listed.push_back(c.course);
+    std::sort(enrolled.begin(), enrolled.end());
+    std::sort(listed.begin(), listed.end());
+    d.Eq(w + ".courses", enrolled, listed);
+    d.Eq(w + ".certifications.size", certifications,
+         static_cast<std::int64_t>(person->certifications.size()));
+    d.Eq(w + ".badges.size", badges, static_cast<std::int64_t>(person->badges.size()));
+  }
+  return d.Result();
 }
 
 void RunOrganisation(std::uint64_t seed, int steps, Coverage& coverage) {
@@ -588,6 +690,9 @@ void RunOrganisation(std::uint64_t seed, int steps, Coverage& coverage) {
     const Instant now{org.now().ms + (r.Chance(0.2) ? r.Int(0, 20 * kMsPerDay) : r.Int(0, kHour))};
     ASSERT_TRUE(testing::EngineMatchesOracle(live, kAcc, now, SamplePlan(r, live.ref())))
         << "engine vs oracle after step " << step;
+    if (step % 4 == 3) {
+      ASSERT_TRUE(PagesMatchTheOracle(live, now)) << "group and person pages after step " << step;
+    }
     // The clock moves on (past at-risk lines of 1–14 days and certifications valid 1–5 days),
     // and back, with no write in between.
     for (const Instant other : {Instant{now.ms + r.Int(kHour, 16 * kMsPerDay)},
@@ -638,7 +743,9 @@ TEST(EngineRandomTest, EveryViewMatchesTheOracleAfterEveryStep) {
   for (const char* what :
        {"completed", "at risk", "certified now", "re-certified", "badge chapter-master",
         "badge flawless", "badge finisher", "badge streak-5", "attempts without responses",
-        "bkt courses", "inactive rows", "enrolled by PUT", "engine replays from the store"}) {
+        "bkt courses", "inactive rows", "enrolled by PUT", "engine replays from the store",
+        "band not started", "band below half", "band below threshold", "band mastered",
+        "chapter band mastered"}) {
     EXPECT_GT(coverage[what], 0) << what << " never happened: the generator got weaker";
   }
   EXPECT_GE(coverage["weekly points"], 3);

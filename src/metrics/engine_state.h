@@ -123,6 +123,8 @@ struct AccountState {
   // Imported certifications by (user, course index), sorted by issued_at; an enrollment of the
   // pair holds a copy (Enrolled::imported), made when it is created.
   std::map<std::pair<int, int>, std::vector<Certification>> imported;
+  // The `now` of the latest Apply (0: none yet): the views' "as of".
+  std::int64_t as_of_ms = 0;
 };
 
 struct Engine::State {

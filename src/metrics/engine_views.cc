@@ -84,6 +84,17 @@ Result<Table<GroupRow>> Engine::GroupLeague(std::string_view account, std::strin
   return GroupLeagueOf(*a, *c, query, only, now);
 }
 
+Result<GroupCourseView> Engine::GroupInCourse(std::string_view account, std::string_view course,
+                                              std::string_view group, Instant now,
+                                              const std::vector<std::string>* only_users) const {
+  ReaderLock lock(mutex_);
+  const AccountState* a = FindAccountState(*state_, account);
+  if (a == nullptr) return NoAccount();
+  const CourseState* c = FindCourseState(*a, course);
+  if (c == nullptr) return NoCourse(course);
+  return GroupCourseOf(*a, *c, group, now, only_users);
+}
+
 Result<UserCourseView> Engine::UserInCourse(std::string_view account, std::string_view course,
                                             std::string_view user, Instant now) const {
   ReaderLock lock(mutex_);
@@ -113,6 +124,36 @@ Result<std::vector<HistoryRow>> Engine::History(
   return HistoryOf(*c, exercise, attempts);
 }
 
+Result<PersonView> Engine::Person(std::string_view account, std::string_view user,
+                                  Instant now) const {
+  ReaderLock lock(mutex_);
+  const AccountState* a = FindAccountState(*state_, account);
+  if (a == nullptr) return NoAccount();
+  auto u = a->user_of.find(std::string(user));
+  if (u == a->user_of.end()) return Status::NotFound("user '" + std::string(user) + "' is unknown");
+  return PersonOf(*a, u->second, now);
+}
+
+std::vector<GroupName> Engine::GroupNames(std::string_view account,
+                                          const std::vector<std::string>& groups) const {
+  ReaderLock lock(mutex_);
+  std::vector<GroupName> out;
+  const AccountState* a = FindAccountState(*state_, account);
+  if (a == nullptr) return out;
+  for (const std::string& key : groups) {
+    auto g = a->group_of.find(key);
+    if (g != a->group_of.end()) out.push_back({key, a->groups[static_cast<std::size_t>(g->second)].name});
+  }
+  return out;
+}
+
+std::optional<Instant> Engine::AsOf(std::string_view account) const {
+  ReaderLock lock(mutex_);
+  const AccountState* a = FindAccountState(*state_, account);
+  if (a == nullptr || a->as_of_ms == 0) return std::nullopt;
+  return Instant{a->as_of_ms};
+}
+
 Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQuery& query,
                                         Instant now) const {
   const KeyFilter only(query.only_users);  // built before the lock: readers hold it briefly
@@ -122,7 +163,8 @@ Result<Table<ReportRow>> Engine::Report(std::string_view account, const TableQue
   return ReportOf(*a, query, only, now);
 }
 
-Result<ReportPlan> Engine::PlanReport(std::string_view account, const TableQuery& query) const {
+Result<ReportPlan> Engine::PlanReport(std::string_view account, const TableQuery& query,
+                                      Instant now) const {
   if (!PlannableReport(query)) {
     return Status::Invalid("only the report's order by name can be planned, not '" + query.sort +
                            "'");
@@ -131,7 +173,7 @@ Result<ReportPlan> Engine::PlanReport(std::string_view account, const TableQuery
   ReaderLock lock(mutex_);
   const AccountState* a = FindAccountState(*state_, account);
   if (a == nullptr) return NoAccount();
-  return PlanReportOf(*a, query, only);
+  return PlanReportOf(*a, query, only, now);
 }
 
 Result<std::vector<std::optional<ReportRow>>> Engine::ReportRows(std::string_view account,

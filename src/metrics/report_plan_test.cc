@@ -88,10 +88,10 @@ TEST(ReportPlanOrderTest, OnlyTheOrderByNameCanBePlanned) {
   engine.PutAccount(source.Id(kAccount), {kAccount, "Acme", "UTC"});
   TableQuery query;
   query.sort = "mastery";
-  EXPECT_EQ(engine.PlanReport(kAccount, query).status().code(), ErrorCode::kInvalid);
+  EXPECT_EQ(engine.PlanReport(kAccount, query, Instant{}).status().code(), ErrorCode::kInvalid);
   query.sort = "name";
-  EXPECT_TRUE(engine.PlanReport(kAccount, query).ok());
-  EXPECT_EQ(engine.PlanReport("nope", query).status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(engine.PlanReport(kAccount, query, Instant{}).ok());
+  EXPECT_EQ(engine.PlanReport("nope", query, Instant{}).status().code(), ErrorCode::kNotFound);
 }
 
 TEST_F(ReportPlanTest, PagesHoldTheRowsOfTheReportInItsOrder) {
@@ -102,7 +102,7 @@ TEST_F(ReportPlanTest, PagesHoldTheRowsOfTheReportInItsOrder) {
       query.descending = descending;
       query.limit = 1000;
       Result<Table<ReportRow>> whole = engine_.Report(kAccount, query, kNow);
-      Result<ReportPlan> plan = engine_.PlanReport(kAccount, query);
+      Result<ReportPlan> plan = engine_.PlanReport(kAccount, query, Instant{});
       ASSERT_TRUE(whole.ok() && plan.ok());
       EXPECT_EQ(plan->total, whole->total);
       ASSERT_EQ(whole->rows.size(), 9u);
@@ -123,7 +123,7 @@ TEST_F(ReportPlanTest, FiltersAndPagingAreThoseOfTheReport) {
   query.offset = 1;
   query.limit = 2;
   Result<Table<ReportRow>> whole = engine_.Report(kAccount, query, kNow);
-  Result<ReportPlan> plan = engine_.PlanReport(kAccount, query);
+  Result<ReportPlan> plan = engine_.PlanReport(kAccount, query, Instant{});
   ASSERT_TRUE(whole.ok() && plan.ok());
   EXPECT_EQ(plan->total, 4u);
   EXPECT_EQ(whole->total, 4u);
@@ -134,7 +134,7 @@ TEST_F(ReportPlanTest, RowsOfPeopleWhoLeftSinceThePlanAreLeftOut) {
   TableQuery query;
   query.sort = "name";
   query.limit = 1000;
-  Result<ReportPlan> plan = engine_.PlanReport(kAccount, query);
+  Result<ReportPlan> plan = engine_.PlanReport(kAccount, query, Instant{});
   ASSERT_TRUE(plan.ok());
   domain::WriteBatch erase;
   erase.user_removals.push_back({"u2", true});

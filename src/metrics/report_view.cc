@@ -12,8 +12,37 @@ namespace {
 // name ascending (or descending with `names_descending`), then key ascending — then course key.
 // The order is decided on small entries: users are ranked once, then entries sorted by
 // (rank, course), so no row is built or moved to sort.
+// The report's filters with their keys resolved to indexes (-1: no such filter).
+struct ReportFilter {
+  int course = -1, group = -1;
+};
+
+Result<ReportFilter> ResolveFilter(const AccountState& a, const TableQuery& query) {
+  ReportFilter f;
+  if (query.course) {
+    auto c = a.course_of.find(*query.course);
+    if (c == a.course_of.end()) return Status::NotFound("course '" + *query.course + "' is unknown");
+    f.course = c->second;
+  }
+  if (query.group) {
+    auto g = a.group_of.find(*query.group);
+    if (g == a.group_of.end()) return Status::NotFound("group '" + *query.group + "' is unknown");
+    f.group = g->second;
+  }
+  return f;
+}
+
+// Whether enrollment `e` passes the filters on its figures (completed, certified, at risk).
+bool PassesFigures(const Enrolled& e, const TableQuery& query, Instant now) {
+  if (query.completed && e.summary.completed_ms.has_value() != *query.completed) return false;
+  if (query.certified && HeldFast(e, now).has_value() != *query.certified) return false;
+  if (query.at_risk && AtRiskFast(e, now) != *query.at_risk) return false;
+  return true;
+}
+
 std::vector<ReportPlan::Entry> PlanEntries(const AccountState& a, const TableQuery& query,
-                                           const KeyFilter& only, bool names_descending) {
+                                           const ReportFilter& filter, const KeyFilter& only,
+                                           bool names_descending, Instant now) {
   std::vector<ReportPlan::Entry> entries;
   std::vector<int> listed;  // users with at least one entry
   std::vector<char> seen(a.users.size(), 0);
@@ -27,9 +56,15 @@ std::vector<ReportPlan::Entry> PlanEntries(const AccountState& a, const TableQue
     return f == 2;
   };
   for (std::size_t ci = 0; ci < a.courses.size(); ++ci) {
+    if (filter.course >= 0 && static_cast<int>(ci) != filter.course) continue;
     for (const Enrolled& e : a.courses[ci]->enrolled) {
       const UserState& u = a.users[static_cast<std::size_t>(e.user)];
       if (!u.active || !only.Allows(u.key) || !matches(u, e.user)) continue;
+      if (filter.group >= 0 &&
+          !std::binary_search(u.groups.begin(), u.groups.end(), filter.group)) {
+        continue;
+      }
+      if (!PassesFigures(e, query, now)) continue;
       entries.push_back({e.user, static_cast<std::int32_t>(ci)});
       if (!seen[static_cast<std::size_t>(e.user)]) {
         seen[static_cast<std::size_t>(e.user)] = 1;
@@ -68,9 +103,17 @@ ReportRow MakeReportRow(const AccountState& a, const CourseState& c, const Enrol
   row.user = u.key;
   row.name = u.name;
   row.email = u.email;
-  row.groups.reserve(u.groups.size());
-  for (int g : u.groups) row.groups.push_back(a.groups[static_cast<std::size_t>(g)].key);
-  std::sort(row.groups.begin(), row.groups.end());
+  std::vector<const GroupState*> groups;
+  groups.reserve(u.groups.size());
+  for (int g : u.groups) groups.push_back(&a.groups[static_cast<std::size_t>(g)]);
+  std::sort(groups.begin(), groups.end(),
+            [](const GroupState* x, const GroupState* y) { return x->key < y->key; });
+  row.groups.reserve(groups.size());
+  row.group_names.reserve(groups.size());
+  for (const GroupState* g : groups) {
+    row.groups.push_back(g->key);
+    row.group_names.push_back(g->name);
+  }
   row.course = c.key;
   row.title = c.title;
   row.mastery = sm.mastery;
@@ -83,6 +126,7 @@ ReportRow MakeReportRow(const AccountState& a, const CourseState& c, const Enrol
   row.attempts = p.attempts;
   row.hints = p.hints;
   if (sm.last_active_ms) row.last_active = Instant{*sm.last_active_ms};
+  row.at_risk = AtRiskFast(e, now);
   return row;
 }
 
@@ -95,8 +139,10 @@ bool PlannableReport(const TableQuery& query) {
 Result<Table<ReportRow>> ReportOf(const AccountState& a, const TableQuery& query,
                                   const KeyFilter& only, Instant now) {
   const bool by_name = PlannableReport(query);
+  Result<ReportFilter> filter = ResolveFilter(a, query);
+  if (!filter.ok()) return filter.status();
   const std::vector<ReportPlan::Entry> entries =
-      PlanEntries(a, query, only, by_name && query.descending);
+      PlanEntries(a, query, filter.value(), only, by_name && query.descending, now);
   Table<ReportRow> out;
   out.total = entries.size();
   // Ordered by name, only the page's rows are built; another column sorts every row first.
@@ -114,9 +160,12 @@ Result<Table<ReportRow>> ReportOf(const AccountState& a, const TableQuery& query
   return out;
 }
 
-ReportPlan PlanReportOf(const AccountState& a, const TableQuery& query, const KeyFilter& only) {
+Result<ReportPlan> PlanReportOf(const AccountState& a, const TableQuery& query,
+                                const KeyFilter& only, Instant now) {
+  Result<ReportFilter> filter = ResolveFilter(a, query);
+  if (!filter.ok()) return filter.status();
   ReportPlan plan;
-  plan.entries = PlanEntries(a, query, only, query.descending);
+  plan.entries = PlanEntries(a, query, filter.value(), only, query.descending, now);
   plan.total = plan.entries.size();
   const Page page = PageOf(plan.entries.size(), query.offset, query.limit);
   plan.entries.erase(plan.entries.begin() + static_cast<std::ptrdiff_t>(page.end),

@@ -170,6 +170,7 @@ void UserCourse::Append(const CourseShape& shape,
       }
     }
     if (cell.responses == 0) {
+      ++figures.answered_cells;
       ++attempted_live_;
       if (attempted_live_ == shape.live_slots.size()) completed_ms_ = r.answered_at.ms;
     }

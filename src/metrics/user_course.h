@@ -129,6 +129,11 @@ class UserCourse {
   double ChapterSum(std::size_t ch) const {
     return ch < chapters_.size() ? chapters_[ch].sum : 0.0;
   }
+  // Whether a response to one of the chapter's exercises is counted (its mastery band is
+  // "not started" until then).
+  bool ChapterStarted(std::size_t ch) const {
+    return ch < chapters_.size() && chapters_[ch].answered_cells > 0;
+  }
   // What the scanning views read, copied into the enrollment (see Enrolled::Refresh).
   struct Summary {
     double mastery = 0, progress = 0;
@@ -195,6 +200,7 @@ class UserCourse {
     double sum = 0;                      // Σ mastery of the chapter's cells
     std::int64_t mastered_ms = kNotYet;  // chapter-master badge time
     std::size_t mastered_cells = 0;      // cells at the mastery threshold
+    std::size_t answered_cells = 0;      // cells with a response counted
   };
   static constexpr std::int64_t kNotYet = std::numeric_limits<std::int64_t>::min();
   std::vector<ChapterFigures> chapters_;  // per chapter index

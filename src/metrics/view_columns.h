@@ -349,10 +349,16 @@ inline constexpr ViewColumn<GroupRow> kGroupColumnList[] = {
     {column::Count("at_risk", "At risk"), [](const GroupRow& r) { return CellValue(r.at_risk); }},
     {column::Percent("at_risk_share", "At risk %"),
      [](const GroupRow& r) { return CellValue(r.at_risk_share); }},
+    {column::Percent("completed_share", "Completed %"),
+     [](const GroupRow& r) { return CellValue(r.completed_share); }},
+    {column::Percent("certified_share", "Certified %"),
+     [](const GroupRow& r) { return CellValue(r.certified_share); }},
     {column::Percent("score", "Score %").OrNull(),
      [](const GroupRow& r) { return column::Of(r.score); }},
     {column::Points("points", "Points"), [](const GroupRow& r) { return CellValue(r.points); }},
     {column::Seconds("time", "Time"), [](const GroupRow& r) { return CellValue(r.time_ms); }},
+    {column::Seconds("avg_time", "Time per member"),
+     [](const GroupRow& r) { return CellValue(r.avg_time_ms); }},
 };
 inline constexpr std::string_view kGroupTies[] = {"name", "group"};
 inline constexpr ColumnTable<GroupRow> kGroupColumns{"groups", kGroupColumnList, kGroupTies};
@@ -363,7 +369,10 @@ inline constexpr ViewColumn<ReportRow> kReportColumnList[] = {
     {column::Key("user", "User"), [](const ReportRow& r) { return column::Of(r.user); }},
     {column::Text("name", "Name"), [](const ReportRow& r) { return column::Of(r.name); }},
     {column::Text("email", "Email"), [](const ReportRow& r) { return column::Of(r.email); }},
-    {column::KeyList("groups", "Groups"), [](const ReportRow& r) { return column::Of(r.groups); }},
+    {column::KeyList("groups", "Group keys"),
+     [](const ReportRow& r) { return column::Of(r.groups); }},
+    {column::KeyList("group_names", "Groups"),
+     [](const ReportRow& r) { return column::Of(r.group_names); }},
     {column::Key("course", "Course"), [](const ReportRow& r) { return column::Of(r.course); }},
     {column::Text("title", "Title"), [](const ReportRow& r) { return column::Of(r.title); }},
     {column::Percent("mastery", "Mastery %"),
@@ -383,6 +392,7 @@ inline constexpr ViewColumn<ReportRow> kReportColumnList[] = {
     {column::Count("hints", "Hints"), [](const ReportRow& r) { return CellValue(r.hints); }},
     {column::Moment("last_active", "Last active").OrNull(),
      [](const ReportRow& r) { return column::Of(r.last_active); }},
+    {column::Flag("at_risk", "At risk"), [](const ReportRow& r) { return CellValue(r.at_risk); }},
 };
 inline constexpr std::string_view kReportTies[] = {"name", "user", "course"};
 inline constexpr ColumnTable<ReportRow> kReportColumns{"report", kReportColumnList, kReportTies};

@@ -82,16 +82,33 @@ LeagueRow RandomRow(Random& r, const LeagueRow*) {
   return row;
 }
 GroupRow RandomRow(Random& r, const GroupRow*) {
-  return {r.Count(),    r.Key(),           r.Text(),  r.Count(), r.MaybeFraction(),
-          r.Count(),    r.Count(),         r.Count(), r.Fraction(),
-          r.MaybeFraction(), r.Count(), r.Count() * 500};
+  GroupRow row;
+  row.rank = r.Count();
+  row.group = r.Key();
+  row.name = r.Text();
+  row.users = r.Count();
+  row.mastery = r.MaybeFraction();
+  row.completed = r.Count();
+  row.certified = r.Count();
+  row.at_risk = r.Count();
+  row.at_risk_share = r.Fraction();
+  row.score = r.MaybeFraction();
+  row.points = r.Count();
+  row.time_ms = r.Count() * 500;
+  row.completed_share = r.Fraction();
+  row.certified_share = r.Fraction();
+  row.avg_time_ms = static_cast<double>(r.Count()) * 250.5;
+  return row;
 }
 ReportRow RandomRow(Random& r, const ReportRow*) {
   ReportRow row;
   row.user = r.Key();
   row.name = r.Text();
   row.email = r.Text() + "@x";
-  for (std::int64_t g = r.Int(0, 2); g > 0; --g) row.groups.push_back(r.Key());
+  for (std::int64_t g = r.Int(0, 2); g > 0; --g) {
+    row.groups.push_back(r.Key());
+    row.group_names.push_back(r.Text());
+  }
   row.course = r.Key();
   row.title = r.Text();
   row.mastery = r.Fraction();
@@ -104,6 +121,7 @@ ReportRow RandomRow(Random& r, const ReportRow*) {
   row.attempts = r.Count();
   row.hints = r.Count();
   row.last_active = r.MaybeMoment();
+  row.at_risk = r.Bool();
   return row;
 }
 ExerciseFigure RandomRow(Random& r, const ExerciseFigure*) {
@@ -276,15 +294,15 @@ TEST(ViewColumnsTest, EverySortableColumnSortsLikeTheOracleBothWaysNullsLastTies
 
 TEST(ViewColumnsTest, AColumnNotDeclaredSortableIsRefusedNamingTheSortableOnes) {
   std::vector<ReportRow> rows(3);
-  for (const char* column : {"groups", "rank", "nope", ""}) {
+  for (const char* column : {"groups", "group_names", "rank", "nope", ""}) {
     SCOPED_TRACE(column);
     const Status s = SortRows(rows, kReportColumns, column, false);
     EXPECT_EQ(s.code(), ErrorCode::kInvalid);
     EXPECT_EQ(s.message(), "cannot sort by '" + std::string(column) + "'");
     ASSERT_EQ(s.details().size(), 1u);
     EXPECT_EQ(s.details()[0].reason,
-              "sort must be one of: attempts, certified_at, completed_at, course, email, hints, "
-              "last_active, mastery, name, points, progress, score, time, title, user");
+              "sort must be one of: at_risk, attempts, certified_at, completed_at, course, email, "
+              "hints, last_active, mastery, name, points, progress, score, time, title, user");
     EXPECT_EQ(rows.size(), 3u);  // untouched
   }
   std::vector<ChapterFigure> chapters(2);
@@ -323,16 +341,19 @@ TEST(ViewColumnsTest, EachTableDeclaresTheFieldsOfTheSpecWithTheExportTitles) {
        "Days inactive", "Not started", "At risk"});
   ExpectColumns(kGroupColumns,
                 {"rank", "group", "name", "users", "mastery", "completed", "certified", "at_risk",
-                 "at_risk_share", "score", "points", "time"},
+                 "at_risk_share", "completed_share", "certified_share", "score", "points", "time",
+                 "avg_time"},
                 {"Rank", "Group", "Name", "Users", "Mastery %", "Completed", "Certified",
-                 "At risk", "At risk %", "Score %", "Points", "Time"});
+                 "At risk", "At risk %", "Completed %", "Certified %", "Score %", "Points", "Time",
+                 "Time per member"});
   ExpectColumns(
       kReportColumns,
-      {"user", "name", "email", "groups", "course", "title", "mastery", "progress", "completed_at",
-       "certified_at", "score", "points", "time", "attempts", "hints", "last_active"},
-      {"User", "Name", "Email", "Groups", "Course", "Title", "Mastery %", "Progress %",
-       "Completed at", "Certified at", "Score %", "Points", "Time", "Attempts", "Hints",
-       "Last active"});
+      {"user", "name", "email", "groups", "group_names", "course", "title", "mastery", "progress",
+       "completed_at", "certified_at", "score", "points", "time", "attempts", "hints",
+       "last_active", "at_risk"},
+      {"User", "Name", "Email", "Group keys", "Groups", "Course", "Title", "Mastery %",
+       "Progress %", "Completed at", "Certified at", "Score %", "Points", "Time", "Attempts",
+       "Hints", "Last active", "At risk"});
   ExpectColumns(kExerciseColumns,
                 {"exercise", "title", "chapter", "chapter_title", "mastery", "mastered", "score",
                  "attempts", "hints", "avg_time", "last_attempt"},
@@ -361,7 +382,8 @@ TEST(ViewColumnsTest, EveryTableCanBeWalkedForItsFacts) {
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"courses", "league", "groups", "report", "exercises",
                                             "history", "history_detail", "chapters", "weekly"}));
-  EXPECT_EQ(durations, 5u);  // league, groups, report time; exercise avg_time; history duration
+  // league, groups, report time; groups avg_time; exercise avg_time; history duration
+  EXPECT_EQ(durations, 6u);
 }
 
 // The user league sorts enrollments, not rows (only the page's rows are built): its keys, read

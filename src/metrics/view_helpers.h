@@ -4,6 +4,7 @@
 // from an enrollment's summary, restrictions to some keys, the members of a manager, and ranks.
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +49,11 @@ inline bool AtRiskFast(const Enrolled& e, Instant now) {
   if (s.completed_ms) return false;
   const std::int64_t since = s.last_active_ms ? *s.last_active_ms : s.enrolled_ms;
   return now.ms - since >= s.at_risk_ms;
+}
+
+// Band counts (indexed as BandOf) as the views' Bands.
+inline Bands BandsOf(const std::array<std::int64_t, kBandCount>& n) {
+  return {n[0], n[1], n[2], n[3]};
 }
 
 // count / of as a fraction. Requires: of > 0.

@@ -15,6 +15,16 @@ namespace cohort::metrics {
 // http layer formats them in the account's zone); durations are milliseconds; fractions are
 // in [0, 1]; std::nullopt renders as null.
 
+// How many of some enrollments (active users) are in each mastery band of their course (issue
+// 20): not started (no response counted, in the course or, for a chapter, in its exercises);
+// of the started, mastered (mastery at the course's threshold, SPEC §3.8's tolerance), below
+// half (mastery < min(0.5, threshold)) and below the threshold (the rest). The four add up to
+// the users counted.
+struct Bands {
+  std::int64_t not_started = 0, below_half = 0, below_threshold = 0, mastered = 0;
+  bool operator==(const Bands&) const = default;
+};
+
 struct WeekPoint {
   std::int64_t week_day = 0;       // days since 1970-01-01 of the week's Monday (account zone)
   std::optional<double> mastery;   // mean over the users counted that week; null when none
@@ -40,6 +50,7 @@ struct ChapterFigure {
 struct CourseView {
   std::string course, title;
   domain::CourseSettings settings;
+  double mastery_threshold = 0;  // settings.ResolvedThreshold()
   std::int64_t users = 0;
   std::optional<double> mastery;
   std::int64_t certified = 0, completed = 0, at_risk = 0;
@@ -50,6 +61,14 @@ struct CourseView {
   std::optional<double> avg_time_ms;  // mean time per user
   std::vector<ChapterFigure> chapters;
   std::vector<WeekPoint> weekly;
+  Bands bands;
+  std::vector<Bands> chapter_bands;  // parallel to chapters
+};
+
+// A group's own page in a course (issue 20): the course view over the group's members.
+struct GroupCourseView {
+  std::string group, name;
+  CourseView figures;
 };
 
 struct LeagueRow {
@@ -83,6 +102,13 @@ struct GroupRow {
   std::optional<double> score;
   std::int64_t points = 0;
   std::int64_t time_ms = 0;
+  // Fair comparison of groups of different sizes: shares of the members, time per member.
+  double completed_share = 0, certified_share = 0;
+  double avg_time_ms = 0;  // time_ms / users
+  // Not columns: the members' mastery bands, and (TableQuery::chapters) their mean mastery per
+  // chapter, the cells of a groups × chapters heat map.
+  Bands bands;
+  std::vector<ChapterFigure> chapters;
 };
 
 struct Certification {
@@ -105,6 +131,33 @@ struct AwardFigure {
   std::optional<std::string> granted_by;  // user key; null for an API token or an erased user
   Instant granted_at;
   std::optional<std::string> course;      // null: an award for the person, shown in every course
+};
+
+// One person across their courses (issue 20): who they are, and each enrollment's figures.
+struct PersonCourse {
+  std::string course, title;
+  double mastery_threshold = 0;
+  LeagueRow figures;  // rank left 0
+};
+struct PersonCertification {
+  std::string course, title;
+  Certification certification;
+};
+struct PersonBadge {
+  std::string course, title;
+  Badge badge;
+};
+struct GroupName {
+  std::string group, name;
+};
+struct PersonView {
+  std::string user, name, email;
+  bool active = true;
+  std::vector<GroupName> groups;              // by key
+  std::vector<PersonCourse> courses;          // by title, then key
+  std::vector<PersonCertification> certifications;  // by issued_at, then course
+  std::vector<PersonBadge> badges;            // by awarded_at, then course, then badge
+  std::vector<AwardFigure> awards;            // the service fills them in
 };
 
 struct ExerciseFigure {
@@ -159,13 +212,15 @@ struct HistoryRow {
 
 struct ReportRow {
   std::string user, name, email;
-  std::vector<std::string> groups;
+  std::vector<std::string> groups;       // keys, sorted
+  std::vector<std::string> group_names;  // the names of `groups`, in the same order
   std::string course, title;
   double mastery = 0, progress = 0;
   std::optional<Instant> completed_at, certified_at;
   std::optional<double> score;
   std::int64_t points = 0, time_ms = 0, attempts = 0, hints = 0;
   std::optional<Instant> last_active;
+  bool at_risk = false;
 };
 
 }  // namespace cohort::metrics

@@ -23,6 +23,15 @@ const Person* Restricted(const Caller& caller) {
   return caller.person && !caller.person->SeesEveryone() ? &*caller.person : nullptr;
 }
 
+// The report's group filter: a group the restricted caller does not manage is unknown to them.
+Status CheckGroupFilter(const Person& restricted, const metrics::TableQuery& query) {
+  if (query.group && !std::binary_search(restricted.managed_groups.begin(),
+                                         restricted.managed_groups.end(), *query.group)) {
+    return Status::NotFound("group '" + *query.group + "' is unknown");
+  }
+  return Status();
+}
+
 }  // namespace
 
 Status Service::CheckRead(const Caller& caller) {
@@ -105,6 +114,73 @@ Result<metrics::Table<metrics::GroupRow>> Service::GroupLeague(const Caller& cal
                               restricted ? &restricted->managed_groups : nullptr);
 }
 
+Result<metrics::GroupCourseView> Service::GroupInCourse(const Caller& caller,
+                                                        std::string_view course,
+                                                        std::string_view group) {
+  COHORT_RETURN_IF_ERROR(CheckRead(caller));
+  const Person* restricted = Restricted(caller);
+  if (restricted && !restricted->SeesCourseViews()) return NoSuchCourse(course);
+  if (restricted && !std::binary_search(restricted->managed_groups.begin(),
+                                        restricted->managed_groups.end(), group)) {
+    // A group they do not manage is unknown to them — after the course is checked.
+    Result<metrics::CourseView> known =
+        engine_->Course(caller.account_key, course, clock_.Now(), &restricted->visible_users);
+    if (!known.ok()) return known.status();
+    return Status::NotFound("group '" + std::string(group) + "' is unknown");
+  }
+  return engine_->GroupInCourse(caller.account_key, course, group, clock_.Now(),
+                                restricted ? &restricted->visible_users : nullptr);
+}
+
+Result<metrics::PersonView> Service::PersonOverview(const Caller& caller, std::string_view user) {
+  COHORT_RETURN_IF_ERROR(CheckRead(caller));
+  if (caller.person && !caller.person->MaySee(user)) {
+    return Status::NotFound("user '" + std::string(user) + "' is unknown");
+  }
+  Result<metrics::PersonView> view = engine_->Person(caller.account_key, user, clock_.Now());
+  if (!view.ok()) return view;
+  metrics::PersonView out = std::move(view).value();
+  // Awards are few per user and read from the store: those for no course, then each course's.
+  std::vector<std::string> courses{""};
+  for (const metrics::PersonCourse& c : out.courses) courses.push_back(c.course);
+  for (const std::string& course : courses) {
+    Result<std::vector<store::AwardRecord>> awards =
+        store_.ListAwards(caller.account, user, course);
+    if (!awards.ok()) return awards.status();
+    for (store::AwardRecord& a : std::move(awards).value()) {
+      if (!course.empty() && !a.course) continue;  // listed once, with the awards for no course
+      out.awards.push_back({a.id, std::move(a.title), std::move(a.note), std::move(a.granted_by),
+                            a.granted_at, std::move(a.course)});
+    }
+  }
+  std::sort(out.awards.begin(), out.awards.end(),
+            [](const metrics::AwardFigure& x, const metrics::AwardFigure& y) {
+              if (x.granted_at != y.granted_at) return x.granted_at < y.granted_at;
+              return x.id.value < y.id.value;
+            });
+  return out;
+}
+
+Result<CallerScope> Service::Scope(const Caller& caller) {
+  COHORT_RETURN_IF_ERROR(CheckRead(caller));
+  CallerScope scope;
+  const Person* restricted = Restricted(caller);
+  if (!restricted) return scope;
+  if (!restricted->roles.Has(domain::Role::kGroupManager)) {
+    scope.kind = CallerScope::Kind::kSelf;
+    scope.members = 1;
+    return scope;
+  }
+  scope.kind = CallerScope::Kind::kGroups;
+  scope.groups = engine_->GroupNames(caller.account_key, restricted->managed_groups);
+  scope.members = static_cast<std::int64_t>(restricted->managed_members.size());
+  return scope;
+}
+
+std::optional<Instant> Service::AsOf(const Caller& caller) {
+  return engine_->AsOf(caller.account_key);
+}
+
 Result<metrics::UserCourseView> Service::UserInCourse(const Caller& caller, std::string_view course,
                                                       std::string_view user) {
   COHORT_RETURN_IF_ERROR(CheckRead(caller));
@@ -146,6 +222,7 @@ Result<metrics::Table<metrics::ReportRow>> Service::Report(const Caller& caller,
   const Person* restricted = Restricted(caller);
   if (!restricted) return engine_->Report(caller.account_key, query, clock_.Now());
   if (!restricted->SeesCourseViews()) return Status::NotFound("no such resource");
+  COHORT_RETURN_IF_ERROR(CheckGroupFilter(*restricted, query));
   metrics::TableQuery scoped = query;
   scoped.only_users = &restricted->visible_users;
   return engine_->Report(caller.account_key, scoped, clock_.Now());
@@ -157,11 +234,12 @@ Result<metrics::ReportPlan> Service::PlanReport(const Caller& caller,
   // Scoped exactly as Report: the plan lists only the people the caller may see, and
   // ReportRows builds rows from the plan alone.
   const Person* restricted = Restricted(caller);
-  if (!restricted) return engine_->PlanReport(caller.account_key, query);
+  if (!restricted) return engine_->PlanReport(caller.account_key, query, clock_.Now());
   if (!restricted->SeesCourseViews()) return Status::NotFound("no such resource");
+  COHORT_RETURN_IF_ERROR(CheckGroupFilter(*restricted, query));
   metrics::TableQuery scoped = query;
   scoped.only_users = &restricted->visible_users;
-  return engine_->PlanReport(caller.account_key, scoped);
+  return engine_->PlanReport(caller.account_key, scoped, clock_.Now());
 }
 
 Result<std::vector<std::optional<metrics::ReportRow>>> Service::ReportRows(

@@ -62,6 +62,15 @@ struct Person {
   bool MayAward(std::string_view user) const;
 };
 
+// Whose figures a caller's views show (issue 20: the line on every page): the account, a group
+// manager's groups (and how many distinct members they have), or only themselves.
+struct CallerScope {
+  enum class Kind { kAccount, kGroups, kSelf };
+  Kind kind = Kind::kAccount;
+  std::vector<metrics::GroupName> groups;  // kGroups: the managed groups, by key
+  std::int64_t members = 0;                // kGroups: distinct members; kSelf: 1
+};
+
 // Who is calling, once their credential is checked: the account they act in and what they may
 // do there. The account always comes from the credential, never from the request.
 struct Caller {
@@ -277,8 +286,19 @@ class Service {
   Result<metrics::Table<metrics::GroupRow>> GroupLeague(const Caller& caller,
                                                         std::string_view course,
                                                         const metrics::TableQuery& query);
+  // A group's own page in a course: the course view over its members. A group manager sees
+  // only the groups they manage (others answer as unknown ones, kNotFound).
+  Result<metrics::GroupCourseView> GroupInCourse(const Caller& caller, std::string_view course,
+                                                 std::string_view group);
   Result<metrics::UserCourseView> UserInCourse(const Caller& caller, std::string_view course,
                                                std::string_view user);
+  // One person across their courses, with their awards. Someone the caller may not see answers
+  // as an unknown user (kNotFound).
+  Result<metrics::PersonView> PersonOverview(const Caller& caller, std::string_view user);
+  // Whose figures the caller's views show.
+  Result<CallerScope> Scope(const Caller& caller);
+  // When the caller's account's figures last changed (nullopt: not since the engine started).
+  std::optional<Instant> AsOf(const Caller& caller);
   Result<std::vector<metrics::HistoryRow>> History(const Caller& caller, std::string_view course,
                                                    std::string_view user,
                                                    std::string_view exercise);

@@ -264,6 +264,13 @@ inline void CompareChapters(Diff& d, const std::string& w, const std::vector<Cha
   }
 }
 
+inline void CompareBands(Diff& d, const std::string& w, const Bands& x, const Bands& y) {
+  d.Eq(w + ".not_started", x.not_started, y.not_started);
+  d.Eq(w + ".below_half", x.below_half, y.below_half);
+  d.Eq(w + ".below_threshold", x.below_threshold, y.below_threshold);
+  d.Eq(w + ".mastered", x.mastered, y.mastered);
+}
+
 inline void CompareAllCourses(Diff& d, const std::string& w, const Table<AllCoursesRow>& want,
                               const Table<AllCoursesRow>& got) {
   d.Eq(w + ".total", static_cast<std::int64_t>(want.total), static_cast<std::int64_t>(got.total));
@@ -300,7 +307,15 @@ inline void CompareCourse(Diff& d, const std::string& w, const CourseView& x, co
   d.Eq(w + ".points", x.points, y.points);
   d.Eq(w + ".time_ms", x.time_ms, y.time_ms);
   d.Eq(w + ".avg_time_ms", x.avg_time_ms, y.avg_time_ms);
+  d.Eq(w + ".mastery_threshold", x.mastery_threshold, y.mastery_threshold);
+  CompareBands(d, w + ".bands", x.bands, y.bands);
   CompareChapters(d, w, x.chapters, y.chapters);
+  d.Eq(w + ".chapter_bands.size", static_cast<std::int64_t>(x.chapter_bands.size()),
+       static_cast<std::int64_t>(y.chapter_bands.size()));
+  for (std::size_t i = 0; i < x.chapter_bands.size() && i < y.chapter_bands.size(); ++i) {
+    CompareBands(d, w + ".chapter_bands[" + std::to_string(i) + "]", x.chapter_bands[i],
+                 y.chapter_bands[i]);
+  }
   d.Eq(w + ".weekly.size", static_cast<std::int64_t>(x.weekly.size()),
        static_cast<std::int64_t>(y.weekly.size()));
   for (std::size_t i = 0; i < x.weekly.size() && i < y.weekly.size(); ++i) {
@@ -370,6 +385,13 @@ inline void CompareGroups(Diff& d, const std::string& w, const Table<GroupRow>& 
     d.Eq(p + ".score", x.score, y.score);
     d.Eq(p + ".points", x.points, y.points);
     d.Eq(p + ".time_ms", x.time_ms, y.time_ms);
+    d.Eq(p + ".completed_share", x.completed_share, y.completed_share);
+    d.Eq(p + ".certified_share", x.certified_share, y.certified_share);
+    if (!(std::fabs(x.avg_time_ms - y.avg_time_ms) <= 1e-6 * std::max(1.0, x.avg_time_ms))) {
+      d.Add(p + ".avg_time_ms", Show(x.avg_time_ms), Show(y.avg_time_ms));
+    }
+    CompareBands(d, p + ".bands", x.bands, y.bands);
+    CompareChapters(d, p, x.chapters, y.chapters);
   }
 }
 
@@ -476,6 +498,8 @@ inline void CompareReport(Diff& d, const std::string& w, const Table<ReportRow>&
     d.Eq(p + ".name", x.name, y.name);
     d.Eq(p + ".email", x.email, y.email);
     d.Eq(p + ".groups", x.groups, y.groups);
+    d.Eq(p + ".group_names", x.group_names, y.group_names);
+    d.Eq(p + ".at_risk", x.at_risk, y.at_risk);
     d.Eq(p + ".title", x.title, y.title);
     d.Eq(p + ".mastery", x.mastery, y.mastery);
     d.Eq(p + ".progress", x.progress, y.progress);

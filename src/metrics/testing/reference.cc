@@ -268,6 +268,33 @@ struct Derived {
   }
 };
 
+// Mastery bands (issue 20), written plainly: a learner with no response (in the course, or in
+// the chapter's exercises) is not started; the others fall by value against the threshold.
+void AddBand(Bands& b, bool started, double mastery, double threshold) {
+  const double half = std::min(0.5, threshold);
+  if (!started) {
+    ++b.not_started;
+  } else if (mastery >= threshold - 1e-9) {
+    ++b.mastered;
+  } else if (mastery >= half - 1e-9) {
+    ++b.below_threshold;
+  } else {
+    ++b.below_half;
+  }
+}
+
+bool ChapterStarted(const Derived& d, std::size_t ch) {
+  for (std::size_t i = 0; i < d.exercises.size(); ++i) {
+    if (d.exercises[i].chapter_index == ch && d.cells[i].responses > 0) return true;
+  }
+  return false;
+}
+
+// Band of `d` in chapter `ch`: its mean there (0 for a chapter with no exercise).
+void AddChapterBand(Bands& b, const Derived& d, std::size_t ch, double threshold) {
+  AddBand(b, ChapterStarted(d, ch), d.chapters[ch].value_or(0.0), threshold);
+}
+
 double CourseMastery(const std::vector<CellMastery>& cells) {
   if (cells.empty()) return 0.0;
   double sum = 0;
@@ -493,6 +520,9 @@ std::optional<SortKey> GroupColumn(const GroupRow& r, std::string_view c) {
   if (c == "score") return Num(r.score);
   if (c == "points") return Num(r.points);
   if (c == "time") return Num(r.time_ms);
+  if (c == "completed_share") return Num(r.completed_share);
+  if (c == "certified_share") return Num(r.certified_share);
+  if (c == "avg_time") return Number(r.avg_time_ms);
   return std::nullopt;
 }
 
@@ -511,6 +541,7 @@ std::optional<SortKey> ReportColumn(const ReportRow& r, std::string_view c) {
   if (c == "time") return Num(r.time_ms);
   if (c == "attempts") return Num(r.attempts);
   if (c == "hints") return Num(r.hints);
+  if (c == "at_risk") return Num(r.at_risk);
   if (c == "last_active") return Num(r.last_active);
   return std::nullopt;
 }
@@ -739,12 +770,18 @@ Result<CourseView> Reference::Course(std::string_view account, std::string_view 
     v.at_risk_share = static_cast<double>(v.at_risk) / static_cast<double>(v.users);
   }
   if (v.users > 0) v.avg_time_ms = static_cast<double>(v.time_ms) / static_cast<double>(v.users);
+  const double threshold = course.settings.ResolvedThreshold();
+  v.mastery_threshold = threshold;
+  for (const Derived& d : counted) AddBand(v.bands, d.last_active.has_value(), d.mastery, threshold);
   for (std::size_t ch = 0; ch < course.chapters.size(); ++ch) {
     std::vector<double> values;
+    Bands bands;
     for (const Derived& d : counted) {
       if (d.chapters[ch]) values.push_back(*d.chapters[ch]);
+      AddChapterBand(bands, d, ch, threshold);
     }
     v.chapters.push_back({course.chapters[ch].key, course.chapters[ch].title, MeanOf(values)});
+    v.chapter_bands.push_back(bands);
   }
   // Weekly series (SPEC §3.8).
   std::optional<std::int64_t> first;
@@ -850,6 +887,8 @@ Result<Table<GroupRow>> Reference::GroupLeague(std::string_view account,
     row.group = group_key;
     row.name = group.name;
     std::vector<double> masteries, scores;
+    std::vector<std::vector<double>> chapter_values(course.chapters.size());
+    const double threshold = course.settings.ResolvedThreshold();
     for (const auto& [key, e] : a->enrollments) {
       if (key.second != course.key) continue;
       const UserRecord& u = a->users.at(key.first);
@@ -864,11 +903,25 @@ Result<Table<GroupRow>> Reference::GroupLeague(std::string_view account,
       if (d.score) scores.push_back(*d.score);
       row.points += d.points;
       row.time_ms += d.time_ms;
+      AddBand(row.bands, d.last_active.has_value(), d.mastery, threshold);
+      for (std::size_t ch = 0; ch < course.chapters.size(); ++ch) {
+        if (d.chapters[ch]) chapter_values[ch].push_back(*d.chapters[ch]);
+      }
     }
     if (row.users == 0) continue;
     row.mastery = MeanOf(masteries);
     row.score = MeanOf(scores);
-    row.at_risk_share = static_cast<double>(row.at_risk) / static_cast<double>(row.users);
+    const auto users = static_cast<double>(row.users);
+    row.at_risk_share = static_cast<double>(row.at_risk) / users;
+    row.completed_share = static_cast<double>(row.completed) / users;
+    row.certified_share = static_cast<double>(row.certified) / users;
+    row.avg_time_ms = static_cast<double>(row.time_ms) / users;
+    if (query.chapters) {
+      for (std::size_t ch = 0; ch < course.chapters.size(); ++ch) {
+        row.chapters.push_back(
+            {course.chapters[ch].key, course.chapters[ch].title, MeanOf(chapter_values[ch])});
+      }
+    }
     out.rows.push_back(row);
   }
   out.total = out.rows.size();
@@ -1033,6 +1086,10 @@ Result<Table<ReportRow>> Reference::Report(std::string_view account, const Table
   if (a == nullptr) return Status::NotFound("no such account");
   const std::string column = query.sort == "rank" ? "name" : query.sort;
   if (!ReportColumn(ReportRow{}, column)) return UnknownColumn(query.sort);
+  if (query.course && a->courses.count(*query.course) == 0) {
+    return Status::NotFound("no such course");
+  }
+  if (query.group && a->groups.count(*query.group) == 0) return Status::NotFound("no such group");
   const TimeZone zone = ZoneOf(a->account);
   Table<ReportRow> out;
   for (const auto& [key, e] : a->enrollments) {
@@ -1041,14 +1098,25 @@ Result<Table<ReportRow>> Reference::Report(std::string_view account, const Table
         !PersonMatches(u.name, u.email, query.q)) {
       continue;
     }
+    if (query.course && key.second != *query.course) continue;
+    if (query.group &&
+        std::find(u.groups.begin(), u.groups.end(), *query.group) == u.groups.end()) {
+      continue;
+    }
     const domain::Course& course = a->courses.at(key.second);
     const Derived d = Derive(*a, course, key.first, zone);
+    const bool at_risk = d.AtRisk(course.settings, now);
+    if (query.completed && d.completed_at.has_value() != *query.completed) continue;
+    if (query.certified && d.HeldAt(now).has_value() != *query.certified) continue;
+    if (query.at_risk && at_risk != *query.at_risk) continue;
     ReportRow row;
     row.user = key.first;
     row.name = u.name;
     row.email = u.email;
     row.groups = u.groups;
     std::sort(row.groups.begin(), row.groups.end());
+    for (const std::string& g : row.groups) row.group_names.push_back(a->groups.at(g).name);
+    row.at_risk = at_risk;
     row.course = course.key;
     row.title = course.title;
     row.mastery = d.mastery;
