@@ -905,11 +905,12 @@ export async function checks(h, only) {
         assert.equal(await tableSettled(page, 'report'), 'ready');
         const what = `${size.width}×${size.height}`;
         const cols = (await tableHeads(page)).map((x) => x.col);
-        assert.equal(cols.length, 14, what);
+        // Fifteen: the fourteen of SPEC §4.1 and At risk (issue 20).
+        assert.equal(cols.length, 15, what);
         const th = (col) => `.table-block thead th[data-col="${col}"]`;
         const hidden = [];
         for (const col of cols) if (await shownOnTop(page, th(col))) hidden.push(col);
-        console.log(`     (${what}: ${hidden.length} of 14 columns out of view)`);
+        console.log(`     (${what}: ${hidden.length} of 15 columns out of view)`);
         if (hidden.length === 0) continue;
         assert.equal(await shownOnTop(page, '.table-block .scroll-cue'), '',
           `${what}: ${hidden.length} columns out of view (${hidden}) and no cue in view`);
@@ -1248,6 +1249,11 @@ export async function checks(h, only) {
   await managerChecks(h, run, {course, managerPage: async () => {
     await asManager();
     return page;
+  },
+  // A console error a check caused on purpose (the 404 of an unknown key), forgiven once.
+  forgive: (re) => {
+    const i = am.errors.findIndex((e) => re.test(e));
+    if (i >= 0) am.errors.splice(i, 1);
   }});
 
   // Accessibility: axe-core on every page, once its data is in (one check per page).
