@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import {bandNames, bandParts, bandsText, heatClass} from '../../web/js/bands.js';
+import {bandNames, bandParts, bandsText, heatClass, heatColour} from '../../web/js/bands.js';
 
 test('the bands are named at the course threshold', () => {
   assert.deepEqual(bandNames(0.95), {not_started: 'Not started', below_half: 'Below 50%',
@@ -32,4 +32,11 @@ test('a heat map cell is coloured by the band its mean falls in', () => {
   // Under a 40% threshold, below the threshold is below half: there is no band between.
   assert.equal(heatClass(0.35, 0.4), 'heat heat-below_half');
   assert.equal(heatClass(0.4, 0.4), 'heat heat-mastered');
+});
+
+test('a heat map cell goes from red at 0 to green at the threshold and above', () => {
+  assert.equal(heatColour(0, 0.8), 'hsl(0, 75%, 84%)');
+  assert.equal(heatColour(0.4, 0.8), 'hsl(65, 75%, 84%)');
+  assert.equal(heatColour(0.8, 0.8), 'hsl(130, 75%, 84%)');
+  assert.equal(heatColour(1, 0.8), 'hsl(130, 75%, 84%)');
 });

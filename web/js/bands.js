@@ -98,6 +98,21 @@ export function heatClass(mastery, threshold) {
   return 'heat heat-below_threshold';
 }
 
+// A cell's colour: from red at 0 through amber to green at the threshold and above, light enough
+// that its text reads (the band's class says the same in steps).
+export function heatColour(mastery, threshold) {
+  const t = Math.max(0, Math.min(1, mastery / threshold));
+  return `hsl(${Math.round(t * 130)}, 75%, 84%)`;
+}
+
+// The heat map's legend: the colours from 0 to the threshold.
+export function heatLegend(threshold) {
+  return h('p', {class: 'heat-legend'}, h('span', {text: '0%'}),
+    h('span', {class: 'heat-scale', 'aria-hidden': 'true'}),
+    h('span', {text: `≥ ${fmt.threshold(threshold)} (mastered)`}),
+    h('span', {class: 'heat-none-key', text: '— no exercise'}));
+}
+
 export function heatMap(groups, chapters, threshold, groupHref) {
   const table = h('table', {class: 'data heat-map'},
     h('caption', {class: 'visually-hidden',
@@ -112,8 +127,10 @@ export function heatMap(groups, chapters, threshold, groupHref) {
         h('th', {scope: 'row', class: 'row-head'}, h('a', {href: groupHref(g), text: g.name})),
         chapters.map((c) => {
           const m = byChapter.has(c.chapter) ? byChapter.get(c.chapter) : null;
-          return h('td', {class: `num ${heatClass(m, threshold)}`, dataset: {chapter: c.chapter},
-            text: fmt.pct(m)});
+          const td = h('td', {class: `num ${heatClass(m, threshold)}`,
+            dataset: {chapter: c.chapter}, text: fmt.pct(m)});
+          if (m !== null && m !== undefined) td.style.backgroundColor = heatColour(m, threshold);
+          return td;
         }));
     })));
   return h('div', {class: 'heat-scroll', tabindex: '0', role: 'region',

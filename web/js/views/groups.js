@@ -7,7 +7,7 @@ import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {tableColumns, clientColumn} from '../columns.js';
 import {pageHeader, section, withStates, lifetime, guarded, tableView} from './common.js';
-import {bandsCell, bandsLegend, heatMap} from '../bands.js';
+import {bandsCell, bandsLegend, heatLegend, heatMap} from '../bands.js';
 import * as fmt from '../format.js';
 
 // "34.5% (12)": a share of the members, with the count.
@@ -86,7 +86,7 @@ export function groupsView(main, route, ctx) {
     body.append(section('Mastery by group and chapter', h('p', {class: 'bands-threshold'},
       'Each group\u2019s mean mastery of each chapter, coloured at this course\u2019s threshold: ',
       h('strong', {text: `mastered = ≥ ${fmt.threshold(threshold)}`})),
-      bandsLegend(threshold, ['below_half', 'below_threshold', 'mastered']), heat));
+      heatLegend(threshold), heat));
     const groupHref = (g) => href(['courses', course, 'groups', g.group]);
     await Promise.all([table.update(ctx.route.params), (async () => {
       const rows = await allGroupsByChapter(course, signal);
