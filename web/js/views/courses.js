@@ -143,6 +143,16 @@ export function coursesView(main, route, ctx) {
     dash.lines = withCourses;
   }
 
+  function activityFailed(e) {
+    if (e.name === 'AbortError' || life.signal.aborted) return;
+    if (e instanceof api.ApiError && e.status === 401) {
+      ctx.onUnauthorized();
+      return;
+    }
+    clear(dash.activity).append(h('p', {class: 'error', role: 'alert',
+      text: `Could not load the activity: ${e.message}`}));
+  }
+
   async function drawDashboard(params) {
     if (dash.controller) dash.controller.abort();
     dash.controller = new AbortController();
@@ -181,7 +191,8 @@ export function coursesView(main, route, ctx) {
     if (!a.learnerOnly) {
       body.append(dash.figures, section('Activity', dash.picker, dash.activity),
         section('Mastery over time', dash.mastery));
-      drawn = drawDashboard(ctx.route.params);
+      // The activity failing leaves the rest of the page (the courses) standing.
+      drawn = drawDashboard(ctx.route.params).catch(activityFailed);
     }
     const charts = h('div', {class: 'chart-row'}, life.keep(coursesChart(rows,
       {certifications: !a.learnerOnly})));
@@ -225,10 +236,7 @@ export function coursesView(main, route, ctx) {
       if (table) table.update(r.params);
       if (!rows || a.learnerOnly || !dash.activityData) return;
       if (rangeKey(r.params) !== dash.range) {
-        drawDashboard(r.params).catch((e) => {
-          if (e.name !== 'AbortError') clear(dash.activity).append(h('p', {class: 'error',
-            role: 'alert', text: `Could not load the activity: ${e.message}`}));
-        });
+        drawDashboard(r.params).catch(activityFailed);
       } else if ((r.params.get('lines') === 'courses') !== dash.lines) {
         const old = dash.charts.pop();
         if (old) old.destroy();
