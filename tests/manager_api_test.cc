@@ -341,5 +341,49 @@ TEST_F(ReadApiManagerTest, TheReportFiltersByCourseGroupAndFiguresWithGroupNames
   EXPECT_EQ(csv.body.find("Ann Lee"), std::string::npos) << csv.body;
 }
 
+// Point 2: the dashboard. The fixture's clock is Tuesday 10 March 2026 (Paris): its week
+// starts Monday 9 March, when Ann and Bob answered; Cat and Élodie never did.
+TEST_F(ReadApiManagerTest, TheDashboardCountsPeopleAttemptsAndRatesPerWeek) {
+  Reply r = Get("/api/v1/activity?weeks=4");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json& a = r.json;
+  EXPECT_EQ(a["from"], "2026-02-16");
+  EXPECT_EQ(a["to"], "2026-03-09");
+  EXPECT_EQ(a["learners"], 4);
+  EXPECT_EQ(a["enrolments"], 4);
+  EXPECT_EQ(a["active_this_week"], 2);
+  EXPECT_EQ(a["at_risk"], 1);  // Cat: enrolled 20 February, never started
+  EXPECT_EQ(a["completion_rate"], 0.0);
+  const json course = Get("/api/v1/courses/py").json;
+  EXPECT_DOUBLE_EQ(a["mastery"].get<double>(), course["mastery"].get<double>());
+  ASSERT_EQ(a["weeks"].size(), 4u);
+  const json& last = a["weeks"][3];
+  EXPECT_EQ(last["week"], "2026-03-09");
+  EXPECT_EQ(last["active"], 2);
+  EXPECT_EQ(last["attempts"], 2);
+  EXPECT_EQ(a["weeks"][0]["attempts"], 0);
+  // The same person answering in a second course is still one person that week.
+  ASSERT_EQ(Put("/api/v1/courses/js", R"({"title":"JS","chapters":[{"key":"k1","title":"K",
+      "exercises":[{"key":"x1","title":"X1"}]}]})").status, 200);
+  ASSERT_EQ(Post("/api/v1/attempts", R"([{"id":"js1","user":"ann","course":"js","exercise":"x1",
+      "started_at":"2026-03-10T08:00:00Z","responses":[{"question":"q","correct":true,"time_ms":900}]}])")
+                .status,
+            200);
+  const json after = Get("/api/v1/activity?from=2026-03-10&to=2026-03-10").json;
+  EXPECT_EQ(after["from"], "2026-03-09");
+  ASSERT_EQ(after["weeks"].size(), 1u);
+  EXPECT_EQ(after["weeks"][0]["active"], 2);
+  EXPECT_EQ(after["weeks"][0]["attempts"], 3);
+  EXPECT_EQ(after["learners"], 4);
+  EXPECT_EQ(after["enrolments"], 5);
+  // Bad ranges are refused naming the parameter.
+  for (const char* bad : {"weeks=0", "weeks=521", "weeks=x", "from=2026-02-30", "to=yesterday",
+                          "from=2026-03-10&to=2026-03-01", "from=2016-01-01&to=2026-03-01",
+                          "format=csv", "colour=red"}) {
+    Reply b = Get(std::string("/api/v1/activity?") + bad);
+    EXPECT_EQ(b.status, 422) << bad << ": " << b.body;
+  }
+}
+
 }  // namespace
 }  // namespace cohort::testing

@@ -95,6 +95,23 @@ std::string FormatDate(std::int64_t day) {
                      unsigned(ymd.day()));
 }
 
+std::optional<std::int64_t> ParseDate(std::string_view text) {
+  using namespace std::chrono;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const std::size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
+  for (int i = 0; i < 3; ++i) {
+    for (std::size_t k = starts[i]; k < starts[i] + lengths[i]; ++k) {
+      if (text[k] < '0' || text[k] > '9') return std::nullopt;
+      parts[i] = parts[i] * 10 + (text[k] - '0');
+    }
+  }
+  const year_month_day ymd{year{parts[0]}, month{static_cast<unsigned>(parts[1])},
+                           day{static_cast<unsigned>(parts[2])}};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days{ymd}.time_since_epoch().count();
+}
+
 std::string FormatRfc3339Utc(Instant t) { return FormatLocal(t.ms) + "Z"; }
 
 std::optional<TimeZone> TimeZone::Find(std::string_view name) {

@@ -27,6 +27,8 @@ std::optional<Instant> ParseRfc3339(std::string_view text);
 
 // "2026-03-02" for a day number (days since 1970-01-01).
 std::string FormatDate(std::int64_t day);
+// The day number of "2026-03-02" (exactly YYYY-MM-DD, a real date); nullopt for anything else.
+std::optional<std::int64_t> ParseDate(std::string_view text);
 
 // "2026-03-01T09:30:00.250Z"; the fraction only when it is not zero.
 std::string FormatRfc3339Utc(Instant t);

@@ -78,6 +78,7 @@ const RouteTable& Table() {
       {"GET", "/api/v1/courses/{course}/users/{user}/exercises/{exercise}/attempts", kAny, kRead,
        HistoryView},
       {"GET", "/api/v1/report", kAny, kRead, ReportView},
+      {"GET", "/api/v1/activity", kAny, kRead, ActivityView},
       {"GET", "/api/v1/users/{user}", kAny, kRead, PersonView},
       {"GET", "/api/v1/columns", kNone, {}, ColumnsView},
       // The writes (SPEC §2).

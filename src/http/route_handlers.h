@@ -15,6 +15,7 @@ Response GroupLeagueView(const RouteCall& call);   // GET /api/v1/courses/{cours
 Response GroupInCourseView(const RouteCall& call);  // GET /api/v1/courses/{course}/groups/{group}
 Response UserInCourseView(const RouteCall& call);  // GET /api/v1/courses/{course}/users/{user}
 Response PersonView(const RouteCall& call);        // GET /api/v1/users/{user}
+Response ActivityView(const RouteCall& call);      // GET /api/v1/activity
 Response HistoryView(const RouteCall& call);  // GET .../users/{user}/exercises/{exercise}/attempts
 Response ReportView(const RouteCall& call);   // GET /api/v1/report
 Response ColumnsView(const RouteCall& call);  // GET /api/v1/columns (the declared columns)

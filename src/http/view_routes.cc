@@ -235,6 +235,35 @@ Response GroupInCourseView(const RouteCall& call) {
   return Rendered(call, call.service.GroupInCourse(*call.caller, call.params[0], call.params[1]));
 }
 
+// The dashboard: `weeks` (1-520, default 12) weeks ending with the current one, or `from` / `to`
+// (local dates, YYYY-MM-DD). JSON only.
+Response ActivityView(const RouteCall& call) {
+  std::optional<std::int64_t> from, to;
+  std::int64_t weeks = 12;
+  for (const auto& [name, value] : call.request.query) {
+    if (call.request.query.count(name) > 1) {
+      return ErrorResponse(BadParameter(name, "given more than once"));
+    }
+    if (name == "from" || name == "to") {
+      const std::optional<std::int64_t> day = ParseDate(value);
+      if (!day) return ErrorResponse(BadParameter(name, "must be a date, YYYY-MM-DD"));
+      (name == "from" ? from : to) = day;
+    } else if (name == "weeks") {
+      if (value.empty() || value.size() > 3 ||
+          value.find_first_not_of("0123456789") != std::string::npos || std::stoi(value) < 1 ||
+          std::stoi(value) > service::Service::kMaxActivityWeeks) {
+        return ErrorResponse(BadParameter(name, "must be a whole number of weeks, 1-520"));
+      }
+      weeks = std::stoi(value);
+    } else if (name == "format") {
+      return ErrorResponse(BadParameter(name, "this view has no spreadsheet export"));
+    } else {
+      return ErrorResponse(BadParameter(name, "unknown parameter"));
+    }
+  }
+  return Rendered(call, call.service.Activity(*call.caller, from, to, weeks));
+}
+
 Response PersonView(const RouteCall& call) {
   const Result<ViewRequest> asked = ReadViewRequest(call.request, nullptr);
   if (Status s = NoExport(asked); !s.ok()) return ErrorResponse(s);

@@ -183,6 +183,28 @@ OrderedJson ToJson(const metrics::GroupCourseView& v, const TimeZone& zone) {
   return out;
 }
 
+OrderedJson ToJson(const metrics::ActivityView& v, const TimeZone&) {
+  json weeks = json::array();
+  for (const metrics::ActivityWeek& w : v.weeks) {
+    weeks.push_back({{"week", FormatDate(w.week_day)},
+                     {"active", w.active},
+                     {"attempts", w.attempts},
+                     {"completions", w.completions},
+                     {"certifications", w.certifications},
+                     {"mastery", Number(w.mastery)}});
+  }
+  return {{"from", FormatDate(v.from_day)},
+          {"to", FormatDate(v.to_day)},
+          {"learners", v.learners},
+          {"enrolments", v.enrolments},
+          {"mastery", Number(v.mastery)},
+          {"completion_rate", Number(v.completion_rate)},
+          {"certification_rate", Number(v.certification_rate)},
+          {"active_this_week", v.active_this_week},
+          {"at_risk", v.at_risk},
+          {"weeks", std::move(weeks)}};
+}
+
 OrderedJson ToJson(const metrics::PersonView& v, const TimeZone& zone) {
   json groups = json::array();
   for (const metrics::GroupName& g : v.groups) groups.push_back({{"group", g.group}, {"name", g.name}});

@@ -57,6 +57,10 @@ Result<Table<GroupRow>> GroupLeagueOf(const AccountState& a, const CourseState& 
 UserCourseView UserInCourseOf(const AccountState& a, const CourseState& c, const Enrolled& e,
                               Instant now);
 
+// The dashboard (activity_view.cc): see Engine::Activity. Requires from_day <= to_day.
+ActivityView ActivityOf(const AccountState& a, std::int64_t from_day, std::int64_t to_day,
+                        Instant now, const std::vector<std::string>* only_users);
+
 // One person's page (person_view.cc): `user` is an index of a user of `a` that is not erased.
 PersonView PersonOf(const AccountState& a, int user, Instant now);
 

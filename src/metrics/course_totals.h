@@ -51,6 +51,19 @@ class InstantCounter {
       tree_;
 };
 
+// What one enrollment, or a whole course or account, did in one local week (issue 20's weekly
+// activity): learners with a response (for an enrollment 0 or 1), attempts started,
+// completions and certifications issued.
+struct WeekActivity {
+  std::int32_t week = 0;  // the Monday, days since 1970-01-01 (local)
+  std::int32_t active = 0, attempts = 0, completions = 0, certifications = 0;
+  bool operator==(const WeekActivity&) const = default;
+};
+struct ActivityCounts {
+  std::int64_t active = 0, attempts = 0, completions = 0, certifications = 0;
+  bool Empty() const { return active == 0 && attempts == 0 && completions == 0 && certifications == 0; }
+};
+
 // One enrollment's share of its course's totals: exactly what was added, so that it can be taken
 // away exactly when the enrollment changes (ExactSum subtracts without rounding drift).
 struct Share {
@@ -73,9 +86,11 @@ struct Share {
   // BeforeSteps).
   bool weekly_in = false;
   std::int64_t weekly_from = 0;
+  // The enrollment's weekly activity, by week (only weeks with something in them).
+  std::vector<WeekActivity> activity;
   std::size_t HeapBytes() const {
     return held.capacity() * sizeof(held[0]) + chapters.capacity() * sizeof(double) +
-           chapter_bands.capacity();
+           chapter_bands.capacity() + activity.capacity() * sizeof(WeekActivity);
   }
 };
 
@@ -100,6 +115,8 @@ struct CourseTotals {
   };
   std::map<std::int64_t, Week> weeks;
   std::map<std::int64_t, std::int64_t> first_weeks;  // first_week → counted users with it
+  // The counted enrollments' weekly activity, by week (weeks with nothing are left out).
+  std::map<std::int64_t, ActivityCounts> activity;
 
   // Empty totals for a course of `chapters` chapters.
   void Clear(std::size_t chapter_count) {
@@ -114,6 +131,7 @@ struct CourseTotals {
     held_until.Clear();
     weeks.clear();
     first_weeks.clear();
+    activity.clear();
   }
   void Add(const Share& s, int user) { Replace(Share{}, s, user); }
   void Remove(const Share& s, int user) { Replace(s, Share{}, user); }
@@ -184,6 +202,15 @@ struct CourseTotals {
     if (chapters.size() < s.chapters.size()) chapters.resize(s.chapters.size());
     for (std::size_t ch = 0; ch < s.chapters.size(); ++ch) chapters[ch].Add(k * s.chapters[ch]);
     bands[static_cast<std::size_t>(s.band)] += sign;
+    for (const WeekActivity& w : s.activity) {
+      auto it = activity.try_emplace(w.week).first;
+      ActivityCounts& x = it->second;
+      x.active += sign * w.active;
+      x.attempts += sign * w.attempts;
+      x.completions += sign * w.completions;
+      x.certifications += sign * w.certifications;
+      if (x.Empty()) activity.erase(it);
+    }
     if (chapter_bands.size() < s.chapter_bands.size()) chapter_bands.resize(s.chapter_bands.size());
     for (std::size_t ch = 0; ch < s.chapter_bands.size(); ++ch) {
       chapter_bands[ch][static_cast<std::size_t>(s.chapter_bands[ch])] += sign;

@@ -56,10 +56,72 @@ bool Restructure(CourseState& c, const domain::Course& course, const TimeZone* z
 // What enrollment `e` adds to its course's totals (nothing for an inactive user), from its
 // summary: the same figures, taken the same way, as a scan of the enrollments would.
 // Fills `s`, reusing its vectors' memory (Recount's spare: no allocation per apply).
+// The enrollment's weekly activity (issue 20): a week with a counted response makes it active
+// there; attempts by their started_at week; the completion and each certification (its own and
+// imported ones) in the local week it happened. By week.
+void ActivityOf(const CourseState& c, const Enrolled& e, std::vector<WeekActivity>& out) {
+  out.clear();
+  auto at = [&](std::int64_t week) -> WeekActivity& {
+    auto it = std::lower_bound(out.begin(), out.end(), week,
+                               [](const WeekActivity& w, std::int64_t k) { return w.week < k; });
+    if (it == out.end() || it->week != week) {
+      WeekActivity fresh;
+      fresh.week = static_cast<std::int32_t>(week);
+      it = out.insert(it, fresh);
+    }
+    return *it;
+  };
+  e.state->ForEachWeekStep([&](std::int64_t week, double) { at(week).active = 1; });
+  for (const auto& [week, attempts] : e.state->attempt_weeks()) at(week).attempts += attempts;
+  const TimeZone& zone = *c.shape.zone;
+  auto week_of = [&](Instant t) { return WeekOfLocalDay(zone.LocalDay(t)); };
+  if (e.summary.completed_ms) ++at(week_of(Instant{*e.summary.completed_ms})).completions;
+  for (const Certification& cert : e.state->certifications()) {
+    ++at(week_of(cert.issued_at)).certifications;
+  }
+  for (const Certification& cert : e.imported) ++at(week_of(cert.issued_at)).certifications;
+}
+
+// The account's people counts (issue 20's dashboard) follow a share's change: how many people
+// have a counted enrollment, and how many had a response in each week, in any course, each once.
+void MovePeople(const AccountState& a, int user, const Share& old, const Share& next) {
+  const UserState& u = a.users[static_cast<std::size_t>(user)];
+  if (old.counted != next.counted) {
+    const std::int32_t before = u.counted_enrollments;
+    u.counted_enrollments += (next.counted ? 1 : 0) - (old.counted ? 1 : 0);
+    if (before == 0 && u.counted_enrollments > 0) ++a.learners;
+    if (before > 0 && u.counted_enrollments == 0) --a.learners;
+  }
+  auto move = [&](std::int32_t week, int sign) {
+    auto it = std::lower_bound(
+        u.active_weeks.begin(), u.active_weeks.end(), week,
+        [](const std::pair<std::int32_t, std::int32_t>& x, std::int32_t w) { return x.first < w; });
+    if (sign > 0) {
+      if (it == u.active_weeks.end() || it->first != week) {
+        u.active_weeks.insert(it, {week, 1});
+        ++a.active_people[week];
+      } else {
+        ++it->second;
+      }
+    } else if (it != u.active_weeks.end() && it->first == week && --it->second == 0) {
+      u.active_weeks.erase(it);
+      auto people = a.active_people.find(week);
+      if (people != a.active_people.end() && --people->second == 0) a.active_people.erase(people);
+    }
+  };
+  for (const WeekActivity& w : next.activity) {
+    if (w.active) move(w.week, 1);
+  }
+  for (const WeekActivity& w : old.activity) {
+    if (w.active) move(w.week, -1);
+  }
+}
+
 void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
   s.held.clear();
   s.chapters.clear();
   s.chapter_bands.clear();
+  s.activity.clear();
   s.first_week.reset();
   s.weekly_in = false;
   s.counted = active;
@@ -108,6 +170,7 @@ void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
     s.chapter_bands.push_back(BandOf(e.state->ChapterStarted(ch), s.chapters.back(), threshold));
   }
   s.first_week = sm.first_week;
+  ActivityOf(c, e, s.activity);
 }
 
 // A user's weekly steps (CourseTotals::Steps): they count in the series from the week they
@@ -137,6 +200,7 @@ void BeforeSteps(CourseState& c, const Enrolled& e) {
 void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
   MakeShare(c, e, a.users[static_cast<std::size_t>(e.user)].active, c.spare);
   c.totals.Replace(e.share, c.spare, e.user);
+  MovePeople(a, e.user, e.share, c.spare);
   // The weekly series: the steps as they were added (kept by BeforeSteps if they changed since)
   // give way to the current ones.
   if (!e.share.weekly_in) {
@@ -178,9 +242,12 @@ void Update(const AccountState& a, CourseState& c, Enrolled& e) {
 
 // Forgets the course's totals and every enrollment's share (the catalog changed: the shares'
 // chapters no longer line up); the caller updates each enrollment again.
-void ResetTotals(CourseState& c) {
+void ResetTotals(const AccountState& a, CourseState& c) {
   c.totals.Clear(c.shape.chapter_slots.size());
-  for (Enrolled& e : c.enrolled) e.share = Share{};
+  for (Enrolled& e : c.enrolled) {
+    MovePeople(a, e.user, e.share, Share{});
+    e.share = Share{};
+  }
   ++c.version;
 }
 
@@ -258,12 +325,13 @@ Enrolled& Enroll(AccountState& a, CourseState& c, int user, Instant at, bool exp
   return c.enrolled.back();
 }
 
-void Unenroll(CourseState& c, int user) {
+void Unenroll(const AccountState& a, CourseState& c, int user) {
   if (user < 0 || static_cast<std::size_t>(user) >= c.enrollment_of_user.size()) return;
   const int pos = c.enrollment_of_user[static_cast<std::size_t>(user)];
   if (pos < 0) return;
   const Enrolled& leaving = c.enrolled[static_cast<std::size_t>(pos)];
   c.totals.Remove(leaving.share, user);
+  MovePeople(a, user, leaving.share, Share{});
   if (leaving.share.weekly_in) {
     WeeklySteps(*leaving.state, leaving.share.weekly_from, c.steps_old);
     c.totals.ReplaceWeeks(c.steps_old, {});
@@ -284,7 +352,7 @@ int UserIndex(AccountState& a, const std::string& key) {
   auto it = a.user_of.find(key);
   if (it != a.user_of.end()) return it->second;
   const int index = static_cast<int>(a.users.size());
-  a.users.push_back({key, key, "", true, false, {}});
+  a.users.push_back({key, key, "", true, false, {}, 0, {}});
   a.user_of.emplace(key, index);
   return index;
 }
@@ -402,7 +470,7 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
     c.key = course.key;
     c.title = course.title;
     if (Restructure(c, course, a->zone.get())) {
-      ResetTotals(c);
+      ResetTotals(*a, c);
       for (Enrolled& e : c.enrolled) {
         ReplayEnrolled(loader, *a, c, e);
         replayed.insert({it->second, e.user});
@@ -469,7 +537,7 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
     // The attempts stay stored: a later enrollment replays them. Not only when LastActive():
     // attempts without responses, or on exercises since removed, leave no last_active.
     if (c.Find(u) != nullptr) a->unenrolled_with_history.insert({u, ci});
-    Unenroll(c, u);
+    Unenroll(*a, c, u);
   }
 
   // Attempts, grouped by (course, user) in a stable order.
@@ -544,7 +612,7 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
       continue;
     }
     for (int ci = 0; ci < static_cast<int>(a->courses.size()); ++ci) {
-      Unenroll(*a->courses[static_cast<std::size_t>(ci)], u);
+      Unenroll(*a, *a->courses[static_cast<std::size_t>(ci)], u);
       a->unenrolled_with_history.erase({u, ci});
       a->imported.erase({u, ci});
     }

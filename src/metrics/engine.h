@@ -173,6 +173,13 @@ class Engine {
                                                            const ReportPlan& plan,
                                                            std::size_t first, std::size_t count,
                                                            Instant now) const;
+  // The dashboard (issue 20): headline figures at `now` and the weeks from the Monday of local
+  // day `from_day` to that of `to_day` (both days since 1970-01-01 in the account's zone;
+  // Requires: from_day <= to_day), over `only_users` when given. Account-wide it reads running
+  // counts: O(courses × weeks).
+  Result<ActivityView> Activity(std::string_view account, std::int64_t from_day,
+                                std::int64_t to_day, Instant now,
+                                const std::vector<std::string>* only_users) const;
   // One person's page: groups and every enrollment's figures (awards left empty). kNotFound for
   // an unknown (or erased) user.
   Result<PersonView> Person(std::string_view account, std::string_view user, Instant now) const;

@@ -531,6 +531,8 @@ void Rebuild(Engine& engine, AccountId id, const domain::Account& account, const
 // How much of SPEC §3 the random organisations reached, so that a weaker generator shows.
 using Coverage = std::map<std::string, std::int64_t>;
 
+std::int64_t UtcDay(Instant t) { return t.ms >= 0 ? t.ms / kMsPerDay : -((-t.ms + kMsPerDay - 1) / kMsPerDay); }
+
 void Tally(Coverage& c, const World& world, Instant now) {
   const Reference& ref = world.ref();
   for (const Reference::EnrollmentRecord& e : ref.Enrollments(kAcc)) {
@@ -566,6 +568,47 @@ void Tally(Coverage& c, const World& world, Instant now) {
         static_cast<std::int64_t>(ref.UserLeague(kAcc, course.key, inactive, now)->total);
   }
   c["engine replays from the store"] += static_cast<std::int64_t>(world.loads());
+  const std::int64_t today = UtcDay(now);
+  const Result<ActivityView> activity = ref.Activity(kAcc, today - 7 * 51, today, now, nullptr);
+  if (activity.ok()) {
+    for (const ActivityWeek& w : activity->weeks) {
+      c["dashboard weeks with attempts"] += w.attempts > 0;
+      c["dashboard people active in a week"] += w.active;
+      c["dashboard completions"] += w.completions;
+      c["dashboard certifications"] += w.certifications;
+    }
+  }
+}
+
+
+void CompareActivity(testing::Diff& d, const std::string& w, const Result<ActivityView>& want,
+                     const Result<ActivityView>& got) {
+  if (!want.ok() || !got.ok()) {
+    d.Note(w + ": " + (want.ok() ? got.status().ToString() : want.status().ToString()));
+    return;
+  }
+  d.Eq(w + ".from_day", want->from_day, got->from_day);
+  d.Eq(w + ".to_day", want->to_day, got->to_day);
+  d.Eq(w + ".learners", want->learners, got->learners);
+  d.Eq(w + ".enrolments", want->enrolments, got->enrolments);
+  d.Eq(w + ".mastery", want->mastery, got->mastery);
+  d.Eq(w + ".completion_rate", want->completion_rate, got->completion_rate);
+  d.Eq(w + ".certification_rate", want->certification_rate, got->certification_rate);
+  d.Eq(w + ".active_this_week", want->active_this_week, got->active_this_week);
+  d.Eq(w + ".at_risk", want->at_risk, got->at_risk);
+  d.Eq(w + ".weeks.size", static_cast<std::int64_t>(want->weeks.size()),
+       static_cast<std::int64_t>(got->weeks.size()));
+  for (std::size_t i = 0; i < want->weeks.size() && i < got->weeks.size(); ++i) {
+    const ActivityWeek& x = want->weeks[i];
+    const ActivityWeek& y = got->weeks[i];
+    const std::string p = w + ".weeks[" + std::to_string(x.week_day) + "]";
+    d.Eq(p + ".week_day", x.week_day, y.week_day);
+    d.Eq(p + ".active", x.active, y.active);
+    d.Eq(p + ".attempts", x.attempts, y.attempts);
+    d.Eq(p + ".completions", x.completions, y.completions);
+    d.Eq(p + ".certifications", x.certifications, y.certifications);
+    d.Eq(p + ".mastery", x.mastery, y.mastery);
+  }
 }
 
 // A group's page is the course view over its members; a person's page is their enrollments'
@@ -596,6 +639,20 @@ void Tally(Coverage& c, const World& world, Instant now) {
     if (engine.GroupInCourse(kAcc, course.key, "no-such-group", now, nullptr).status().code() !=
         ErrorCode::kNotFound) {
       d.Note("an unknown group's page is not kNotFound");
+    }
+  }
+  // The dashboard over a few ranges around now, for everyone and for some people.
+  const std::int64_t today = UtcDay(now);
+  std::vector<std::string> some;
+  for (std::size_t i = 0; i < users.size(); i += 3) some.push_back(users[i].key);
+  for (const auto& [from, to] : std::vector<std::pair<std::int64_t, std::int64_t>>{
+           {today - 7 * 11, today}, {today - 200, today - 3}, {today - 30, today + 20}}) {
+    const std::vector<const std::vector<std::string>*> scopes = {nullptr, &some};
+    for (const std::vector<std::string>* only : scopes) {
+      const std::string w = "activity[" + std::to_string(from) + ".." + std::to_string(to) +
+                            (only ? " some" : "") + "]";
+      CompareActivity(d, w, ref.Activity(kAcc, from, to, now, only),
+                      engine.Activity(kAcc, from, to, now, only));
     }
   }
   for (const domain::User& u : users) {
@@ -745,7 +802,9 @@ TEST(EngineRandomTest, EveryViewMatchesTheOracleAfterEveryStep) {
         "badge flawless", "badge finisher", "badge streak-5", "attempts without responses",
         "bkt courses", "inactive rows", "enrolled by PUT", "engine replays from the store",
         "band not started", "band below half", "band below threshold", "band mastered",
-        "chapter band mastered"}) {
+        "chapter band mastered", "dashboard weeks with attempts",
+        "dashboard people active in a week", "dashboard completions",
+        "dashboard certifications"}) {
     EXPECT_GT(coverage[what], 0) << what << " never happened: the generator got weaker";
   }
   EXPECT_GE(coverage["weekly points"], 3);

@@ -36,6 +36,12 @@ struct UserState {
   bool active = true;
   bool erased = false;
   std::vector<int> groups;  // group indexes, sorted
+  // For the account's people counts (AccountState::learners, active_people): how many of the
+  // user's enrollments are counted, and in how many courses they had a response each week
+  // ((Monday, courses), by week). Written only by the engine's writer (under its exclusive
+  // lock), where the code holds the state as const: mutable.
+  mutable std::int32_t counted_enrollments = 0;
+  mutable std::vector<std::pair<std::int32_t, std::int32_t>> active_weeks;
 };
 
 struct GroupState {
@@ -125,6 +131,11 @@ struct AccountState {
   std::map<std::pair<int, int>, std::vector<Certification>> imported;
   // The `now` of the latest Apply (0: none yet): the views' "as of".
   std::int64_t as_of_ms = 0;
+  // People with a counted enrollment, and people with a response in each local week (by its
+  // Monday), each counted once whatever their courses (the dashboard, issue 20). Kept by the
+  // engine's writer as shares change (engine.cc MovePeople); mutable as UserState's are.
+  mutable std::int64_t learners = 0;
+  mutable std::map<std::int64_t, std::int64_t> active_people;
 };
 
 struct Engine::State {

@@ -124,6 +124,15 @@ Result<std::vector<HistoryRow>> Engine::History(
   return HistoryOf(*c, exercise, attempts);
 }
 
+Result<ActivityView> Engine::Activity(std::string_view account, std::int64_t from_day,
+                                      std::int64_t to_day, Instant now,
+                                      const std::vector<std::string>* only_users) const {
+  ReaderLock lock(mutex_);
+  const AccountState* a = FindAccountState(*state_, account);
+  if (a == nullptr) return NoAccount();
+  return ActivityOf(*a, from_day, to_day, now, only_users);
+}
+
 Result<PersonView> Engine::Person(std::string_view account, std::string_view user,
                                   Instant now) const {
   ReaderLock lock(mutex_);

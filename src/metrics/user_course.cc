@@ -82,7 +82,8 @@ std::size_t UserCourse::HeapBytes() const {
       cell_of_slot_.capacity() * sizeof(std::uint32_t) + cells_.capacity() * sizeof(ExerciseCell) +
       StringHeap(last_.attempt_id) + chapters_.capacity() * sizeof(ChapterFigures) +
       certifications_.capacity() * sizeof(Certification) +
-      week_days_.capacity() * sizeof(std::int32_t) + week_mastery_.capacity() * sizeof(double);
+      week_days_.capacity() * sizeof(std::int32_t) + week_mastery_.capacity() * sizeof(double) +
+      attempt_weeks_.capacity() * sizeof(attempt_weeks_[0]);
   return n;
 }
 
@@ -120,6 +121,15 @@ void UserCourse::Append(const CourseShape& shape,
       cell.last_started_ms = a.started_at.ms;
     }
     ++cell.attempts;
+    const auto week = static_cast<std::int32_t>(WeekOfLocalDay(shape.zone->LocalDay(a.started_at)));
+    auto at = std::lower_bound(
+        attempt_weeks_.begin(), attempt_weeks_.end(), week,
+        [](const std::pair<std::int32_t, std::int32_t>& x, std::int32_t w) { return x.first < w; });
+    if (at != attempt_weeks_.end() && at->first == week) {
+      ++at->second;
+    } else {
+      attempt_weeks_.insert(at, {week, 1});
+    }
     const std::int64_t duration = CappedDuration(a, s);
     cell.time_ms += duration;
     ++totals_.attempts;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/time.h"
@@ -170,6 +171,11 @@ class UserCourse {
     for (std::size_t i = 0; i < week_days_.size(); ++i) f(week_days_[i], week_mastery_[i]);
   }
   std::optional<std::int64_t> FirstWeek() const;
+  // Attempts counted (on live exercises) by the local week their started_at falls in: (Monday,
+  // count), ascending — the dashboard's weekly attempts (issue 20).
+  const std::vector<std::pair<std::int32_t, std::int32_t>>& attempt_weeks() const {
+    return attempt_weeks_;
+  }
   // Asks the CPU to fetch the arrays a course view reads (chapter sums, weekly steps): views that
   // walk many enrollments call it a few enrollments ahead.
   void PrefetchForViews() const {
@@ -213,6 +219,7 @@ class UserCourse {
   // Course mastery at the end of each local week with responses: (Monday, mastery), by week.
   std::vector<std::int32_t> week_days_;  // the Mondays, ascending
   std::vector<double> week_mastery_;     // parallel to week_days_
+  std::vector<std::pair<std::int32_t, std::int32_t>> attempt_weeks_;
 };
 
 }  // namespace cohort::metrics

@@ -133,6 +133,23 @@ struct AwardFigure {
   std::optional<std::string> course;      // null: an award for the person, shown in every course
 };
 
+// The account's dashboard (issue 20, point 2): headline rates now, and per local week (its
+// Monday) what happened. Over the counted (active) enrollments, or a manager's members'.
+struct ActivityWeek {
+  std::int64_t week_day = 0;  // days since 1970-01-01 of the Monday
+  std::int64_t active = 0;    // people with a response that week (in any course, once)
+  std::int64_t attempts = 0, completions = 0, certifications = 0;
+  std::optional<double> mastery;  // mean over the enrollments counted by then, at the week's end
+};
+struct ActivityView {
+  std::int64_t from_day = 0, to_day = 0;  // the first and last weeks' Mondays
+  std::int64_t learners = 0;              // people with a counted enrollment
+  std::int64_t enrolments = 0;            // counted enrollments
+  std::optional<double> mastery, completion_rate, certification_rate;  // null with none
+  std::int64_t active_this_week = 0, at_risk = 0;
+  std::vector<ActivityWeek> weeks;
+};
+
 // One person across their courses (issue 20): who they are, and each enrollment's figures.
 struct PersonCourse {
   std::string course, title;

@@ -3,6 +3,7 @@
 // an unknown key would.
 #include <algorithm>
 
+#include "metrics/user_course.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -159,6 +160,30 @@ Result<metrics::PersonView> Service::PersonOverview(const Caller& caller, std::s
               return x.id.value < y.id.value;
             });
   return out;
+}
+
+Result<metrics::ActivityView> Service::Activity(const Caller& caller,
+                                                std::optional<std::int64_t> from_day,
+                                                std::optional<std::int64_t> to_day,
+                                                std::int64_t weeks) {
+  COHORT_RETURN_IF_ERROR(CheckRead(caller));
+  Result<TimeZone> zone = engine_->Zone(caller.account_key);
+  if (!zone.ok()) return zone.status();
+  const Instant now = clock_.Now();
+  const std::int64_t to = to_day.value_or(zone->LocalDay(now));
+  const std::int64_t from = from_day.value_or(to - 7 * (weeks - 1));
+  auto invalid = [](const std::string& name, const std::string& reason) {
+    return Status::Invalid("query parameter '" + name + "': " + reason,
+                           {{std::nullopt, "", name + ": " + reason}});
+  };
+  if (from > to) return invalid("from", "must not be after to");
+  if ((metrics::WeekOfLocalDay(to) - metrics::WeekOfLocalDay(from)) / 7 + 1 > kMaxActivityWeeks) {
+    return invalid("weeks", "the range must be at most " + std::to_string(kMaxActivityWeeks) +
+                                " weeks");
+  }
+  const Person* restricted = Restricted(caller);
+  return engine_->Activity(caller.account_key, from, to, now,
+                           restricted ? &restricted->visible_users : nullptr);
 }
 
 Result<CallerScope> Service::Scope(const Caller& caller) {

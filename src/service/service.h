@@ -295,6 +295,13 @@ class Service {
   // One person across their courses, with their awards. Someone the caller may not see answers
   // as an unknown user (kNotFound).
   Result<metrics::PersonView> PersonOverview(const Caller& caller, std::string_view user);
+  // The dashboard (issue 20): `weeks` weeks ending with the current one, or from the week of
+  // local day `from_day` to that of `to_day` (either defaulting as with `weeks`); scoped like
+  // All courses. kInvalid (naming `from`) when from is after to, or (naming `weeks`) for more
+  // than kMaxActivityWeeks weeks.
+  static constexpr std::int64_t kMaxActivityWeeks = 520;
+  Result<metrics::ActivityView> Activity(const Caller& caller, std::optional<std::int64_t> from_day,
+                                         std::optional<std::int64_t> to_day, std::int64_t weeks);
   // Whose figures the caller's views show.
   Result<CallerScope> Scope(const Caller& caller);
   // When the caller's account's figures last changed (nullopt: not since the engine started).

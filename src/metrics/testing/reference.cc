@@ -1141,4 +1141,69 @@ Result<Table<ReportRow>> Reference::Report(std::string_view account, const Table
   return out;
 }
 
+Result<ActivityView> Reference::Activity(std::string_view account, std::int64_t from_day,
+                                         std::int64_t to_day, Instant now,
+                                         const std::vector<std::string>* only_users) const {
+  const AccountData* a = Find(account);
+  if (a == nullptr) return Status::NotFound("no such account");
+  const TimeZone zone = ZoneOf(a->account);
+  ActivityView v;
+  v.from_day = MondayOf(from_day);
+  v.to_day = MondayOf(to_day);
+  for (std::int64_t w = v.from_day; w <= v.to_day; w += 7) v.weeks.push_back({w, 0, 0, 0, 0, {}});
+  const std::int64_t current = MondayOf(zone.LocalDay(now));
+  auto index = [&](std::int64_t week) -> std::optional<std::size_t> {
+    if (week < v.from_day || week > v.to_day) return std::nullopt;
+    return static_cast<std::size_t>((week - v.from_day) / 7);
+  };
+  std::vector<double> masteries;
+  std::int64_t completed = 0, certified = 0;
+  std::map<std::string, std::set<std::int64_t>> active_weeks;  // person → weeks with a response
+  std::set<std::string> learners;
+  std::vector<std::vector<double>> at_week(v.weeks.size());
+  for (const auto& [key, e] : a->enrollments) {
+    if (!a->users.at(key.first).active || !Allowed(only_users, key.first)) continue;
+    const domain::Course& course = a->courses.at(key.second);
+    const Derived d = Derive(*a, course, key.first, zone);
+    learners.insert(key.first);
+    ++v.enrolments;
+    masteries.push_back(d.mastery);
+    if (d.completed_at) ++completed;
+    if (d.HeldAt(now)) ++certified;
+    if (d.AtRisk(course.settings, now)) ++v.at_risk;
+    for (const auto& [week, m] : d.walk) active_weeks[key.first].insert(week);
+    for (const domain::Attempt& at : a->attempts) {
+      if (at.user != key.first || at.course != course.key) continue;
+      if (!PositionOf(d.exercises, at.exercise)) continue;  // not counted
+      if (auto i = index(MondayOf(zone.LocalDay(at.started_at)))) ++v.weeks[*i].attempts;
+    }
+    if (d.completed_at) {
+      if (auto i = index(MondayOf(zone.LocalDay(*d.completed_at)))) ++v.weeks[*i].completions;
+    }
+    for (const Certification& c : d.certifications) {
+      if (auto i = index(MondayOf(zone.LocalDay(c.issued_at)))) ++v.weeks[*i].certifications;
+    }
+    const std::int64_t enrolled_week = MondayOf(zone.LocalDay(d.enrolled_at));
+    for (std::size_t i = 0; i < v.weeks.size(); ++i) {
+      if (enrolled_week <= v.weeks[i].week_day) {
+        at_week[i].push_back(d.MasteryAtWeek(v.weeks[i].week_day));
+      }
+    }
+  }
+  for (const auto& [user, weeks] : active_weeks) {
+    for (const std::int64_t w : weeks) {
+      if (auto i = index(w)) ++v.weeks[*i].active;
+      if (w == current) ++v.active_this_week;
+    }
+  }
+  for (std::size_t i = 0; i < v.weeks.size(); ++i) v.weeks[i].mastery = MeanOf(at_week[i]);
+  v.learners = static_cast<std::int64_t>(learners.size());
+  v.mastery = MeanOf(masteries);
+  if (v.enrolments > 0) {
+    v.completion_rate = static_cast<double>(completed) / static_cast<double>(v.enrolments);
+    v.certification_rate = static_cast<double>(certified) / static_cast<double>(v.enrolments);
+  }
+  return v;
+}
+
 }  // namespace cohort::metrics::testing

@@ -87,6 +87,10 @@ class Reference {
                                           std::string_view user, std::string_view exercise) const;
   Result<Table<ReportRow>> Report(std::string_view account, const TableQuery& query,
                                   Instant now) const;
+  // The dashboard (issue 20), recomputed from every attempt.
+  Result<ActivityView> Activity(std::string_view account, std::int64_t from_day,
+                                std::int64_t to_day, Instant now,
+                                const std::vector<std::string>* only_users) const;
 
   struct UserRecord {
     std::string name, email;
