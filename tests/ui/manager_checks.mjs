@@ -292,6 +292,12 @@ export async function managerChecks(h, run, {course, managerPage, forgive}) {
       os.map((o) => o.value))).slice(1).sort(), courses.rows.map((c) => c.course).sort());
     const groups = await h.json(page, `/api/v1/courses/${course}/groups?sort=users&order=desc`);
     const group = groups.rows[0].group;
+    // Every group with members enrolled is offered, by its name.
+    const offered = await page.$$eval('select[name=group] option', (os) =>
+      os.map((o) => [o.value, o.textContent]));
+    for (const g of groups.rows) {
+      assert.ok(offered.some(([v, t]) => v === g.group && t === g.name), `${g.group} offered`);
+    }
     const matches = async (what) => {
       const api = await h.json(page, `/api/v1/report?${reportQuery(hashParams(page))}`);
       await waitForKeys(page, api.rows.map((r) => `${r.user}/${r.course}`), what);
@@ -511,6 +517,10 @@ export async function managerChecks(h, run, {course, managerPage, forgive}) {
     // Their members, counted here from the API: the distinct people of the report.
     const report = await h.json(gm.page, '/api/v1/report?limit=1000');
     assert.ok(new Set(report.rows.map((r) => r.user)).size <= scope.members);
+    // The report's group filter offers their groups, and only those.
+    assert.deepEqual(await gm.page.$$eval('select[name=group] option', (os) =>
+      os.map((o) => [o.value, o.textContent])), [['', 'All groups'],
+      ...scope.groups.map((g) => [g.group, g.name])]);
     await h.shots2(gm.page, 'group-manager-report', WIDE);
     await gm.context.close();
 

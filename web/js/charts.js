@@ -153,8 +153,10 @@ export function coursesChart(rows, {certifications = true} = {}) {
   return chart;
 }
 
-// Mastery over time: one line per series [{label, weekly: [{week, mastery}]}].
+// Mastery over time: one line per series [{label, weekly: [{week, mastery}], emphasis?}]; a
+// series with `emphasis` (the account's, among the courses') is drawn dark, thick and on top.
 export function masteryOverTime(label, series) {
+  let next = 0;
   const weeks = [...new Set(series.flatMap((s) => s.weekly.map((w) => w.week)))].sort();
   const chart = charted(label, {
     type: 'line',
@@ -162,9 +164,11 @@ export function masteryOverTime(label, series) {
       labels: weeks,
       datasets: series.map((s, i) => {
         const byWeek = new Map(s.weekly.map((w) => [w.week, toPct(w.mastery)]));
+        const color = s.emphasis ? '#0f1f3d' : PALETTE[next++ % PALETTE.length];
         return {label: s.label, data: weeks.map((w) => (byWeek.has(w) ? byWeek.get(w) : null)),
-          borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length],
-          pointRadius: 0, borderWidth: 2, spanGaps: true, tension: 0.2};
+          borderColor: color, backgroundColor: color, pointRadius: 0,
+          borderWidth: s.emphasis ? 3.5 : 2, order: s.emphasis ? 0 : i + 1, spanGaps: true,
+          tension: 0.2};
       }),
     },
     options: {

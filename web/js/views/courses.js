@@ -124,8 +124,8 @@ export function coursesView(main, route, ctx) {
     const withCourses = params.get('lines') === 'courses';
     const from = activity.from;
     const to = activity.to;
-    const series = [{label: 'Every enrolment', weekly: activity.weeks.map((w) =>
-      ({week: w.week, mastery: w.mastery}))}];
+    const series = [{label: 'Every enrolment', emphasis: withCourses, weekly: activity.weeks
+      .map((w) => ({week: w.week, mastery: w.mastery}))}];
     if (withCourses) {
       for (const r of rows) {
         series.push({label: r.title, weekly: (r.weekly || [])
