@@ -529,6 +529,80 @@ export async function managerChecks(h, run, {course, managerPage, forgive}) {
     await ln.context.close();
   });
 
+  await run('a course with no activity: every band "not started", the heat map and the group ' +
+    'page without a figure to show, the person overview says so', async () => {
+    const page = await managerPage();
+    const key = 'quiet-course';
+    await h.put(`/api/v1/courses/${key}`, {title: 'Quiet Course', chapters: [
+      {key: 'q1', title: 'First steps', exercises: [{key: 'q1-a', title: 'A'}]},
+      {key: 'q2', title: 'No exercise yet', exercises: []}]});
+    await h.put('/api/v1/users/quiet-ui', {name: 'Quentin Quiet', email: 'quiet@acme.example',
+      roles: ['learner'], groups: ['markup-team'], active: true});
+    await h.put(`/api/v1/enrollments/quiet-ui/${key}`, {});
+    await page.goto(`${h.base}/#/courses/${key}`);
+    const detail = await h.json(page, `/api/v1/courses/${key}`);
+    await headingIs(page, 'Quiet Course', 'the quiet course');
+    await tableSettled(page, 'the quiet course');
+    assert.deepEqual(detail.bands, {not_started: detail.users, below_half: 0, below_threshold: 0,
+      mastered: 0});
+    assert.equal(await page.textContent('.bands-whole .bands-text'),
+      bandsText(detail.bands, detail.mastery_threshold));
+    await assertBar(page.locator('.bands-whole .bands'), detail.bands, 'the quiet course');
+    assert.equal(await chartData(page, 'Mastery over time'), null, 'no weekly line');
+    await page.goto(`${h.base}/#/courses/${key}/groups`);
+    await page.waitForSelector('table.heat-map');
+    const cells = await page.$$eval('table.heat-map tbody td', (tds) =>
+      tds.map((td) => [td.dataset.chapter, td.textContent, td.className]));
+    const api = await h.json(page, `/api/v1/courses/${key}/groups?chapters=true&limit=1000`);
+    const means = new Map(api.rows[0].chapters.map((c) => [c.chapter, c.mastery]));
+    assert.equal(means.get('q2'), null, 'a chapter without exercises has no mean');
+    assert.deepEqual(cells, detail.chapters.map((c) => [c.chapter, pct(means.get(c.chapter)),
+      `num heat heat-${heatBand(means.get(c.chapter), detail.mastery_threshold)}`]));
+    await page.goto(`${h.base}/#/courses/${key}/groups/markup-team`);
+    await tableSettled(page, 'the group\'s page');
+    assert.equal(await figureValue(page, 'Members enrolled'), '1');
+    await page.goto(`${h.base}/#/users/quiet-ui`);
+    await page.waitForSelector('table.person-courses tbody tr');
+    assert.equal(await page.textContent(`table.person-courses tr[data-key="${key}"] ` +
+      '[data-col="state"]'), 'Not started');
+    assert.deepEqual(await axeViolations(page), [], 'a person who has not started');
+  });
+
+  await run('an empty account: All courses says there is nothing yet, the scope line still ' +
+    'says whose, the person overview has no course', async () => {
+    // The executive's twin in the other organisation (run.mjs), whose account has no course.
+    const s = await h.open();
+    await s.page.goto(`${h.base}/#/signin`);
+    await s.page.waitForSelector('form.signin');
+    await s.page.fill('#email', h.signIns.executive.email);
+    await s.page.fill('#password', h.signIns.executive.password);
+    await s.page.click('form.signin button[type=submit]');
+    await s.page.waitForSelector('details.account-field[open]');
+    await s.page.fill('#account', 'other-org');
+    await s.page.click('form.signin button[type=submit]');
+    await s.page.waitForSelector('#sign-out');
+    s.errors.splice(s.errors.findIndex((e) => /status of 422/.test(e)), 1);
+    const session = await h.json(s.page, '/api/v1/session');
+    assert.equal(session.account, 'other-org');
+    await s.page.goto(`${h.base}/#/courses`);
+    await s.page.waitForSelector('main p.empty');
+    assert.equal(await s.page.textContent('main p.empty'),
+      'No one in this account is enrolled in a course yet.');
+    const activity = await h.json(s.page, '/api/v1/activity');
+    assert.deepEqual([activity.learners, activity.enrolments, activity.mastery],
+      [0, 0, null]);
+    assert.equal((await scopeLine(s.page)).who, 'Everyone in the account');
+    await s.page.goto(`${h.base}/#/users/twin`);
+    await headingIs(s.page, 'Twin · your overview', 'the twin\'s overview');
+    assert.equal(await s.page.textContent('main .panel .empty'),
+      'You are not enrolled in any course yet.');
+    await s.page.goto(`${h.base}/#/report`);
+    assert.equal(await tableSettled(s.page, 'the empty report'), 'empty');
+    assert.deepEqual(await axeViolations(s.page), [], 'the empty report');
+    assert.deepEqual(s.errors, [], 'console errors');
+    await s.context.close();
+  });
+
   await run('dashboard: tiles, weekly activity over a range in the URL, the account\'s mastery ' +
     'line and each course\'s on request', async () => {
     const page = await managerPage();
