@@ -83,8 +83,3 @@ export function timeOfDay(s) {
 export function threshold(x) {
   return x === null || x === undefined ? DASH : `${Number((x * 100).toFixed(1))}%`;
 }
-
-// A count with its share of `total`: "12 (34.5%)"; the share is a dash when total is 0.
-export function countShare(count, total) {
-  return `${int(count)} (${pct(total > 0 ? count / total : null)})`;
-}
