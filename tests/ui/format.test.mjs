@@ -46,3 +46,10 @@ test('a search folds case and Latin accents as the API does (search_fold_test.cc
   assert.equal(fmt.fold('× ÷'), '× ÷');
   assert.equal(fmt.fold('Ωμέγα'), 'Ωμέγα');
 });
+
+test('a time of day and a threshold as the scope line and the bands say them', () => {
+  assert.equal(fmt.timeOfDay('2026-03-01T10:42:07.250+01:00'), '10:42:07');
+  assert.equal(fmt.timeOfDay(null), '—');
+  assert.equal(fmt.threshold(0.95), '95%');
+  assert.equal(fmt.threshold(0.875), '87.5%');
+});

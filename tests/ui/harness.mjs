@@ -9,6 +9,7 @@ import {chromium} from 'playwright-core';
 
 export const DESKTOP = {width: 1280, height: 800};
 export const PHONE = {width: 390, height: 844};
+export const WIDE = {width: 1440, height: 900};
 
 // Every API answer the browser and these helpers receive is kept, with COHORT_OPENAPI_ANSWERS_DIR
 // set (CTest), for the check against docs/openapi.json (tests/openapi/validate.mjs).
@@ -155,16 +156,22 @@ export class Harness {
     assert.equal(r.status, 200, `POST ${url} answered ${r.status}: ${text}`);
   }
 
-  // Screenshots of the page as it is, at 1280×800 and at a 390 px phone width.
-  async shots2(page, name) {
+  // Screenshots of the page as it is, at 1280×800 (or the `desktop` size given, as WIDE) and at
+  // a 390 px phone width.
+  async shots2(page, name, desktop = DESKTOP) {
+    const was = page.viewportSize();
+    if (desktop.width !== was.width || desktop.height !== was.height) {
+      await page.setViewportSize(desktop);
+    }
     await chartsFitTheirBoxes(page);
-    await page.screenshot({path: path.join(this.outDir, `${name}-1280x800.png`), fullPage: true});
+    await page.screenshot({path: path.join(this.outDir, `${name}-${desktop.width}x${
+      desktop.height}.png`), fullPage: true});
     await page.setViewportSize(PHONE);
     await chartsFitTheirBoxes(page);  // charts follow their box on resize (in a later frame)
     await page.screenshot({path: path.join(this.outDir, `${name}-390.png`), fullPage: true});
     // Nothing but the tables' own scroll boxes may be wider than a phone.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-    await page.setViewportSize(DESKTOP);
+    await page.setViewportSize(was);
     this.shots += 2;
     assert.ok(overflow <= PHONE.width + 1, `${name}: the page is ${overflow} px wide on a phone`);
   }

@@ -13,6 +13,13 @@ export class ApiError extends Error {
 
 let csrfToken = sessionStorage.getItem('cohort.csrf') || '';
 
+// Freshness (issue 20 point 4): every view's answer says in its Cohort-As-Of header when the
+// last change was applied to its figures. `listener(asOf)` hears each one (app.js's scope line).
+let asOfListener = null;
+export function onAsOf(listener) {
+  asOfListener = listener;
+}
+
 // "/api/v1/courses/a b" style paths: each key is encoded as one segment.
 export function path(...segments) {
   return '/api/v1/' + segments.map((s) => encodeURIComponent(s)).join('/');
@@ -46,6 +53,8 @@ async function request(method, url, {body, signal} = {}) {
       data = null;
     }
   }
+  const asOf = response.headers.get('Cohort-As-Of');
+  if (response.ok && asOf && asOfListener && !(signal && signal.aborted)) asOfListener(asOf);
   if (!response.ok) {
     const e = data && data.error ? data.error : {};
     const wait = Number.parseInt(response.headers.get('Retry-After') || '', 10);

@@ -6,6 +6,7 @@ import {h, clear, errorBox} from './dom.js';
 import * as router from './router.js';
 import {loadColumns} from './columns.js';
 import {abilities} from './roles.js';
+import {scopeSentence, asOfText, todayIn} from './scope.js';
 import {signInView} from './views/signin.js';
 import {coursesView} from './views/courses.js';
 import {courseView} from './views/course.js';
@@ -13,10 +14,12 @@ import {groupsView} from './views/groups.js';
 import {userView} from './views/user.js';
 import {historyView} from './views/history.js';
 import {reportView} from './views/report.js';
+import {personView} from './views/person.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const who = document.getElementById('who');
+const scopeLine = document.getElementById('scope');
 
 let session = null;
 let mounted = null;  // {key, view}
@@ -31,6 +34,7 @@ const ROUTES = [
   [['courses', ':course', 'users', ':user', 'exercises', ':exercise'], historyView,
     (a, p) => a.canSeeUser(p.user)],
   [['report'], reportView, (a) => a.report],
+  [['users', ':user'], personView, (a, p) => a.canSeeUser(p.user)],
 ];
 
 function match(segments) {
@@ -48,9 +52,32 @@ function match(segments) {
   return null;
 }
 
+// The freshest Cohort-As-Of of the current page's answers (reset when another page mounts).
+let asOf = null;
+api.onAsOf((value) => {
+  if (asOf && Date.parse(value) < Date.parse(asOf)) return;
+  asOf = value;
+  renderScope();
+});
+
+// The line under the top bar: whose figures, as of when, in which zone (issue 20 point 4).
+function renderScope() {
+  clear(scopeLine);
+  scopeLine.hidden = !session;
+  if (!session) return;
+  const parts = [h('span', {class: 'scope-who', text: scopeSentence(session)})];
+  if (asOf) {
+    parts.push(h('time', {class: 'scope-as-of', datetime: asOf, title: asOf,
+      text: asOfText(asOf, session.zone ? todayIn(session.zone) : null)}));
+  }
+  if (session.zone) parts.push(h('span', {class: 'scope-zone', text: `times in ${session.zone}`}));
+  parts.forEach((p, i) => scopeLine.append(i ? ' · ' : '', p));
+}
+
 function renderChrome(a) {
   clear(nav);
   clear(who);
+  renderScope();
   if (!session) return;
   const {segments} = router.current();
   const link = (text, segs, active) => h('a', {href: router.href(segs),
@@ -61,7 +88,9 @@ function renderChrome(a) {
     nav.append(link(a.groupManager ? 'Report' : 'Account report', ['report'],
       segments[0] === 'report'));
   }
-  who.append(h('span', {class: 'who-name', text: a.displayName}),
+  // The person's name opens their own overview (issue 20 point 6).
+  who.append(h('a', {class: 'who-name', href: router.href(['users', a.me]), text: a.displayName,
+    'aria-current': segments[0] === 'users' && segments[1] === a.me ? 'page' : null}),
     h('button', {type: 'button', class: 'button subtle', id: 'sign-out', text: 'Sign out',
       onclick: async () => {
         try {
@@ -135,6 +164,8 @@ async function render() {
   }
   unmount();
   clear(main);
+  asOf = null;  // this page's answers say theirs
+  renderScope();
   if (!found || !found.allowed(a, found.params)) {
     showNotFound();
     mounted = {key: '', view: null};

@@ -153,8 +153,10 @@ export function coursesChart(rows, {certifications = true} = {}) {
   return chart;
 }
 
-// Mastery over time: one line per series [{label, weekly: [{week, mastery}]}].
+// Mastery over time: one line per series [{label, weekly: [{week, mastery}], emphasis?}]; a
+// series with `emphasis` (the account's, among the courses') is drawn dark, thick and on top.
 export function masteryOverTime(label, series) {
+  let next = 0;
   const weeks = [...new Set(series.flatMap((s) => s.weekly.map((w) => w.week)))].sort();
   const chart = charted(label, {
     type: 'line',
@@ -162,9 +164,11 @@ export function masteryOverTime(label, series) {
       labels: weeks,
       datasets: series.map((s, i) => {
         const byWeek = new Map(s.weekly.map((w) => [w.week, toPct(w.mastery)]));
+        const color = s.emphasis ? '#0f1f3d' : PALETTE[next++ % PALETTE.length];
         return {label: s.label, data: weeks.map((w) => (byWeek.has(w) ? byWeek.get(w) : null)),
-          borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length],
-          pointRadius: 0, borderWidth: 2, spanGaps: true, tension: 0.2};
+          borderColor: color, backgroundColor: color, pointRadius: 0,
+          borderWidth: s.emphasis ? 3.5 : 2, order: s.emphasis ? 0 : i + 1, spanGaps: true,
+          tension: 0.2};
       }),
     },
     options: {
@@ -179,8 +183,10 @@ export function masteryOverTime(label, series) {
   return chart;
 }
 
-// Chapter strengths and weaknesses, weakest first, as horizontal bars.
-export function chaptersChart(label, chapters) {
+// Chapter strengths and weaknesses, weakest first, as horizontal bars coloured as the mastery
+// bands are at the course's `threshold` (below half, below the threshold, mastered).
+export function chaptersChart(label, chapters, threshold = 0.8) {
+  const half = Math.min(0.5, threshold);
   const sorted = [...chapters].sort((a, b) => (a.mastery ?? -1) - (b.mastery ?? -1) ||
     (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   const chart = charted(label, {
@@ -188,8 +194,8 @@ export function chaptersChart(label, chapters) {
     data: {
       labels: sorted.map((c) => c.title),
       datasets: [{label: 'Mastery %', data: sorted.map((c) => toPct(c.mastery)),
-        backgroundColor: sorted.map((c) => ((c.mastery ?? 0) < 0.5 ? '#be123c'
-          : (c.mastery ?? 0) < 0.8 ? '#b45309' : GREEN))}],
+        backgroundColor: sorted.map((c) => ((c.mastery ?? 0) < half ? '#be123c'
+          : (c.mastery ?? 0) < threshold ? '#d97706' : GREEN))}],
     },
     options: {indexAxis: 'y',
       scales: {x: percentAxis('Mastery'), y: sideAxis()},
@@ -221,4 +227,38 @@ export function historyChart(rows, threshold) {
       x: {title: {display: true, text: 'Attempt started'}}},
     plugins: {legend: {display: datasets.length > 1}}},
   });
+}
+
+// The dashboard's weekly activity (issue 20 point 2): people active, completions and
+// certifications per week on the left axis (people), attempts started on the right (attempts
+// outnumber people many times over). `weeks`: GET /api/v1/activity's [{week, active, attempts,
+// completions, certifications}].
+export function activityChart(weeks) {
+  const series = [
+    ['Active learners', 'active', BLUE, 'y'],
+    ['Completions', 'completions', GREEN, 'y'],
+    ['Certifications', 'certifications', PALETTE[4], 'y'],
+    ['Attempts', 'attempts', PALETTE[1], 'y1'],
+  ];
+  const chart = charted('Weekly activity', {
+    type: 'line',
+    data: {
+      labels: weeks.map((w) => w.week),
+      datasets: series.map(([label, key, color, axis]) => ({label, data: weeks.map((w) => w[key]),
+        borderColor: color, backgroundColor: color, yAxisID: axis, borderWidth: 2, tension: 0.2,
+        pointRadius: weeks.length > 20 ? 0 : 3, borderDash: axis === 'y1' ? [6, 3] : undefined})),
+    },
+    options: {
+      interaction: {mode: 'index', intersect: false},
+      scales: {
+        x: {ticks: {maxTicksLimit: 8}},
+        y: {beginAtZero: true, ticks: {precision: 0}, title: {display: true, text: 'People'}},
+        y1: {beginAtZero: true, position: 'right', ticks: {precision: 0},
+          grid: {drawOnChartArea: false}, title: {display: true, text: 'Attempts'}},
+      },
+      plugins: {legend: {position: 'bottom', labels: {boxWidth: 12}}},
+    },
+  });
+  chart.element.querySelector('.chart-box').style.height = '340px';
+  return chart;
 }

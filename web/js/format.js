@@ -71,3 +71,15 @@ export function fold(text) {
     return FOLD_WHOLE[lower] ?? lower.normalize('NFD').replace(/[\u0300-\u036F]/g, '');
   }).replace(/[\u0300-\u036F]/g, '');
 }
+
+// "2026-03-01T10:30:07.250+01:00" -> "10:30:07" (the time of day, in the API's zone).
+export function timeOfDay(s) {
+  if (!s) return DASH;
+  const m = /T(\d{2}:\d{2}:\d{2})/.exec(s);
+  return m ? m[1] : s;
+}
+
+// A course's threshold as its settings say it: 0.95 -> "95%", 0.875 -> "87.5%".
+export function threshold(x) {
+  return x === null || x === undefined ? DASH : `${Number((x * 100).toFixed(1))}%`;
+}

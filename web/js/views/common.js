@@ -3,6 +3,7 @@
 import {h, clear, errorBox, loading} from '../dom.js';
 import {ApiError} from '../api.js';
 import * as fmt from '../format.js';
+import {href} from '../router.js';
 
 export function pageHeader(title, crumbs = [], actions = null) {
   document.title = `${title} · Cohort`;
@@ -38,6 +39,21 @@ export function personCell(row, link = null) {
   return h('span', {class: 'person'},
     link ? h('a', {href: link, text: row.name}) : h('span', {text: row.name}),
     h('small', {class: 'person-id', text: row.email || row.user}));
+}
+
+// A league's Progress cell: the share, a link to the person's page in the course (their name
+// opens their overview across courses).
+export function progressLink(course, row) {
+  const text = fmt.pct(row.progress);
+  return h('a', {href: href(['courses', course, 'users', row.user]), class: 'progress-link',
+    'aria-label': `${text}: the progress of ${row.name} in this course`, text});
+}
+
+// A line that opens a person's overview (every course of theirs), under a page's title.
+export function overviewLine(user, name, self) {
+  return h('p', {class: 'overview-line'}, h('a', {href: href(['users', user]),
+    text: self ? 'Your overview: every course, certification, badge and award'
+      : `${name}: every course, certification, badge and award`}));
 }
 
 // A league's "At risk" cell: "Yes" stands out; "No" does not.

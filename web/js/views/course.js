@@ -9,7 +9,8 @@ import {createTable} from '../table.js';
 import {tableColumns} from '../columns.js';
 import {chaptersChart, masteryOverTime} from '../charts.js';
 import {pageHeader, section, withStates, lifetime, figures, guarded, tableView, atRiskFigure,
-  personCell, atRiskCell} from './common.js';
+  personCell, atRiskCell, progressLink} from './common.js';
+import {bandsSection} from '../bands.js';
 import * as fmt from '../format.js';
 
 const ANY_YES_NO = [{value: '', label: 'Any'}, {value: 'true', label: 'Yes'},
@@ -49,6 +50,43 @@ function lastActiveCell(row) {
     : fmt.dateTime(row.last_active);
 }
 
+// The figures, bands and charts of a course (`detail`: GET /api/v1/courses/{course}) or of a
+// group in it (`detail`: GET /api/v1/courses/{course}/groups/{group}, the same document over
+// the group's members).
+function overview(detail, course, group, life) {
+  const of = group ? 'members' : 'users';
+  const list = group ? href(['courses', course, 'groups', group], {at_risk: 'true'})
+    : href(['courses', course], {at_risk: 'true'});
+  const parts = [figures([
+    [group ? 'Members enrolled' : 'Users', fmt.int(detail.users)],
+    ['Mastery', fmt.pct(detail.mastery), `mean ${group ? 'group' : 'course'} mastery`],
+    ['Completed', fmt.int(detail.completed), detail.users > 0
+      ? `${fmt.pct(detail.completed / detail.users)} of ${of}` : null],
+    ['Certified', fmt.int(detail.certified), detail.users > 0
+      ? `${fmt.pct(detail.certified / detail.users)} of ${of}` : null],
+    atRiskFigure(detail.at_risk, detail.at_risk_share, detail.users, of, list),
+    ['Score', fmt.pct(detail.score)],
+    ['Points', fmt.int(detail.points)],
+    ['Time', fmt.duration(detail.time), detail.avg_time !== undefined
+      ? `${fmt.duration(detail.avg_time)} per ${group ? 'member' : 'user'}` : null],
+  ])];
+  if (!group && detail.settings) parts.push(settingsList(detail.settings));
+  if (detail.bands && typeof detail.mastery_threshold === 'number') {
+    parts.push(section(group ? 'How the members are spread' : 'How the users are spread',
+      bandsSection(detail, group ? 'Whole group' : 'Whole course')));
+  }
+  const charts = h('div', {class: 'chart-row'});
+  charts.append(life.keep(chaptersChart('Mastery by chapter, weakest first', detail.chapters,
+    detail.mastery_threshold)));
+  if (detail.weekly && detail.weekly.length) {
+    charts.append(life.keep(masteryOverTime(group ? 'The group\u2019s mastery over time'
+      : 'Mastery over time', [{label: group ? detail.name : detail.title,
+      weekly: detail.weekly}])));
+  }
+  parts.push(section('Strengths and weaknesses', charts));
+  return parts;
+}
+
 export function courseView(main, route, ctx) {
   const {course, group} = ctx.params;
   const life = lifetime();
@@ -60,61 +98,25 @@ export function courseView(main, route, ctx) {
   header.append(pageHeader(group ? 'Group' : 'Course', [['All courses', href(['courses'])]]));
 
   withStates(body, ctx, life.signal, async (signal) => {
+    // A group's page exists when its document does: the API answers 404 for a group that is
+    // unknown or not this person's, and so the page is Not found (withStates).
     const [detail, groups] = await Promise.all([
-      api.get(api.path('courses', course), signal),
-      api.get(api.withQuery(api.path('courses', course, 'groups'), {limit: 1000, sort: 'name'}),
-        signal).catch(() => ({rows: []})),
-      // A group's page exists when its league does: the API answers 404 for a group that is
-      // unknown or not this person's, and so the page is Not found (withStates). (The groups
-      // list cannot say: it leaves out groups with no one enrolled in the course.)
-      group ? api.get(api.withQuery(api.path('courses', course, 'users'), {group, limit: 1}),
-        signal) : null,
+      api.get(group ? api.path('courses', course, 'groups', group) : api.path('courses', course),
+        signal),
+      group ? {rows: []} : api.get(api.withQuery(api.path('courses', course, 'groups'),
+        {limit: 1000, sort: 'name'}), signal).catch(() => ({rows: []})),
     ]);
-    const groupRow = group ? groups.rows.find((g) => g.group === group) : null;
-    const groupName = group ? (groupRow ? groupRow.name : group) : '';
+    const groupName = group ? detail.name : '';
+    const courseTitle = detail.title;
     const crumbs = [['All courses', href(['courses'])]];
     if (group) {
-      crumbs.push([detail.title, href(['courses', course])],
+      crumbs.push([courseTitle, href(['courses', course])],
         ['Group summary', href(['courses', course, 'groups'])]);
     }
-    clear(header).append(pageHeader(group ? `${groupName} · ${detail.title}` : detail.title,
+    clear(header).append(pageHeader(group ? `${groupName} · ${courseTitle}` : courseTitle,
       crumbs, group ? null : h('a', {class: 'button', id: 'jump-groups',
         href: href(['courses', course, 'groups']), text: 'Jump to group summary'})));
-
-    if (!group) {
-      body.append(figures([
-        ['Users', fmt.int(detail.users)],
-        ['Mastery', fmt.pct(detail.mastery), 'mean course mastery'],
-        ['Certified', fmt.int(detail.certified)],
-        ['Completed', fmt.int(detail.completed)],
-        atRiskFigure(detail.at_risk, detail.at_risk_share, detail.users, 'users',
-          href(['courses', course], {at_risk: 'true'})),
-        ['Score', fmt.pct(detail.score)],
-        ['Points', fmt.int(detail.points)],
-        ['Time', fmt.duration(detail.time), detail.avg_time !== undefined
-          ? `${fmt.duration(detail.avg_time)} per user` : null],
-      ]), settingsList(detail.settings));
-      const charts = h('div', {class: 'chart-row'});
-      body.append(section('Strengths and weaknesses', charts));
-      charts.append(life.keep(chaptersChart('Mastery by chapter, weakest first',
-        detail.chapters)));
-      if (detail.weekly.length) {
-        charts.append(life.keep(masteryOverTime('Mastery over time',
-          [{label: detail.title, weekly: detail.weekly}])));
-      }
-    } else if (groupRow) {
-      body.append(figures([
-        ['Members enrolled', fmt.int(groupRow.users)],
-        ['Mastery', fmt.pct(groupRow.mastery)],
-        ['Completed', fmt.int(groupRow.completed)],
-        ['Certified', fmt.int(groupRow.certified)],
-        atRiskFigure(groupRow.at_risk, groupRow.at_risk_share, groupRow.users, 'members',
-          href(['courses', course, 'groups', group], {at_risk: 'true'})),
-        ['Score', fmt.pct(groupRow.score)],
-        ['Points', fmt.int(groupRow.points)],
-        ['Time', fmt.duration(groupRow.time)],
-      ]));
-    }
+    body.append(...overview(detail, course, group, life));
 
     const groupOptions = [{value: '', label: 'All groups'},
       ...groups.rows.map((g) => ({value: g.group, label: g.name}))];
@@ -123,10 +125,11 @@ export function courseView(main, route, ctx) {
       mode: 'server',
       ...tableColumns('league', [
         'rank',
-        {name: 'name', rowHeader: true,
-          render: (r) => personCell(r, href(['courses', course, 'users', r.user]))},
+        // The name opens the person's overview (every course of theirs); the progress, their
+        // page in this course.
+        {name: 'name', rowHeader: true, render: (r) => personCell(r, href(['users', r.user]))},
         'mastery',
-        'progress',
+        {name: 'progress', numeric: true, render: (r) => progressLink(course, r)},
         // The day when yes, "No" otherwise; sorted by the moment, those without one last in
         // both orders (a sort by yes/no would leave the days in name order).
         {name: 'completed', render: completedCell, sort: 'completed_at'},

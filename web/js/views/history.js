@@ -7,7 +7,7 @@ import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {tableColumns, clientColumn} from '../columns.js';
 import {historyChart} from '../charts.js';
-import {pageHeader, section, withStates, lifetime, tableView} from './common.js';
+import {pageHeader, section, withStates, lifetime, tableView, overviewLine} from './common.js';
 import * as fmt from '../format.js';
 
 function responsesTable(row) {
@@ -49,6 +49,7 @@ export function historyView(main, route, ctx) {
       : [['All courses', href(['courses'])], [v.title, href(['courses', course])]];
     crumbs.push([a.learnerOnly ? v.title : `${v.name}`, href(['courses', course, 'users', user])]);
     clear(header).append(pageHeader(`${exTitle} · history`, crumbs));
+    body.append(overviewLine(user, v.name, user === a.me));
     const rows = history.rows.map((r, i) => ({...r, number: i + 1}));
     if (ex) {
       body.append(h('p', {class: 'lead'},

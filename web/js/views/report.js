@@ -1,13 +1,32 @@
 // Account report (SPEC §4.1 view 6): one row per (user, course) with every figure and the
-// user's groups — the account's spreadsheet.
+// user's groups — the account's spreadsheet — filtered by course, group, completed, certified
+// and at risk (issue 20 point 8), the exports following the filters.
 
 import {h, clear} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {tableColumns} from '../columns.js';
-import {pageHeader, section, withStates, lifetime, guarded, tableView} from './common.js';
+import {pageHeader, section, withStates, lifetime, guarded, tableView, atRiskCell} from
+  './common.js';
 import * as fmt from '../format.js';
+
+const ANY_YES_NO = [{value: '', label: 'Any'}, {value: 'true', label: 'Yes'},
+  {value: 'false', label: 'No'}];
+
+// The groups the report's filter offers: a group manager's own (the session's scope); for the
+// whole account, every group with a member enrolled somewhere (the group leagues of the
+// courses, which name each such group once a course).
+async function groupChoices(ctx, courses, signal) {
+  const scope = ctx.session.scope;
+  if (scope && scope.kind === 'groups') return scope.groups;
+  const byKey = new Map();
+  const leagues = await Promise.all(courses.map((c) => api.get(api.withQuery(
+    api.path('courses', c.course, 'groups'), {limit: 1000, sort: 'name'}), signal)));
+  for (const league of leagues) league.rows.forEach((g) => byKey.set(g.group, g.name));
+  return [...byKey].map(([group, name]) => ({group, name}))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
 
 export function reportView(main, route, ctx) {
   const life = lifetime();
@@ -17,18 +36,24 @@ export function reportView(main, route, ctx) {
   clear(main).append(pageHeader(title, [['All courses', href(['courses'])]]), body);
   let table = null;
 
-  withStates(body, ctx, life.signal, async () => {
+  withStates(body, ctx, life.signal, async (signal) => {
+    const courses = (await api.get(api.withQuery(api.path('courses'), {limit: 1000}), signal))
+      .rows.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+    const groups = await groupChoices(ctx, courses, signal);
     table = createTable({
       label: 'Account report',
       mode: 'server',
       // Fourteen columns: the window's width shows more of them (the rest scroll sideways).
       wide: true,
       ...tableColumns('report', [
+        // The name opens the person's overview; the course, their page in it.
         {name: 'name', rowHeader: true, render: (r) => h('a',
-          {href: href(['courses', r.course, 'users', r.user]), text: r.name})},
+          {href: href(['users', r.user]), text: r.name})},
         'email',
-        'groups',
-        {name: 'title', label: 'Course'},
+        // The groups' names, not their keys.
+        'group_names',
+        {name: 'title', label: 'Course', render: (r) => h('a',
+          {href: href(['courses', r.course, 'users', r.user]), text: r.title})},
         'mastery',
         'progress',
         // The day is enough in this wide table: "Completed 2026-03-01".
@@ -40,14 +65,24 @@ export function reportView(main, route, ctx) {
         'attempts',
         'hints',
         'last_active',
+        {name: 'at_risk', render: atRiskCell},
       ]),
+      filters: [
+        {name: 'course', label: 'Course', options: [{value: '', label: 'All courses'},
+          ...courses.map((c) => ({value: c.course, label: c.title}))]},
+        {name: 'group', label: 'Group', options: [{value: '', label: 'All groups'},
+          ...groups.map((g) => ({value: g.group, label: g.name}))]},
+        {name: 'completed', label: 'Completed', options: ANY_YES_NO},
+        {name: 'certified', label: 'Certified', options: ANY_YES_NO},
+        {name: 'at_risk', label: 'At risk', options: ANY_YES_NO},
+      ],
       load: guarded(ctx, (query, s) => api.get(api.withQuery(api.path('report'), query), s)),
       exportUrl: (query, format) => api.withQuery(api.path('report'), {...query, format}),
       rowKey: (r) => `${r.user}/${r.course}`,
       rowName: (r) => r.name,
       defaultSort: 'name',
       searchLabel: 'Search names or emails',
-      emptyMessage: (state) => (state.q || Object.keys(state.filters).length
+      emptyMessage: (state) => (state.q || Object.values(state.filters).some((v) => v !== '')
         ? 'No one matches this search and these filters.'
         : 'No one in this account is enrolled in a course yet.'),
     });

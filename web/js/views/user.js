@@ -7,7 +7,8 @@ import {href} from '../router.js';
 import {createTable} from '../table.js';
 import {tableColumns, clientColumn} from '../columns.js';
 import {chaptersChart} from '../charts.js';
-import {pageHeader, section, withStates, lifetime, figures, tableView} from './common.js';
+import {pageHeader, section, withStates, lifetime, figures, tableView, overviewLine} from
+  './common.js';
 import * as fmt from '../format.js';
 
 // Grant an award (POST /api/v1/awards, with the CSRF token); `done` refreshes the list.
@@ -69,6 +70,7 @@ export function userView(main, route, ctx) {
     clear(header).append(pageHeader(title, crumbs));
 
     body.append(
+      overviewLine(user, v.name, user === a.me),
       h('div', {class: 'progress-line'},
         h('label', {for: 'course-progress', text: `Progress ${fmt.pct(v.progress)}`}),
         h('progress', {id: 'course-progress', max: '1', value: String(v.progress)})),
@@ -122,7 +124,8 @@ export function userView(main, route, ctx) {
     body.append(section('Certifications, badges and awards', achievements));
 
     body.append(section('Strengths and weaknesses', h('div', {class: 'chart-row'},
-      life.keep(chaptersChart('Mastery by chapter, weakest first', v.chapters)))));
+      life.keep(chaptersChart('Mastery by chapter, weakest first', v.chapters,
+        v.mastery_threshold)))));
 
     const rows = v.exercises.map((e, i) => ({...e, order: i}));
     table = createTable({
