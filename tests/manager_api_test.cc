@@ -280,7 +280,10 @@ TEST_F(ReadApiManagerTest, BandsCountEachLearnerOnceAtTheCoursesOwnThreshold) {
   EXPECT_EQ(after["chapters"][1]["bands"]["mastered"], 1);
   EXPECT_EQ(after["chapters"][1]["bands"]["not_started"], 3);
   // The group league: each group's own bands, and shares of its members.
-  for (const json& row : Get("/api/v1/courses/py/groups?chapters=true").json["rows"]) {
+  // The answer is kept: a range-for over a member of a temporary would read freed memory.
+  const Reply groups = Get("/api/v1/courses/py/groups?chapters=true");
+  ASSERT_EQ(groups.status, 200) << groups.body;
+  for (const json& row : groups.json["rows"]) {
     const json& b = row["bands"];
     EXPECT_EQ(b["not_started"].get<int>() + b["below_half"].get<int>() +
                   b["below_threshold"].get<int>() + b["mastered"].get<int>(),
