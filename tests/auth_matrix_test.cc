@@ -595,6 +595,33 @@ TEST_F(AuthMatrixTest, PersonAndGroupPagesFollowTheRoles) {
   EXPECT_EQ(mine.json["total"], 2);
 }
 
+// Issue 20: the account's groups for filters and pickers — all of them with their active
+// members for whoever sees the account, a group manager's own, a learner's none.
+TEST_F(AuthMatrixTest, TheGroupListFollowsTheRoles) {
+  const json all = json::array({{{"group", "gA"}, {"name", "Group A"}, {"members", 2}},
+                                {{"group", "gB"}, {"name", "Group B"}, {"members", 1}}});
+  for (const char* who : {"boss", "exec", "read", "admin"}) {
+    const Answer a = As(who, "GET", "/api/v1/groups");
+    ASSERT_EQ(a.status(), 200) << who << a.http.body;
+    EXPECT_EQ(a.json["groups"], all) << who;
+  }
+  EXPECT_EQ(As("gman", "GET", "/api/v1/groups").json["groups"], json::array({all[0]}));
+  EXPECT_EQ(As("ann", "GET", "/api/v1/groups").json["groups"], json::array());
+  EXPECT_EQ(As("gus", "GET", "/api/v1/groups").json["groups"], json::array());
+  EXPECT_EQ(As("ingest", "GET", "/api/v1/groups").status(), 403);
+  EXPECT_EQ(As("none", "GET", "/api/v1/groups").status(), 401);
+  EXPECT_EQ(As("boss", "GET", "/api/v1/groups?format=csv").status(), 422);
+  // A deactivated member no longer counts; a renamed group sorts by its new name.
+  ASSERT_EQ(Put("/api/v1/users/ben", R"({"name":"ben Person","email":"ben@acme.example",
+                                         "groups":["gA"],"active":false})")
+                .status,
+            200);
+  ASSERT_EQ(Put("/api/v1/groups/gB", R"({"name":"Alpha team"})").status, 200);
+  EXPECT_EQ(As("boss", "GET", "/api/v1/groups").json["groups"],
+            json::array({{{"group", "gB"}, {"name", "Alpha team"}, {"members", 1}},
+                         {{"group", "gA"}, {"name", "Group A"}, {"members", 1}}}));
+}
+
 TEST_F(AuthMatrixTest, SessionEndpointsAreForPeopleOnly) {
   for (const char* who : {"boss", "exec", "gman", "ann", "dora", "nobody", "gus"}) {
     Answer a = As(who, "GET", "/api/v1/session");

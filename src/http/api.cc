@@ -80,6 +80,7 @@ const RouteTable& Table() {
       {"GET", "/api/v1/report", kAny, kRead, ReportView},
       {"GET", "/api/v1/activity", kAny, kRead, ActivityView},
       {"GET", "/api/v1/users/{user}", kAny, kRead, PersonView},
+      {"GET", "/api/v1/groups", kAny, kRead, GroupsView},
       {"GET", "/api/v1/columns", kNone, {}, ColumnsView},
       // The writes (SPEC §2).
       {"PUT", "/api/v1/courses/{course}", kAny, kIngest, PutCourse},

@@ -14,6 +14,7 @@ Response UserLeagueView(const RouteCall& call);    // GET /api/v1/courses/{cours
 Response GroupLeagueView(const RouteCall& call);   // GET /api/v1/courses/{course}/groups
 Response GroupInCourseView(const RouteCall& call);  // GET /api/v1/courses/{course}/groups/{group}
 Response UserInCourseView(const RouteCall& call);  // GET /api/v1/courses/{course}/users/{user}
+Response GroupsView(const RouteCall& call);        // GET /api/v1/groups
 Response PersonView(const RouteCall& call);        // GET /api/v1/users/{user}
 Response ActivityView(const RouteCall& call);      // GET /api/v1/activity
 Response HistoryView(const RouteCall& call);  // GET .../users/{user}/exercises/{exercise}/attempts

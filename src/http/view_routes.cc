@@ -264,6 +264,13 @@ Response ActivityView(const RouteCall& call) {
   return Rendered(call, call.service.Activity(*call.caller, from, to, weeks));
 }
 
+// The account's groups in the caller's scope, for filters and pickers. JSON only.
+Response GroupsView(const RouteCall& call) {
+  const Result<ViewRequest> asked = ReadViewRequest(call.request, nullptr);
+  if (Status s = NoExport(asked); !s.ok()) return ErrorResponse(s);
+  return Rendered(call, call.service.Groups(*call.caller));
+}
+
 Response PersonView(const RouteCall& call) {
   const Result<ViewRequest> asked = ReadViewRequest(call.request, nullptr);
   if (Status s = NoExport(asked); !s.ok()) return ErrorResponse(s);

@@ -205,6 +205,14 @@ OrderedJson ToJson(const metrics::ActivityView& v, const TimeZone&) {
           {"weeks", std::move(weeks)}};
 }
 
+OrderedJson ToJson(const std::vector<metrics::GroupListing>& groups, const TimeZone&) {
+  json rows = json::array();
+  for (const metrics::GroupListing& g : groups) {
+    rows.push_back({{"group", g.group}, {"name", g.name}, {"members", g.members}});
+  }
+  return {{"groups", std::move(rows)}};
+}
+
 OrderedJson ToJson(const metrics::PersonView& v, const TimeZone& zone) {
   json groups = json::array();
   for (const metrics::GroupName& g : v.groups) groups.push_back({{"group", g.group}, {"name", g.name}});
@@ -232,6 +240,7 @@ OrderedJson ToJson(const metrics::PersonView& v, const TimeZone& zone) {
     badges.push_back({{"course", b.course},
                       {"title", b.title},
                       {"badge", b.badge.badge},
+                      {"chapter_title", b.chapter_title ? json(*b.chapter_title) : json()},
                       {"awarded_at", zone.Format(b.badge.awarded_at)}});
   }
   return {{"user", v.user},

@@ -22,6 +22,7 @@ OrderedJson ToJson(const metrics::CourseView& v, const TimeZone& zone);
 // A group's page: {"group", "name"} and then the fields of its CourseView.
 OrderedJson ToJson(const metrics::GroupCourseView& v, const TimeZone& zone);
 OrderedJson ToJson(const metrics::PersonView& v, const TimeZone& zone);
+OrderedJson ToJson(const std::vector<metrics::GroupListing>& groups, const TimeZone& zone);
 OrderedJson ToJson(const metrics::ActivityView& v, const TimeZone& zone);
 OrderedJson ToJson(const metrics::Table<metrics::LeagueRow>& t, const TimeZone& zone);
 OrderedJson ToJson(const metrics::Table<metrics::GroupRow>& t, const TimeZone& zone);

@@ -138,8 +138,7 @@ struct CourseTotals {
   // Takes `old` away and adds `next` (the same user's), touching the time-indexed counts only
   // where they differ: most applies move a user's figures but not their at-risk line.
   void Replace(const Share& old, const Share& next, int user) {
-    AddFigures(old, -1);
-    AddFigures(next, 1);
+    ReplaceFigures(old, next, user);
     // The weekly activity: an apply usually changes only the last weeks; the common prefix stays.
     // (A share that is not counted has none.)
     std::size_t same = 0;
@@ -149,6 +148,18 @@ struct CourseTotals {
     }
     for (std::size_t i = same; i < old.activity.size(); ++i) AddActivity(old.activity[i], -1);
     for (std::size_t i = same; i < next.activity.size(); ++i) AddActivity(next.activity[i], 1);
+    const std::optional<std::int64_t> old_first = old.counted ? old.first_week : std::nullopt;
+    const std::optional<std::int64_t> new_first = next.counted ? next.first_week : std::nullopt;
+    if (old_first != new_first) {
+      if (old_first && --first_weeks[*old_first] == 0) first_weeks.erase(*old_first);
+      if (new_first) ++first_weeks[*new_first];
+    }
+  }
+  // The figures alone (no weekly activity, series or first weeks): what a group's totals in a
+  // course keep (CourseState::group_totals, the group league).
+  void ReplaceFigures(const Share& old, const Share& next, int user) {
+    AddFigures(old, -1);
+    AddFigures(next, 1);
     const std::optional<std::int64_t> old_risk = old.counted ? old.at_risk_from_ms : std::nullopt;
     const std::optional<std::int64_t> new_risk = next.counted ? next.at_risk_from_ms : std::nullopt;
     if (old_risk != new_risk) {
@@ -158,12 +169,6 @@ struct CourseTotals {
     if (old.counted != next.counted || old.held != next.held) {
       if (old.counted) Held(old, user, -1);
       if (next.counted) Held(next, user, 1);
-    }
-    const std::optional<std::int64_t> old_first = old.counted ? old.first_week : std::nullopt;
-    const std::optional<std::int64_t> new_first = next.counted ? next.first_week : std::nullopt;
-    if (old_first != new_first) {
-      if (old_first && --first_weeks[*old_first] == 0) first_weeks.erase(*old_first);
-      if (new_first) ++first_weeks[*new_first];
     }
   }
   std::int64_t AtRisk(Instant now) const { return at_risk.AtOrBefore(now.ms); }

@@ -123,6 +123,19 @@ void MovePeople(const AccountState& a, int user, const Share& old, const Share& 
   }
 }
 
+// A share's change in the totals of each of the user's groups (`groups`, indexes) in the course.
+void MoveGroups(const AccountState& a, CourseState& c, const std::vector<int>& groups, int user,
+                const Share& old, const Share& next) {
+  if (!old.counted && !next.counted) return;
+  for (int g : groups) {
+    const auto index = static_cast<std::size_t>(g);
+    while (c.group_totals.size() <= index && c.group_totals.size() < a.groups.size()) {
+      c.group_totals.emplace_back().Clear(c.shape.chapter_slots.size());
+    }
+    c.group_totals[index].ReplaceFigures(old, next, user);
+  }
+}
+
 void MakeShare(const CourseState& c, const Enrolled& e, bool active, Share& s) {
   s.held.clear();
   s.chapters.clear();
@@ -206,6 +219,7 @@ void BeforeSteps(CourseState& c, const Enrolled& e) {
 void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
   MakeShare(c, e, a.users[static_cast<std::size_t>(e.user)].active, c.spare);
   c.totals.Replace(e.share, c.spare, e.user);
+  MoveGroups(a, c, a.users[static_cast<std::size_t>(e.user)].groups, e.user, e.share, c.spare);
   MovePeople(a, e.user, e.share, c.spare);
   // The weekly series: the steps as they were added (kept by BeforeSteps if they changed since)
   // give way to the current ones.
@@ -250,6 +264,7 @@ void Update(const AccountState& a, CourseState& c, Enrolled& e) {
 // chapters no longer line up); the caller updates each enrollment again.
 void ResetTotals(const AccountState& a, CourseState& c) {
   c.totals.Clear(c.shape.chapter_slots.size());
+  c.group_totals.clear();
   for (Enrolled& e : c.enrolled) {
     MovePeople(a, e.user, e.share, Share{});
     e.share = Share{};
@@ -337,6 +352,7 @@ void Unenroll(const AccountState& a, CourseState& c, int user) {
   if (pos < 0) return;
   const Enrolled& leaving = c.enrolled[static_cast<std::size_t>(pos)];
   c.totals.Remove(leaving.share, user);
+  MoveGroups(a, c, a.users[static_cast<std::size_t>(user)].groups, user, leaving.share, Share{});
   MovePeople(a, user, leaving.share, Share{});
   if (leaving.share.weekly_in) {
     WeeklySteps(*leaving.state, leaving.share.weekly_from, c.steps_old);
@@ -502,12 +518,23 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
         ++cp->version;
       }
     }
-    user.groups.clear();
+    std::vector<int> groups;
     for (const std::string& g : w.user.groups) {
       auto it = a->group_of.find(g);
-      if (it != a->group_of.end()) user.groups.push_back(it->second);
+      if (it != a->group_of.end()) groups.push_back(it->second);
     }
-    std::sort(user.groups.begin(), user.groups.end());
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    if (groups != user.groups) {
+      // The user's shares leave their old groups' totals and join the new ones'.
+      for (const auto& cp : a->courses) {
+        if (const Enrolled* e = cp->Find(u)) {
+          MoveGroups(*a, *cp, user.groups, u, e->share, Share{});
+          MoveGroups(*a, *cp, groups, u, Share{}, e->share);
+        }
+      }
+      user.groups = std::move(groups);
+    }
   }
 
   auto course_index = [&](const std::string& key) {
@@ -755,11 +782,14 @@ Engine::Size Engine::size() const {
       // A node of the time-indexed counts: key, three links, colour and subtree size, as the
       // allocator rounds it.
       constexpr std::size_t kNodeBytes = 64;
-      const CourseTotals& t = c->totals;
-      std::size_t caches =
-          (t.at_risk.size() + t.held_from.size() + t.held_until.size()) * kNodeBytes +
-          t.chapters.capacity() * sizeof(ExactSum) +
-          (t.weeks.size() + t.first_weeks.size()) * kNodeBytes;
+      auto totals_bytes = [&](const CourseTotals& t) {
+        return (t.at_risk.size() + t.held_from.size() + t.held_until.size()) * kNodeBytes +
+               t.chapters.capacity() * sizeof(ExactSum) +
+               t.chapter_bands.capacity() * sizeof(t.chapter_bands[0]) +
+               (t.weeks.size() + t.first_weeks.size() + t.activity.size()) * kNodeBytes;
+      };
+      std::size_t caches = totals_bytes(c->totals);
+      for (const CourseTotals& t : c->group_totals) caches += sizeof(CourseTotals) + totals_bytes(t);
       {
         MutexLock cache(c->cache_mutex);
         if (c->names) {

@@ -186,6 +186,10 @@ class Engine {
   // The names of these groups of the account (unknown keys left out), in the order given.
   std::vector<GroupName> GroupNames(std::string_view account,
                                     const std::vector<std::string>& groups) const;
+  // The account's groups, or those of `only_groups` (sorted keys), by name then key, each with
+  // its active members (GET /api/v1/groups).
+  std::vector<GroupListing> Groups(std::string_view account,
+                                   const std::vector<std::string>* only_groups) const;
   // When the account's figures last changed: the `now` of the latest Apply (nullopt before any).
   std::optional<Instant> AsOf(std::string_view account) const;
   // The account's time zone (for rendering times).

@@ -704,6 +704,18 @@ void CompareActivity(testing::Diff& d, const std::string& w, const Result<Activi
     d.Eq(w + ".certifications.size", certifications,
          static_cast<std::int64_t>(person->certifications.size()));
     d.Eq(w + ".badges.size", badges, static_cast<std::int64_t>(person->badges.size()));
+    // A chapter's badge names that chapter's title from the catalog; the others name none.
+    for (const PersonBadge& b : person->badges) {
+      std::optional<std::string> want;
+      for (const domain::Course& course : ref.Courses(kAcc)) {
+        if (course.key != b.course) continue;
+        for (const auto& ch : course.chapters) {
+          if (b.badge.badge == "chapter-master:" + ch.key) want = ch.title;
+        }
+      }
+      d.Eq(w + ".badges[" + b.course + "/" + b.badge.badge + "].chapter_title", want,
+           b.chapter_title);
+    }
   }
   return d.Result();
 }

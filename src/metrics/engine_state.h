@@ -87,6 +87,10 @@ struct CourseState {
   std::vector<int> enrollment_of_user;
   std::vector<Enrolled> enrolled;
   CourseTotals totals;
+  // The same figures over each group's members (by group index; missing at the end: no member
+  // enrolled yet), kept with ReplaceFigures alongside `totals`: the group league and its
+  // heat map in O(groups · chapters) instead of O(enrollments · groups · chapters).
+  std::vector<CourseTotals> group_totals;
   // The writer's scratch (engine.cc Recount): a new share, and weekly steps. `steps_before`
   // holds the steps of user `steps_before_user` as they were in the totals before their
   // UserCourse changed (BeforeSteps), until Recount takes them away.

@@ -31,7 +31,15 @@ PersonView PersonOf(const AccountState& a, int user, Instant now) {
     }
     for (const Certification& cert : e->imported) v.certifications.push_back({c.key, c.title, cert});
     for (Badge& b : e->state->Badges(c.shape, c.chapter_keys)) {
-      v.badges.push_back({c.key, c.title, std::move(b)});
+      PersonBadge pb{c.key, c.title, std::move(b), std::nullopt};
+      // A chapter's badge ("chapter-master:<chapter>") names its chapter's title too.
+      if (const std::size_t colon = pb.badge.badge.find(':'); colon != std::string::npos) {
+        const std::string_view chapter = std::string_view(pb.badge.badge).substr(colon + 1);
+        for (std::size_t ch = 0; ch < c.chapter_keys.size(); ++ch) {
+          if (c.chapter_keys[ch] == chapter) pb.chapter_title = c.chapter_titles[ch];
+        }
+      }
+      v.badges.push_back(std::move(pb));
     }
   }
   std::sort(v.courses.begin(), v.courses.end(), [](const PersonCourse& x, const PersonCourse& y) {

@@ -163,6 +163,12 @@ struct PersonCertification {
 struct PersonBadge {
   std::string course, title;
   Badge badge;
+  std::optional<std::string> chapter_title;  // a chapter's badge: that chapter's title
+};
+// One of the account's groups, with its active members (GET /api/v1/groups).
+struct GroupListing {
+  std::string group, name;
+  std::int64_t members = 0;
 };
 struct GroupName {
   std::string group, name;

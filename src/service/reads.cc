@@ -202,6 +202,13 @@ Result<CallerScope> Service::Scope(const Caller& caller) {
   return scope;
 }
 
+Result<std::vector<metrics::GroupListing>> Service::Groups(const Caller& caller) {
+  COHORT_RETURN_IF_ERROR(CheckRead(caller));
+  const Person* restricted = Restricted(caller);
+  // A group manager lists the groups they manage; a learner, none.
+  return engine_->Groups(caller.account_key, restricted ? &restricted->managed_groups : nullptr);
+}
+
 std::optional<Instant> Service::AsOf(const Caller& caller) {
   return engine_->AsOf(caller.account_key);
 }

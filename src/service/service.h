@@ -304,6 +304,8 @@ class Service {
                                          std::optional<std::int64_t> to_day, std::int64_t weeks);
   // Whose figures the caller's views show.
   Result<CallerScope> Scope(const Caller& caller);
+  // The groups the caller may see (all of the account's, or those they manage), with members.
+  Result<std::vector<metrics::GroupListing>> Groups(const Caller& caller);
   // When the caller's account's figures last changed (nullopt: not since the engine started).
   std::optional<Instant> AsOf(const Caller& caller);
   Result<std::vector<metrics::HistoryRow>> History(const Caller& caller, std::string_view course,

@@ -178,6 +178,7 @@ inline std::string Show(const std::optional<double>& v) { return v ? Show(*v) : 
 inline std::string Show(std::int64_t v) { return std::to_string(v); }
 inline std::string Show(bool v) { return v ? "true" : "false"; }
 inline std::string Show(const std::string& v) { return "'" + v + "'"; }
+inline std::string Show(const std::optional<std::string>& v) { return v ? Show(*v) : "null"; }
 inline std::string Show(const std::vector<std::string>& v) {
   std::string out = "[";
   for (const std::string& s : v) out += (out.size() > 1 ? "," : "") + s;
