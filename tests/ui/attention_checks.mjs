@@ -41,10 +41,12 @@ function leagueCells(page) {
 // The at-risk figure of the page: its text, whether emphasised, and its list link.
 async function atRiskFigure(page) {
   const figure = page.locator('.figure[data-figure="at-risk"]');
+  const link = figure.locator('a.risk-list');
   return {
     text: await figure.textContent(),
     emphasised: await figure.evaluate((el) => el.classList.contains('attention')),
-    list: await figure.locator('a.risk-list').getAttribute('href').catch(() => null),
+    // (Counted first: a locator's getAttribute waits its 30 s for a link that is not there.)
+    list: await link.count() ? await link.getAttribute('href') : null,
   };
 }
 

@@ -9,6 +9,7 @@ import {createRequire} from 'node:module';
 import ExcelJS from 'exceljs';
 
 import {attentionChecks} from './attention_checks.mjs';
+import {edgeChecks} from './edge_checks.mjs';
 import {managerChecks} from './manager_checks.mjs';
 
 import {apiQueryOf, chartsFitTheirBoxes, DESKTOP, displayedKeys, hashParams, headerState,
@@ -260,7 +261,7 @@ async function seedLongNames(h) {
 // content (a table's scroll box may hold a wide table; the box itself must fit) whose box
 // reaches past the viewport, or whose content (scrollWidth) is wider than it. [] when the page
 // fits.
-function overflowing(page) {
+export function overflowing(page) {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     const clips = (el) => getComputedStyle(el).overflowX !== 'visible';
@@ -325,7 +326,7 @@ function chartLabelsOutside(page) {
 // Whether the element `selector` is shown whole in the viewport and on top (not under another
 // element, as a row scrolled under a sticky header is, nor cut off by a scroll box): its left
 // edge, middle and right edge are its own. Answers why not, or ''.
-function shownOnTop(page, selector) {
+export function shownOnTop(page, selector) {
   return page.$$eval(selector, ([el]) => {
     if (!el) return 'not on the page';
     const r = el.getBoundingClientRect();
@@ -361,7 +362,7 @@ async function scrollSettled(page) {
 
 // Wheel turns (`dx`, `dy` px each) with the pointer over the page's table, until the
 // expression `done` (run in the page) holds or `turns` are used; answers whether it held.
-async function wheelOverTable(page, dx, dy, done, turns = 60) {
+export async function wheelOverTable(page, dx, dy, done, turns = 60) {
   for (let i = 0; i < turns; i += 1) {
     if (await page.evaluate(done)) return true;
     const box = await page.$eval('.table-block table', (t) => {
@@ -1255,6 +1256,10 @@ export async function checks(h, only) {
     const i = am.errors.findIndex((e) => re.test(e));
     if (i >= 0) am.errors.splice(i, 1);
   }});
+
+  // Issue 20's "Done when": a 653-learner course of 14 chapters, right-to-left and
+  // markup-looking names, in an organisation of their own (edge_checks.mjs).
+  await edgeChecks(h, run);
 
   // Accessibility: axe-core on every page, once its data is in (one check per page).
   {

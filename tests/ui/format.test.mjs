@@ -30,6 +30,13 @@ test('badge keys read as names', () => {
   assert.equal(fmt.badgeName('chapter-master:loops'), 'Chapter master: loops');
   assert.equal(fmt.badgeName('chapter-master:ch2', new Map([['ch2', 'Loops']])),
     'Chapter master: Loops');
+  // The person overview's badges carry their chapter's title (`chapter_title`).
+  assert.equal(fmt.badgeName('chapter-master:ch2', 'Loops and conditions'),
+    'Chapter master: Loops and conditions');
+  assert.equal(fmt.badgeName('chapter-master:ch2', 'مقدمة في البرمجة'),
+    'Chapter master: مقدمة في البرمجة');
+  assert.equal(fmt.badgeName('chapter-master:ch2', null), 'Chapter master: ch2');
+  assert.equal(fmt.badgeName('finisher', null), 'Finisher');
   assert.equal(fmt.badgeName('streak-5'), '5-day streak');
   assert.equal(fmt.badgeName('new-kind'), 'new-kind');
 });

@@ -42,8 +42,10 @@ export function recordAnswer(method, url, status, headers, body, request = null)
 }
 
 export class Harness {
-  constructor({base, chromium: executablePath, outDir, signIns, token}) {
-    Object.assign(this, {base, executablePath, outDir, signIns, token});
+  // `edge`: the edge-case organisation run.mjs made ({account, token}: its key and an ingest
+  // token), whose account manager signs in as signIns.edge_manager.
+  constructor({base, chromium: executablePath, outDir, signIns, token, edge = null}) {
+    Object.assign(this, {base, executablePath, outDir, signIns, token, edge});
     this.browser = null;
     this.shots = 0;
   }

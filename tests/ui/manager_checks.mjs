@@ -213,6 +213,11 @@ export async function managerChecks(h, run, {course, managerPage, forgive}) {
       }), `${g.group}: its cells`);
     });
     assert.deepEqual(await axeViolations(page), [], 'group summary with the heat map');
+    // Every chapter in view at 1440 px: no cue saying some are not.
+    await page.setViewportSize(WIDE);
+    await page.waitForFunction(() => document.querySelector('.heat-cue')?.hidden, null,
+      {timeout: 3000}).catch(() => {});  // the cue follows the box's size in a frame
+    assert.equal(await page.isVisible('.heat-cue'), false, 'no chapter out of view at 1440 px');
     await h.shots2(page, 'group-summary-heat-map', WIDE);
     // On a phone the map scrolls sideways in its own box; the group names stay in view.
     await page.setViewportSize(PHONE);
@@ -285,19 +290,32 @@ export async function managerChecks(h, run, {course, managerPage, forgive}) {
   await run('the report: filters by course, group, completed, certified and at risk, in the ' +
     'URL and the exports; groups by name', async () => {
     const page = await managerPage();
+    // The requests that fill the page, from a fresh document.
+    const asked = [];
+    const listen = (r) => asked.push(new URL(r.url()).pathname);
     await page.goto(`${h.base}/#/report`);
     await tableSettled(page, 'report');
+    page.on('request', listen);
+    await page.reload();
+    await tableSettled(page, 'report');
+    page.off('request', listen);
     const courses = await h.json(page, '/api/v1/courses?limit=1000');
     assert.deepEqual((await page.$$eval('select[name=course] option', (os) =>
       os.map((o) => o.value))).slice(1).sort(), courses.rows.map((c) => c.course).sort());
     const groups = await h.json(page, `/api/v1/courses/${course}/groups?sort=users&order=desc`);
     const group = groups.rows[0].group;
-    // Every group with members enrolled is offered, by its name.
-    const offered = await page.$$eval('select[name=group] option', (os) =>
-      os.map((o) => [o.value, o.textContent]));
-    for (const g of groups.rows) {
-      assert.ok(offered.some(([v, t]) => v === g.group && t === g.name), `${g.group} offered`);
-    }
+    // The group filter offers the account's groups as GET /api/v1/groups lists them (by name,
+    // in its order), from that one request: no course's group league is asked for them.
+    const accountGroups = (await h.json(page, '/api/v1/groups')).groups;
+    assert.ok(accountGroups.length >= groups.rows.length && accountGroups.some((g) =>
+      g.group === 'empty-team'), 'every group of the account, one without a member enrolled too');
+    assert.deepEqual(await page.$$eval('select[name=group] option', (os) =>
+      os.map((o) => [o.value, o.textContent])), [['', 'All groups'],
+      ...accountGroups.map((g) => [g.group, g.name])], 'the group filter\'s options');
+    assert.deepEqual(asked.filter((x) => x === '/api/v1/groups'), ['/api/v1/groups'],
+      'one request for the groups');
+    assert.deepEqual(asked.filter((x) => /^\/api\/v1\/courses\/[^/]+\/groups/.test(x)), [],
+      'no course\'s group league asked for the filter');
     const matches = async (what) => {
       const api = await h.json(page, `/api/v1/report?${reportQuery(hashParams(page))}`);
       await waitForKeys(page, api.rows.map((r) => `${r.user}/${r.course}`), what);
@@ -395,6 +413,30 @@ export async function managerChecks(h, run, {course, managerPage, forgive}) {
       assert.ok(await page.locator('[data-list="certifications"] li', {hasText: c.title})
         .count() > 0, c.title);
     }
+    // Each badge by its name; a chapter's badge by the chapter's title (the API's
+    // chapter_title, the course's title of that chapter), not its key.
+    const badgeNames = {'chapter-master': 'Chapter master', flawless: 'Flawless',
+      finisher: 'Finisher', 'streak-5': '5-day streak'};
+    const chapterBadges = p.badges.filter((b) => b.badge.startsWith('chapter-master:'));
+    assert.ok(chapterBadges.length > 0, 'the top person has a chapter\'s badge');
+    for (const b of p.badges) {
+      const chapter = b.badge.startsWith('chapter-master:') ? b.badge.slice(15) : null;
+      if (chapter === null) {
+        assert.equal(b.chapter_title, null, b.badge);
+        continue;
+      }
+      const titles = (await h.json(page, `/api/v1/courses/${b.course}`)).chapters;
+      assert.equal(b.chapter_title, titles.find((c) => c.chapter === chapter).title, b.badge);
+    }
+    assert.ok(chapterBadges.some((b) => b.chapter_title !== b.badge.slice(15)),
+      'a chapter whose title is not its key');
+    assert.deepEqual(await page.$$eval('[data-list="badges"] li', (lis) =>
+      lis.map((li) => li.textContent)), p.badges.map((b) => {
+      const [kind] = b.badge.split(':');
+      const name = b.chapter_title !== null ? `Chapter master: ${b.chapter_title}`
+        : badgeNames[kind] || kind;
+      return `${name} · ${b.title} · ${day(b.awarded_at)}`;
+    }), 'the badges as the API says them');
     assert.deepEqual(await axeViolations(page), [], 'person overview');
     await h.shots2(page, 'person', WIDE);
     // The course row opens the person's page in that course, whose heading opens it again.
@@ -517,10 +559,14 @@ export async function managerChecks(h, run, {course, managerPage, forgive}) {
     // Their members, counted here from the API: the distinct people of the report.
     const report = await h.json(gm.page, '/api/v1/report?limit=1000');
     assert.ok(new Set(report.rows.map((r) => r.user)).size <= scope.members);
-    // The report's group filter offers their groups, and only those.
+    // The report's group filter offers their groups, and only those, as GET /api/v1/groups
+    // lists them for a group manager.
+    const theirs = (await h.json(gm.page, '/api/v1/groups')).groups;
+    assert.deepEqual(theirs.map((g) => [g.group, g.name]), scope.groups.map((g) =>
+      [g.group, g.name]), 'the API lists the groups they manage');
     assert.deepEqual(await gm.page.$$eval('select[name=group] option', (os) =>
       os.map((o) => [o.value, o.textContent])), [['', 'All groups'],
-      ...scope.groups.map((g) => [g.group, g.name])]);
+      ...theirs.map((g) => [g.group, g.name])]);
     await h.shots2(gm.page, 'group-manager-report', WIDE);
     await gm.context.close();
 

@@ -65,6 +65,23 @@ execFileSync(opts.cohort, ['user', 'create', '--account', 'other-org', '--key', 
   '--password-stdin', '--db', db], {input: signIns.executive.password + '\n', stdio: ['pipe',
   'ignore', 'pipe']});
 
+// The edge-case organisation (edge_checks.mjs): its account, an ingest token and an account
+// manager who signs in, made here with the CLI before the server starts (which then loads
+// them); edge_checks.mjs fills it through the HTTP API (a 650-learner course of 14 chapters,
+// right-to-left and markup-looking names).
+const EDGE_ACCOUNT = 'edge-org';
+execFileSync(opts.cohort, ['account', 'create', EDGE_ACCOUNT, '--name', 'Edge Org', '--db', db],
+  {stdio: 'ignore'});
+const edgeToken = execFileSync(opts.cohort, ['token', 'create', '--account', EDGE_ACCOUNT,
+  '--scope', 'read,ingest', '--name', 'ui-edge', '--db', db],
+{encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim().split('\n').pop().trim();
+signIns.edge_manager = {email: 'edge-manager@edge.example',
+  password: `edge-${Math.random().toString(36).slice(2)}-Pw1`};
+execFileSync(opts.cohort, ['user', 'create', '--account', EDGE_ACCOUNT, '--key', 'edge-manager',
+  '--email', signIns.edge_manager.email, '--name', 'Edge Manager', '--role', 'account_manager',
+  '--password-stdin', '--db', db], {input: signIns.edge_manager.password + '\n',
+  stdio: ['pipe', 'ignore', 'pipe']});
+
 const server = spawn(opts.cohort, ['serve', '--db', db, '--listen', '127.0.0.1:0',
   '--web-root', path.join(source, 'web'), '--node-modules', path.join(source, 'node_modules'),
   '--threads', '2'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env,
@@ -91,7 +108,7 @@ const base = await new Promise((resolve, reject) => {
 let failed = 0;
 try {
   const h = new Harness({base, chromium: opts.chromium, outDir, signIns,
-    token: tokenMatch[1]});
+    token: tokenMatch[1], edge: {account: EDGE_ACCOUNT, token: edgeToken}});
   await h.start();
   try {
     failed = await checks(h, opts.only);

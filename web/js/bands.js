@@ -4,7 +4,7 @@
 // API's (`bands`); the threshold is the course's own (`mastery_threshold`), so a BKT course's
 // 95% colours differently from an 80% course.
 
-import {h} from './dom.js';
+import {h, isolated} from './dom.js';
 import * as fmt from './format.js';
 
 export const BAND_KEYS = ['not_started', 'below_half', 'below_threshold', 'mastered'];
@@ -62,7 +62,7 @@ export function bandsLegend(threshold, keys = BAND_KEYS) {
 // A bar with its text under it, each band's count and share: for a course, a chapter, a group.
 export function bandsBlock(bands, threshold, label = null) {
   return h('div', {class: 'bands', dataset: {bands: JSON.stringify(bands)}},
-    label ? h('span', {class: 'bands-label', text: label}) : null,
+    label ? h('span', {class: 'bands-label'}, isolated(label)) : null,
     bar(bands, threshold),
     h('span', {class: 'bands-text', text: bandsText(bands, threshold)}));
 }
@@ -120,11 +120,12 @@ export function heatMap(groups, chapters, threshold, groupHref) {
     h('thead', {}, h('tr', {},
       h('th', {scope: 'col', class: 'row-head', text: 'Group'}),
       chapters.map((c) => h('th', {scope: 'col', class: 'num', dataset: {chapter: c.chapter}},
-        h('span', {class: 'heat-head', title: c.title, text: c.title}))))),
+        h('span', {class: 'heat-head', dir: 'auto', title: c.title, text: c.title}))))),
     h('tbody', {}, groups.map((g) => {
       const byChapter = new Map((g.chapters || []).map((c) => [c.chapter, c.mastery]));
       return h('tr', {dataset: {key: g.group}},
-        h('th', {scope: 'row', class: 'row-head'}, h('a', {href: groupHref(g), text: g.name})),
+        h('th', {scope: 'row', class: 'row-head'}, h('a', {href: groupHref(g), dir: 'auto',
+          text: g.name})),
         chapters.map((c) => {
           const m = byChapter.has(c.chapter) ? byChapter.get(c.chapter) : null;
           const td = h('td', {class: `num ${heatClass(m, threshold)}`,
@@ -133,6 +134,89 @@ export function heatMap(groups, chapters, threshold, groupHref) {
           return td;
         }));
     })));
-  return h('div', {class: 'heat-scroll', tabindex: '0', role: 'region',
+  const scroller = h('div', {class: 'heat-scroll', tabindex: '0', role: 'region',
     'aria-label': 'Groups by chapters, the table'}, table);
+  const frame = h('div', {class: 'heat-frame'}, scroller);
+  return h('div', {class: 'heat-block'}, heatCue(scroller, table, frame), frame);
+}
+
+// Each chapter's title on three lines at most (its head is as wide as every chapter's, app.css):
+// a longer one is cut short with "…" where the third line ends, the head's title (on hover) and
+// its accessible name saying it whole. Chrome's own ellipsis of a clamped box is not drawn in
+// every case (right-aligned text), so the cut is made here, in the text (again when the heads'
+// width changes: a phone's smaller type).
+export function fitHeads(table) {
+  for (const head of table.querySelectorAll('.heat-head')) {
+    const title = head.title;
+    const fits = () => head.scrollHeight <= head.clientHeight + 1;
+    head.textContent = title;
+    head.closest('th').removeAttribute('aria-label');
+    if (fits()) continue;
+    let lo = 0;
+    let hi = title.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      head.textContent = `${title.slice(0, mid).trimEnd()}…`;
+      if (fits()) lo = mid;
+      else hi = mid - 1;
+    }
+    head.textContent = `${title.slice(0, lo).trimEnd()}…`;
+    head.closest('th').setAttribute('aria-label', title);
+  }
+}
+
+// Chapters out of view sideways (fourteen do not fit a laptop's width) are said above the map,
+// with buttons that bring them into view one by one, as the tables' cue does; a shadow marks the
+// edge the map goes on past (app.css).
+function heatCue(scroller, table, frame) {
+  const text = h('span', {class: 'scroll-cue-text'});
+  const button = (dir, sign, label) => h('button', {type: 'button', class: 'button',
+    dataset: {dir}, 'aria-label': label, text: sign, onclick: () => step(dir)});
+  const cue = h('div', {class: 'scroll-cue heat-cue', hidden: true}, text,
+    button('prev', '‹', 'Show the chapters to the left'),
+    button('next', '›', 'Show the chapters to the right'));
+  // Each chapter's head, whether it is whole in view right of the sticky group names.
+  const view = () => {
+    const box = scroller.getBoundingClientRect();
+    const left = table.querySelector('thead th.row-head').getBoundingClientRect().right;
+    const right = box.left + scroller.clientLeft + scroller.clientWidth;
+    return {left, right, heads: [...table.querySelectorAll('thead th[data-chapter]')].map((th) => {
+      const r = th.getBoundingClientRect();
+      return {r, shown: r.left >= left - 1 && r.right <= right + 1};
+    })};
+  };
+  function step(dir) {
+    const {left, right, heads} = view();
+    const cut = dir === 'next' ? heads.find((x) => !x.shown && x.r.right > right + 1)
+      : heads.filter((x) => !x.shown && x.r.left < left - 1).pop();
+    if (!cut) return;
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    scroller.scrollBy({left: dir === 'next' ? cut.r.right - right : cut.r.left - left,
+      behavior: still ? 'auto' : 'smooth'});
+  }
+  let pending = 0;
+  let fittedTo = null;  // the heads' width the titles were fitted to
+  const update = () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => {
+      if (!scroller.isConnected) return;
+      const width = table.querySelector('.heat-head')?.clientWidth ?? null;
+      if (width !== fittedTo) {
+        fittedTo = width;
+        fitHeads(table);
+      }
+      const hidden = view().heads.filter((x) => !x.shown).length;
+      cue.hidden = hidden === 0;
+      text.textContent = `${hidden} chapter${hidden === 1 ? '' : 's'} out of view`;
+      const atStart = scroller.scrollLeft <= 0;
+      const atEnd = scroller.scrollLeft + scroller.clientWidth >= scroller.scrollWidth - 1;
+      cue.querySelector('[data-dir="prev"]').setAttribute('aria-disabled', String(atStart));
+      cue.querySelector('[data-dir="next"]').setAttribute('aria-disabled', String(atEnd));
+      frame.classList.toggle('more-right', !atEnd);
+      frame.classList.toggle('more-left', !atStart);
+    });
+  };
+  scroller.addEventListener('scroll', update, {passive: true});
+  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(update).observe(scroller);
+  return cue;
 }

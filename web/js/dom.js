@@ -20,6 +20,14 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+// Text from the data (a name, a title) in a direction of its own: an inline isolate
+// (dir="auto", the direction of its first strong letter), so that a right-to-left name reads
+// right to left, and neither it nor the text around it is reordered by the other (to the text
+// around it, an isolate is one neutral character).
+export function isolated(text, attrs = {}) {
+  return h('span', {...attrs, dir: 'auto', text});
+}
+
 export function append(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;

@@ -49,13 +49,17 @@ export function yesNo(b) {
 }
 
 // A badge key as a person reads it: "chapter-master:loops" -> "Chapter master: Loops", with the
-// chapter's title from `chapterTitles` (a Map of key -> title) when it has one.
-export function badgeName(key, chapterTitles = new Map()) {
+// chapter's title when known: `chapterTitle` is that title (a string: the API's `chapter_title`
+// of the badge) or a Map of chapter key -> title; without one, the chapter's key.
+export function badgeName(key, chapterTitle = null) {
   const [kind, rest] = key.split(/:(.*)/s);
   const names = {'chapter-master': 'Chapter master', flawless: 'Flawless', finisher: 'Finisher',
     'streak-5': '5-day streak'};
   const name = names[kind] || kind;
-  return rest ? `${name}: ${chapterTitles.get(rest) || rest}` : name;
+  if (!rest) return name;
+  const title = typeof chapterTitle === 'string' ? chapterTitle
+    : chapterTitle instanceof Map ? chapterTitle.get(rest) : null;
+  return `${name}: ${title || rest}`;
 }
 
 // A search's folding, as the API's (src/metrics/search_fold.h): ASCII letters to lower case,

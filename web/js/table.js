@@ -11,7 +11,7 @@
 // each column's declared sort rule, nulls last in both directions, ties by the declared
 // tie-break columns ascending.
 
-import {h, clear} from './dom.js';
+import {h, clear, isolated} from './dom.js';
 import * as fmt from './format.js';
 import {current as currentRoute, update as updateUrl} from './router.js';
 
@@ -367,8 +367,16 @@ export function createTable(options) {
     let content = column.render ? column.render(row) : (FORMATTERS[column.type || 'text'] ||
       FORMATTERS.text)(value);
     const attrs = {class: cellClass(column), dataset: {col: column.key}};
+    // Words from the data (names, titles, emails) each in a direction of their own (dom.js
+    // isolated): a list's items one by one, so that two right-to-left names in a list keep
+    // their order.
     if (isWords(column)) {
-      content = h('span', {class: 'clip', title: content, text: content});
+      const items = column.type === 'list' && Array.isArray(value) && value.length
+        ? value.map((v, i) => [i ? ', ' : '', isolated(v)]) : null;
+      content = items ? h('span', {class: 'clip', title: content}, items)
+        : h('span', {class: 'clip', dir: 'auto', title: content, text: content});
+    } else if (column.rowHeader && !column.render) {
+      content = isolated(content);
     }
     if (column.rowHeader) return h('th', {...attrs, scope: 'row'}, content);
     return h('td', attrs, content);

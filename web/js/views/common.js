@@ -1,16 +1,21 @@
 // Pieces every page uses: breadcrumbs, the title, headline figures, load-with-states.
 
-import {h, clear, errorBox, loading} from '../dom.js';
+import {h, clear, errorBox, loading, isolated} from '../dom.js';
 import {ApiError} from '../api.js';
 import * as fmt from '../format.js';
 import {href} from '../router.js';
 
+// `title`: a string, or its parts (strings, and nodes such as isolated(name) for the data's
+// names and titles in it). The crumbs' texts (titles, names) are each isolated.
 export function pageHeader(title, crumbs = [], actions = null) {
-  document.title = `${title} · Cohort`;
+  const parts = [title].flat();
+  document.title = `${parts.map((p) => (typeof p === 'string' ? p : p.textContent)).join('')} ` +
+    '· Cohort';
   return h('header', {class: 'page-header'},
     crumbs.length ? h('nav', {class: 'breadcrumbs', 'aria-label': 'Breadcrumb'},
-      h('ol', {}, crumbs.map(([text, href]) => h('li', {}, h('a', {href, text}))))) : null,
-    h('div', {class: 'title-row'}, h('h1', {text: title}), actions));
+      h('ol', {}, crumbs.map(([text, href]) => h('li', {}, h('a', {href, dir: 'auto', text})))))
+      : null,
+    h('div', {class: 'title-row'}, h('h1', {}, parts), actions));
 }
 
 // [[label, value, hint?], ...] as a list of figures; an item may also be a figure made by
@@ -37,8 +42,10 @@ export function atRiskFigure(count, share, users, of, list = null) {
 // or the key when there is none, so that two people of one name can be told apart.
 export function personCell(row, link = null) {
   return h('span', {class: 'person'},
-    link ? h('a', {href: link, text: row.name}) : h('span', {text: row.name}),
-    h('small', {class: 'person-id', text: row.email || row.user}));
+    // Each line isolated: a right-to-left name reads right to left (app.css keeps the cell's
+    // alignment).
+    link ? h('a', {href: link, dir: 'auto', text: row.name}) : isolated(row.name),
+    h('small', {class: 'person-id', dir: 'auto', text: row.email || row.user}));
 }
 
 // A league's Progress cell: the share, a link to the person's page in the course (their name

@@ -2,7 +2,7 @@
 // weaknesses (weakest first), mastery over time and the user league table with its filters.
 // With a :group it is that group's own user league (view 3's drill-down).
 
-import {h, clear} from '../dom.js';
+import {h, clear, isolated} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
@@ -113,7 +113,8 @@ export function courseView(main, route, ctx) {
       crumbs.push([courseTitle, href(['courses', course])],
         ['Group summary', href(['courses', course, 'groups'])]);
     }
-    clear(header).append(pageHeader(group ? `${groupName} · ${courseTitle}` : courseTitle,
+    clear(header).append(pageHeader(group ? [isolated(groupName), ' · ', isolated(courseTitle)]
+      : [isolated(courseTitle)],
       crumbs, group ? null : h('a', {class: 'button', id: 'jump-groups',
         href: href(['courses', course, 'groups']), text: 'Jump to group summary'})));
     body.append(...overview(detail, course, group, life));

@@ -115,7 +115,7 @@ export function coursesView(main, route, ctx) {
 
   const courseLink = (row) => h('a', {
     href: a.learnerOnly ? href(['courses', row.course, 'users', a.me]) : href(['courses', row.course]),
-    text: row.title,
+    dir: 'auto', text: row.title,
   });
 
   // The account's mastery line over the range, and each course's when asked for (every course:

@@ -1,7 +1,7 @@
 // Group summary (SPEC §4.1 view 3): the course's group league; each group opens its own user
 // league. A group manager sees only the groups they manage (the API answers only those).
 
-import {h, clear} from '../dom.js';
+import {h, clear, isolated} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
@@ -37,7 +37,7 @@ export function groupsView(main, route, ctx) {
 
   withStates(body, ctx, life.signal, async (signal) => {
     const detail = await api.get(api.path('courses', course), signal);
-    clear(header).append(pageHeader(`Group summary · ${detail.title}`,
+    clear(header).append(pageHeader(['Group summary · ', isolated(detail.title)],
       [['All courses', href(['courses'])], [detail.title, href(['courses', course])]]));
     const threshold = detail.mastery_threshold;
     table = createTable({
@@ -47,7 +47,8 @@ export function groupsView(main, route, ctx) {
       ...tableColumns('groups', [
         'rank',
         {name: 'name', label: 'Group', rowHeader: true,
-          render: (r) => h('a', {href: href(['courses', course, 'groups', r.group]), text: r.name})},
+          render: (r) => h('a', {href: href(['courses', course, 'groups', r.group]), dir: 'auto',
+            text: r.name})},
         // A group's users are its members here.
         {name: 'users', label: 'Members'},
         'mastery',

@@ -1,7 +1,7 @@
 // Exercise history (SPEC §4.1 view 5): every attempt with its figures and the mastery after it,
 // a chart of mastery over the attempts, each attempt expandable to its responses.
 
-import {h, clear} from '../dom.js';
+import {h, clear, isolated} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
@@ -48,7 +48,7 @@ export function historyView(main, route, ctx) {
     const crumbs = a.learnerOnly ? [['My courses', href(['courses'])]]
       : [['All courses', href(['courses'])], [v.title, href(['courses', course])]];
     crumbs.push([a.learnerOnly ? v.title : `${v.name}`, href(['courses', course, 'users', user])]);
-    clear(header).append(pageHeader(`${exTitle} · history`, crumbs));
+    clear(header).append(pageHeader([isolated(exTitle), ' · history'], crumbs));
     body.append(overviewLine(user, v.name, user === a.me));
     const rows = history.rows.map((r, i) => ({...r, number: i + 1}));
     if (ex) {

@@ -3,7 +3,7 @@
 // awards. A learner sees their own; a manager the people in their scope (the API answers 404
 // for anyone else, which is the Not found page).
 
-import {h, clear} from '../dom.js';
+import {h, clear, isolated} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {pageHeader, section, withStates, lifetime, figures} from './common.js';
@@ -41,7 +41,7 @@ function coursesTable(user, courses) {
     h('thead', {}, h('tr', {}, cols.map(([t, c]) => h('th', {scope: 'col', class: c, text: t})))),
     h('tbody', {}, courses.map((c) => h('tr', {dataset: {key: c.course}},
       h('th', {scope: 'row', dataset: {col: 'title'}},
-        h('a', {href: href(['courses', c.course, 'users', user]), text: c.title})),
+        h('a', {href: href(['courses', c.course, 'users', user]), dir: 'auto', text: c.title})),
       h('td', {dataset: {col: 'enrolled_at'}, text: fmt.date(c.enrolled_at)}),
       h('td', {class: 'num', dataset: {col: 'mastery'}, text: fmt.pct(c.mastery),
         title: `Mastered at ${fmt.threshold(c.mastery_threshold)}`}),
@@ -71,15 +71,17 @@ export function personView(main, route, ctx) {
 
   withStates(body, ctx, life.signal, async (signal) => {
     const p = await api.get(api.path('users', user), signal);
-    clear(header).append(pageHeader(self ? `${p.name} · your overview` : p.name, crumbs));
+    clear(header).append(pageHeader(self ? [isolated(p.name), ' · your overview']
+      : [isolated(p.name)], crumbs));
     const titleOf = new Map(p.courses.map((c) => [c.course, c.title]));
-    const groups = p.groups.map((g) => g.name).join(', ');
+    // The groups' names, each in a direction of its own.
+    const groups = p.groups.map((g, i) => [i ? ', ' : '', isolated(g.name)]);
     body.append(h('dl', {class: 'person-facts'},
       h('div', {}, h('dt', {text: 'Email'}), h('dd', {dataset: {fact: 'email'},
         text: p.email || fmt.DASH})),
       h('div', {}, h('dt', {text: 'Key'}), h('dd', {dataset: {fact: 'user'}, text: p.user})),
-      h('div', {}, h('dt', {text: 'Groups'}), h('dd', {dataset: {fact: 'groups'},
-        text: groups || 'None'})),
+      h('div', {}, h('dt', {text: 'Groups'}), h('dd', {dataset: {fact: 'groups'}},
+        groups.length ? groups : 'None')),
       h('div', {}, h('dt', {text: 'Status'}), h('dd', {dataset: {fact: 'active'},
         text: p.active ? 'Active' : 'Inactive'}))));
     const count = (f) => p.courses.filter(f).length;
@@ -97,16 +99,17 @@ export function personView(main, route, ctx) {
     body.append(section('Certifications, badges and awards', h('div', {class: 'columns'},
       h('div', {dataset: {list: 'certifications'}}, h('h3', {text: 'Certifications'}),
         listOrEmpty(p.certifications, 'No certification yet.', (c) => [
-          h('strong', {text: c.title}), ` · issued ${fmt.date(c.issued_at)}`,
+          h('strong', {dir: 'auto', text: c.title}), ` · issued ${fmt.date(c.issued_at)}`,
           c.expires_at ? ` · expires ${fmt.date(c.expires_at)}` : ' · does not expire',
           c.imported || c.source === 'imported' ? ' · imported' : ''])),
       h('div', {dataset: {list: 'badges'}}, h('h3', {text: 'Badges'}),
         listOrEmpty(p.badges, 'No badge yet.', (b) => [
-          h('strong', {text: fmt.badgeName(b.badge)}), ` · ${b.title}`,
+          h('strong', {dir: 'auto', text: fmt.badgeName(b.badge, b.chapter_title)}), ' · ',
+          isolated(b.title),
           ` · ${fmt.date(b.awarded_at)}`])),
       h('div', {dataset: {list: 'awards'}}, h('h3', {text: 'Awards'}),
         listOrEmpty(p.awards, 'No award yet.', (w) => [
-          h('strong', {text: w.title}), w.note ? ` — ${w.note}` : '',
+          h('strong', {dir: 'auto', text: w.title}), w.note ? [' — ', isolated(w.note)] : '',
           h('small', {text: ` ${w.course ? `for ${courseName(w.course)}, ` : ''}granted${
             w.granted_by ? ` by ${w.granted_by}` : ''} on ${fmt.date(w.granted_at)}`})])))));
   });

@@ -1,7 +1,7 @@
 // User in course (SPEC §4.1 view 4): progress and figures, certifications, badges and awards,
 // the chapter breakdown, and the exercise summary whose Attempts open each exercise's history.
 
-import {h, clear} from '../dom.js';
+import {h, clear, isolated} from '../dom.js';
 import * as api from '../api.js';
 import {href} from '../router.js';
 import {createTable} from '../table.js';
@@ -65,8 +65,8 @@ export function userView(main, route, ctx) {
     const v = await api.get(api.path('courses', course, 'users', user), signal);
     const crumbs = a.learnerOnly ? [['My courses', href(['courses'])]]
       : [['All courses', href(['courses'])], [v.title, href(['courses', course])]];
-    const title = a.learnerOnly || user === a.me ? `${v.title} · your progress`
-      : `${v.name} · ${v.title}`;
+    const title = a.learnerOnly || user === a.me ? [isolated(v.title), ' · your progress']
+      : [isolated(v.name), ' · ', isolated(v.title)];
     clear(header).append(pageHeader(title, crumbs));
 
     body.append(
@@ -117,7 +117,7 @@ export function userView(main, route, ctx) {
           c.source === 'imported' ? ' · imported' : ''])),
       h('div', {}, h('h3', {text: 'Badges'}),
         listOrEmpty(v.badges, 'No badge yet.', (b) => [
-          h('strong', {text: fmt.badgeName(b.badge, chapterTitle)}),
+          h('strong', {dir: 'auto', text: fmt.badgeName(b.badge, chapterTitle)}),
           ` · ${fmt.date(b.awarded_at)}`])),
       awardsBox);
     renderAwards(v.awards || []);
