@@ -360,6 +360,24 @@ async function scrollSettled(page) {
     requestAnimationFrame(r))));
 }
 
+// On a phone-sized page: user `user`'s row of the league, scrolled sideways by the wheel to its
+// last column, keeps its name (the row header) in view, while the mastery cell goes out of it.
+export async function nameStaysInViewSideways(page, user) {
+  const row = `.table-block tbody tr[data-key="${user}"]`;
+  await page.$eval(`${row} th`, (th) => th.scrollIntoView({block: 'center'}));
+  assert.equal(await shownOnTop(page, `${row} th`), '', 'the name before scrolling');
+  const lastCell = `(() => {
+    const td = document.querySelector('${row} td:last-child');
+    const b = td.getBoundingClientRect();
+    const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    return b.right <= innerWidth && Boolean(at) && td.contains(at);
+  })()`;
+  assert.ok(await wheelOverTable(page, 300, 0, lastCell, 20), 'the last column never showed');
+  assert.notEqual(await shownOnTop(page, `${row} td[data-col="mastery"]`), '',
+    'the table did not scroll sideways');
+  assert.equal(await shownOnTop(page, `${row} th`), '', 'the name, scrolled sideways');
+}
+
 // Wheel turns (`dx`, `dy` px each) with the pointer over the page's table, until the
 // expression `done` (run in the page) holds or `turns` are used; answers whether it held.
 export async function wheelOverTable(page, dx, dy, done, turns = 60) {
@@ -877,19 +895,7 @@ export async function checks(h, only) {
     await page.setViewportSize(PHONE);
     try {
       const first = api.rows[0].user;
-      const row = `.table-block tbody tr[data-key="${first}"]`;
-      await page.$eval(`${row} th`, (th) => th.scrollIntoView({block: 'center'}));
-      assert.equal(await shownOnTop(page, `${row} th`), '', 'the name before scrolling');
-      const lastCell = `(() => {
-        const td = document.querySelector('${row} td:last-child');
-        const b = td.getBoundingClientRect();
-        const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
-        return b.right <= innerWidth && Boolean(at) && td.contains(at);
-      })()`;
-      assert.ok(await wheelOverTable(page, 300, 0, lastCell, 20), 'the last column never showed');
-      assert.notEqual(await shownOnTop(page, `${row} td[data-col="mastery"]`), '',
-        'the table did not scroll sideways');
-      assert.equal(await shownOnTop(page, `${row} th`), '', 'the name, scrolled sideways');
+      await nameStaysInViewSideways(page, first);
     } finally {
       await page.setViewportSize(DESKTOP);
     }

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 
 import {PHONE, recordAnswer, WIDE, waitForKeys} from './harness.mjs';
-import {axeViolations, headingIs, leagueMatchesApi, overflowing, shownOnTop, tableSettled,
-  waitForHash, wheelOverTable} from './checks.mjs';
+import {axeViolations, headingIs, leagueMatchesApi, nameStaysInViewSideways, overflowing,
+  shownOnTop, tableSettled, waitForHash, wheelOverTable} from './checks.mjs';
 
 const pct = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 const int = (x) => (x === null || x === undefined ? '—' : Number(x).toLocaleString('en-GB'));
@@ -290,19 +290,7 @@ export async function edgeChecks(h, run) {
 
       // A phone: scrolled sideways to the last column, the row's name stays in view.
       await page.setViewportSize(PHONE);
-      const row = `.table-block tbody tr[data-key="${all.rows[0].user}"]`;
-      await page.$eval(`${row} th`, (th) => th.scrollIntoView({block: 'center'}));
-      assert.equal(await shownOnTop(page, `${row} th`), '', 'the name before scrolling');
-      const lastCell = `(() => {
-        const td = document.querySelector('${row} td:last-child');
-        const b = td.getBoundingClientRect();
-        const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
-        return b.right <= innerWidth && Boolean(at) && td.contains(at);
-      })()`;
-      assert.ok(await wheelOverTable(page, 300, 0, lastCell, 20), 'the last column never showed');
-      assert.notEqual(await shownOnTop(page, `${row} td[data-col="mastery"]`), '',
-        'the table did not scroll sideways');
-      assert.equal(await shownOnTop(page, `${row} th`), '', 'the name, scrolled sideways');
+      await nameStaysInViewSideways(page, all.rows[0].user);
     } finally {
       await page.setViewportSize(WIDE);
     }
