@@ -479,7 +479,7 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
 
   for (const domain::Group& g : batch.groups.items) {
     auto [it, inserted] = a->group_of.emplace(g.key, static_cast<int>(a->groups.size()));
-    if (inserted) a->groups.push_back({g.key, g.name, {}});
+    if (inserted) a->groups.push_back({g.key, g.name, {}, {}});
     GroupState& group = a->groups[static_cast<std::size_t>(it->second)];
     group.name = g.name;
     group.managers = g.managers;
@@ -532,6 +532,11 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
           MoveGroups(*a, *cp, user.groups, u, e->share, Share{});
           MoveGroups(*a, *cp, groups, u, Share{}, e->share);
         }
+      }
+      for (int g : user.groups) std::erase(a->groups[static_cast<std::size_t>(g)].members, u);
+      for (int g : groups) {
+        std::vector<int>& members = a->groups[static_cast<std::size_t>(g)].members;
+        members.insert(std::lower_bound(members.begin(), members.end(), u), u);
       }
       user.groups = std::move(groups);
     }
@@ -650,6 +655,7 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
       a->imported.erase({u, ci});
     }
     a->user_of.erase(user.key);
+    for (int g : user.groups) std::erase(a->groups[static_cast<std::size_t>(g)].members, u);
     user = UserState{};
     user.erased = true;
     user.active = false;

@@ -47,6 +47,7 @@ struct UserState {
 struct GroupState {
   std::string key, name;
   std::vector<std::string> managers;  // user keys
+  std::vector<int> members;           // user indexes (active or not), sorted
 };
 
 struct Enrolled {
