@@ -153,7 +153,7 @@ TEST_F(SessionStoreCallsTest, EachSignedInReadReadsItsCallerOnceWhateverTheRole)
     EXPECT_EQ(CallsOfGet(cookie, "/api/v1/courses/py/users/ann"),
               (Calls{{"ListAwards", 1}, {"LoadSessionCaller", 1}}));
     EXPECT_EQ(CallsOfGet(cookie, "/api/v1/courses/py/users/ann/exercises/e1/attempts"),
-              (Calls{{"LoadAttempts", 1}, {"LoadSessionCaller", 1}}));
+              (Calls{{"LoadExerciseAttempts", 1}, {"LoadSessionCaller", 1}}));
     if (std::string(who) == "ann") continue;  // a learner sees no course-wide view
     EXPECT_EQ(CallsOfGet(cookie, "/api/v1/courses/py"), caller_only);
     EXPECT_EQ(CallsOfGet(cookie, "/api/v1/courses/py/users"), caller_only);

@@ -243,7 +243,8 @@ Result<std::vector<metrics::HistoryRow>> Service::History(const Caller& caller,
     if (!known.ok()) return known.status();
     return NotEnrolled(user, course);
   }
-  Result<std::vector<domain::Attempt>> attempts = store_.LoadAttempts(caller.account, user, course);
+  Result<std::vector<domain::Attempt>> attempts =
+      store_.LoadExerciseAttempts(caller.account, user, course, exercise);
   if (!attempts.ok()) return attempts.status();
   return engine_->History(caller.account_key, course, user, exercise, attempts.value());
 }

@@ -151,6 +151,67 @@ TEST_F(SqliteStoreTest, MigrationThreeMovesResponsesIntoTheirAttemptsRows) {
   EXPECT_THAT(rows, ElementsAre("1 0 q\"1 1 0 1200 2200 -", "1 1 q2 0 2 800 3000 7"));
 }
 
+// Migration 5 rebuilds the index by user with the attempt's id and exercise: the exercise
+// history tests exercise_id in the index, and the rebuild's scan in (user, course, started_at,
+// id) order still reads it without a sort. A database from before it reads back the same.
+TEST_F(SqliteStoreTest, MigrationFiveIndexesAttemptsByExerciseWithoutASortForTheScan) {
+  const std::string old_path = (dir_ / "v4.db").string();
+  {
+    Result<std::unique_ptr<Connection>> c = Connection::Open(old_path, {});
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    Connection& db = *c.value();
+    ASSERT_TRUE(MigrateTo(db, 4).ok());
+    ASSERT_TRUE(db.Exec(R"sql(
+      INSERT INTO accounts VALUES (1, 'acme', 'Acme', 'UTC');
+      INSERT INTO users VALUES (1, 1, 'ann', 'Ann', 'ann@x.org', 'ann@x.org', 1, 1, NULL);
+      INSERT INTO courses VALUES (1, 1, 'py', 'Py', 'recent', 5, NULL, 0.1, 0.1, 0.1, 0.1, 10,
+                                  3600, 0.8, NULL, 14);
+      INSERT INTO chapters VALUES (1, 1, 1, 'c1', 'C1', 0, 0);
+      INSERT INTO exercises(id, account_id, course_id, chapter_id, key, title, position, removed)
+        VALUES (1, 1, 1, 1, 'e1', 'E1', 0, 0), (2, 1, 1, 1, 'e2', 'E2', 1, 0);
+      INSERT INTO attempts(id, account_id, client_id, user_id, course_id, exercise_id, started_at,
+                           finished_at, responses)
+        VALUES (1, 1, 'a1', 1, 1, 2, 1000, 5000, '[["q",1,0,1200,1200]]'),
+               (2, 1, 'a2', 1, 1, 1, 6000, NULL, '[]');
+    )sql").ok());
+  }
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(old_path, {});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  SqliteStore& store = *opened.value();
+  EXPECT_EQ(store.SchemaVersion().value(), 5);
+  const AccountId acme = store.FindAccount("acme").value().id;
+  Result<std::vector<domain::Attempt>> e2 = store.LoadExerciseAttempts(acme, "ann", "py", "e2");
+  ASSERT_TRUE(e2.ok()) << e2.status().ToString();
+  EXPECT_THAT(e2.value(), ElementsAre(domain::Attempt{"a1", "ann", "py", "e2", Instant{1000},
+                                                      Instant{5000},
+                                                      {{"q", true, 0, 1200, Instant{2200},
+                                                        std::nullopt}}}));
+
+  Result<std::unique_ptr<Connection>> c = Connection::Open(old_path, {});
+  ASSERT_TRUE(c.ok());
+  std::vector<std::string> columns;
+  {
+    Statement info;
+    ASSERT_TRUE(info.Prepare(c.value()->get(), "PRAGMA index_info('attempts_by_account_user')").ok());
+    Query query(info);
+    while (query.Step().value()) columns.push_back(query.Text(2));
+  }
+  EXPECT_THAT(columns, ElementsAre("account_id", "user_id", "course_id", "started_at", "id",
+                                   "exercise_id"));
+  std::vector<std::string> plan;
+  {
+    Statement explain;
+    ASSERT_TRUE(explain.Prepare(c.value()->get(),
+                                "EXPLAIN QUERY PLAN SELECT user_id, course_id, client_id, "
+                                "exercise_id, started_at, finished_at, responses FROM attempts "
+                                "WHERE account_id = 1 ORDER BY user_id, course_id, started_at, id")
+                    .ok());
+    Query query(explain);
+    while (query.Step().value()) plan.push_back(query.Text(3));
+  }
+  EXPECT_THAT(plan, ElementsAre(HasSubstr("USING INDEX attempts_by_account_user")));
+}
+
 TEST_F(SqliteStoreTest, LockedDatabaseIsUnavailableAndWorksAgainAfterRelease) {
   const TableCounts before = CountsNow();
   const domain::WriteBatch b = Attempts({Attempt("a1", "ann", "e1", 1000)});

@@ -314,6 +314,12 @@ class Store {
   virtual Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account,
                                                             std::string_view user,
                                                             std::string_view course) = 0;
+  // The attempts of one user at one exercise of a course, as LoadAttempts (the exercise history
+  // reads the one cell it shows: O(the cell's attempts), not the user's whole course).
+  virtual Result<std::vector<domain::Attempt>> LoadExerciseAttempts(AccountId account,
+                                                                    std::string_view user,
+                                                                    std::string_view course,
+                                                                    std::string_view exercise) = 0;
   // As LoadAttempts, without the attempts stored by the account's changes after `through_seq`
   // in its change log: the user × course as of that change. A node applying the log replays a
   // user × course as of the change it is at, not with attempts other nodes committed since

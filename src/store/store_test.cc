@@ -14,6 +14,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "store/response_codec.h"
@@ -337,6 +338,41 @@ TEST_P(StoreTest, StoredAttemptReadsBackEqual) {
   EXPECT_EQ(store_->GetAttempt(account_, "a2").value(), open);
   EXPECT_EQ(store_->GetAttempt(account_, "a3").status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(CountsNow().responses, 3);
+}
+
+// The exercise history's read: one user's attempts at one exercise, in start order, and no
+// other's: not another exercise's, another user's, or the same exercise key in another course.
+TEST_P(StoreTest, OneExercisesAttemptsOfAUserAreReadAloneInStartOrder) {
+  domain::WriteBatch second;
+  second.courses.items = {Course("c2", {{"ch1", {"e1"}}})};
+  ApplyOk(second);
+  domain::Attempt elsewhere = Attempt("c2a", "ann", "e1", 500);
+  elsewhere.course = "c2";
+  domain::Attempt tie = Attempt("a4", "ann", "e1", 9000, 0);
+  ApplyOk(Attempts({Attempt("a3", "ann", "e1", 9000), Attempt("a1", "ann", "e1", 1000),
+                    Attempt("a2", "ann", "e2", 5000), Attempt("b1", "bob", "e1", 2000),
+                    elsewhere, tie}));
+  Result<std::vector<domain::Attempt>> mine =
+      store_->LoadExerciseAttempts(account_, "ann", "c1", "e1");
+  ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+  EXPECT_THAT(mine.value(), ElementsAre(Attempt("a1", "ann", "e1", 1000),
+                                        Attempt("a3", "ann", "e1", 9000), tie));
+  Result<std::vector<domain::Attempt>> whole = store_->LoadAttempts(account_, "ann", "c1");
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  std::vector<domain::Attempt> filtered;
+  for (const domain::Attempt& a : whole.value()) {
+    if (a.exercise == "e1") filtered.push_back(a);
+  }
+  EXPECT_EQ(mine.value(), filtered);
+  EXPECT_THAT(store_->LoadExerciseAttempts(account_, "ann", "c2", "e1").value(),
+              ElementsAre(elsewhere));
+  for (auto [user, course, exercise] : {std::tuple{"ann", "c1", "e3"}, {"ann", "c1", "nope"},
+                                        {"zed", "c1", "e1"}, {"ann", "c9", "e1"}}) {
+    Result<std::vector<domain::Attempt>> none =
+        store_->LoadExerciseAttempts(account_, user, course, exercise);
+    ASSERT_TRUE(none.ok()) << none.status().ToString();
+    EXPECT_TRUE(none->empty()) << user << " " << course << " " << exercise;
+  }
 }
 
 TEST_P(StoreTest, IdenticalRepostCountsDuplicatesAndStoresNothing) {

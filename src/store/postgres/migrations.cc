@@ -211,6 +211,15 @@ constexpr const char* kSchemaV5 = R"sql(
 ALTER TABLE exercises ADD COLUMN xapi_id text;
 )sql";
 
+// Migration 6: the index by user holds the attempt's id and exercise (issue 20), as in SQLite's
+// migration 5: the exercise history's filter on exercise_id is checked in the index, and the
+// rebuild's cursor still reads (user, course, started_at, id) order from it.
+constexpr const char* kSchemaV6 = R"sql(
+DROP INDEX attempts_by_account_user;
+CREATE INDEX attempts_by_account_user
+  ON attempts(account_id, user_id, course_id, started_at, id, exercise_id);
+)sql";
+
 // Append only: a released migration is never edited, a change is a new number.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
@@ -218,6 +227,7 @@ constexpr Migration kMigrations[] = {
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
+    {6, kSchemaV6},
 };
 
 // Any constant shared by every Cohort process: the key of the migration lock.

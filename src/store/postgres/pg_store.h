@@ -73,6 +73,10 @@ class PgStore final : public Store {
   Status ScanAttempts(AccountId account, const AttemptVisitor& visit) override;
   Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account, std::string_view user,
                                                     std::string_view course) override;
+  Result<std::vector<domain::Attempt>> LoadExerciseAttempts(AccountId account,
+                                                            std::string_view user,
+                                                            std::string_view course,
+                                                            std::string_view exercise) override;
   Result<std::vector<domain::Attempt>> LoadAttemptsThrough(AccountId account,
                                                            std::string_view user,
                                                            std::string_view course,

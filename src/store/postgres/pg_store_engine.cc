@@ -321,6 +321,21 @@ Result<std::vector<domain::Attempt>> PgStore::LoadAttempts(AccountId account,
   });
 }
 
+Result<std::vector<domain::Attempt>> PgStore::LoadExerciseAttempts(AccountId account,
+                                                                   std::string_view user,
+                                                                   std::string_view course,
+                                                                   std::string_view exercise) {
+  return Guarded("LoadExerciseAttempts", [&]() -> Result<std::vector<domain::Attempt>> {
+    std::lock_guard lock(read_mu_);
+    COHORT_RETURN_IF_ERROR(reader_->Ready());
+    Result<Rows> rows = reader_->Run(
+        sql::kLoadExerciseAttempts,
+        Params().Int(account.value).Text(user).Text(course).Text(exercise));
+    if (!rows.ok()) return rows.status();
+    return ReadAttemptRows(rows.value());
+  });
+}
+
 Result<std::vector<domain::Attempt>> PgStore::LoadAttemptsThrough(AccountId account,
                                                                   std::string_view user,
                                                                   std::string_view course,

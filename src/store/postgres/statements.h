@@ -337,6 +337,16 @@ inline constexpr Statement kLoadAttempts{
     "JOIN attempts a ON a.account_id = u.account_id AND a.user_id = u.id AND a.course_id = c.id "
     "JOIN exercises x ON x.id = a.exercise_id "
     "WHERE u.account_id = $1 AND u.key = $2 ORDER BY a.started_at, a.id"};
+// $1 account, $2 user key, $3 course key, $4 exercise key → as kLoadAttempts, one exercise's
+// (attempts_by_account_user holds exercise_id: the other attempts' rows are not read)
+inline constexpr Statement kLoadExerciseAttempts{
+    "load_exercise_attempts",
+    "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, a.responses "
+    "FROM users u JOIN courses c ON c.account_id = u.account_id AND c.key = $3 "
+    "JOIN exercises x ON x.course_id = c.id AND x.key = $4 "
+    "JOIN attempts a ON a.account_id = u.account_id AND a.user_id = u.id AND a.course_id = c.id "
+    "AND a.exercise_id = x.id "
+    "WHERE u.account_id = $1 AND u.key = $2 ORDER BY a.started_at, a.id"};
 // $1 account, $2 user key, $3 course key, $4 through seq → as kLoadAttempts, without the
 // attempts logged by the account's changes after $4 (Store::LoadAttemptsThrough)
 inline constexpr Statement kLoadAttemptsThrough{

@@ -302,12 +302,24 @@ CREATE INDEX xapi_documents_by_actor ON xapi_documents(account_id, actor_hint)
   WHERE actor_hint IS NOT NULL;
 )sql";
 
+// Migration 5: the index by user holds the attempt's id and exercise (issue 20). The exercise
+// history reads one user × exercise: SQLite tests exercise_id in the index and reads only the
+// matching attempts' rows, instead of every attempt of the user in the course. With `id` as a
+// key column the rebuild still reads an account's attempts in (user, course, started_at, id)
+// order straight from the index, without a sort.
+constexpr const char* kSchemaV5 = R"sql(
+DROP INDEX attempts_by_account_user;
+CREATE INDEX attempts_by_account_user
+  ON attempts(account_id, user_id, course_id, started_at, id, exercise_id);
+)sql";
+
 // Append only: a released migration is never edited, a change is a new number.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 
 constexpr const char* kCreateMigrationsTable =

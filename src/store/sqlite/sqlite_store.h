@@ -108,6 +108,10 @@ class SqliteStore final : public Store {
       AccountId account, const std::vector<std::int64_t>& rows) override;
   Result<std::vector<domain::Attempt>> LoadAttempts(AccountId account, std::string_view user,
                                                     std::string_view course) override;
+  Result<std::vector<domain::Attempt>> LoadExerciseAttempts(AccountId account,
+                                                            std::string_view user,
+                                                            std::string_view course,
+                                                            std::string_view exercise) override;
   Result<std::vector<domain::Attempt>> LoadAttemptsThrough(AccountId account,
                                                            std::string_view user,
                                                            std::string_view course,

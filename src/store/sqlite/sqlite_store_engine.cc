@@ -231,6 +231,21 @@ Result<std::vector<domain::Attempt>> SqliteStore::LoadAttempts(AccountId account
   return out;
 }
 
+Result<std::vector<domain::Attempt>> SqliteStore::LoadExerciseAttempts(AccountId account,
+                                                                       std::string_view user,
+                                                                       std::string_view course,
+                                                                       std::string_view exercise) {
+  std::lock_guard lock(read_mu_);
+  Query q(reader_->statements.load_exercise_attempts);
+  q.BindInt(1, account.value);
+  q.BindText(2, user);
+  q.BindText(3, course);
+  q.BindText(4, exercise);
+  std::vector<domain::Attempt> out;
+  COHORT_RETURN_IF_ERROR(ReadAttemptRows(q, out));
+  return out;
+}
+
 Result<std::vector<domain::Attempt>> SqliteStore::LoadAttemptsThrough(AccountId account,
                                                                       std::string_view user,
                                                                       std::string_view course,

@@ -232,6 +232,15 @@ constexpr Entry kEntries[] = {
      "JOIN attempts a ON a.account_id = u.account_id AND a.user_id = u.id AND a.course_id = c.id "
      "JOIN exercises x ON x.id = a.exercise_id "
      "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY a.started_at, a.id"},
+    // ?1 account, ?2 user key, ?3 course key, ?4 exercise key → as load_attempts, one exercise's;
+    // attempts_by_account_user holds exercise_id, so only its attempts' rows are read.
+    {&Statements::load_exercise_attempts,
+     "SELECT u.key, c.key, a.client_id, x.key, a.started_at, a.finished_at, a.responses "
+     "FROM users u JOIN courses c ON c.account_id = u.account_id AND c.key = ?3 "
+     "JOIN exercises x ON x.course_id = c.id AND x.key = ?4 "
+     "JOIN attempts a ON a.account_id = u.account_id AND a.user_id = u.id AND a.course_id = c.id "
+     "AND a.exercise_id = x.id "
+     "WHERE u.account_id = ?1 AND u.key = ?2 ORDER BY a.started_at, a.id"},
     // ?1 account, ?2 statement id, ?3 stored_at, ?4 body, ?5 verb, ?6 activity,
     // ?7 registration, ?8 voids, ?9 user id, ?10 attempt, ?11 outcome, ?12 actor hint → seq
     {&Statements::insert_statement,

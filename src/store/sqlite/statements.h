@@ -48,7 +48,7 @@ struct Statements {
       erase_documents_by_actor;
   // For the metrics engine (rebuild and replays).
   Statement list_course_keys, list_groups, list_all_managers, list_users, list_all_memberships,
-      list_enrollments, scan_attempts, load_attempts, list_certifications, list_user_keys,
+      list_enrollments, scan_attempts, load_attempts, load_exercise_attempts, list_certifications, list_user_keys,
       list_course_ids, list_exercise_keys;
 };
 

@@ -221,6 +221,14 @@ Result<std::vector<domain::Attempt>> FailingStore::LoadAttempts(AccountId accoun
   return Forward("LoadAttempts", [&] { return inner_.LoadAttempts(account, user, course); });
 }
 
+Result<std::vector<domain::Attempt>> FailingStore::LoadExerciseAttempts(AccountId account,
+                                                                        std::string_view user,
+                                                                        std::string_view course,
+                                                                        std::string_view exercise) {
+  return Forward("LoadExerciseAttempts",
+                 [&] { return inner_.LoadExerciseAttempts(account, user, course, exercise); });
+}
+
 Result<std::vector<StoredStatement>> FailingStore::FindStatements(
     AccountId account, const std::vector<std::string>& ids) {
   return Forward("FindStatements", [&] { return inner_.FindStatements(account, ids); });
