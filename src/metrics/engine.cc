@@ -84,8 +84,8 @@ void ActivityOf(const CourseState& c, const Enrolled& e, std::vector<WeekActivit
 
 // The account's people counts (issue 20's dashboard) follow a share's change: how many people
 // have a counted enrollment, and how many had a response in each week, in any course, each once.
-void MovePeople(const AccountState& a, int user, const Share& old, const Share& next) {
-  const UserState& u = a.users[static_cast<std::size_t>(user)];
+void MovePeople(AccountState& a, int user, const Share& old, const Share& next) {
+  UserState& u = a.users[static_cast<std::size_t>(user)];
   if (old.counted != next.counted) {
     const std::int32_t before = u.counted_enrollments;
     u.counted_enrollments += (next.counted ? 1 : 0) - (old.counted ? 1 : 0);
@@ -216,7 +216,7 @@ void BeforeSteps(CourseState& c, const Enrolled& e) {
 
 // Brings `e`'s share of its course's totals up to date (after its summary or its user's active
 // flag changed), and marks the course's cached orders stale.
-void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
+void Recount(AccountState& a, CourseState& c, Enrolled& e) {
   MakeShare(c, e, a.users[static_cast<std::size_t>(e.user)].active, c.spare);
   c.totals.Replace(e.share, c.spare, e.user);
   MoveGroups(a, c, a.users[static_cast<std::size_t>(e.user)].groups, e.user, e.share, c.spare);
@@ -255,14 +255,14 @@ void Recount(const AccountState& a, CourseState& c, Enrolled& e) {
 }
 
 // After any change to an enrollment's derived state: its summary, then its share.
-void Update(const AccountState& a, CourseState& c, Enrolled& e) {
+void Update(AccountState& a, CourseState& c, Enrolled& e) {
   e.Refresh(c.shape);
   Recount(a, c, e);
 }
 
 // Forgets the course's totals and every enrollment's share (the catalog changed: the shares'
 // chapters no longer line up); the caller updates each enrollment again.
-void ResetTotals(const AccountState& a, CourseState& c) {
+void ResetTotals(AccountState& a, CourseState& c) {
   c.totals.Clear(c.shape.chapter_slots.size());
   c.group_totals.clear();
   for (Enrolled& e : c.enrolled) {
@@ -306,7 +306,7 @@ class ReplayReader {
   Status failed_;
 };
 
-std::optional<Instant> ReplayEnrolled(ReplayReader& loader, const AccountState& a,
+std::optional<Instant> ReplayEnrolled(ReplayReader& loader, AccountState& a,
                                       CourseState& c, Enrolled& e) {
   std::vector<domain::Attempt> attempts =
       loader.Load(a.users[static_cast<std::size_t>(e.user)].key, c.key);
@@ -346,7 +346,7 @@ Enrolled& Enroll(AccountState& a, CourseState& c, int user, Instant at, bool exp
   return c.enrolled.back();
 }
 
-void Unenroll(const AccountState& a, CourseState& c, int user) {
+void Unenroll(AccountState& a, CourseState& c, int user) {
   if (user < 0 || static_cast<std::size_t>(user) >= c.enrollment_of_user.size()) return;
   const int pos = c.enrollment_of_user[static_cast<std::size_t>(user)];
   if (pos < 0) return;

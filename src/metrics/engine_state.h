@@ -38,10 +38,9 @@ struct UserState {
   std::vector<int> groups;  // group indexes, sorted
   // For the account's people counts (AccountState::learners, active_people): how many of the
   // user's enrollments are counted, and in how many courses they had a response each week
-  // ((Monday, courses), by week). Written only by the engine's writer (under its exclusive
-  // lock), where the code holds the state as const: mutable.
-  mutable std::int32_t counted_enrollments = 0;
-  mutable std::vector<std::pair<std::int32_t, std::int32_t>> active_weeks;
+  // ((Monday, courses), by week). Written only by the engine's writer (engine.cc MovePeople).
+  std::int32_t counted_enrollments = 0;
+  std::vector<std::pair<std::int32_t, std::int32_t>> active_weeks;
 };
 
 struct GroupState {
@@ -138,9 +137,9 @@ struct AccountState {
   std::int64_t as_of_ms = 0;
   // People with a counted enrollment, and people with a response in each local week (by its
   // Monday), each counted once whatever their courses (the dashboard, issue 20). Kept by the
-  // engine's writer as shares change (engine.cc MovePeople); mutable as UserState's are.
-  mutable std::int64_t learners = 0;
-  mutable std::map<std::int64_t, std::int64_t> active_people;
+  // engine's writer as shares change (engine.cc MovePeople).
+  std::int64_t learners = 0;
+  std::map<std::int64_t, std::int64_t> active_people;
 };
 
 struct Engine::State {

@@ -32,14 +32,6 @@ Result<ReportFilter> ResolveFilter(const AccountState& a, const TableQuery& quer
   return f;
 }
 
-// Whether enrollment `e` passes the filters on its figures (completed, certified, at risk).
-bool PassesFigures(const Enrolled& e, const TableQuery& query, Instant now) {
-  if (query.completed && e.summary.completed_ms.has_value() != *query.completed) return false;
-  if (query.certified && HeldFast(e, now).has_value() != *query.certified) return false;
-  if (query.at_risk && AtRiskFast(e, now) != *query.at_risk) return false;
-  return true;
-}
-
 std::vector<ReportPlan::Entry> PlanEntries(const AccountState& a, const TableQuery& query,
                                            const ReportFilter& filter, const KeyFilter& only,
                                            bool names_descending, Instant now) {

@@ -260,9 +260,7 @@ Result<Table<LeagueRow>> UserLeagueOf(const AccountState& a, const CourseState& 
     const UserState& u = a.users[static_cast<std::size_t>(en.user)];
     if (u.active != query.active || !only.Allows(u.key)) continue;
     if (group >= 0 && !std::binary_search(u.groups.begin(), u.groups.end(), group)) continue;
-    if (query.completed && en.summary.completed_ms.has_value() != *query.completed) continue;
-    if (query.certified && HeldFast(en, now).has_value() != *query.certified) continue;
-    if (query.at_risk && AtRiskFast(en, now) != *query.at_risk) continue;
+    if (!PassesFigures(en, query, now)) continue;
     Pick p;
     p.e = e;
     p.tie = names->name_pos[e];

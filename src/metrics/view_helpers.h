@@ -51,6 +51,15 @@ inline bool AtRiskFast(const Enrolled& e, Instant now) {
   return now.ms - since >= s.at_risk_ms;
 }
 
+// Whether `e` passes a table query's filters on its figures (completed, certified, at risk), as
+// the user league and the report apply them.
+inline bool PassesFigures(const Enrolled& e, const TableQuery& query, Instant now) {
+  if (query.completed && e.summary.completed_ms.has_value() != *query.completed) return false;
+  if (query.certified && HeldFast(e, now).has_value() != *query.certified) return false;
+  if (query.at_risk && AtRiskFast(e, now) != *query.at_risk) return false;
+  return true;
+}
+
 // Band counts (indexed as BandOf) as the views' Bands.
 inline Bands BandsOf(const std::array<std::int64_t, kBandCount>& n) {
   return {n[0], n[1], n[2], n[3]};

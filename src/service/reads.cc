@@ -141,24 +141,15 @@ Result<metrics::PersonView> Service::PersonOverview(const Caller& caller, std::s
   Result<metrics::PersonView> view = engine_->Person(caller.account_key, user, clock_.Now());
   if (!view.ok()) return view;
   metrics::PersonView out = std::move(view).value();
-  // Awards are few per user and read from the store: those for no course, then each course's.
-  std::vector<std::string> courses{""};
-  for (const metrics::PersonCourse& c : out.courses) courses.push_back(c.course);
-  for (const std::string& course : courses) {
-    Result<std::vector<store::AwardRecord>> awards =
-        store_.ListAwards(caller.account, user, course);
-    if (!awards.ok()) return awards.status();
-    for (store::AwardRecord& a : std::move(awards).value()) {
-      if (!course.empty() && !a.course) continue;  // listed once, with the awards for no course
-      out.awards.push_back({a.id, std::move(a.title), std::move(a.note), std::move(a.granted_by),
-                            a.granted_at, std::move(a.course)});
-    }
+  // Awards are few per user and read from the store in one query, by granted_at then id: those
+  // for no course and every course's, including a course the person has since left.
+  Result<std::vector<store::AwardRecord>> awards =
+      store_.ListAwards(caller.account, user, std::nullopt);
+  if (!awards.ok()) return awards.status();
+  for (store::AwardRecord& a : std::move(awards).value()) {
+    out.awards.push_back({a.id, std::move(a.title), std::move(a.note), std::move(a.granted_by),
+                          a.granted_at, std::move(a.course)});
   }
-  std::sort(out.awards.begin(), out.awards.end(),
-            [](const metrics::AwardFigure& x, const metrics::AwardFigure& y) {
-              if (x.granted_at != y.granted_at) return x.granted_at < y.granted_at;
-              return x.id.value < y.id.value;
-            });
   return out;
 }
 

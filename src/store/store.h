@@ -279,10 +279,11 @@ class Store {
   virtual Result<AwardRecord> FindAward(AccountId account, AwardId award_id) = 0;
   // Sets revoked_at. kNotFound when the account has no such award or it is already revoked.
   virtual Status RevokeAward(AccountId account, AwardId award_id, Instant now) = 0;
-  // The user's awards that are not revoked and either have no course or are for `course_key`,
-  // by granted_at then id.
-  virtual Result<std::vector<AwardRecord>> ListAwards(AccountId account, std::string_view user_key,
-                                                      std::string_view course_key) = 0;
+  // The user's awards that are not revoked and either have no course or are for `course_key`
+  // (every one of the user's when nullopt: the person page), by granted_at then id.
+  virtual Result<std::vector<AwardRecord>> ListAwards(
+      AccountId account, std::string_view user_key,
+      std::optional<std::string_view> course_key) = 0;
 
   // Applies a batch in one transaction (see WriteBatch for the order). `now` is the default
   // enrolled_at of PUT enrollments.

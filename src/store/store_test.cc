@@ -843,6 +843,21 @@ TEST_P(StoreTest, AwardsAreListedForTheirCourseOrEveryCourseRevokedAndErased) {
   EXPECT_EQ(c1->at(1).note, "well done");
   EXPECT_FALSE(c1->at(1).granted_by);
   EXPECT_EQ(store_->ListAwards(account_, "ann", "other")->size(), 1u);  // the general one
+  // Every award of the user, whatever its course (the person page's one read).
+  domain::Attempt in_course2 = Attempt("x1", "ann", "x", 2000);
+  in_course2.course = "c2";
+  ApplyOk(Attempts({in_course2}));
+  const AwardId in_c2 =
+      store_->CreateAward(account_, {"ann", "c2", "Two", "", std::nullopt}, Instant{kNow.ms + 2})
+          .value();
+  Result<std::vector<AwardRecord>> every = store_->ListAwards(account_, "ann", std::nullopt);
+  ASSERT_TRUE(every.ok()) << every.status().ToString();
+  std::vector<AwardId> ids;
+  for (const AwardRecord& a : every.value()) ids.push_back(a.id);
+  EXPECT_THAT(ids, ElementsAre(general, in_c1, in_c2));
+  EXPECT_EQ(store_->ListAwards(account_, "ann", "c1")->size(), 2u);
+  EXPECT_TRUE(store_->ListAwards(account_, "bob", std::nullopt)->empty());
+  ASSERT_TRUE(store_->RevokeAward(account_, in_c2, kNow).ok());
   EXPECT_EQ(store_->FindAward(account_, in_c1)->user, "ann");
   ASSERT_TRUE(store_->RevokeAward(account_, in_c1, kNow).ok());
   EXPECT_EQ(store_->RevokeAward(account_, in_c1, kNow).code(), ErrorCode::kNotFound);

@@ -346,12 +346,12 @@ export function shownOnTop(page, selector) {
   });
 }
 
-// Waits until the page's table box has stopped scrolling sideways (a smooth scroll takes some
-// frames), and a frame more (the table updates what it shows in the next one).
-async function scrollSettled(page) {
+// Waits until the box `box` (the page's table's by default) has stopped scrolling sideways (a
+// smooth scroll takes some frames), and a frame more (its cue updates in the next one).
+export async function scrollSettled(page, box = '.table-block .table-scroll') {
   let last = null;
   for (let i = 0; i < 50; i += 1) {
-    const now = await page.$eval('.table-block .table-scroll', (b) => b.scrollLeft);
+    const now = await page.$eval(box, (b) => b.scrollLeft);
     if (now === last) break;
     last = now;
     await page.waitForTimeout(100);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 
 import {PHONE, recordAnswer, WIDE, waitForKeys} from './harness.mjs';
 import {axeViolations, headingIs, leagueMatchesApi, nameStaysInViewSideways, overflowing,
-  shownOnTop, tableSettled, waitForHash, wheelOverTable} from './checks.mjs';
+  scrollSettled, shownOnTop, tableSettled, waitForHash, wheelOverTable} from './checks.mjs';
 
 const pct = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 const int = (x) => (x === null || x === undefined ? '—' : Number(x).toLocaleString('en-GB'));
@@ -193,20 +193,6 @@ function scrambledRows(page) {
       `the name ${Math.round(name.left)}–${Math.round(name.right)} in ${Math.round(th.left)}–` +
       `${Math.round(th.right)}`;
   }).filter((x) => x !== null));
-}
-
-// Waits until the heat map's box has stopped scrolling sideways (a smooth scroll takes some
-// frames), and a frame more (the cue updates in the next one).
-async function heatScrollSettled(page) {
-  let last = null;
-  for (let i = 0; i < 50; i += 1) {
-    const now = await page.$eval('.heat-scroll', (b) => b.scrollLeft);
-    if (now === last) break;
-    last = now;
-    await page.waitForTimeout(100);
-  }
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() =>
-    requestAnimationFrame(r))));
 }
 
 // No element the data's markup would have made, anywhere in the page's main part.
@@ -413,7 +399,7 @@ export async function edgeChecks(h, run) {
         for (const c of detail.chapters.filter((x) => hidden.includes(x.chapter))) {
           for (let i = 0; i < 14 && await shownOnTop(page, head(c)); i += 1) {
             await page.click('.heat-cue button[data-dir="next"]');
-            await heatScrollSettled(page);
+            await scrollSettled(page, '.heat-scroll');
           }
           assert.equal(await shownOnTop(page, head(c)), '', `${c.chapter} via the cue`);
           assert.equal(await shownOnTop(page, 'table.heat-map tbody th'), '', 'the names');

@@ -6,6 +6,7 @@
 
 import {h, isolated} from './dom.js';
 import * as fmt from './format.js';
+import {scrollCue} from './scroll_cue.js';
 
 export const BAND_KEYS = ['not_started', 'below_half', 'below_threshold', 'mastered'];
 
@@ -166,57 +167,27 @@ export function fitHeads(table) {
 }
 
 // Chapters out of view sideways (fourteen do not fit a laptop's width) are said above the map,
-// with buttons that bring them into view one by one, as the tables' cue does; a shadow marks the
-// edge the map goes on past (app.css).
+// with buttons that bring them into view one by one, as the tables' cue does; the heads' titles
+// are fitted again when their width changes.
 function heatCue(scroller, table, frame) {
-  const text = h('span', {class: 'scroll-cue-text'});
-  const button = (dir, sign, label) => h('button', {type: 'button', class: 'button',
-    dataset: {dir}, 'aria-label': label, text: sign, onclick: () => step(dir)});
-  const cue = h('div', {class: 'scroll-cue heat-cue', hidden: true}, text,
-    button('prev', '‹', 'Show the chapters to the left'),
-    button('next', '›', 'Show the chapters to the right'));
   // Each chapter's head, whether it is whole in view right of the sticky group names.
-  const view = () => {
+  const items = () => {
     const box = scroller.getBoundingClientRect();
     const left = table.querySelector('thead th.row-head').getBoundingClientRect().right;
     const right = box.left + scroller.clientLeft + scroller.clientWidth;
-    return {left, right, heads: [...table.querySelectorAll('thead th[data-chapter]')].map((th) => {
+    return {left, right, items: [...table.querySelectorAll('thead th[data-chapter]')].map((th) => {
       const r = th.getBoundingClientRect();
       return {r, shown: r.left >= left - 1 && r.right <= right + 1};
     })};
   };
-  function step(dir) {
-    const {left, right, heads} = view();
-    const cut = dir === 'next' ? heads.find((x) => !x.shown && x.r.right > right + 1)
-      : heads.filter((x) => !x.shown && x.r.left < left - 1).pop();
-    if (!cut) return;
-    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    scroller.scrollBy({left: dir === 'next' ? cut.r.right - right : cut.r.left - left,
-      behavior: still ? 'auto' : 'smooth'});
-  }
-  let pending = 0;
   let fittedTo = null;  // the heads' width the titles were fitted to
-  const update = () => {
-    cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => {
-      if (!scroller.isConnected) return;
-      const width = table.querySelector('.heat-head')?.clientWidth ?? null;
-      if (width !== fittedTo) {
-        fittedTo = width;
-        fitHeads(table);
-      }
-      const hidden = view().heads.filter((x) => !x.shown).length;
-      cue.hidden = hidden === 0;
-      text.textContent = `${hidden} chapter${hidden === 1 ? '' : 's'} out of view`;
-      const atStart = scroller.scrollLeft <= 0;
-      const atEnd = scroller.scrollLeft + scroller.clientWidth >= scroller.scrollWidth - 1;
-      cue.querySelector('[data-dir="prev"]').setAttribute('aria-disabled', String(atStart));
-      cue.querySelector('[data-dir="next"]').setAttribute('aria-disabled', String(atEnd));
-      frame.classList.toggle('more-right', !atEnd);
-      frame.classList.toggle('more-left', !atStart);
-    });
+  const refit = () => {
+    const width = table.querySelector('.heat-head')?.clientWidth ?? null;
+    if (width !== fittedTo) {
+      fittedTo = width;
+      fitHeads(table);
+    }
   };
-  scroller.addEventListener('scroll', update, {passive: true});
-  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(update).observe(scroller);
-  return cue;
+  return scrollCue({scroller, frame, items, noun: 'chapter', className: 'heat-cue',
+    beforeUpdate: refit}).element;
 }

@@ -14,6 +14,7 @@
 import {h, clear, isolated} from './dom.js';
 import * as fmt from './format.js';
 import {current as currentRoute, update as updateUrl} from './router.js';
+import {scrollCue} from './scroll_cue.js';
 
 export const PAGE_SIZES = [25, 50, 100, 250, 1000];
 
@@ -289,15 +290,10 @@ export function createTable(options) {
     'aria-label': `${options.label}, the table`}, table);
   const frame = h('div', {class: 'table-frame'}, scroller);
   // Columns out of view sideways are said, with buttons that bring them into view.
-  const cueText = h('span', {class: 'scroll-cue-text'});
-  const cueButton = (dir, text, label) => h('button', {type: 'button', class: 'button',
-    dataset: {dir}, 'aria-label': label, text, onclick: () => scrollColumns(dir)});
-  const cue = h('div', {class: 'scroll-cue', hidden: true}, cueText,
-    cueButton('prev', '‹', 'Show the columns to the left'),
-    cueButton('next', '›', 'Show the columns to the right'));
+  const cue = scrollCue({scroller, frame, noun: 'column', items: columnsInView});
   const element = h('section', {class: options.wide ? 'table-block wide' : 'table-block',
     'aria-label': options.label},
-    toolbar, h('div', {class: 'table-meta'}, status, cue), frame, pager);
+    toolbar, h('div', {class: 'table-meta'}, status, cue.element), frame, pager);
 
   // The columns' header cells, each with its box and whether it is in view (inside the scroll
   // box, not under the sticky names column); `left` and `right`: where the columns show once
@@ -313,43 +309,9 @@ export function createTable(options) {
         r.right > covered.left + 1;
       return {r, shown: r.left >= box.left - 1 && r.right <= right + 1 && !under};
     });
-    return {cols, left: box.left + scroller.clientLeft + (covered ? covered.width : 0), right};
+    return {items: cols, left: box.left + scroller.clientLeft + (covered ? covered.width : 0),
+      right};
   }
-
-  let cueFrame = 0;
-  function updateCue() {
-    cancelAnimationFrame(cueFrame);
-    cueFrame = requestAnimationFrame(() => {
-      const hidden = columnsInView().cols.filter((c) => !c.shown).length;
-      cue.hidden = hidden === 0;
-      cueText.textContent = `${hidden} column${hidden === 1 ? '' : 's'} out of view`;
-      const atStart = scroller.scrollLeft <= 0;
-      const atEnd = scroller.scrollLeft + scroller.clientWidth >= scroller.scrollWidth - 1;
-      // aria-disabled, not disabled: a button pressed from the keyboard keeps the focus.
-      cue.querySelector('[data-dir="prev"]').setAttribute('aria-disabled', String(atStart));
-      cue.querySelector('[data-dir="next"]').setAttribute('aria-disabled', String(atEnd));
-      // Shadows at the edges the table goes on past (app.css), clear of a vertical scrollbar.
-      frame.classList.toggle('more-left', !atStart);
-      frame.classList.toggle('more-right', !atEnd);
-      frame.style.setProperty('--scrollbar', `${scroller.offsetWidth - scroller.clientWidth -
-        2 * scroller.clientLeft}px`);
-    });
-  }
-
-  // Next: the first column cut off at the right comes to the left (after the names); previous:
-  // the last one cut off at the left comes to the right.
-  function scrollColumns(dir) {
-    const {cols, left, right} = columnsInView();
-    const cut = dir === 'next' ? cols.find((c) => !c.shown && c.r.right > right + 1)
-      : cols.filter((c) => !c.shown && c.r.right <= right + 1).pop();
-    if (!cut) return;
-    const by = dir === 'next' ? cut.r.left - left : Math.min(-1, cut.r.right - right);
-    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    scroller.scrollBy({left: by, behavior: still ? 'auto' : 'smooth'});
-  }
-  scroller.addEventListener('scroll', updateCue, {passive: true});
-  const resizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(updateCue);
-  if (resizes) resizes.observe(scroller);
 
   function setHeaderState() {
     columns.forEach((c, i) => {
@@ -498,7 +460,7 @@ export function createTable(options) {
       if (signal.aborted) return;
       renderRows(page.rows, page.total);
       element.dataset.state = page.rows.length ? 'ready' : 'empty';
-      updateCue();
+      cue.update();
     } catch (e) {
       if (e.name === 'AbortError') return;
       clear(tbody);
@@ -518,8 +480,7 @@ export function createTable(options) {
   function destroy() {
     if (controller) controller.abort();
     clearTimeout(searchTimer);
-    cancelAnimationFrame(cueFrame);
-    if (resizes) resizes.disconnect();
+    cue.destroy();
   }
 
   // Filters whose options arrive later. A value the URL names counts once offered: set the

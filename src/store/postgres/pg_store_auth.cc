@@ -313,12 +313,18 @@ Status PgStore::RevokeAward(AccountId account, AwardId award_id, Instant now) {
 }
 
 Result<std::vector<AwardRecord>> PgStore::ListAwards(AccountId account, std::string_view user_key,
-                                                     std::string_view course_key) {
+                                                     std::optional<std::string_view> course_key) {
   return Guarded("ListAwards", [&]() -> Result<std::vector<AwardRecord>> {
     std::lock_guard lock(read_mu_);
     COHORT_RETURN_IF_ERROR(reader_->Ready());
-    Result<Rows> rows = reader_->Run(
-        sql::kListAwards, Params().Int(account.value).Text(user_key).Text(course_key));
+    Params params;
+    params.Int(account.value).Text(user_key);
+    if (course_key) {
+      params.Text(*course_key);
+    } else {
+      params.Null();
+    }
+    Result<Rows> rows = reader_->Run(sql::kListAwards, params);
     if (!rows.ok()) return rows.status();
     std::vector<AwardRecord> out;
     for (int r = 0; r < rows->size(); ++r) out.push_back(ReadAward(rows.value(), r));

@@ -134,7 +134,7 @@ inline constexpr Statement kListAwards{
     "list_awards",
     COHORT_PG_AWARD_COLUMNS
     "WHERE a.account_id = $1 AND u.key = $2 AND a.revoked_at IS NULL "
-    "AND (a.course_id IS NULL OR c.key = $3) ORDER BY a.granted_at, a.id"};
+    "AND ($3::text IS NULL OR a.course_id IS NULL OR c.key = $3) ORDER BY a.granted_at, a.id"};
 #undef COHORT_PG_AWARD_COLUMNS
 // $1 account, $2 id, $3 now → id
 inline constexpr Statement kRevokeAward{

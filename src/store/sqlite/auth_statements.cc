@@ -99,7 +99,7 @@ constexpr Entry kEntries[] = {
      "JOIN users u ON u.id = a.user_id LEFT JOIN courses c ON c.id = a.course_id "
      "LEFT JOIN users g ON g.id = a.granted_by "
      "WHERE a.account_id = ?1 AND u.key = ?2 AND a.revoked_at IS NULL "
-     "AND (a.course_id IS NULL OR c.key = ?3) ORDER BY a.granted_at, a.id"},
+     "AND (?3 IS NULL OR a.course_id IS NULL OR c.key = ?3) ORDER BY a.granted_at, a.id"},
 };
 
 }  // namespace

@@ -63,8 +63,9 @@ class SqliteStore final : public Store {
   Result<AwardId> CreateAward(AccountId account, const NewAward& award, Instant now) override;
   Result<AwardRecord> FindAward(AccountId account, AwardId award_id) override;
   Status RevokeAward(AccountId account, AwardId award_id, Instant now) override;
-  Result<std::vector<AwardRecord>> ListAwards(AccountId account, std::string_view user_key,
-                                              std::string_view course_key) override;
+  Result<std::vector<AwardRecord>> ListAwards(
+      AccountId account, std::string_view user_key,
+      std::optional<std::string_view> course_key) override;
   Result<domain::WriteSummary> Apply(AccountId account, const domain::WriteBatch& batch,
                                      Instant now) override;
   Result<std::vector<Result<domain::WriteSummary>>> ApplyGroup(

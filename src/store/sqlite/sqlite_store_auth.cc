@@ -346,15 +346,18 @@ Status SqliteStore::RevokeAward(AccountId account, AwardId award_id, Instant now
   });
 }
 
-Result<std::vector<AwardRecord>> SqliteStore::ListAwards(AccountId account,
-                                                         std::string_view user_key,
-                                                         std::string_view course_key) {
+Result<std::vector<AwardRecord>> SqliteStore::ListAwards(
+    AccountId account, std::string_view user_key, std::optional<std::string_view> course_key) {
   return Guarded("ListAwards", [&]() -> Result<std::vector<AwardRecord>> {
     std::lock_guard lock(read_mu_);
     Query query(reader_->auth.list_awards);
     query.BindInt(1, account.value);
     query.BindText(2, user_key);
-    query.BindText(3, course_key);
+    if (course_key) {
+      query.BindText(3, *course_key);
+    } else {
+      query.BindNull(3);
+    }
     return AllRows(query, ReadAward);
   });
 }

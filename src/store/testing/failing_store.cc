@@ -138,9 +138,8 @@ Status FailingStore::RevokeAward(AccountId account, AwardId award_id, Instant no
   return Forward("RevokeAward", [&] { return inner_.RevokeAward(account, award_id, now); });
 }
 
-Result<std::vector<AwardRecord>> FailingStore::ListAwards(AccountId account,
-                                                          std::string_view user_key,
-                                                          std::string_view course_key) {
+Result<std::vector<AwardRecord>> FailingStore::ListAwards(
+    AccountId account, std::string_view user_key, std::optional<std::string_view> course_key) {
   return Forward("ListAwards", [&] { return inner_.ListAwards(account, user_key, course_key); });
 }
 
