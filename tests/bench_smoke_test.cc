@@ -124,6 +124,18 @@ TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureSqlAgreesAndTheClusterReads
   }
   // Every column of the league, both orders.
   EXPECT_EQ(j["latency_league_sorts"].size(), 28u);
+  // The same views again while 4 clients ingest (issue 18 item 5), without the whole CSV.
+  ExpectPositive(j, "ingest_during_views", "responses_per_s");
+  EXPECT_GT(j["ingest_during_views"]["batches"].get<double>(), 0);
+  for (const auto& [view, p] : j["latency"].items()) {
+    if (view == "account report (csv)") {
+      EXPECT_FALSE(j["latency_under_ingest"].contains(view));
+      continue;
+    }
+    ASSERT_TRUE(j["latency_under_ingest"].contains(view)) << view;
+    ExpectLatency(j["latency_under_ingest"][view], view);
+  }
+  EXPECT_EQ(j["latency_under_ingest_league_sorts"].size(), 28u);
   const json& report = j["latency"]["account report (csv)"];
   EXPECT_GT(report["first_byte_p50_ms"].get<double>(), 0);
   EXPECT_GE(report["total_p50_ms"].get<double>(), report["first_byte_p50_ms"].get<double>());

@@ -122,6 +122,7 @@ int RunBench(const BenchOptions& options) {
   XapiSide xapi(run, cohort);
   bool done = cohort.Generate() && cohort.Import() && cohort.Serve() && cohort.Ingest() &&
               cohort.Settle("the ingest") && cohort.Latency() && cohort.Freshness() &&
+              cohort.LatencyUnderIngest() && cohort.Settle("the busy views") &&
               (run.options.sql ? sql.Run() : sql.Skip());
   if (done && run.options.xapi) {
     // After the SQL side, whose answers are checked against the node's: the statements change

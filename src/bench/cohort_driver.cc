@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <regex>
 #include <thread>
 #include <utility>
@@ -309,7 +310,7 @@ bool CohortDriver::Latency() {
 }
 
 json CohortDriver::MeasureViews(HttpClient& client, const http_client::HeaderList& headers,
-                                const int n, json& league) {
+                                const int n, json& league, bool whole_report) {
   const std::string c = world_.CourseKey(0);
   json views = json::object();
   auto record = [&](const std::string& name, const Percentiles& p) {
@@ -374,7 +375,7 @@ json CohortDriver::MeasureViews(HttpClient& client, const http_client::HeaderLis
     record("exercise history", Summarise(history_ms));
     record("person page", Summarise(person_ms));
   }
-  {
+  if (whole_report) {
     // As many requests as every other view (at M each is half a second: ~2 minutes).
     Percentiles ttfb;
     const Percentiles total = Measure(client, headers, "/api/v1/report?format=csv", n, true, &ttfb);
@@ -390,6 +391,75 @@ json CohortDriver::MeasureViews(HttpClient& client, const http_client::HeaderLis
          "account report (CSV, every row)", ttfb.p50, ttfb.p99, total.p50, total.p99, total.n);
   }
   return views;
+}
+
+bool CohortDriver::LatencyUnderIngest() {
+  // The ingest: 4 clients posting batches of the Ingest() step's shape back to back, each batch
+  // timed after the freshness step's attempts (batch 4,000 starts 46 days after the window, the
+  // freshness attempts 40 days after it), so that every attempt arrives in order, as from an LMS.
+  const int clients = 4;
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> next_batch{4000};
+  std::atomic<std::int64_t> done_batches{0};
+  std::atomic<int> failed{0};
+  std::mutex error_mu;
+  std::string first_error;
+  std::vector<double> batch_ms;
+  std::vector<std::thread> threads;
+  const Clock::time_point start = Clock::now();
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&] {
+      HttpClient client("127.0.0.1", port_, kHttpTimeout);
+      std::vector<double> mine;
+      while (!stop.load()) {
+        const std::string body = IngestBody(next_batch++, "busy");
+        const HttpResponse a = client.Send("POST", "/api/v1/attempts", body, api_headers_);
+        if (a.status != 200) {
+          std::lock_guard lock(error_mu);
+          if (failed++ == 0) first_error = fmt::format("{} {}{}", a.status, a.error, a.body.substr(0, 300));
+          break;
+        }
+        ++done_batches;
+        mine.push_back(a.total_ms);
+      }
+      std::lock_guard lock(error_mu);
+      batch_ms.insert(batch_ms.end(), mine.begin(), mine.end());
+    });
+  }
+  // The ingest at full speed before the first view is timed.
+  while (done_batches.load() < clients && failed.load() == 0 && Since(start) < 60) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const std::int64_t batches_before = done_batches.load();
+  const double views_start = Since(start);
+  json league;
+  json views;
+  if (failed.load() == 0) {
+    HttpClient reader("127.0.0.1", port_, kHttpTimeout);
+    run_.log("latency while 4 clients ingest:");
+    views = MeasureViews(reader, api_headers_, 200, league, false);
+  }
+  const double views_s = Since(start) - views_start;
+  const std::int64_t batches_during = done_batches.load() - batches_before;
+  stop = true;
+  for (std::thread& th : threads) th.join();
+  if (failed.load() > 0) {
+    return run_.Fail(fmt::format("{} ingest batches refused while timing the views: {}", failed.load(), first_error));
+  }
+  const double responses_per_s = static_cast<double>(batches_during) * 5000.0 / views_s;
+  const Percentiles p = Summarise(batch_ms);
+  run_.figures["latency_under_ingest"] = views;
+  run_.figures["latency_under_ingest_league_sorts"] = league;
+  run_.figures["ingest_during_views"] = {{"clients", clients},
+                                         {"batches", batches_during},
+                                         {"views_s", views_s},
+                                         {"responses_per_s", responses_per_s},
+                                         {"batch_p50_ms", p.p50},
+                                         {"batch_p99_ms", p.p99}};
+  run_.log("ingest while the views were timed: {} batches of 1,000 × 5 in {:.1f} s = {:.0f} responses/s "
+           "(batch p50 {:.1f} ms, p99 {:.1f} ms)",
+           batches_during, views_s, responses_per_s, p.p50, p.p99);
+  return run_.failures.empty();
 }
 
 bool CohortDriver::Freshness() {

@@ -37,6 +37,9 @@ class CohortDriver {
   bool Settle(const std::string& after);
   bool Latency();
   bool Freshness();
+  // Every view of Latency() timed again while HTTP ingest runs at full speed from other
+  // clients (issue 18 item 5: a real server is never idle), without the whole-account CSV.
+  bool LatencyUnderIngest();
 
   // Cohort's answer to the question of an SQL report (its `cohort_target`), as rows of text in
   // the report's columns. Requires: Serve() succeeded. Failures are recorded in the run.
@@ -46,10 +49,10 @@ class CohortDriver {
   // attempts arrive in order, as an LMS sends them). The Ingest() step's batches are prefix "h".
   std::string IngestBody(std::int64_t batch, const std::string& prefix) const;
   // Times every view of the Latency() step (`requests` each) through `client` with `headers`:
-  // the views' percentiles by name, and every league sort's in `league`. Failures are recorded
-  // in the run. Requires: Generate() ran.
+  // the views' percentiles by name, and every league sort's in `league`; `whole_report`: also the
+  // account's whole report as CSV. Failures are recorded in the run. Requires: Generate() ran.
   json MeasureViews(http_client::HttpClient& client, const http_client::HeaderList& headers,
-                    int requests, json& league);
+                    int requests, json& league, bool whole_report = true);
   // The generated files, for another import of the same organisation (the cluster phase).
   const std::vector<AccountFiles>& files() const { return files_; }
   // The learner whose summary the freshness step and the "user" report look at. Requires:

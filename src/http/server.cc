@@ -6,7 +6,9 @@
 //
 // A connection's life: wait (idle timeout) for the first bytes of a request; then the whole
 // request, header and body, must arrive before the request deadline; the handler runs on the
-// connection's strand; the response is written (write timeout); then either the next request or
+// connection's strand (a read) or on the writers' pool (a write: every method but GET and HEAD,
+// so that reads never wait for an I/O thread behind writes waiting for their commit); the
+// response is written (write timeout); then either the next request or
 // a graceful close. Errors found while reading are answered with a JSON error and the
 // connection is closed after a short lingering drain, so the client can read the answer instead
 // of a TCP reset.
@@ -117,10 +119,17 @@ class Connection;
 
 // What the server and its connections share. Outlives both (held by shared_ptr).
 struct Shared {
-  Shared(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
+  Shared(ServerOptions o, Handler h)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        writes(static_cast<std::size_t>(std::max(1, options.threads))) {}
 
   const ServerOptions options;
   const Handler handler;
+  // Where the handlers of writes (every method but GET and HEAD) run: a write waits for its
+  // group commit and the engine, and on an I/O thread it would keep reads waiting for a thread.
+  // Joined by Stop() once no I/O thread runs (never from one of its own threads).
+  asio::thread_pool writes;
   // Set once by Stop(); connections read it to stop keeping alive and to refuse new requests.
   std::atomic<bool> stopping{false};
 
@@ -300,13 +309,32 @@ class Connection : public std::enable_shared_from_this<Connection> {
     phase_ = Phase::kHandling;
     bhttp::request<bhttp::string_body> message = parser_->release();
     parser_.reset();
-    Response response = Handle(message);
+    if (message.method() != bhttp::verb::get && message.method() != bhttp::verb::head) {
+      // A write runs on the writers' pool; its answer comes back to this strand. Nothing else
+      // touches the connection meanwhile (kHandling: no read, no timer), and the work guard
+      // keeps the I/O threads running until the answer is sent, through a Stop() too.
+      auto request = std::make_shared<bhttp::request<bhttp::string_body>>(std::move(message));
+      asio::post(shared_->writes, [self = shared_from_this(), request,
+                                   work = asio::make_work_guard(executor_)]() mutable {
+        auto response = std::make_shared<Response>(self->Handle(*request));
+        asio::post(self->executor_, [self, request, response, work = std::move(work)] {
+          self->Answer(*request, std::move(*response));
+        });
+      });
+      return;
+    }
+    Answer(message, Handle(message));
+  }
+
+  void Answer(const bhttp::request<bhttp::string_body>& message, Response response) {
     // Read `stopping` after the handler: a request that was in flight when Stop() began is
     // answered with "Connection: close", so the client does not reuse a closing connection.
     const bool keep_alive = message.keep_alive() && !shared_->stopping.load();
     Send(std::move(response), message.version(), keep_alive, message.method() == bhttp::verb::head);
   }
 
+  // Runs the handler: on the strand for a read, on the writers' pool for a write (it reads
+  // only what never changes: shared_ and remote_address_).
   Response Handle(bhttp::request<bhttp::string_body>& message) {
     Request request;
     request.method = std::string(message.method_string());
@@ -801,6 +829,9 @@ class ServerImpl final : public Server {
     ioc_.stop();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
+    // A write still being handled after the grace period finishes (its store commit is not cut
+    // short); its answer, posted to a stopped io_context, is not sent.
+    shared_->writes.join();
     // No I/O thread runs any more, and the handlers posted above may never have run (stop()
     // drops them): close the acceptor and whatever outlived the grace period directly.
     beast::error_code ignored;

@@ -296,6 +296,62 @@ TEST(ServerTest, StopLetsAnInFlightRequestFinish) {
   EXPECT_NE(after.error.find("connect:"), std::string::npos) << after.error;  // not listening
 }
 
+// A write's handler (any method but GET and HEAD) runs off the I/O threads: with one I/O thread
+// and a POST held in its handler, a GET on another connection is still answered at once.
+TEST(ServerTest, AWriteBeingHandledLeavesTheIoThreadToReads) {
+  ServerOptions options = TestOptions();
+  options.threads = 1;
+  std::atomic<bool> writing{false};
+  std::atomic<bool> read_answered{false};
+  auto server = Start(options, [&](const Request& request) {
+    if (request.method == "POST") {
+      writing = true;
+      const Clock::time_point start = Clock::now();
+      while (!read_answered && SecondsSince(start) < 5) std::this_thread::sleep_for(5ms);
+      return Text(read_answered ? "written after the read" : "the read waited");
+    }
+    return Text("read");
+  });
+  ASSERT_TRUE(server);
+  const std::uint16_t port = server->port();
+  HttpResponse post;
+  std::thread writer([&post, port] { post = HttpClient(kHost, port).Send("POST", "/w", "x"); });
+  const Clock::time_point start = Clock::now();
+  while (!writing && SecondsSince(start) < 5) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(writing);
+  const HttpResponse get = HttpClient(kHost, port).Get("/r");
+  const double waited = SecondsSince(start);
+  read_answered = true;
+  writer.join();
+  EXPECT_EQ(get.status, 200) << get.error;
+  EXPECT_EQ(get.body, "read");
+  EXPECT_LT(waited, 4.0);
+  EXPECT_EQ(post.status, 200) << post.error;
+  EXPECT_EQ(post.body, "written after the read");
+}
+
+// Stop() waits for a write being handled on the writers' pool, and its answer is sent.
+TEST(ServerTest, StopLetsAnInFlightWriteFinishAndAnswers) {
+  std::atomic<bool> entered{false};
+  auto server = Start(TestOptions(), [&entered](const Request& request) {
+    entered = true;
+    std::this_thread::sleep_for(300ms);
+    return Text("stored " + request.body);
+  });
+  ASSERT_TRUE(server);
+  const std::uint16_t port = server->port();
+  HttpResponse r;
+  std::thread client([&r, port] { r = HttpClient(kHost, port).Send("PUT", "/slow", "it"); });
+  const Clock::time_point start = Clock::now();
+  while (!entered && SecondsSince(start) < 5) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(entered);
+  server->Stop();
+  client.join();
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.body, "stored it");
+  EXPECT_EQ(r.Header("connection"), "close");
+}
+
 TEST(ServerTest, StopClosesIdleConnectionsPromptly) {
   auto server = Start(TestOptions(), Hello);  // idle timeout: 60 s
   ASSERT_TRUE(server);
