@@ -273,24 +273,33 @@ TEST(ServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_LT(elapsed, 3.0);  // ...but not for long
 }
 
-TEST(ServerTest, StopLetsAnInFlightRequestFinish) {
+// Starts a server whose handler takes 300 ms, sends `method` /slow with body "it", calls Stop()
+// while the handler runs, and answers what the client got.
+HttpResponse StopDuringARequest(const std::string& method, std::uint16_t* port_out = nullptr) {
   std::atomic<bool> entered{false};
-  auto server = Start(TestOptions(), [&entered](const Request&) {
+  auto server = Start(TestOptions(), [&entered](const Request& request) {
     entered = true;
     std::this_thread::sleep_for(300ms);
-    return Text("done");
+    return Text("done " + request.body);
   });
-  ASSERT_TRUE(server);
+  if (!server) return {};
   const std::uint16_t port = server->port();
+  if (port_out) *port_out = port;
   HttpResponse r;
-  std::thread client([&r, port] { r = HttpClient(kHost, port).Get("/slow"); });
+  std::thread client([&r, &method, port] { r = HttpClient(kHost, port).Send(method, "/slow", "it"); });
   const Clock::time_point start = Clock::now();
   while (!entered && SecondsSince(start) < 5) std::this_thread::sleep_for(5ms);
-  ASSERT_TRUE(entered);
+  EXPECT_TRUE(entered);
   server->Stop();
   client.join();
+  return r;
+}
+
+TEST(ServerTest, StopLetsAnInFlightRequestFinish) {
+  std::uint16_t port = 0;
+  const HttpResponse r = StopDuringARequest("GET", &port);
   EXPECT_EQ(r.status, 200) << r.error;
-  EXPECT_EQ(r.body, "done");
+  EXPECT_EQ(r.body, "done it");
   EXPECT_EQ(r.Header("connection"), "close");
   const HttpResponse after = SendOnce(kHost, port, "GET", "/", {}, {}, 2s);
   EXPECT_NE(after.error.find("connect:"), std::string::npos) << after.error;  // not listening
@@ -332,23 +341,9 @@ TEST(ServerTest, AWriteBeingHandledLeavesTheIoThreadToReads) {
 
 // Stop() waits for a write being handled on the writers' pool, and its answer is sent.
 TEST(ServerTest, StopLetsAnInFlightWriteFinishAndAnswers) {
-  std::atomic<bool> entered{false};
-  auto server = Start(TestOptions(), [&entered](const Request& request) {
-    entered = true;
-    std::this_thread::sleep_for(300ms);
-    return Text("stored " + request.body);
-  });
-  ASSERT_TRUE(server);
-  const std::uint16_t port = server->port();
-  HttpResponse r;
-  std::thread client([&r, port] { r = HttpClient(kHost, port).Send("PUT", "/slow", "it"); });
-  const Clock::time_point start = Clock::now();
-  while (!entered && SecondsSince(start) < 5) std::this_thread::sleep_for(5ms);
-  ASSERT_TRUE(entered);
-  server->Stop();
-  client.join();
+  const HttpResponse r = StopDuringARequest("PUT");
   EXPECT_EQ(r.status, 200) << r.error;
-  EXPECT_EQ(r.body, "stored it");
+  EXPECT_EQ(r.body, "done it");
   EXPECT_EQ(r.Header("connection"), "close");
 }
 

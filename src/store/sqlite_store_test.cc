@@ -104,25 +104,31 @@ TEST_F(SqliteStoreTest, MigrationsCreateEveryTableKeyedByAccount) {
                                  "xapi_statement_refs", "xapi_statements"));
 }
 
-TEST_F(SqliteStoreTest, MigrationThreeMovesResponsesIntoTheirAttemptsRows) {
-  const std::string old_path = (dir_ / "v2.db").string();
-  {
-    Result<std::unique_ptr<Connection>> c = Connection::Open(old_path, {});
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    Connection& db = *c.value();
-    ASSERT_TRUE(MigrateTo(db, 2).ok());
-    ASSERT_TRUE(db.Exec(R"sql(
+// Writes a database file at `path` migrated only up to `version`: an account (acme), a learner
+// (ann), a course (py) with a chapter (c1), then the test's own `rows` (SQL of that version).
+void WriteOldDatabase(const std::string& path, int version, const char* rows) {
+  Result<std::unique_ptr<Connection>> c = Connection::Open(path, {});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  Connection& db = *c.value();
+  ASSERT_TRUE(MigrateTo(db, version).ok());
+  ASSERT_TRUE(db.Exec(R"sql(
       INSERT INTO accounts VALUES (1, 'acme', 'Acme', 'UTC');
       INSERT INTO users VALUES (1, 1, 'ann', 'Ann', 'ann@x.org', 'ann@x.org', 1, 1, NULL);
       INSERT INTO courses VALUES (1, 1, 'py', 'Py', 'recent', 5, NULL, 0.1, 0.1, 0.1, 0.1, 10,
                                   3600, 0.8, NULL, 14);
       INSERT INTO chapters VALUES (1, 1, 1, 'c1', 'C1', 0, 0);
+  )sql").ok());
+  ASSERT_TRUE(db.Exec(rows).ok());
+}
+
+TEST_F(SqliteStoreTest, MigrationThreeMovesResponsesIntoTheirAttemptsRows) {
+  const std::string old_path = (dir_ / "v2.db").string();
+  ASSERT_NO_FATAL_FAILURE(WriteOldDatabase(old_path, 2, R"sql(
       INSERT INTO exercises VALUES (1, 1, 1, 1, 'e1', 'E1', 0, 0);
       INSERT INTO attempts VALUES (1, 1, 'a1', 1, 1, 1, 1000, 5000), (2, 1, 'a2', 1, 1, 1, 6000, NULL);
       INSERT INTO responses VALUES (1, 1, 0, 'q"1', 1, 0, 1200, 2200, NULL),
                                    (1, 1, 1, 'q2', 0, 2, 800, 3000, 7);
-    )sql").ok());
-  }
+  )sql"));
   Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(old_path, {});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   SqliteStore& store = *opened.value();
@@ -156,25 +162,14 @@ TEST_F(SqliteStoreTest, MigrationThreeMovesResponsesIntoTheirAttemptsRows) {
 // id) order still reads it without a sort. A database from before it reads back the same.
 TEST_F(SqliteStoreTest, MigrationFiveIndexesAttemptsByExerciseWithoutASortForTheScan) {
   const std::string old_path = (dir_ / "v4.db").string();
-  {
-    Result<std::unique_ptr<Connection>> c = Connection::Open(old_path, {});
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    Connection& db = *c.value();
-    ASSERT_TRUE(MigrateTo(db, 4).ok());
-    ASSERT_TRUE(db.Exec(R"sql(
-      INSERT INTO accounts VALUES (1, 'acme', 'Acme', 'UTC');
-      INSERT INTO users VALUES (1, 1, 'ann', 'Ann', 'ann@x.org', 'ann@x.org', 1, 1, NULL);
-      INSERT INTO courses VALUES (1, 1, 'py', 'Py', 'recent', 5, NULL, 0.1, 0.1, 0.1, 0.1, 10,
-                                  3600, 0.8, NULL, 14);
-      INSERT INTO chapters VALUES (1, 1, 1, 'c1', 'C1', 0, 0);
+  ASSERT_NO_FATAL_FAILURE(WriteOldDatabase(old_path, 4, R"sql(
       INSERT INTO exercises(id, account_id, course_id, chapter_id, key, title, position, removed)
         VALUES (1, 1, 1, 1, 'e1', 'E1', 0, 0), (2, 1, 1, 1, 'e2', 'E2', 1, 0);
       INSERT INTO attempts(id, account_id, client_id, user_id, course_id, exercise_id, started_at,
                            finished_at, responses)
         VALUES (1, 1, 'a1', 1, 1, 2, 1000, 5000, '[["q",1,0,1200,1200]]'),
                (2, 1, 'a2', 1, 1, 1, 6000, NULL, '[]');
-    )sql").ok());
-  }
+  )sql"));
   Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(old_path, {});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   SqliteStore& store = *opened.value();

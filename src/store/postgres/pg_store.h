@@ -13,6 +13,8 @@
 namespace cohort::store::postgres {
 
 class Connection;
+class Params;
+struct Statement;
 
 // The Store on a PostgreSQL database (issue 17), reached by a libpq connection URI (multi-host
 // URIs with target_session_attrs=read-write fail over as libpq does). The schema and its
@@ -145,6 +147,11 @@ class PgStore final : public Store {
   Result<domain::WriteBatch> ReadCatalog(AccountId account);
   Result<std::vector<EnrollmentRecord>> ReadEnrollments(AccountId account);
   Status ReadAttempts(AccountId account, const AttemptVisitor& visit);
+  // The attempts rows `statement` answers for `params` (kLoadAttempts' columns), on reader_ in
+  // one statement; `operation` names it in errors.
+  Result<std::vector<domain::Attempt>> QueryAttempts(const char* operation,
+                                                     const Statement& statement,
+                                                     const Params& params);
   PgStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader);
   // The course row's settings and listed chapters and exercises; kNotFound when absent. Under
   // read_mu_.

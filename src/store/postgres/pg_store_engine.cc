@@ -308,49 +308,41 @@ Status PgStore::ReadAttempts(AccountId account, const AttemptVisitor& visit) {
     return Status();
 }
 
-Result<std::vector<domain::Attempt>> PgStore::LoadAttempts(AccountId account,
-                                                           std::string_view user,
-                                                           std::string_view course) {
-  return Guarded("LoadAttempts", [&]() -> Result<std::vector<domain::Attempt>> {
+Result<std::vector<domain::Attempt>> PgStore::QueryAttempts(const char* operation,
+                                                            const Statement& statement,
+                                                            const Params& params) {
+  return Guarded(operation, [&]() -> Result<std::vector<domain::Attempt>> {
     std::lock_guard lock(read_mu_);
     COHORT_RETURN_IF_ERROR(reader_->Ready());
-    Result<Rows> rows =
-        reader_->Run(sql::kLoadAttempts, Params().Int(account.value).Text(user).Text(course));
+    Result<Rows> rows = reader_->Run(statement, params);
     if (!rows.ok()) return rows.status();
     return ReadAttemptRows(rows.value());
   });
+}
+
+Result<std::vector<domain::Attempt>> PgStore::LoadAttempts(AccountId account,
+                                                           std::string_view user,
+                                                           std::string_view course) {
+  return QueryAttempts("LoadAttempts", sql::kLoadAttempts,
+                       Params().Int(account.value).Text(user).Text(course));
 }
 
 Result<std::vector<domain::Attempt>> PgStore::LoadExerciseAttempts(AccountId account,
                                                                    std::string_view user,
                                                                    std::string_view course,
                                                                    std::string_view exercise) {
-  return Guarded("LoadExerciseAttempts", [&]() -> Result<std::vector<domain::Attempt>> {
-    std::lock_guard lock(read_mu_);
-    COHORT_RETURN_IF_ERROR(reader_->Ready());
-    Result<Rows> rows = reader_->Run(
-        sql::kLoadExerciseAttempts,
-        Params().Int(account.value).Text(user).Text(course).Text(exercise));
-    if (!rows.ok()) return rows.status();
-    return ReadAttemptRows(rows.value());
-  });
+  return QueryAttempts("LoadExerciseAttempts", sql::kLoadExerciseAttempts,
+                       Params().Int(account.value).Text(user).Text(course).Text(exercise));
 }
 
+// One statement, one snapshot: a later change's attempts and its log row commit together, so
+// either both are seen (and the attempts left out) or neither.
 Result<std::vector<domain::Attempt>> PgStore::LoadAttemptsThrough(AccountId account,
                                                                   std::string_view user,
                                                                   std::string_view course,
                                                                   std::int64_t through_seq) {
-  return Guarded("LoadAttemptsThrough", [&]() -> Result<std::vector<domain::Attempt>> {
-    std::lock_guard lock(read_mu_);
-    COHORT_RETURN_IF_ERROR(reader_->Ready());
-    // One statement, one snapshot: a later change's attempts and its log row commit together,
-    // so either both are seen (and the attempts left out) or neither.
-    Result<Rows> rows = reader_->Run(
-        sql::kLoadAttemptsThrough,
-        Params().Int(account.value).Text(user).Text(course).Int(through_seq));
-    if (!rows.ok()) return rows.status();
-    return ReadAttemptRows(rows.value());
-  });
+  return QueryAttempts("LoadAttemptsThrough", sql::kLoadAttemptsThrough,
+                       Params().Int(account.value).Text(user).Text(course).Int(through_seq));
 }
 
 }  // namespace cohort::store::postgres

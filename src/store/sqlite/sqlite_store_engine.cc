@@ -218,17 +218,31 @@ Status SqliteStore::ScanAttempts(AccountId account, const AttemptVisitor& visit)
   return Status();
 }
 
+namespace {
+
+// One user × course's attempts by `statement` (?1 account, ?2 user key, ?3 course key), or one
+// exercise's (?4 its key) when `exercise` is set.
+Result<std::vector<domain::Attempt>> ReadUserAttempts(Statement& statement, AccountId account,
+                                                      std::string_view user,
+                                                      std::string_view course,
+                                                      std::optional<std::string_view> exercise) {
+  Query q(statement);
+  q.BindInt(1, account.value);
+  q.BindText(2, user);
+  q.BindText(3, course);
+  if (exercise) q.BindText(4, *exercise);
+  std::vector<domain::Attempt> out;
+  COHORT_RETURN_IF_ERROR(ReadAttemptRows(q, out));
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<domain::Attempt>> SqliteStore::LoadAttempts(AccountId account,
                                                                std::string_view user,
                                                                std::string_view course) {
   std::lock_guard lock(read_mu_);
-  Query q(reader_->statements.load_attempts);
-  q.BindInt(1, account.value);
-  q.BindText(2, user);
-  q.BindText(3, course);
-  std::vector<domain::Attempt> out;
-  COHORT_RETURN_IF_ERROR(ReadAttemptRows(q, out));
-  return out;
+  return ReadUserAttempts(reader_->statements.load_attempts, account, user, course, std::nullopt);
 }
 
 Result<std::vector<domain::Attempt>> SqliteStore::LoadExerciseAttempts(AccountId account,
@@ -236,14 +250,8 @@ Result<std::vector<domain::Attempt>> SqliteStore::LoadExerciseAttempts(AccountId
                                                                        std::string_view course,
                                                                        std::string_view exercise) {
   std::lock_guard lock(read_mu_);
-  Query q(reader_->statements.load_exercise_attempts);
-  q.BindInt(1, account.value);
-  q.BindText(2, user);
-  q.BindText(3, course);
-  q.BindText(4, exercise);
-  std::vector<domain::Attempt> out;
-  COHORT_RETURN_IF_ERROR(ReadAttemptRows(q, out));
-  return out;
+  return ReadUserAttempts(reader_->statements.load_exercise_attempts, account, user, course,
+                          exercise);
 }
 
 Result<std::vector<domain::Attempt>> SqliteStore::LoadAttemptsThrough(AccountId account,
