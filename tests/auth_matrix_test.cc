@@ -535,6 +535,20 @@ TEST_F(AuthMatrixTest, AnAwardWithoutCourseShowsInEveryCourseAndErasureRemovesIt
   EXPECT_EQ(As("boss", "POST", "/api/v1/awards", R"({"user":"ann","title":""})").status(), 422);
   EXPECT_EQ(As("boss", "POST", "/api/v1/awards", R"({"user":"ann"})").status(), 422);
   EXPECT_EQ(As("boss", "GET", "/api/v1/courses/py/users/ann").json["awards"].size(), 2u);
+  // Her page lists every award in one list, by date then id: for no course, and each course's,
+  // including a course she has left (the award stays hers).
+  Answer js_only =
+      As("boss", "POST", "/api/v1/awards", R"({"user":"ann","course":"js","title":"Scripter"})");
+  ASSERT_EQ(js_only.status(), 200);
+  ASSERT_EQ(Delete("/api/v1/enrollments/ann/js").status, 200);
+  const Answer page = As("boss", "GET", "/api/v1/users/ann");
+  ASSERT_EQ(page.status(), 200) << page.http.body;
+  ASSERT_EQ(page.json["awards"].size(), 3u) << page.http.body;
+  EXPECT_EQ(page.json["awards"][0]["id"], general.json["id"]);
+  EXPECT_EQ(page.json["awards"][1]["id"], py_only.json["id"]);
+  EXPECT_EQ(page.json["awards"][2]["id"], js_only.json["id"]);
+  EXPECT_EQ(page.json["awards"][2]["course"], "js");
+  for (const json& c : page.json["courses"]) EXPECT_NE(c["course"], "js");
   // Erasing ann erases her awards.
   ASSERT_EQ(Delete("/api/v1/users/ann?erase=true").status, 200);
   const AwardId general_id{general.json["id"].get<std::int64_t>()};
