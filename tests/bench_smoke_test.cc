@@ -24,11 +24,11 @@ void ExpectPositive(const json& j, const std::string& section, const std::string
   EXPECT_GT(j[section][field].get<double>(), 0) << section << "." << field;
 }
 
-void ExpectLatency(const json& view, const std::string& name) {
+void ExpectLatency(const json& view, const std::string& name, int requests = 200) {
   ASSERT_TRUE(view.contains("p50_ms")) << name;
   EXPECT_GT(view["p50_ms"].get<double>(), 0) << name;
   EXPECT_GE(view["p99_ms"].get<double>(), view["p50_ms"].get<double>()) << name;
-  EXPECT_GE(view["requests"].get<int>(), 200) << name;
+  EXPECT_GE(view["requests"].get<int>(), requests) << name;
 }
 
 // The cluster phase: two nodes over PostgreSQL, every figure there and positive, and every read
@@ -133,7 +133,7 @@ TEST(BenchSmokeTest, ExtraSmallRunMeasuresEveryFigureSqlAgreesAndTheClusterReads
       continue;
     }
     ASSERT_TRUE(j["latency_under_ingest"].contains(view)) << view;
-    ExpectLatency(j["latency_under_ingest"][view], view);
+    ExpectLatency(j["latency_under_ingest"][view], view, 20);  // 20 requests a view at XS
   }
   EXPECT_EQ(j["latency_under_ingest_league_sorts"].size(), 28u);
   const json& report = j["latency"]["account report (csv)"];
