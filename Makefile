@@ -30,7 +30,8 @@ demo: build
 	$(BUILD_DIR)/cohort serve --db $(DEMO_DB) --listen $(LISTEN)
 
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600 || \
+	  { bash $(CURDIR)/scripts/failed-tests.sh .; exit 1; }
 	bash scripts/fuzz.sh $${FUZZ_SECONDS:-15}
 
 # The whole CTest suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then under
@@ -52,12 +53,14 @@ test-asan: setup
 	cmake -S . -B build-asan $(SANITIZE_CMAKE) -DCOHORT_SANITIZE=address
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1 $(SANITIZE_CTEST)
+	  UBSAN_OPTIONS=print_stacktrace=1 $(SANITIZE_CTEST) || \
+	  { bash $(CURDIR)/scripts/failed-tests.sh .; exit 1; }
 
 test-tsan: setup
 	cmake -S . -B build-tsan $(SANITIZE_CMAKE) -DCOHORT_SANITIZE=thread
 	cmake --build build-tsan -j $(JOBS)
-	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(SANITIZE_CTEST)
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(SANITIZE_CTEST) || \
+	  { bash $(CURDIR)/scripts/failed-tests.sh .; exit 1; }
 
 # The libFuzzer targets for 10 minutes each (make test runs them for 15 s).
 fuzz: setup

@@ -7,7 +7,9 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
 #include <utility>
@@ -24,6 +26,69 @@ using http_client::HttpResponse;
 
 // How long the bench waits for an answer: the account report at M takes seconds, not minutes.
 constexpr std::chrono::minutes kHttpTimeout{10};
+
+// Clients posting batches of attempts to /api/v1/attempts, one thread and one connection each,
+// as an LMS's workers would: each takes the next body from `next` (thread-safe; nullopt when
+// there are no more) and posts it, until the bodies run out, Stop() is called, or the server
+// refuses one (that client stops; the first refusal is kept). Join() waits for them to end.
+class IngestClients {
+ public:
+  using NextBody = std::function<std::optional<std::string>()>;
+  IngestClients(int clients, std::uint16_t port, const http_client::HeaderList& headers, NextBody next)
+      : next_(std::move(next)) {
+    for (int t = 0; t < clients; ++t) {
+      threads_.emplace_back([this, port, &headers] { Post(port, headers); });
+    }
+  }
+  ~IngestClients() { Stop(); }
+  IngestClients(const IngestClients&) = delete;
+  IngestClients& operator=(const IngestClients&) = delete;
+
+  std::int64_t done() const { return done_.load(); }
+  int failed() const { return failed_.load(); }
+  // Ends the clients after the batches they are posting.
+  void Stop() {
+    stop_ = true;
+    Join();
+  }
+  void Join() {
+    for (std::thread& th : threads_) {
+      if (th.joinable()) th.join();
+    }
+  }
+  // After Join(): each accepted batch's time to its answer, and the first refusal.
+  const std::vector<double>& batch_ms() const { return batch_ms_; }
+  const std::string& first_error() const { return first_error_; }
+
+ private:
+  void Post(std::uint16_t port, const http_client::HeaderList& headers) {
+    HttpClient client("127.0.0.1", port, kHttpTimeout);
+    std::vector<double> mine;
+    while (!stop_.load()) {
+      const std::optional<std::string> body = next_();
+      if (!body) break;
+      const HttpResponse a = client.Send("POST", "/api/v1/attempts", *body, headers);
+      if (a.status != 200) {
+        std::lock_guard lock(mu_);
+        if (failed_++ == 0) first_error_ = fmt::format("{} {}{}", a.status, a.error, a.body.substr(0, 300));
+        break;
+      }
+      ++done_;
+      mine.push_back(a.total_ms);
+    }
+    std::lock_guard lock(mu_);
+    batch_ms_.insert(batch_ms_.end(), mine.begin(), mine.end());
+  }
+
+  NextBody next_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> done_{0};
+  std::atomic<int> failed_{0};
+  std::mutex mu_;
+  std::string first_error_;
+  std::vector<double> batch_ms_;
+  std::vector<std::thread> threads_;
+};
 
 }  // namespace
 
@@ -223,31 +288,19 @@ bool CohortDriver::Ingest() {
   // Built before the clock starts: the bench measures the server, not JSON writing.
   std::vector<std::string> bodies;
   for (int b = 0; b < batches; ++b) bodies.push_back(IngestBody(b, "h"));
-  std::vector<std::vector<double>> latencies(clients);
-  std::atomic<int> failed{0};
-  std::string first_error;
+  std::atomic<std::size_t> next{0};
   const Clock::time_point start = Clock::now();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < clients; ++t) {
-    threads.emplace_back([&, t] {
-      HttpClient client("127.0.0.1", port_, kHttpTimeout);
-      for (int b = t; b < batches; b += clients) {
-        const HttpResponse a = client.Send("POST", "/api/v1/attempts", bodies[static_cast<std::size_t>(b)],
-                                            api_headers_);
-        if (a.status != 200) {
-          if (failed++ == 0) first_error = fmt::format("{} {}{}", a.status, a.error, a.body.substr(0, 300));
-          continue;
-        }
-        latencies[static_cast<std::size_t>(t)].push_back(a.total_ms);
-      }
-    });
-  }
-  for (std::thread& th : threads) th.join();
+  IngestClients ingest(clients, port_, api_headers_, [&]() -> std::optional<std::string> {
+    const std::size_t b = next++;
+    if (b >= bodies.size()) return std::nullopt;
+    return std::move(bodies[b]);
+  });
+  ingest.Join();
   const double wall = Since(start);
-  if (failed > 0) return run_.Fail(fmt::format("{} ingest batches refused: {}", failed.load(), first_error));
-  std::vector<double> all;
-  for (const auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
-  const Percentiles p = Summarise(all);
+  if (ingest.failed() > 0) {
+    return run_.Fail(fmt::format("{} ingest batches refused: {}", ingest.failed(), ingest.first_error()));
+  }
+  const Percentiles p = Summarise(ingest.batch_ms());
   const double responses = static_cast<double>(batches) * 5000.0;
   run_.figures["http_ingest"] = {{"clients", clients},
                              {"batches", batches},
@@ -398,43 +451,19 @@ bool CohortDriver::LatencyUnderIngest() {
   // timed after the freshness step's attempts (batch 4,000 starts 46 days after the window, the
   // freshness attempts 40 days after it), so that every attempt arrives in order, as from an LMS.
   const int clients = 4;
-  std::atomic<bool> stop{false};
   std::atomic<std::int64_t> next_batch{4000};
-  std::atomic<std::int64_t> done_batches{0};
-  std::atomic<int> failed{0};
-  std::mutex error_mu;
-  std::string first_error;
-  std::vector<double> batch_ms;
-  std::vector<std::thread> threads;
   const Clock::time_point start = Clock::now();
-  for (int t = 0; t < clients; ++t) {
-    threads.emplace_back([&] {
-      HttpClient client("127.0.0.1", port_, kHttpTimeout);
-      std::vector<double> mine;
-      while (!stop.load()) {
-        const std::string body = IngestBody(next_batch++, "busy");
-        const HttpResponse a = client.Send("POST", "/api/v1/attempts", body, api_headers_);
-        if (a.status != 200) {
-          std::lock_guard lock(error_mu);
-          if (failed++ == 0) first_error = fmt::format("{} {}{}", a.status, a.error, a.body.substr(0, 300));
-          break;
-        }
-        ++done_batches;
-        mine.push_back(a.total_ms);
-      }
-      std::lock_guard lock(error_mu);
-      batch_ms.insert(batch_ms.end(), mine.begin(), mine.end());
-    });
-  }
+  IngestClients ingest(clients, port_, api_headers_,
+                       [&]() -> std::optional<std::string> { return IngestBody(next_batch++, "busy"); });
   // The ingest at full speed before the first view is timed.
-  while (done_batches.load() < clients && failed.load() == 0 && Since(start) < 60) {
+  while (ingest.done() < clients && ingest.failed() == 0 && Since(start) < 60) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const std::int64_t batches_before = done_batches.load();
+  const std::int64_t batches_before = ingest.done();
   const double views_start = Since(start);
   json league;
   json views;
-  if (failed.load() == 0) {
+  if (ingest.failed() == 0) {
     HttpClient reader("127.0.0.1", port_, kHttpTimeout);
     // 200 requests a view, as idle; 20 at XS (the smoke test, also run under the sanitizers,
     // where every batch ingested meanwhile is data the SQL side then loads).
@@ -443,14 +472,14 @@ bool CohortDriver::LatencyUnderIngest() {
     views = MeasureViews(reader, api_headers_, requests, league, false);
   }
   const double views_s = Since(start) - views_start;
-  const std::int64_t batches_during = done_batches.load() - batches_before;
-  stop = true;
-  for (std::thread& th : threads) th.join();
-  if (failed.load() > 0) {
-    return run_.Fail(fmt::format("{} ingest batches refused while timing the views: {}", failed.load(), first_error));
+  const std::int64_t batches_during = ingest.done() - batches_before;
+  ingest.Stop();
+  if (ingest.failed() > 0) {
+    return run_.Fail(
+        fmt::format("{} ingest batches refused while timing the views: {}", ingest.failed(), ingest.first_error()));
   }
   const double responses_per_s = static_cast<double>(batches_during) * 5000.0 / views_s;
-  const Percentiles p = Summarise(batch_ms);
+  const Percentiles p = Summarise(ingest.batch_ms());
   run_.figures["latency_under_ingest"] = views;
   run_.figures["latency_under_ingest_league_sorts"] = league;
   run_.figures["ingest_during_views"] = {{"clients", clients},

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 
 #if defined(__clang__)
 #define COHORT_THREAD_ATTRIBUTE(x) __attribute__((x))
@@ -79,6 +80,13 @@ class SCOPED_CAPABILITY WriterLock {
   ~WriterLock() RELEASE() { mu_.Unlock(); }
   WriterLock(const WriterLock&) = delete;
   WriterLock& operator=(const WriterLock&) = delete;
+  // Lets the readers waiting for the mutex in, then holds it again (for the analysis, it is
+  // held throughout: what it guards must be looked up again after).
+  void Yield() NO_THREAD_SAFETY_ANALYSIS {
+    mu_.Unlock();
+    std::this_thread::yield();
+    mu_.Lock();
+  }
 
  private:
   SharedMutex& mu_;

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 
 #include "metrics/engine_state.h"
 
@@ -456,12 +457,92 @@ Result<Engine::Prefetched> Engine::PrefetchReplays(std::string_view account,
   return loaded;
 }
 
+namespace {
+
+// The index of `key` in an account's `user_of` or `course_of`; -1 when unknown.
+template <typename Map>
+int KnownIndex(const Map& index, const std::string& key) {
+  auto it = index.find(key);
+  return it == index.end() ? -1 : it->second;
+}
+
+// A batch's attempts `attempts`, after its catalog, people and enrollments: each (course,
+// user)'s appended in the batch's order, or, when one arrives late, replayed from the store,
+// which holds the whole batch; `replayed` then holds the pair, and nothing more of the batch is
+// appended to it.
+void ApplyAttempts(AccountState& account, std::span<const domain::Attempt> attempts,
+                   ReplayReader& loader, std::set<std::pair<int, int>>& replayed) {
+  AccountState* a = &account;
+  auto course_index = [&](const std::string& key) { return KnownIndex(a->course_of, key); };
+  auto user_index = [&](const std::string& key) { return KnownIndex(a->user_of, key); };
+  // Attempts, grouped by (course, user) in a stable order.
+  std::map<std::pair<int, int>, std::vector<const domain::Attempt*>> pairs;
+  for (const domain::Attempt& at : attempts) {
+    const int u = user_index(at.user), ci = course_index(at.course);
+    if (u < 0 || ci < 0) continue;
+    pairs[{ci, u}].push_back(&at);
+  }
+  for (auto& [key, mine] : pairs) {
+    CourseState& c = *a->courses[static_cast<std::size_t>(key.first)];
+    Instant earliest = mine.front()->started_at;
+    for (const domain::Attempt* at : mine) earliest = std::min(earliest, at->started_at);
+    const bool existed = c.Find(key.second) != nullptr;
+    Enrolled& e = Enroll(*a, c, key.second, earliest, false);
+    if (existed && !e.explicit_date && earliest < e.state->enrolled_at) {
+      e.state->enrolled_at = earliest;
+      Update(*a, c, e);
+    }
+    if (!existed && a->unenrolled_with_history.erase({key.second, key.first}) > 0) {
+      // SPEC §3.8: enrolled_at is the earliest started_at of all the user's attempts in the
+      // course, including those stored before the enrollment was removed.
+      const std::optional<Instant> first = ReplayEnrolled(loader, *a, c, e);
+      if (first && *first < e.state->enrolled_at) e.state->enrolled_at = *first;
+      Update(*a, c, e);
+      replayed.insert(key);
+      continue;
+    }
+    if (replayed.count(key) > 0) continue;
+    std::vector<int> slots;
+    for (const domain::Attempt* at : mine) {
+      auto it = c.slot_of.find(at->exercise);
+      slots.push_back(it == c.slot_of.end() ? -1 : it->second);
+    }
+    if (e.state->NeedsReplay(mine, slots)) {
+      ReplayEnrolled(loader, *a, c, e);
+      replayed.insert(key);
+    } else {
+      BeforeSteps(c, e);
+      e.state->Append(c.shape, mine, slots);
+    }
+    Update(*a, c, e);
+  }
+
+}
+
+// Nothing but attempts.
+bool AttemptsOnly(const domain::WriteBatch& b) {
+  return b.groups.items.empty() && b.courses.items.empty() && b.users.items.empty() &&
+         b.enrollments.items.empty() && b.enrollment_removals.items.empty() &&
+         b.certifications.items.empty() && b.user_removals.empty();
+}
+
+}  // namespace
+
 Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, Instant now) {
+  return Apply(account, batch, now, {});
+}
+
+Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, Instant now,
+                     std::span<const std::size_t> parts) {
   // Replays of late attempts read the store: before the exclusive lock, so that the views
   // are not held up by those reads. Apply runs under the service's write mutex, so nothing
   // is stored between the prefetch and the replay; anything not prefetched (a replay the
   // batch's own catalog or enrollment changes cause) is read under the lock as before.
   auto prefetched = PrefetchReplays(account, batch);
+  // Parts apply one at a time, the views answering between them, when nothing is replayed:
+  // a replay reads the store, which holds every part already.
+  const bool by_part = parts.size() > 1 && AttemptsOnly(batch) && prefetched.ok() &&
+                       prefetched->empty() && parts.back() == batch.attempts.items.size();
   WriterLock lock(mutex_);
   AccountState* a = FindAccount(*state_, account);
   if (a == nullptr) return Status();
@@ -542,14 +623,8 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
     }
   }
 
-  auto course_index = [&](const std::string& key) {
-    auto it = a->course_of.find(key);
-    return it == a->course_of.end() ? -1 : it->second;
-  };
-  auto user_index = [&](const std::string& key) {
-    auto it = a->user_of.find(key);
-    return it == a->user_of.end() ? -1 : it->second;
-  };
+  auto course_index = [&](const std::string& key) { return KnownIndex(a->course_of, key); };
+  auto user_index = [&](const std::string& key) { return KnownIndex(a->user_of, key); };
   auto after_enrolling = [&](CourseState& c, int course, Enrolled& e) {
     if (a->unenrolled_with_history.erase({e.user, course}) > 0) {
       ReplayEnrolled(loader, *a, c, e);
@@ -578,44 +653,23 @@ Status Engine::Apply(std::string_view account, const domain::WriteBatch& batch, 
     Unenroll(*a, c, u);
   }
 
-  // Attempts, grouped by (course, user) in a stable order.
-  std::map<std::pair<int, int>, std::vector<const domain::Attempt*>> groups;
-  for (const domain::Attempt& at : batch.attempts.items) {
-    const int u = user_index(at.user), ci = course_index(at.course);
-    if (u < 0 || ci < 0) continue;
-    groups[{ci, u}].push_back(&at);
-  }
-  for (auto& [key, attempts] : groups) {
-    CourseState& c = *a->courses[static_cast<std::size_t>(key.first)];
-    Instant earliest = attempts.front()->started_at;
-    for (const domain::Attempt* at : attempts) earliest = std::min(earliest, at->started_at);
-    const bool existed = c.Find(key.second) != nullptr;
-    Enrolled& e = Enroll(*a, c, key.second, earliest, false);
-    if (existed && !e.explicit_date && earliest < e.state->enrolled_at) {
-      e.state->enrolled_at = earliest;
-      Update(*a, c, e);
+  if (!by_part) {
+    ApplyAttempts(*a, batch.attempts.items, loader, replayed);
+  } else {
+    std::size_t from = 0;
+    for (std::size_t part = 0; part < parts.size(); ++part) {
+      const std::size_t to = std::max(from, std::min(parts[part], batch.attempts.items.size()));
+      ApplyAttempts(*a, std::span(batch.attempts.items).subspan(from, to - from), loader,
+                    replayed);
+      from = to;
+      // After a replay (an attempt late only against an earlier part), the rest of the batch
+      // is applied under the same lock: the replay read the later parts too.
+      if (part + 1 < parts.size() && replayed.empty() && loader.failed().ok()) {
+        lock.Yield();
+        a = FindAccount(*state_, account);
+        if (a == nullptr) return Status();
+      }
     }
-    if (!existed && a->unenrolled_with_history.erase({key.second, key.first}) > 0) {
-      // SPEC §3.8: enrolled_at is the earliest started_at of all the user's attempts in the
-      // course, including those stored before the enrollment was removed.
-      const std::optional<Instant> first = ReplayEnrolled(loader, *a, c, e);
-      if (first && *first < e.state->enrolled_at) e.state->enrolled_at = *first;
-      Update(*a, c, e);
-      continue;
-    }
-    if (replayed.count(key) > 0) continue;
-    std::vector<int> slots;
-    for (const domain::Attempt* at : attempts) {
-      auto it = c.slot_of.find(at->exercise);
-      slots.push_back(it == c.slot_of.end() ? -1 : it->second);
-    }
-    if (e.state->NeedsReplay(attempts, slots)) {
-      ReplayEnrolled(loader, *a, c, e);
-    } else {
-      BeforeSteps(c, e);
-      e.state->Append(c.shape, attempts, slots);
-    }
-    Update(*a, c, e);
   }
 
   for (const domain::ImportedCertification& ic : batch.certifications.items) {

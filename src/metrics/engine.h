@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -124,6 +125,13 @@ class Engine {
   // the store: the service loads it again from the store before it is read or written next.
   [[nodiscard]] Status Apply(std::string_view account, const domain::WriteBatch& batch,
                              Instant now);
+  // The same for a batch of attempts alone made of several requests' (a group commit's):
+  // `parts` holds where each ends in `batch.attempts.items`. Each part is applied under the
+  // exclusive lock on its own, so a view waits for one request's attempts at most, and never
+  // sees part of one; when an attempt arrives late (a replay reads the store, which holds every
+  // part), the batch is applied as one, as by Apply above.
+  [[nodiscard]] Status Apply(std::string_view account, const domain::WriteBatch& batch,
+                             Instant now, std::span<const std::size_t> parts);
   // Rebuild: an enrollment as stored; `explicit_date` when it came from PUT (attempt-made
   // enrollments take the earliest start of the user's attempts in the course).
   void SetEnrollment(std::string_view account, std::string_view user, std::string_view course,

@@ -729,15 +729,23 @@ void RunOrganisation(std::uint64_t seed, int steps, Coverage& coverage) {
   live.PutAccount(org.account());
   shuffled.PutAccount(org.account());
   std::vector<domain::Attempt> pending;  // attempts the shuffled world has not had yet
+  // The shuffled world has the attempts in another order, in batches of 1–25, now and then
+  // several batches committed as one group (the engine applies a group in parts).
   auto flush = [&]() {
     r.Shuffle(pending);
     while (!pending.empty()) {
-      const std::size_t n =
-          std::min<std::size_t>(pending.size(), static_cast<std::size_t>(r.Int(1, 25)));
-      domain::WriteBatch b;
-      b.attempts.items.assign(pending.end() - static_cast<std::ptrdiff_t>(n), pending.end());
-      pending.resize(pending.size() - n);
-      shuffled.Apply(kAcc, b, org.now());
+      std::vector<domain::WriteBatch> group(r.Chance(0.5) ? 1 : static_cast<std::size_t>(r.Int(2, 4)));
+      for (domain::WriteBatch& b : group) {
+        const std::size_t n =
+            std::min<std::size_t>(pending.size(), static_cast<std::size_t>(r.Int(1, 25)));
+        b.attempts.items.assign(pending.end() - static_cast<std::ptrdiff_t>(n), pending.end());
+        pending.resize(pending.size() - n);
+      }
+      if (group.size() == 1) {
+        shuffled.Apply(kAcc, group.front(), org.now());
+      } else {
+        shuffled.ApplyGroup(kAcc, group, org.now());
+      }
     }
   };
 

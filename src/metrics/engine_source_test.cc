@@ -2,7 +2,9 @@
 // account (never a view built from a replay that read nothing); loaded again, it is whole.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "metrics/engine.h"
@@ -80,6 +82,51 @@ TEST_F(EngineSourceTest, ACatalogChangeWhoseReplayFailsLeavesNothingBehind) {
   world_.source().Fail(Status::Unavailable("the store is down"));
   EXPECT_EQ(world_.engine().Apply(kAcc, changed, kNow).code(), ErrorCode::kUnavailable);
   EXPECT_FALSE(world_.engine().HasAccount(kAcc));
+}
+
+// A group commit's attempts applied in parts (one part a request): a view read meanwhile sees
+// each part whole or not at all, and the last view sees them all.
+TEST(EngineGroupTest, AViewReadWhileAGroupIsAppliedSeesEachPartWholeOrNotAtAll) {
+  constexpr int kParts = 4, kPerPart = 5, kGroups = 60;
+  testing::World world;
+  world.PutAccount({kAcc, "Acme", "UTC"});
+  domain::WriteBatch catalog = Catalog();
+  for (int i = 0; i < kParts * kPerPart * kGroups; ++i) {
+    domain::User u;
+    u.key = "u" + std::to_string(i);
+    u.name = u.key;
+    catalog.users.items.push_back({u, std::nullopt});
+  }
+  world.Apply(kAcc, catalog, kNow);
+
+  std::atomic<bool> done{false};
+  std::atomic<std::int64_t> reads{0}, torn{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      Result<CourseView> v = world.engine().Course(kAcc, "py", kNow, nullptr);
+      if (!v.ok()) continue;  // before the first attempt the course has no learner yet
+      ++reads;
+      if (v.value().users % kPerPart != 0) ++torn;
+    }
+  });
+  int user = 0;
+  for (int g = 0; g < kGroups; ++g) {
+    std::vector<domain::WriteBatch> group(kParts);
+    for (domain::WriteBatch& part : group) {
+      for (int k = 0; k < kPerPart; ++k, ++user) {
+        domain::Attempt a = Clean("g" + std::to_string(user), kNow.ms - 3'600'000 + user);
+        a.user = "u" + std::to_string(user);
+        part.attempts.items.push_back(a);
+      }
+    }
+    world.ApplyGroup(kAcc, group, kNow);
+  }
+  done = true;
+  reader.join();
+  EXPECT_EQ(torn.load(), 0) << "of " << reads.load() << " reads";
+  Result<CourseView> last = world.engine().Course(kAcc, "py", kNow, nullptr);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last.value().users, kParts * kPerPart * kGroups);
 }
 
 }  // namespace

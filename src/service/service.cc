@@ -340,6 +340,7 @@ void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
     const Caller* caller;
     domain::WriteBatch batch;
     std::vector<std::size_t> slots;  // the answers of the batches merged into it
+    std::vector<std::size_t> parts;  // where each merged batch's attempts end
   };
   std::vector<ForEngine> for_engine;
   // With a change log, each account's write in this group is one change at seq `change_seq`;
@@ -379,25 +380,27 @@ void Service::ApplyToEngine(const std::vector<PendingWrite*>& group,
     auto same = std::find_if(for_engine.begin(), for_engine.end(),
                              [&](const ForEngine& e) { return e.caller->account_key == account; });
     if (same == for_engine.end()) {
-      for_engine.push_back({write.caller, std::move(batch), {slot}});
+      const std::size_t end = batch.attempts.items.size();
+      for_engine.push_back({write.caller, std::move(batch), {slot}, {end}});
     } else {
       auto& into = same->batch.attempts.items;
       into.insert(into.end(), std::make_move_iterator(batch.attempts.items.begin()),
                   std::make_move_iterator(batch.attempts.items.end()));
       same->slots.push_back(slot);
+      same->parts.push_back(into.size());
     }
   }
   for (ForEngine& e : for_engine) {
     const std::string& account = e.caller->account_key;
     Status applied;
     if (!log) {
-      applied = engine_->Apply(account, e.batch, now);
+      applied = engine_->Apply(account, e.batch, now, e.parts);
       if (applied.ok()) applied = ReplayReplaced(e.caller->account, account, e.batch);
     } else if (const Logged& l = logged[account]; l.changed) {
       if (Applied(account) + 1 == l.change_seq) {
         // Replays see the store as of this change, not what other nodes committed since.
         StoredAttempts::Through as_of(*stored_attempts_, l.change_seq);
-        applied = engine_->Apply(account, e.batch, now);
+        applied = engine_->Apply(account, e.batch, now, e.parts);
         if (applied.ok()) SetApplied(account, l.change_seq);
       } else {
         applied = CatchUp(e.caller->account, account, l.change_seq);

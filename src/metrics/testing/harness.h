@@ -53,6 +53,25 @@ class World {
     if (!applied.ok()) ADD_FAILURE() << "the engine refused a batch: " << applied.ToString();
   }
 
+  // A group commit: commits each batch of attempts in `batches` to the store in turn, then
+  // applies the newly stored attempts to the engine as one batch in parts, as the service does.
+  void ApplyGroup(std::string_view account, const std::vector<domain::WriteBatch>& batches,
+                  Instant now) {
+    domain::WriteBatch fresh;
+    std::vector<std::size_t> parts;
+    std::set<std::string> ids;
+    for (const domain::WriteBatch& batch : batches) {
+      for (const domain::Attempt& a : batch.attempts.items) {
+        if (ref_.HasAttempt(account, a.id) || !ids.insert(a.id).second) continue;
+        fresh.attempts.items.push_back(a);
+      }
+      ref_.Apply(account, batch, now);
+      parts.push_back(fresh.attempts.items.size());
+    }
+    Status applied = engine_.Apply(account, fresh, now, parts);
+    if (!applied.ok()) ADD_FAILURE() << "the engine refused a group: " << applied.ToString();
+  }
+
   Reference& ref() { return ref_; }
   const Reference& ref() const { return ref_; }
   Engine& engine() { return engine_; }
