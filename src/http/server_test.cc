@@ -1,9 +1,12 @@
 #include "http/server.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <mutex>
 #include <stdexcept>
@@ -337,6 +340,24 @@ TEST(ServerTest, AWriteBeingHandledLeavesTheIoThreadToReads) {
   EXPECT_LT(waited, 4.0);
   EXPECT_EQ(post.status, 200) << post.error;
   EXPECT_EQ(post.body, "written after the read");
+}
+
+// A write's handler runs at a lower CPU priority than a read's (nice 10 above the process's),
+// so that views keep the cores while writes queue (docs/decisions.md, "Reads while ingesting").
+TEST(ServerTest, AWritesHandlerRunsAtALowerPriorityThanAReads) {
+  auto server = Start(TestOptions(), [](const Request& request) {
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    return Text(request.method + " " + std::to_string(nice));
+  });
+  ASSERT_TRUE(server);
+  errno = 0;
+  const int own = getpriority(PRIO_PROCESS, 0);
+  HttpClient client(kHost, server->port());
+  for (int i = 0; i < 3; ++i) {  // the pool's threads, whichever takes it, and the I/O thread again
+    EXPECT_EQ(client.Send("POST", "/w", "x").body, "POST " + std::to_string(std::min(own + 10, 19)));
+    EXPECT_EQ(client.Get("/r").body, "GET " + std::to_string(own));
+  }
 }
 
 // Stop() waits for a write being handled on the writers' pool, and its answer is sent.

@@ -246,7 +246,7 @@ void Recount(AccountState& a, CourseState& c, Enrolled& e) {
   // compiler's check, and never waits.
   MutexLock cache(c.cache_mutex);
   if (!c.rank_changes_overflow) {
-    if (c.rank_changes.size() > 64 + c.enrolled.size() / 16) {
+    if (c.rank_changes.size() > 64 + c.enrolled.size() / 4) {
       c.rank_changes_overflow = true;
       c.rank_changes.clear();
     } else {

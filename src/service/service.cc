@@ -320,7 +320,11 @@ std::vector<Result<domain::WriteSummary>> Service::CommitGroup(
       return answers;
     }
     for (std::size_t k = 0; k < writes.size(); ++k) answers[slots[k]] = std::move(done.value()[k]);
-    ApplyToEngine(group, slots, answers, now);
+    // On the engine's own thread: views wait for its exclusive lock, so the apply runs at that
+    // thread's priority, not the writers' lowered one (docs/decisions.md).
+    engine_thread_.Run([&]() NO_THREAD_SAFETY_ANALYSIS {
+      ApplyToEngine(group, slots, answers, now);  // this caller holds write_mutex_ meanwhile
+    });
   } catch (const std::exception& e) {
     // Never leave the followers waiting: they get the kInternal set above.
     spdlog::error("a group commit failed with an exception: {}", e.what());

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/dedicated_thread.h"
 #include "common/ids.h"
 #include "common/metric_registry.h"
 #include "common/result.h"
@@ -462,6 +463,7 @@ class Service {
   std::mutex documents_mu_;
   std::unique_ptr<StoredAttempts> stored_attempts_;  // the engine's way into the store
   std::unique_ptr<metrics::Engine> engine_;          // thread-safe itself
+  DedicatedThread engine_thread_;  // runs the writes' engine applies (CommitGroup)
   // Once true, the engine holds every account it is asked about (Rebuild, or a first view):
   // writes then load an account the engine lacks before applying to it.
   std::atomic<bool> serving_ = false;
