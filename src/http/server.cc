@@ -26,6 +26,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -52,13 +53,18 @@ namespace {
 // Writes are throughput work and views interactive: a thread of the writers' pool runs at a
 // lower CPU priority (nice +10), so that when both want a core the scheduler gives a view's
 // I/O thread about nine times the writer's share (docs/decisions.md, "Reads while ingesting").
-// Linux's nice is per thread; set once per thread.
+// Linux's nice is per thread; set once per thread. COHORT_WRITER_NICE sets the step (0: none).
 void LowerThisWritersPriority() {
   thread_local bool lowered = false;
   if (lowered) return;
   lowered = true;
-  constexpr int kWriterNice = 10;
-  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWriterNice) != 0) {
+  static const int step = [] {
+    const char* env = std::getenv("COHORT_WRITER_NICE");
+    return env != nullptr ? std::clamp(std::atoi(env), 0, 19) : 10;
+  }();
+  if (step == 0) return;
+  const int now = getpriority(PRIO_PROCESS, 0);
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), std::min(now + step, 19)) != 0) {
     spdlog::debug("the writers' thread kept its priority (setpriority failed)");
   }
 }
