@@ -343,6 +343,12 @@ export async function edgeChecks(h, run) {
         `/api/v1/courses/${EDGE.course}/groups?chapters=true&sort=name&limit=1000`);
       assert.equal(api.rows.length, EDGE.groups.length);
       await page.waitForSelector('table.heat-map');
+      // The heads' titles are fitted in the frame after the map is laid out (bands.js,
+      // fitHeads): on a loaded machine that frame may come after the map shows. Wait for it;
+      // the assertions below say what is wrong if it never comes.
+      await page.waitForFunction(() => [...document.querySelectorAll('table.heat-map .heat-head')]
+        .every((x) => x.scrollHeight <= x.clientHeight + 1 && x.scrollWidth <= x.clientWidth + 1),
+      null, {timeout: 10000}).catch(() => {});
       const map = await page.$eval('table.heat-map', (t) => ({
         heads: [...t.querySelectorAll('thead th[data-chapter]')].map((th) => {
           const head = th.querySelector('.heat-head');
